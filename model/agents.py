@@ -1,0 +1,123 @@
+"""Mesa agents: ``Household`` and ``KilnOwner`` as windows onto one row of the state arrays.
+
+The model keeps state in columns (``state.py``) so that rules run on whole arrays; these Mesa
+agents let a user look at, and change, one family or one kiln with ordinary attributes, e.g.
+``model.households[17].debt``. Kiln owners are few and are created with the model; households
+may be a million, so their agents are created on first access and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import mesa
+
+if TYPE_CHECKING:
+    from .model import BondsimModel
+
+
+def _column(name: str, cast: type, doc: str) -> property:
+    def get(self):  # noqa: ANN001
+        return cast(getattr(self._state(), name)[self.index])
+
+    def set_(self, value) -> None:  # noqa: ANN001
+        getattr(self._state(), name)[self.index] = value
+
+    return property(get, set_, doc=doc)
+
+
+class Household(mesa.Agent):
+    """One worker household (a family that moulds as a unit), a view onto row ``index``."""
+
+    def __init__(self, model: BondsimModel, index: int) -> None:
+        super().__init__(model)
+        self.index = int(index)
+
+    def _state(self):
+        return self.model.hh
+
+    district = _column("district", int, "District index (see model.district_names).")
+    kiln = _column("kiln", int, "Index of the current kiln and its owner.")
+    adults = _column("adults", int, "Adults who mould.")
+    dependants = _column("dependants", int, "Members who neither mould nor are children.")
+    children_0_4 = _column("children_0_4", int, "Children aged 0-4.")
+    children_5_9 = _column("children_5_9", int, "Children aged 5-9.")
+    children_10_14 = _column("children_10_14", int, "Children aged 10-14.")
+    work_5_9 = _column("work_5_9", int, "Children 5-9 who mould.")
+    work_10_14 = _column("work_10_14", int, "Children 10-14 who mould.")
+    school_5_9 = _column("school_5_9", int, "Children 5-9 in school.")
+    school_10_14 = _column("school_10_14", int, "Children 10-14 in school.")
+    debt = _column("debt", float, "Rupees owed to the current owner, as the books say.")
+    outside_debt = _column("outside_debt", float, "Rupees owed to an outside lender.")
+    savings = _column("savings", float, "Rupees saved.")
+    cnic = _column("cnic", bool, "Holds an identity card (CNIC).")
+    sp_enrolled = _column("sp_enrolled", bool, "Enrolled in social protection.")
+    bonded = _column("bonded", bool, "Bonded (both conditions of rule 7).")
+    months_bonded = _column("months_bonded", int, "Consecutive months bonded.")
+    released = _column("released", bool, "Released from bondage.")
+    released_month = _column("released_month", int, "Month of release (-1: never).")
+    rehabilitated = _column("rehabilitated", bool, "Received a rehabilitation package.")
+    rehabilitated_month = _column("rehabilitated_month", int, "Month of rehabilitation (-1).")
+
+    @property
+    def owner(self) -> KilnOwner:
+        return self.model.kiln_owners[self.kiln]
+
+    def __repr__(self) -> str:
+        return (f"Household({self.index}, kiln={self.kiln}, debt={self.debt:,.0f}, "
+                f"bonded={self.bonded})")
+
+
+class KilnOwner(mesa.Agent):
+    """One kiln and its owner, a view onto row ``index`` of the owner arrays."""
+
+    def __init__(self, model: BondsimModel, index: int) -> None:
+        super().__init__(model)
+        self.index = int(index)
+
+    def _state(self):
+        return self.model.ow
+
+    district = _column("district", int, "District index.")
+    capacity = _column("capacity", int, "Families the kiln can house.")
+    occupants = _column("occupants", int, "Families at the kiln now.")
+    paid_ratio = _column("paid_ratio", float, "Piece rate paid / notified rate, this month.")
+    deduction_share = _column("deduction_share", float, "Share of gross pay deducted.")
+    advance_limit_months = _column("advance_limit_months", float,
+                                   "Lending limit, months of a family's expected pay.")
+    book_inflation = _column("book_inflation", float, "Over-recording of advances.")
+    coercive = _column("coercive", bool, "Will not let an indebted family leave.")
+    risk = _column("risk", float, "Perceived monthly inspection risk.")
+    compliance = _column("compliance", float, "Compliance in [0, 1] from perceived risk.")
+    child_ban = _column("child_ban", bool, "Refuses children's work this month.")
+    cash = _column("cash", float, "Cumulative cash position, Rs.")
+    profit = _column("profit", float, "Operating profit last month, Rs.")
+    fines_paid = _column("fines_paid", float, "Fines paid, Rs.")
+
+    def __repr__(self) -> str:
+        return f"KilnOwner({self.index}, occupants={self.occupants}, risk={self.risk:.3f})"
+
+
+class Households:
+    """A sequence of ``Household`` agents, created on first access and cached."""
+
+    def __init__(self, model: BondsimModel) -> None:
+        self._model = model
+        self._cache: dict[int, Household] = {}
+
+    def __len__(self) -> int:
+        return self._model.hh.n
+
+    def __getitem__(self, index: int) -> Household:
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"household index {index} out of range (0-{n - 1})")
+        index %= n
+        agent = self._cache.get(index)
+        if agent is None:
+            agent = self._cache[index] = Household(self._model, index)
+        return agent
+
+    def __iter__(self) -> Iterator[Household]:
+        return (self[i] for i in range(len(self)))

@@ -1,0 +1,125 @@
+"""The ``bondsim`` command: a thin face over the Python API.
+
+    bondsim run scenarios/baseline.toml [--seed N] [--households N] [--months N] [--out DIR]
+    bondsim validate FILE [FILE ...]
+    bondsim params [--markdown]
+
+Bad input prints one clear message per problem and exits with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import BondsimError
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"expected a seed in 0 .. 2**63-1, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bondsim", description="Simulate peshgi debt bondage at brick kilns.")
+    parser.add_argument("--version", action="version", version=f"bondsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one scenario and write its outputs")
+    run.add_argument("scenario", help="scenario file (TOML), e.g. scenarios/baseline.toml")
+    run.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    run.add_argument("--households", type=_positive, help="override the number of households")
+    run.add_argument("--months", type=_positive, help="override the horizon in months")
+    run.add_argument("--out", help="output folder (default outputs/<scenario>-<timestamp>/)")
+    run.add_argument("--quiet", action="store_true", help="print only the output folder")
+
+    val = sub.add_parser("validate", help="check scenario files without running them")
+    val.add_argument("files", nargs="+")
+
+    par = sub.add_parser("params", help="list the model's parameters")
+    par.add_argument("--markdown", action="store_true",
+                     help="print docs/parameters.md (generated from the code)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except BondsimError as exc:
+        print(f"bondsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bondsim: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .run import run_scenario, summary_table
+    from .scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    for warning in scenario.warnings:
+        print(f"bondsim: warning: {warning}", file=sys.stderr)
+    result = run_scenario(scenario, seed=args.seed, households=args.households,
+                          months=args.months, out=args.out)
+    if not args.quiet:
+        m = result.manifest
+        print(f"{scenario.name}: {m['population']['households']:,} households, "
+              f"{m['population']['kilns']:,} kilns, {m['months']} months, seed {m['seed']}")
+        print(summary_table(result.timeseries))
+    print(f"outputs: {result.out}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .scenario import load_scenario
+
+    failed = 0
+    for file in args.files:
+        try:
+            scenario = load_scenario(file)
+        except BondsimError as exc:
+            print(f"bondsim: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        for warning in scenario.warnings:
+            print(f"bondsim: warning: {warning}", file=sys.stderr)
+        print(f"{file}: ok ({scenario.name})")
+    return 2 if failed else 0
+
+
+def _params(args: argparse.Namespace) -> int:
+    from .parameters import PARAM_INFO, Params, params_table_markdown
+
+    if args.markdown:
+        sys.stdout.write(params_table_markdown())
+        return 0
+    defaults = Params()
+    for name, info in PARAM_INFO.items():
+        print(f"{name:28s} {getattr(defaults, name)!s:>12}  {info.unit}")
+    return 0
+
+
+COMMANDS = {"run": _run, "validate": _validate, "params": _params}
+
+if __name__ == "__main__":
+    sys.exit(main())

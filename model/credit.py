@@ -1,0 +1,81 @@
+"""Rule 4, covering a shortfall: savings, then social-protection cash, then credit.
+
+A month's cash (pay after the deduction) is set against the month's need. A gap is filled
+from savings, then from any social-protection cash, then by an advance (peshgi) from the owner
+up to what the owner will lend, then by an outside lender where one exists; what is still
+missing is consumption forgone, recorded as unmet need. A surplus first repays the outside
+lender; the family spends a share of the rest above subsistence (it is poor, and need is a
+floor, not a target) and saves the remainder; savings above a buffer repay the owner early,
+which is how a family with room works its way out of debt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class CreditFlows:
+    """Per-household rupee flows of one month's cover rule."""
+
+    balance: np.ndarray          # cash less need, before any cover (negative = shortfall)
+    from_savings: np.ndarray
+    from_sp: np.ndarray
+    advance: np.ndarray          # cash lent by the owner
+    outside_advance: np.ndarray  # cash lent by an outside lender
+    unmet: np.ndarray            # need left uncovered
+    outside_repayment: np.ndarray
+    repayment: np.ndarray        # early repayment of the owner's debt from savings
+
+
+def advance_room(limit: np.ndarray, debt: np.ndarray) -> np.ndarray:
+    """How much more the owner will lend: its limit less what is already owed."""
+    return np.maximum(limit - debt, 0.0)
+
+
+def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
+                    sp_cash: np.ndarray | None, debt: np.ndarray, room: np.ndarray,
+                    outside_debt: np.ndarray, outside_room: np.ndarray | None,
+                    buffer: np.ndarray, spend_share: float = 0.0) -> CreditFlows:
+    """Apply rule 4 in place to ``savings`` and return the flows.
+
+    ``debt`` and ``outside_debt`` are read, not changed: rule 5 books the advances, and the
+    model books repayments, so the debt ledger is written in one place. ``sp_cash`` and
+    ``outside_room`` may be None when no household has them (a fast path, same result).
+    ``spend_share`` is the share of a surplus spent on consumption above need.
+    """
+    balance = cash - need
+    short = np.maximum(-balance, 0.0)
+    surplus = np.maximum(balance, 0.0)
+
+    from_savings = np.minimum(savings, short)
+    savings -= from_savings
+    short -= from_savings
+
+    if sp_cash is None:
+        from_sp = np.zeros_like(short)
+    else:
+        from_sp = np.minimum(sp_cash, short)
+        short -= from_sp
+        surplus += sp_cash - from_sp
+
+    advance = np.minimum(short, room)
+    short -= advance
+
+    if outside_room is None:
+        outside_advance = np.zeros_like(short)
+        outside_repayment = outside_advance
+    else:
+        outside_advance = np.minimum(short, outside_room)
+        short -= outside_advance
+        outside_repayment = np.minimum(outside_debt, surplus)
+        surplus -= outside_repayment
+
+    savings += surplus * (1.0 - spend_share)
+    repayment = np.minimum(np.maximum(savings - buffer, 0.0), debt)
+    savings -= repayment
+    return CreditFlows(balance=balance, from_savings=from_savings, from_sp=from_sp,
+                       advance=advance, outside_advance=outside_advance, unmet=short,
+                       outside_repayment=outside_repayment, repayment=repayment)

@@ -1,0 +1,58 @@
+"""Rule 8, mobility: debt transfers between kilns, and families leaving once debt-free.
+
+Another owner may buy an indebted family: it pays the current owner the recorded debt plus a
+premium, and the family now owes the new owner that larger sum (domain.md 1.7: "the
+outstanding peshgi amount ... plus a minimum amount"). Mobility therefore does not end bondage.
+A debt-free family may leave for another kiln. A move needs a free place at a kiln in the same
+district; moves that find none do not happen this month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Moves:
+    """Accepted moves of one month."""
+
+    index: np.ndarray     # households that move
+    origin: np.ndarray    # their old kilns
+    dest: np.ndarray      # their new kilns
+    transfer: np.ndarray  # bool: a debt transfer (True) or a debt-free exit (False)
+
+
+def candidates(u: np.ndarray, debt: np.ndarray, transfer_rate: float,
+               exit_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Households that try to move: indebted ones bought at ``transfer_rate``, debt-free ones
+    leaving at ``exit_rate``. One uniform per household and month (``mobility`` stream)."""
+    indebted = debt > 0.0
+    trying = np.where(indebted, u < transfer_rate, u < exit_rate)
+    index = np.flatnonzero(trying)
+    return index, indebted[index]
+
+
+def pick_destinations(district: np.ndarray, v: np.ndarray, district_first: np.ndarray,
+                      district_kilns: np.ndarray) -> np.ndarray:
+    """A uniformly random kiln in each mover's district (kilns are numbered by district)."""
+    kilns = district_kilns[district]
+    offset = np.minimum((v * kilns).astype(np.intp), kilns - 1)
+    return district_first[district] + offset
+
+
+def accept(origin: np.ndarray, dest: np.ndarray, spare: np.ndarray) -> np.ndarray:
+    """Accept moves in order while the destination has a free place; never to the same kiln."""
+    ok = dest != origin
+    order = np.argsort(dest, kind="stable")
+    d_sorted = dest[order]
+    ok_sorted = ok[order]
+    # rank of each mover among the accepted-so-far movers to the same kiln
+    csum = np.cumsum(ok_sorted)
+    first = np.searchsorted(d_sorted, d_sorted, side="left")
+    before = csum - ok_sorted - np.where(first > 0, csum[first - 1], 0)
+    ok_sorted &= before < spare[d_sorted]
+    result = np.empty_like(ok)
+    result[order] = ok_sorted
+    return result

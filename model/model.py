@@ -1,0 +1,286 @@
+"""The Mesa model: households and kiln owners under peshgi, one step per month.
+
+``BondsimModel.step`` is a short list of named rules, in the order of ``docs/ODD.md``:
+
+    0. interventions act (their ``step(model)`` hook; they arrive with the scenarios)
+    1. season: moulding days this month; bricks per family-day
+    2. earnings at the paid piece rate; the owner's deduction against debt
+    3. consumption need and shocks
+    4. shortfall covered by savings, social-protection cash, owner's advance, outside lender
+    5. advances, book inflation and markup added to the debt
+    6. children sent to work or to school
+    7. bondage: debt over threshold and held by the owner
+    8. mobility: debt transfers between kilns, debt-free families leaving
+    9. owners: profit, then next month's pay, book-keeping and child-work policy from risk
+
+then the month's outcomes are collected. State lives in numpy arrays (``self.hh``,
+``self.ow``); ``self.households`` and ``self.kiln_owners`` are the Mesa agents on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Protocol
+
+import mesa
+import numpy as np
+
+from . import bondage, children, credit, debt, earnings, mobility, owners, population, season
+from .agents import Households, KilnOwner
+from .ledger import Ledger
+from .outcomes import OUTCOMES, MonthFacts, compute
+from .parameters import Params
+from .rng import Streams
+from .shocks import consumption_need, draw_shocks
+
+FAMILIES_PER_KILN = 35  # domain.md 1.2: 30-35 families a kiln (Punjab L&HRD)
+
+
+class Intervention(Protocol):
+    """A policy plug-in: acts once a month before the rules, and reports its public cost."""
+
+    def step(self, model: BondsimModel) -> None: ...
+
+    def cost(self, model: BondsimModel) -> float: ...
+
+
+class BondsimModel(mesa.Model):
+    """Peshgi debt bondage at brick kilns.
+
+    Args:
+        params: model parameters (defaults: ``Params()``).
+        households: number of worker households.
+        kilns: number of kilns (default: one per 35 households).
+        districts: district names; kilns are split evenly among them.
+        seed: the run's seed; every random stream is derived from it.
+        interventions: policy plug-ins (see ``Intervention``).
+    """
+
+    def __init__(self, params: Params | None = None, *, households: int = 5000,
+                 kilns: int | None = None, districts: Sequence[str] = ("district",),
+                 seed: int = 0, interventions: Sequence[Intervention] = ()) -> None:
+        super().__init__(rng=seed)
+        self.params = p = params or Params()
+        self.seed = int(seed)
+        self.streams = Streams(self.seed)
+        kilns = kilns or max(1, round(households / FAMILIES_PER_KILN))
+        if households < 1 or kilns < 1 or kilns > households or not districts:
+            raise ValueError("need at least one household, one kiln per household at most, "
+                             "and one district")
+        self.district_names = tuple(districts)
+        nd = len(self.district_names)
+        init = self.streams["init"]
+        self.ow = population.init_owners(kilns, nd, households, p, init)
+        self._days_open = p.working_days_per_month * (1.0 - p.rain_loss_share)
+        self._open_months = season.open_months_per_year(p)
+        self.hh = population.init_households(households, self.ow, p, init, self._days_open)
+        self.district_kilns = np.bincount(self.ow.district, minlength=nd).astype(np.intp)
+        self.district_first = np.concatenate(([0], np.cumsum(self.district_kilns)[:-1]))
+        self._need = consumption_need(self.hh.size, p)
+        self._buffer = p.savings_buffer_months * self._need
+        self._capacity_need = 12.0 * self._need
+        self.interventions = list(interventions)
+        self.ledger = Ledger()
+        self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
+        self.households = Households(self)
+        self.outcomes: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(_reporter, name) for name in OUTCOMES})
+        self._record_initial_state()
+
+    # -- the month --------------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one month (see the module docstring for the rules and their order)."""
+        p, hh, ow = self.params, self.hh, self.ow
+        month = self.steps
+        self.ledger.open(float(hh.debt.sum()))
+        bonded_before = hh.bonded.copy()
+        cost = 0.0
+        for intervention in self.interventions:  # 0. interventions
+            intervention.step(self)
+            cost += intervention.cost(self)
+
+        cal = season.calendar_month(month, p)  # 1. season
+        days = season.production_days(cal, p)
+        bricks_day = season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9, p)
+        rate = np.take(earnings.piece_rate_paid(p.notified_piece_rate, ow.paid_ratio), hh.kiln)
+        expected_gross = bricks_day * rate
+        expected_gross *= self._days_open
+
+        if days > 0:  # 2. earnings and deduction
+            bricks = bricks_day * days
+            gross = earnings.gross_pay(bricks, rate)
+            deducted = earnings.deduction(gross, np.take(ow.deduction_share, hh.kiln), hh.debt)
+            hh.debt -= deducted
+            cash = gross - deducted
+        else:
+            bricks = gross = deducted = cash = np.zeros(hh.n)
+        self.ledger.deductions = float(deducted.sum())
+
+        need = self._need.copy()  # 3. need and shocks
+        shocks = draw_shocks(self.streams["shocks"].random(hh.n), self.streams["shock_costs"], p)
+        need[shocks.index] += shocks.cost
+
+        flows = self._cover(cash, need, expected_gross)  # 4. cover the shortfall
+        self._book_debt(flows)  # 5. debt ledger
+
+        children.update_children(  # 6. children
+            flows.unmet > 0.0 if days > 0 else np.zeros(hh.n, dtype=bool),
+            (flows.unmet == 0.0) & (flows.advance == 0.0), np.take(ow.child_ban, hh.kiln),
+            hh.children_5_9, hh.children_10_14, hh.work_5_9, hh.work_10_14,
+            hh.school_5_9, hh.school_10_14)
+
+        over, held = self._bondage(expected_gross)  # 7. bondage
+        n_transfer, n_free = self._move()  # 8. mobility
+        self._owners_account(bricks, gross, deducted, flows)  # 9. owners
+        owners.decide(self.ow, p)
+
+        facts = MonthFacts(
+            month=month, calendar_month=cal, production_days=days,
+            expected_gross=expected_gross, bonded_before=bonded_before,
+            shocked=shocks.index, advance=flows.advance, unmet=flows.unmet,
+            gross=float(gross.sum()), sp_cash_used=float(flows.from_sp.sum()),
+            outside_advances=float(flows.outside_advance.sum()),
+            moves_transfer=n_transfer, moves_debt_free=n_free,
+            over_count=int(np.count_nonzero(over)), held_count=int(np.count_nonzero(held)),
+            intervention_cost=cost)
+        self.outcomes = compute(self, facts)
+        self.datacollector.collect(self)
+
+    def run(self, months: int) -> None:
+        """Run ``months`` monthly steps."""
+        for _ in range(months):
+            self.step()
+
+    # -- rules that touch several columns -----------------------------------------------------
+    def _cover(self, cash: np.ndarray, need: np.ndarray,
+               expected_gross: np.ndarray) -> credit.CreditFlows:
+        """Rule 4, with the owner's lending limit and the outside lender's room."""
+        p, hh, ow = self.params, self.hh, self.ow
+        limit_months = ow.advance_limit_months * owners.lending_factor(ow, p)
+        room = credit.advance_room(np.take(limit_months, hh.kiln) * expected_gross, hh.debt)
+        sp_cash = hh.sp_cash if hh.sp_cash.any() else None
+        outside_room = None
+        if p.outside_lender_share > 0 and hh.outside_access.any():
+            limit = np.where(hh.outside_access, p.outside_limit_months * expected_gross, 0.0)
+            outside_room = credit.advance_room(limit, hh.outside_debt)
+        flows = credit.cover_shortfall(cash, need, hh.savings, sp_cash, hh.debt, room,
+                                       hh.outside_debt, outside_room, self._buffer,
+                                       p.surplus_spend_share)
+        hh.unmet_need[:] = flows.unmet
+        return flows
+
+    def _book_debt(self, flows: credit.CreditFlows) -> None:
+        """Rule 5: repayments out; advances, book inflation and markup in."""
+        p, hh, ow, led = self.params, self.hh, self.ow, self.ledger
+        hh.debt -= flows.repayment
+        inflated = debt.book_inflation(flows.advance, np.take(ow.book_inflation, hh.kiln))
+        added = debt.markup(hh.debt, p.markup_annual)
+        led.repayments = float(flows.repayment.sum())
+        led.markup = float(added.sum())
+        led.advances = float(flows.advance.sum())
+        led.book_inflation = float(inflated.sum())
+        added += flows.advance
+        added += inflated
+        hh.debt += added
+        if flows.outside_advance is not flows.outside_repayment:  # an outside lender exists
+            hh.outside_debt -= flows.outside_repayment
+            hh.outside_debt += debt.markup(hh.outside_debt, p.outside_rate_annual)
+            hh.outside_debt += flows.outside_advance
+
+    def _bondage(self, expected_gross: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rule 7: update the bonded flag and months bonded; return both conditions."""
+        p, hh = self.params, self.hh
+        capacity = bondage.repayment_capacity(expected_gross * self._open_months,
+                                              self._capacity_need)
+        over = bondage.debt_over_threshold(hh.debt, capacity, p.bondage_debt_multiple)
+        held = bondage.held_by_owner(hh.debt, np.take(self.ow.coercive, hh.kiln))
+        now = bondage.bonded(over, held)
+        hh.bonded[:] = now
+        hh.months_bonded += now
+        hh.months_bonded[~now] = 0
+        return over, held
+
+    def _move(self) -> tuple[int, int]:
+        """Rule 8: debt transfers and debt-free moves. Returns their counts."""
+        p, hh, ow = self.params, self.hh, self.ow
+        u = self.streams["mobility"].random(hh.n)
+        index, is_transfer = mobility.candidates(u, hh.debt, p.transfer_rate,
+                                                 p.exit_rate_debt_free)
+        if index.size == 0:
+            return 0, 0
+        origin = hh.kiln[index]
+        dest = mobility.pick_destinations(hh.district[index],
+                                          self.streams["destinations"].random(index.size),
+                                          self.district_first, self.district_kilns)
+        ok = mobility.accept(origin, dest, ow.capacity - ow.occupants)
+        index, origin, dest, is_transfer = index[ok], origin[ok], dest[ok], is_transfer[ok]
+        bought = index[is_transfer]
+        price = hh.debt[bought] * (1.0 + p.transfer_premium)
+        premium = price - hh.debt[bought]
+        hh.debt[bought] = price
+        self.ledger.transfer_premiums = float(premium.sum())
+        k = ow.k
+        ow.cash += (np.bincount(origin[is_transfer], weights=price, minlength=k)
+                    - np.bincount(dest[is_transfer], weights=price, minlength=k))
+        ow.occupants += (np.bincount(dest, minlength=k)
+                         - np.bincount(origin, minlength=k)).astype(np.int32)
+        hh.kiln[index] = dest
+        n_transfer = int(np.count_nonzero(is_transfer))
+        return n_transfer, int(index.size) - n_transfer
+
+    def _owners_account(self, bricks: np.ndarray, gross: np.ndarray, deducted: np.ndarray,
+                        flows: credit.CreditFlows) -> None:
+        """Rule 9, first half: owners' profit and cash from this month's bricks and loans."""
+        p, hh, ow = self.params, self.hh, self.ow
+        k = ow.k
+        risk_before = ow.risk
+        if gross is bricks or not gross.any():  # a closed month: no bricks, no pay
+            ow.profit[:] = 0.0
+        else:
+            contribution = owners.operating_profit(bricks, gross, p)
+            ow.profit[:] = np.bincount(hh.kiln, weights=contribution, minlength=k)
+        loan_cash = deducted + flows.repayment - flows.advance
+        ow.cash += ow.profit + np.bincount(hh.kiln, weights=loan_cash, minlength=k)
+        ow.risk[:] = owners.decay_risk(risk_before, p)
+
+    # -- bookkeeping --------------------------------------------------------------------------
+    def write_off(self, index: np.ndarray) -> float:
+        """Extinguish the debts of households ``index`` (e.g. on release, BLSA 1992 s.6);
+        books the write-off in the ledger and returns the rupees written off."""
+        amount = float(self.hh.debt[index].sum())
+        self.hh.debt[index] = 0.0
+        self.ledger.write_offs += amount
+        return amount
+
+    def _record_initial_state(self) -> None:
+        """Month 0: the initial state, with no flows, so plots start where the model starts."""
+        hh = self.hh
+        self.ledger.open(float(hh.debt.sum()))
+        zeros = np.zeros(hh.n)
+        expected_gross = (season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9,
+                                                self.params)
+                          * np.take(earnings.piece_rate_paid(self.params.notified_piece_rate,
+                                                             self.ow.paid_ratio), hh.kiln)
+                          * self._days_open)
+        over, held = self._bondage(expected_gross)
+        hh.months_bonded[:] = 0
+        facts = MonthFacts(
+            month=0, calendar_month=season.calendar_month(0, self.params), production_days=0.0,
+            expected_gross=expected_gross, bonded_before=hh.bonded.copy(),
+            shocked=np.zeros(0, dtype=np.intp), advance=zeros, unmet=zeros, gross=0.0,
+            sp_cash_used=0.0, outside_advances=0.0, moves_transfer=0, moves_debt_free=0,
+            over_count=int(np.count_nonzero(over)), held_count=int(np.count_nonzero(held)),
+            intervention_cost=0.0)
+        self.outcomes = compute(self, facts)
+        self.datacollector.collect(self)
+
+    def timeseries(self):
+        """One row per month (0 = initial state), one column per outcome (pandas DataFrame)."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        return frame.reset_index(drop=True)[list(OUTCOMES)]
+
+
+def _reporter(name: str, model: BondsimModel) -> float:
+    return model.outcomes[name]

@@ -1,0 +1,146 @@
+"""Monthly outcomes: what the model reports, one value per month, with units.
+
+``OUTCOMES`` is the single list of outcome names (the columns of ``timeseries.csv``, in this
+order) with their units and meanings; the data collector, the docs and later the batch and
+sweep tools read it from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+OUTCOMES: dict[str, str] = {
+    "month": "simulation month (0 = initial state)",
+    "calendar_month": "calendar month 1-12",
+    "production_days": "moulding days this month (0 in closures)",
+    "households": "households in the model",
+    "bonded_share": "share of households bonded (both conditions of rule 7)",
+    "debt_over_threshold_share": "share whose debt exceeds the bondage multiple (rule 7a)",
+    "held_by_owner_share": "share that owe a coercive owner (rule 7b)",
+    "indebted_share": "share of households with debt > 0",
+    "median_debt": "median debt of indebted households, Rs",
+    "mean_debt": "mean debt over all households, Rs",
+    "median_debt_months": "median debt of indebted households in months of expected gross pay",
+    "child_labour_rate": "working children 5-14 / children 5-14",
+    "school_enrolment": "children 5-14 in school / children 5-14",
+    "bondage_entries": "households that became bonded this month",
+    "bondage_exits": "households that stopped being bonded this month",
+    "moves_transfer": "households bought by another kiln (debt transfers) this month",
+    "moves_debt_free": "debt-free households that moved kiln this month",
+    "households_short": "share of households with unmet need this month",
+    "unmet_need": "consumption forgone this month, Rs",
+    "shocks": "households hit by a shock this month",
+    "advance_share": "share of households taking an advance this month",
+    "advance_share_after_shock": "share of shocked households taking an advance this month",
+    "gross_pay": "moulders' gross pay this month, Rs",
+    "net_pay_share": "pay after deductions / gross pay this month",
+    "paid_ratio_mean": "mean paid/notified piece rate over households",
+    "owner_profit": "owners' operating profit this month, Rs",
+    "owner_cash": "owners' cumulative cash position, Rs",
+    "savings_total": "households' savings, Rs",
+    "debt_total": "households' debt to owners at month end, Rs",
+    "advances": "cash advanced by owners this month, Rs",
+    "book_inflation": "over-recorded advances this month, Rs",
+    "markup": "markup added to debts this month, Rs",
+    "transfer_premiums": "premiums added to debts in transfers this month, Rs",
+    "deductions": "pay deducted against debts this month, Rs",
+    "repayments": "early repayments from savings this month, Rs",
+    "write_offs": "debts extinguished this month, Rs",
+    "ledger_residual": "closing debt less opening debt plus flows (0 = books balance), Rs",
+    "outside_debt_total": "households' debt to outside lenders, Rs",
+    "outside_advances": "outside lenders' loans this month, Rs",
+    "sp_cash_used": "social-protection cash used to cover need this month, Rs",
+    "intervention_cost": "public cost of interventions this month, Rs",
+}
+
+
+@dataclass
+class MonthFacts:
+    """What the step knows about the month that the state alone does not."""
+
+    month: int
+    calendar_month: int
+    production_days: float
+    expected_gross: np.ndarray   # per household, Rs/month
+    bonded_before: np.ndarray    # bool per household, at the month's start
+    shocked: np.ndarray          # household indices hit by a shock
+    advance: np.ndarray          # per household, Rs
+    unmet: np.ndarray            # per household, Rs
+    gross: float
+    sp_cash_used: float
+    outside_advances: float
+    moves_transfer: int
+    moves_debt_free: int
+    over_count: int
+    held_count: int
+    intervention_cost: float
+
+
+def _median(values: np.ndarray) -> float:
+    if values.size == 0:
+        return float("nan")
+    return float(np.median(values))
+
+
+def _safe_div(a: float, b: float) -> float:
+    """A ratio, or NaN where it is undefined (no pay in a closed month, no children)."""
+    return a / b if b else float("nan")
+
+
+def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avoids a cycle
+    """All outcomes of one month, from the model's state, its ledger and ``facts``."""
+    hh, ow, led = model.hh, model.ow, model.ledger
+    n = hh.n
+    debt = hh.debt
+    indebted = debt > 0.0
+    n_indebted = int(np.count_nonzero(indebted))
+    debt_ind = debt[indebted]
+    children = int(hh.children_5_9.sum(dtype=np.int64) + hh.children_10_14.sum(dtype=np.int64))
+    working = int(hh.work_5_9.sum(dtype=np.int64) + hh.work_10_14.sum(dtype=np.int64))
+    school = int(hh.school_5_9.sum(dtype=np.int64) + hh.school_10_14.sum(dtype=np.int64))
+    bonded = int(np.count_nonzero(hh.bonded))
+    was = int(np.count_nonzero(facts.bonded_before))
+    both = int(np.count_nonzero(hh.bonded & facts.bonded_before))
+    took = facts.advance > 0.0
+    debt_total = float(debt.sum())
+    deductions = led.deductions
+    return {
+        "month": facts.month,
+        "calendar_month": facts.calendar_month,
+        "production_days": facts.production_days,
+        "households": n,
+        "bonded_share": bonded / n,
+        "debt_over_threshold_share": facts.over_count / n,
+        "held_by_owner_share": facts.held_count / n,
+        "indebted_share": n_indebted / n,
+        "median_debt": _median(debt_ind),
+        "mean_debt": debt_total / n,
+        "median_debt_months": _median(debt_ind / facts.expected_gross[indebted]),
+        "child_labour_rate": _safe_div(working, children),
+        "school_enrolment": _safe_div(school, children),
+        "bondage_entries": bonded - both,
+        "bondage_exits": was - both,
+        "moves_transfer": facts.moves_transfer,
+        "moves_debt_free": facts.moves_debt_free,
+        "households_short": int(np.count_nonzero(facts.unmet > 0.0)) / n,
+        "unmet_need": float(facts.unmet.sum()),
+        "shocks": int(facts.shocked.size),
+        "advance_share": int(np.count_nonzero(took)) / n,
+        "advance_share_after_shock": _safe_div(
+            int(np.count_nonzero(took[facts.shocked])), facts.shocked.size),
+        "gross_pay": facts.gross,
+        "net_pay_share": _safe_div(facts.gross - deductions, facts.gross),
+        "paid_ratio_mean": float(ow.paid_ratio @ ow.occupants) / n,
+        "owner_profit": float(ow.profit.sum()),
+        "owner_cash": float(ow.cash.sum()),
+        "savings_total": float(hh.savings.sum()),
+        "debt_total": debt_total,
+        **led.flows(),
+        "ledger_residual": led.residual(debt_total),
+        "outside_debt_total": float(hh.outside_debt.sum()),
+        "outside_advances": facts.outside_advances,
+        "sp_cash_used": facts.sp_cash_used,
+        "intervention_cost": facts.intervention_cost,
+    }

@@ -1,0 +1,323 @@
+"""Model parameters: one frozen dataclass, each field declared with its metadata.
+
+Every parameter carries a unit, a default, a plausible range (the bounds a sensitivity sweep
+uses) and a source from ``shared/research/domain.md`` or the word *assumption*. The same
+declaration generates ``docs/parameters.md`` and validates scenario files, so the numbers are
+written down once. Hard ``valid`` bounds are what the model can run with at all; the
+``plausible`` range is what the evidence supports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+ASSUMPTION = "assumption"
+
+
+@dataclass(frozen=True)
+class ParamInfo:
+    """Metadata of one parameter (see the module docstring)."""
+
+    unit: str
+    plausible: tuple[float, float] | None
+    source: str
+    doc: str
+    valid: tuple[float | None, float | None] = (0.0, None)
+    group: str = ""
+
+
+def par(
+    default: Any,
+    unit: str,
+    plausible: tuple[float, float] | None,
+    source: str,
+    doc: str,
+    *,
+    valid: tuple[float | None, float | None] = (0.0, None),
+) -> Any:
+    """Declare a parameter field with its metadata."""
+    info = ParamInfo(unit=unit, plausible=plausible, source=source, doc=doc, valid=valid)
+    return field(default=default, metadata={"info": info})
+
+
+PROB = (0.0, 1.0)
+MONTH_OF_YEAR = (1.0, 12.0)
+
+
+@dataclass(frozen=True)
+class Params:
+    """All parameters of the core model. Make variants with ``dataclasses.replace``."""
+
+    # --- Season and production (rule 1) -------------------------------------------------
+    start_month: int = par(
+        9, "calendar month (1-12)", None,
+        "domain.md 1.3: kilns reopen after the monsoon in September",
+        "Calendar month of simulation month 1 (the season's start).", valid=MONTH_OF_YEAR)
+    closure_months: tuple[int, ...] = par(
+        (7, 8), "calendar months", None,
+        "domain.md 1.3: monsoon closure about July to early September",
+        "Months in which kilns do not mould (monsoon closure).", valid=MONTH_OF_YEAR)
+    extra_closure_months: tuple[int, ...] = par(
+        (), "calendar months", None,
+        "domain.md 1.3: Punjab anti-smog bans 20 Oct-31 Dec 2018, 7 Nov-31 Dec 2020",
+        "Additional closed months, for example a smog ban (11, 12).", valid=MONTH_OF_YEAR)
+    working_days_per_month: float = par(
+        26.0, "days/month", (22.0, 27.0),
+        "domain.md 1.3 [derived]: 9-10 months of about 26 days",
+        "Moulding days in an open month before rain losses.", valid=(0.0, 31.0))
+    rain_loss_share: float = par(
+        0.10, "share of days", (0.0, 0.25),
+        "domain.md 1.3 [derived]: about 200-250 moulding days a year",
+        "Share of working days lost to rain in open months.", valid=PROB)
+    bricks_per_adult_day: float = par(
+        420.0, "bricks/adult/day", (250.0, 600.0),
+        "domain.md 1.3: about 1,000 bricks a day for a family of five; split by adult is an "
+        "assumption",
+        "Raw bricks moulded per working adult per day.")
+    bricks_per_child_10_14_day: float = par(
+        200.0, "bricks/child/day", (100.0, 350.0), ASSUMPTION,
+        "Raw bricks moulded per working child aged 10-14 per day.")
+    bricks_per_child_5_9_day: float = par(
+        80.0, "bricks/child/day", (30.0, 150.0), ASSUMPTION,
+        "Raw bricks moulded per working child aged 5-9 per day.")
+
+    # --- Wages and owners' economics (rules 2 and 9) ------------------------------------
+    notified_piece_rate: float = par(
+        1295.0, "Rs per 1,000 bricks", (960.0, 1600.0),
+        "domain.md 1.3: Punjab notified pathera rate Rs 1,295 (2019-21)",
+        "Official minimum piece rate.")
+    paid_ratio_low: float = par(
+        0.50, "paid/notified", (0.4, 0.7),
+        "domain.md 1.3 [derived]: paid/notified about 0.5-0.93",
+        "Lowest share of the notified rate an owner pays (owners draw uniformly).",
+        valid=PROB)
+    paid_ratio_high: float = par(
+        0.93, "paid/notified", (0.8, 1.0),
+        "domain.md 1.3 [derived]: paid/notified about 0.5-0.93",
+        "Highest share of the notified rate an owner pays.", valid=PROB)
+    deduction_share_low: float = par(
+        0.25, "share of gross pay", (0.1, 0.35),
+        "domain.md 1.6: Rs 200 of Rs 800 deducted (25%)",
+        "Lowest share of gross pay an owner deducts against debt.", valid=PROB)
+    deduction_share_high: float = par(
+        0.50, "share of gross pay", (0.35, 0.6),
+        "domain.md 1.6: owner retains half of earnings (50%)",
+        "Highest share of gross pay an owner deducts against debt.", valid=PROB)
+    brick_price: float = par(
+        9000.0, "Rs per 1,000 bricks", (8000.0, 10500.0),
+        "domain.md 1.3: Rs 8,000-10,000 per 1,000 (2020)",
+        "Sale price of fired bricks, for owners' revenue.")
+    nonlabour_cost_share: float = par(
+        0.60, "share of revenue", (0.4, 0.8), ASSUMPTION,
+        "Fuel, clay, transport and other non-moulding costs as a share of owner revenue.",
+        valid=PROB)
+
+    # --- Consumption and shocks (rule 3) ------------------------------------------------
+    need_base: float = par(
+        3000.0, "Rs/month", (1500.0, 5000.0), ASSUMPTION,
+        "Fixed monthly consumption need of a household (shelter, fuel).")
+    need_per_person: float = par(
+        1650.0, "Rs/month/person", (1200.0, 2500.0),
+        "assumption, checked against domain.md 1.3: family gross about Rs 20,000-29,000 a month",
+        "Monthly consumption need per household member.")
+    illness_rate: float = par(
+        0.030, "per household-month", (0.01, 0.06), ASSUMPTION,
+        "Probability that a household has a costly illness in a month.", valid=PROB)
+    illness_cost_median: float = par(
+        20000.0, "Rs", (10000.0, 60000.0),
+        "domain.md 1.8 [derived]: illness Rs 10-60k (assumption)",
+        "Median cost of an illness shock (lognormal).")
+    illness_cost_sigma: float = par(
+        0.6, "log-sd", (0.3, 1.0), ASSUMPTION, "Log-scale spread of illness costs.")
+    funeral_rate: float = par(
+        0.003, "per household-month", (0.001, 0.006), ASSUMPTION,
+        "Probability of a funeral in a month.", valid=PROB)
+    funeral_cost_median: float = par(
+        30000.0, "Rs", (20000.0, 50000.0),
+        "domain.md 1.8 [derived]: funeral Rs 20-50k (assumption)",
+        "Median cost of a funeral (lognormal).")
+    funeral_cost_sigma: float = par(
+        0.4, "log-sd", (0.2, 0.8), ASSUMPTION, "Log-scale spread of funeral costs.")
+    marriage_rate: float = par(
+        0.004, "per household-month", (0.001, 0.008), ASSUMPTION,
+        "Probability of a marriage (dowry) in a month.", valid=PROB)
+    marriage_cost_median: float = par(
+        150000.0, "Rs", (100000.0, 400000.0),
+        "domain.md 1.4 and 1.8: dowry Rs 100-400k (UCA 2021 case Rs 400k)",
+        "Median cost of a marriage (lognormal).")
+    marriage_cost_sigma: float = par(
+        0.5, "log-sd", (0.2, 0.9), ASSUMPTION, "Log-scale spread of marriage costs.")
+
+    # --- Advances and debt (rules 4 and 5) ----------------------------------------------
+    advance_limit_months: float = par(
+        8.0, "months of expected gross pay", (4.0, 14.0),
+        "domain.md 1.4 [derived]: typical debt 5-7 months of gross pay, tail to 14",
+        "Most an owner will have lent a household, against its expected monthly earnings.")
+    markup_annual: float = par(
+        0.10, "per year", (0.0, 1.0),
+        "domain.md 1.6: no Pakistan-specific rate; model as 0-100%/yr (⚠)",
+        "Markup added to outstanding debt, pro rata each month.")
+    book_inflation_mean: float = par(
+        0.20, "share of each advance", (0.0, 1.0),
+        "domain.md 1.6: 'if I borrow another 500 rupees they write down 1,000' (⚠)",
+        "Mean over-recording of advances; owners draw uniformly on [0, 2 x mean].")
+    savings_buffer_months: float = par(
+        1.0, "months of need", (0.0, 3.0), ASSUMPTION,
+        "Savings a household keeps; savings above it repay the owner's debt early.")
+    surplus_spend_share: float = par(
+        0.85, "share of surplus", (0.5, 0.95), ASSUMPTION,
+        "Share of a month's surplus over subsistence need that a family spends, not saves.",
+        valid=PROB)
+    outside_lender_share: float = par(
+        0.0, "share of households", (0.0, 0.5),
+        "domain.md 2.1 (Genicot 2002): outside credit is scarce where bondage exists",
+        "Share of households with access to an outside lender.", valid=PROB)
+    outside_limit_months: float = par(
+        2.0, "months of expected gross pay", (0.5, 6.0), ASSUMPTION,
+        "Most an outside lender lends a household.")
+    outside_rate_annual: float = par(
+        0.30, "per year", (0.0, 1.0),
+        "domain.md 1.6: India quarry loans 24-36%/yr",
+        "Interest charged by the outside lender.")
+
+    # --- Bondage (rule 7) ---------------------------------------------------------------
+    bondage_debt_multiple: float = par(
+        2.0, "years of repayment capacity", (0.5, 5.0), ASSUMPTION,
+        "Debt above this multiple of expected net annual earnings (earnings less subsistence "
+        "need) cannot realistically be repaid.")
+    coercive_owner_share: float = par(
+        0.85, "share of owners", (0.5, 1.0),
+        "domain.md 1.5: 90% bonded (FBS 2002), 97% trapped (NCHR 2025) (⚠)",
+        "Share of owners who do not let an indebted family leave.", valid=PROB)
+
+    # --- Children (rule 6) --------------------------------------------------------------
+    child_work_10_14_init: float = par(
+        0.30, "share of children", (0.1, 0.5),
+        "domain.md 1.9: about 30% of kiln workers are children; 74% enrolled",
+        "Initial share of children aged 10-14 who work.", valid=PROB)
+    child_work_5_9_init: float = par(
+        0.10, "share of children", (0.0, 0.3), ASSUMPTION,
+        "Initial share of children aged 5-9 who work.", valid=PROB)
+    school_init: float = par(
+        0.88, "share of non-working children", (0.6, 1.0),
+        "domain.md 1.9: about 74% of kiln children enrolled (Punjab census)",
+        "Initial share of non-working children aged 5-14 in school.", valid=PROB)
+
+    # --- Mobility (rule 8) --------------------------------------------------------------
+    transfer_rate: float = par(
+        0.006, "per indebted household-month", (0.001, 0.02),
+        "domain.md 1.7: debts are traded between kilns (rate ⚠ assumption)",
+        "Probability that another owner buys an indebted household's debt in a month.",
+        valid=PROB)
+    transfer_premium: float = par(
+        0.10, "share of debt", (0.0, 0.3),
+        "domain.md 1.7: new owner pays 'the outstanding peshgi plus a minimum amount'",
+        "Premium added to the family's debt when it is bought by another kiln.")
+    exit_rate_debt_free: float = par(
+        0.05, "per debt-free household-month", (0.0, 0.2), ASSUMPTION,
+        "Probability that a household with no debt leaves for another kiln in a month.",
+        valid=PROB)
+    kiln_occupancy: float = par(
+        0.90, "families/capacity", (0.7, 1.0), ASSUMPTION,
+        "Initial occupancy of kilns: capacity is families per kiln divided by this.",
+        valid=(0.05, 1.0))
+
+    # --- Owners' perceived inspection risk (rule 9) -------------------------------------
+    risk_baseline: float = par(
+        0.02, "perceived inspections/kiln-month", (0.0, 0.1),
+        "domain.md 1.10 [derived]: about 0.7 inspections per kiln per year in a push",
+        "Owners' perceived monthly inspection risk without any intervention.", valid=PROB)
+    risk_memory: float = par(
+        0.90, "monthly persistence", (0.5, 0.99), ASSUMPTION,
+        "Share of perceived risk above baseline that persists to the next month.",
+        valid=PROB)
+    risk_sensitivity: float = par(
+        5.0, "compliance per unit risk", (1.0, 20.0), ASSUMPTION,
+        "How fast owners comply as perceived risk rises: compliance = min(1, risk x this).")
+    risk_lending_response: float = par(
+        0.5, "share", (0.0, 1.0), ASSUMPTION,
+        "Share by which a fully deterred owner cuts its advance limit.", valid=PROB)
+    child_ban_compliance: float = par(
+        0.5, "compliance level", (0.2, 1.0), ASSUMPTION,
+        "Compliance at or above which an owner stops taking children's work.", valid=PROB)
+
+    # --- Households at start ------------------------------------------------------------
+    extra_adults_mean: float = par(
+        1.3, "adults beyond the first", (0.8, 2.0),
+        "domain.md 1.2: 2-3 adult moulders per family",
+        "Poisson mean of moulding adults beyond the first (capped at 4 more).")
+    children_0_4_mean: float = par(
+        1.0, "children", (0.5, 1.5), "domain.md 1.2: family of 7 with at least 3 children",
+        "Poisson mean of children aged 0-4.")
+    children_5_9_mean: float = par(
+        1.2, "children", (0.7, 1.7), "domain.md 1.2: family of 7 with at least 3 children",
+        "Poisson mean of children aged 5-9.")
+    children_10_14_mean: float = par(
+        1.1, "children", (0.6, 1.6), "domain.md 1.2: family of 7 with at least 3 children",
+        "Poisson mean of children aged 10-14.")
+    dependants_mean: float = par(
+        0.6, "persons", (0.0, 1.5), "domain.md 1.2: average family size about 7",
+        "Poisson mean of members who neither mould nor are children (elderly, sick).")
+    cnic_share: float = par(
+        0.50, "share of households", (0.3, 0.8),
+        "domain.md 3 fact 12: more than 50% without CNICs (BLLF)",
+        "Share of households holding an identity card (CNIC).", valid=PROB)
+    initial_indebted_share: float = par(
+        0.90, "share of households", (0.7, 0.97),
+        "domain.md 1.5: about 90% (FBS 2002), 97% (NCHR 2025)",
+        "Share of households holding debt at the start.", valid=PROB)
+    initial_debt_months: float = par(
+        5.5, "months of expected gross pay", (3.0, 8.0),
+        "domain.md 1.4 [derived]: typical debt 5-7 months of gross family earnings",
+        "Median initial debt of indebted households (lognormal).")
+    initial_debt_sigma: float = par(
+        0.6, "log-sd", (0.3, 1.0), ASSUMPTION, "Log-scale spread of initial debts.")
+
+    @staticmethod
+    def info(name: str) -> ParamInfo:
+        """The metadata of parameter ``name``."""
+        return PARAM_INFO[name]
+
+    def overrides(self) -> dict[str, Any]:
+        """Parameters that differ from the defaults, for manifests and summaries."""
+        base = Params()
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if getattr(self, f.name) != getattr(base, f.name)}
+
+
+PARAM_INFO: dict[str, ParamInfo] = {
+    f.name: f.metadata["info"] for f in dataclasses.fields(Params)
+}
+
+
+def params_table_markdown() -> str:
+    """The parameter table of ``docs/parameters.md``, generated from the declarations."""
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from `model/parameters.py` by `bondsim params --markdown`; do not edit by "
+        "hand. Each parameter has a unit, a default, a plausible range (the bounds used by "
+        "sensitivity sweeps) and a source in `shared/research/domain.md` or the word "
+        "*assumption*. ⚠ marks figures the digest flags as uncertain.",
+        "",
+        "| parameter | default | unit | plausible range | source | meaning |",
+        "|---|---|---|---|---|---|",
+    ]
+    defaults = Params()
+    for name, info in PARAM_INFO.items():
+        default = getattr(defaults, name)
+        rng = "—" if info.plausible is None else f"{info.plausible[0]:g} – {info.plausible[1]:g}"
+        source = f"*{info.source}*" if info.source == ASSUMPTION else info.source
+        lines.append(
+            f"| `{name}` | {_fmt(default)} | {info.unit} | {rng} | {source} | {info.doc} |")
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(str(v) for v in value) + ")" if value else "()"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -1,0 +1,98 @@
+"""Initialisation: the households and kilns at month 0, drawn from the ``init`` stream.
+
+Kilns are split evenly across districts and numbered district by district; households are
+spread evenly across kilns (domain.md 1.2: 25-50 families a kiln). Household composition,
+owners' practices and initial debts are drawn from the parameters' distributions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .parameters import Params
+from .season import bricks_per_day
+from .state import NOT_YET, HouseholdState, OwnerState
+
+
+def kiln_districts(kilns: int, districts: int) -> np.ndarray:
+    """District of each kiln: contiguous blocks of (nearly) equal size."""
+    return (np.arange(kilns, dtype=np.int64) * districts // kilns).astype(np.int16)
+
+
+def init_owners(kilns: int, districts: int, households: int, params: Params,
+                rng: np.random.Generator) -> OwnerState:
+    """Kiln owners with their preferred practices."""
+    per_kiln = households / kilns
+    capacity = np.full(kilns, int(np.ceil(per_kiln / params.kiln_occupancy)), dtype=np.int32)
+    base_paid = rng.uniform(params.paid_ratio_low, params.paid_ratio_high, kilns)
+    base_infl = rng.uniform(0.0, 2.0 * params.book_inflation_mean, kilns)
+    deduction = rng.uniform(params.deduction_share_low, params.deduction_share_high, kilns)
+    coercive = rng.random(kilns) < params.coercive_owner_share
+    zeros = np.zeros(kilns)
+    return OwnerState(
+        district=kiln_districts(kilns, districts),
+        capacity=capacity,
+        occupants=np.zeros(kilns, dtype=np.int32),
+        base_paid_ratio=base_paid,
+        paid_ratio=base_paid.copy(),
+        deduction_share=deduction,
+        advance_limit_months=np.full(kilns, params.advance_limit_months),
+        base_book_inflation=base_infl,
+        book_inflation=base_infl.copy(),
+        coercive=coercive,
+        risk=np.full(kilns, params.risk_baseline),
+        compliance=zeros.copy(),
+        child_ban=np.zeros(kilns, dtype=bool),
+        cash=zeros.copy(),
+        profit=zeros.copy(),
+        fines_paid=zeros.copy(),
+    )
+
+
+def _poisson_i8(rng: np.random.Generator, mean: float, n: int, cap: int) -> np.ndarray:
+    return np.minimum(rng.poisson(mean, n), cap).astype(np.int8)
+
+
+def _binomial_i8(rng: np.random.Generator, counts: np.ndarray, p: float) -> np.ndarray:
+    return rng.binomial(counts, p).astype(np.int8)
+
+
+def init_households(households: int, owners: OwnerState, params: Params,
+                    rng: np.random.Generator, days_open: float) -> HouseholdState:
+    """Households spread over kilns, with composition, children's activities and debts."""
+    n, k = households, owners.k
+    kiln = (np.arange(n, dtype=np.int64) * k // n).astype(np.intp)
+    owners.occupants[:] = np.bincount(kiln, minlength=k)
+    adults = (1 + _poisson_i8(rng, params.extra_adults_mean, n, 2)).astype(np.int8)
+    dependants = _poisson_i8(rng, params.dependants_mean, n, 4)
+    c04 = _poisson_i8(rng, params.children_0_4_mean, n, 5)
+    c59 = _poisson_i8(rng, params.children_5_9_mean, n, 5)
+    c1014 = _poisson_i8(rng, params.children_10_14_mean, n, 5)
+    w1014 = _binomial_i8(rng, c1014, params.child_work_10_14_init)
+    w59 = _binomial_i8(rng, c59, params.child_work_5_9_init)
+    s1014 = _binomial_i8(rng, c1014 - w1014, params.school_init)
+    s59 = _binomial_i8(rng, c59 - w59, params.school_init)
+
+    rate = owners.base_paid_ratio[kiln] * params.notified_piece_rate / 1000.0
+    expected_gross = bricks_per_day(adults, w1014, w59, params) * days_open * rate
+    indebted = rng.random(n) < params.initial_indebted_share
+    debt = params.initial_debt_months * expected_gross * np.exp(
+        params.initial_debt_sigma * rng.standard_normal(n))
+    debt = np.where(indebted, debt, 0.0)
+    savings = np.where(indebted, 0.0, rng.random(n) * expected_gross)
+    outside = rng.random(n) < params.outside_lender_share
+    cnic = rng.random(n) < params.cnic_share
+
+    false = np.zeros(n, dtype=bool)
+    never = np.full(n, NOT_YET, dtype=np.int16)
+    return HouseholdState(
+        district=owners.district[kiln], kiln=kiln, adults=adults, dependants=dependants,
+        children_0_4=c04, children_5_9=c59, children_10_14=c1014,
+        work_5_9=w59, work_10_14=w1014, school_5_9=s59, school_10_14=s1014,
+        debt=debt, outside_debt=np.zeros(n), savings=savings, outside_access=outside,
+        cnic=cnic, sp_enrolled=false.copy(), sp_cash=np.zeros(n),
+        bonded=false.copy(), months_bonded=np.zeros(n, dtype=np.int16),
+        released=false.copy(), released_month=never.copy(),
+        rehabilitated=false.copy(), rehabilitated_month=never.copy(),
+        unmet_need=np.zeros(n),
+    )

@@ -1,0 +1,106 @@
+"""One run of a scenario: the Python API behind ``bondsim run``.
+
+    from bondsim.run import run_scenario
+    result = run_scenario("scenarios/baseline.toml", seed=7, households=2000)
+    result.timeseries  # pandas DataFrame, one row per month
+
+Writes ``timeseries.csv`` (byte-identical for the same seed), ``manifest.json`` and
+``trajectories.png`` to the output folder, each atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import BondsimError
+from .io import atomic_write, write_json
+from .manifest import build_manifest
+from .model import BondsimModel
+from .plots import plot_trajectories
+from .scenario import Scenario, load_scenario
+
+SUMMARY_OUTCOMES = ("bonded_share", "indebted_share", "median_debt", "median_debt_months",
+                    "child_labour_rate", "school_enrolment", "net_pay_share", "owner_profit")
+
+
+@dataclass
+class RunResult:
+    """What a run produced."""
+
+    scenario: Scenario
+    model: BondsimModel
+    timeseries: pd.DataFrame
+    out: Path | None
+    manifest: dict[str, Any]
+
+
+def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
+                 households: int | None = None, months: int | None = None,
+                 out: str | Path | None = None, write: bool = True) -> RunResult:
+    """Run a scenario (a loaded ``Scenario`` or a path) and, if ``write``, save its outputs."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    spec = scenario.spec
+    seed = spec.seed if seed is None else seed
+    households = spec.population.households if households is None else households
+    months = spec.horizon if months is None else months
+    if households < 1 or months < 1 or seed < 0:
+        raise BondsimError(f"households ({households}) and months ({months}) must be at least "
+                           f"1, and seed ({seed}) not negative")
+    kilns = spec.population.kilns
+    if kilns is not None and households is not None and kilns > households:
+        kilns = households
+    model = BondsimModel(scenario.params, households=households, kilns=kilns,
+                         districts=spec.population.districts, seed=seed)
+    model.run(months)
+    ts = model.timeseries()
+    manifest = build_manifest(scenario, seed=seed, households=households, kilns=model.ow.k,
+                              months=months, params=scenario.params)
+    out_dir = None
+    if write:
+        out_dir = Path(out) if out is not None else default_out_dir(spec.name)
+        write_outputs(out_dir, ts, manifest, title=f"{spec.name} (seed {seed})")
+    return RunResult(scenario=scenario, model=model, timeseries=ts, out=out_dir,
+                     manifest=manifest)
+
+
+def default_out_dir(name: str, root: Path = Path("outputs")) -> Path:
+    """``outputs/<scenario>-<timestamp>/``, never an existing folder."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = root / f"{name}-{stamp}"
+    i = 1
+    while candidate.exists():
+        i += 1
+        candidate = root / f"{name}-{stamp}-{i}"
+    return candidate
+
+
+def write_outputs(out: Path, ts: pd.DataFrame, manifest: dict[str, Any], title: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "timeseries.csv",
+                 lambda tmp: ts.to_csv(tmp, index=False, lineterminator="\n"))
+    plot_trajectories(ts, out / "trajectories.png", title)
+    write_json(out / "manifest.json", manifest)
+
+
+def summary_table(ts: pd.DataFrame) -> str:
+    """A plain-text table of the main outcomes: start, end, and the mean of the last year."""
+    last = ts.iloc[-min(12, len(ts) - 1):]
+    rows = [("outcome", "month 0", f"month {int(ts['month'].iloc[-1])}", "last-12 mean")]
+    for name in SUMMARY_OUTCOMES:
+        rows.append((name, _fmt(ts[name].iloc[0]), _fmt(ts[name].iloc[-1]),
+                     _fmt(last[name].mean())))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                       for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.3f}" if abs(x) < 100 else f"{x:,.0f}"

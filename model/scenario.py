@@ -1,0 +1,200 @@
+"""Scenario files: TOML, validated before anything runs.
+
+A scenario names the run (name, description), its horizon in months, its seed, its
+population (households, kilns, districts) and parameter overrides::
+
+    name = "baseline"
+    description = "No intervention."
+    horizon = 120
+    seed = 20240101
+
+    [population]
+    households = 10000
+    districts = ["Kasur"]
+
+    [parameters]
+    markup_annual = 0.2
+
+Validation uses pydantic (strict types, unknown keys forbidden); every problem becomes one line
+naming the file, the field, the value and what was expected, with a did-you-mean suggestion for
+a misspelt key. Values outside a parameter's plausible range are allowed but warned about.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+import typing
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from .errors import BondsimError
+from .parameters import PARAM_INFO, Params
+
+STRICT = ConfigDict(extra="forbid", strict=True)
+MAX_HORIZON = 1200  # months: a century is more than any policy question needs
+
+
+class Population(BaseModel):
+    """Who is simulated: households, kilns and the districts they are in."""
+
+    model_config = STRICT
+    households: int = Field(10_000, ge=1, le=50_000_000)
+    kilns: int | None = Field(None, ge=1)
+    districts: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=lambda: ["district"], min_length=1)
+
+
+def _param_field(name: str, default: Any) -> tuple[Any, Any]:
+    info = PARAM_INFO[name]
+    low, high = info.valid
+    if isinstance(default, tuple):
+        item = Annotated[int, Field(ge=low, le=high)]
+        return (list[item] | None, None)
+    kind = int if isinstance(default, int) and not isinstance(default, bool) else float
+    return (Annotated[kind | None, Field(ge=low, le=high)], None)
+
+
+ParameterOverrides = create_model(
+    "ParameterOverrides",
+    __config__=STRICT,
+    **{f.name: _param_field(f.name, f.default) for f in dataclasses.fields(Params)},
+)
+
+
+class ScenarioSpec(BaseModel):
+    """The validated content of a scenario file."""
+
+    model_config = STRICT
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    horizon: int = Field(120, ge=1, le=MAX_HORIZON)
+    seed: int = Field(0, ge=0, lt=2**63)
+    population: Population = Field(default_factory=Population)
+    parameters: ParameterOverrides = Field(default_factory=ParameterOverrides)  # type: ignore[valid-type]
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A scenario ready to run: the spec, its resolved parameters and where it came from."""
+
+    spec: ScenarioSpec
+    params: Params
+    path: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raise ``BondsimError`` with every problem found."""
+    path = Path(path)
+    if not path.is_file():
+        raise BondsimError(f"{path}: scenario file not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BondsimError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise BondsimError(f"{path}: not a text file (expected UTF-8 TOML)") from None
+    return scenario_from_dict(data, source=str(path), path=path)
+
+
+def scenario_from_dict(data: dict[str, Any], *, source: str = "<scenario>",
+                       path: Path | None = None) -> Scenario:
+    """Validate a scenario given as a dict (the parsed TOML)."""
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        raise BondsimError("\n".join(format_errors(exc, source, ScenarioSpec))) from None
+    overrides = {k: (tuple(v) if isinstance(v, list) else v)
+                 for k, v in spec.parameters.model_dump(exclude_none=True).items()}
+    params = dataclasses.replace(Params(), **overrides)
+    problems = cross_checks(params)
+    if problems:
+        raise BondsimError("\n".join(f"{source}: {p}" for p in problems))
+    return Scenario(spec=spec, params=params, path=path,
+                    warnings=tuple(f"{source}: {w}" for w in plausibility_warnings(overrides)))
+
+
+def cross_checks(params: Params) -> list[str]:
+    """Constraints between parameters that single-field validation cannot see."""
+    problems = []
+    for low, high in (("paid_ratio_low", "paid_ratio_high"),
+                      ("deduction_share_low", "deduction_share_high")):
+        if getattr(params, low) > getattr(params, high):
+            problems.append(f"field 'parameters.{low}': value {getattr(params, low)!r} exceeds "
+                            f"parameters.{high} = {getattr(params, high)!r}; expected low <= high")
+    if params.illness_rate + params.funeral_rate + params.marriage_rate > 1.0:
+        problems.append("fields 'parameters.illness_rate', 'funeral_rate', 'marriage_rate': "
+                        "their sum exceeds 1; expected monthly probabilities summing to <= 1")
+    return problems
+
+
+def plausibility_warnings(overrides: dict[str, Any]) -> list[str]:
+    """Overrides outside the plausible range: allowed (sweeps go there), but worth a note."""
+    out = []
+    for name, value in overrides.items():
+        rng = PARAM_INFO[name].plausible
+        if rng and not isinstance(value, tuple) and not rng[0] <= value <= rng[1]:
+            out.append(f"field 'parameters.{name}': value {value!r} is outside the plausible "
+                       f"range {rng[0]:g}-{rng[1]:g} ({PARAM_INFO[name].unit})")
+    return out
+
+
+def format_errors(exc: ValidationError, source: str, model: type[BaseModel]) -> list[str]:
+    """One line per pydantic error: file, field, value, expected (and a did-you-mean)."""
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        value = err.get("input")
+        if err["type"] == "extra_forbidden":
+            known = _keys_at(model, err["loc"][:-1])
+            hint = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
+            expected = f"did you mean '{hint[0]}'?" if hint else (
+                "expected one of: " + ", ".join(sorted(known)))
+            lines.append(f"{source}: unknown field '{loc}'; {expected}")
+        elif err["type"] == "missing":
+            lines.append(f"{source}: field '{loc}' is missing; it is required")
+        else:
+            lines.append(f"{source}: field '{loc}': value {value!r} is invalid; "
+                         f"expected {_expected(err)}")
+    return lines
+
+
+def _expected(err: dict[str, Any]) -> str:
+    msg: str = err["msg"]
+    for prefix in ("Input should be ", "Value should be ", "String should "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    return msg.replace("a valid ", "")
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the (nested) model found at ``loc``."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        inner = _model_in(field.annotation)
+        if inner is None:
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,58 @@
+"""Rule 3, consumption need and shocks.
+
+Need grows with household size. Lumpy shocks (illness, funeral, marriage) are what push
+families to borrow (domain.md 1.8); their costs are lognormal. Whether a household is hit is
+drawn from one uniform number per household and month, from the ``shocks`` stream, so the
+same households are hit in every scenario that shares the seed (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .parameters import Params
+
+SHOCK_KINDS = ("illness", "funeral", "marriage")
+
+
+def consumption_need(size: np.ndarray, params: Params) -> np.ndarray:
+    """Monthly consumption need in rupees for households of ``size`` members."""
+    return params.need_base + params.need_per_person * size.astype(np.float64)
+
+
+@dataclass
+class ShockDraw:
+    """Which households were hit this month, by what, and at what cost."""
+
+    index: np.ndarray  # households hit (intp, ascending)
+    kind: np.ndarray   # 0 illness, 1 funeral, 2 marriage
+    cost: np.ndarray   # Rs (float64)
+
+
+def shock_rates(params: Params) -> np.ndarray:
+    return np.array([params.illness_rate, params.funeral_rate, params.marriage_rate])
+
+
+def draw_shocks(u: np.ndarray, cost_rng: np.random.Generator, params: Params,
+                cost_scale: np.ndarray | None = None) -> ShockDraw:
+    """Classify households by their uniform draw ``u`` and draw the costs of those hit.
+
+    At most one shock a month: the unit interval is cut into consecutive pieces of length
+    illness, funeral and marriage rate. ``cost_scale`` (per kind) lets a policy such as health
+    cover lower a cost without changing who is hit.
+    """
+    rates = shock_rates(params)
+    edges = np.cumsum(rates)
+    index = np.flatnonzero(u < edges[-1])
+    kind = np.searchsorted(edges, u[index], side="right")
+    medians = np.array([params.illness_cost_median, params.funeral_cost_median,
+                        params.marriage_cost_median])
+    sigmas = np.array([params.illness_cost_sigma, params.funeral_cost_sigma,
+                       params.marriage_cost_sigma])
+    z = cost_rng.standard_normal(index.size)
+    cost = medians[kind] * np.exp(sigmas[kind] * z)
+    if cost_scale is not None:
+        cost *= np.asarray(cost_scale)[kind]
+    return ShockDraw(index=index, kind=kind, cost=cost)

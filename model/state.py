@@ -1,0 +1,88 @@
+"""Agent state as columns: one numpy array per attribute, one row per household or kiln.
+
+Households are many (a district holds tens of thousands), so their state lives in arrays that
+the rules update in whole-column operations. ``Household`` and ``KilnOwner`` (in ``agents.py``)
+are windows onto one row, for users who want to look at one family or one kiln.
+Money is float64 so that the debt ledger balances to the rupee; counts are small integers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+NOT_YET = -1  # month stamp of an event that has not happened
+
+
+@dataclass
+class HouseholdState:
+    """Columns describing every household (``n`` rows)."""
+
+    district: np.ndarray        # int16, index into the model's district names
+    kiln: np.ndarray            # intp, index of the current kiln (and its owner)
+    adults: np.ndarray          # int8, adults who mould
+    dependants: np.ndarray      # int8, members who neither mould nor are children
+    children_0_4: np.ndarray    # int8
+    children_5_9: np.ndarray    # int8
+    children_10_14: np.ndarray  # int8
+    work_5_9: np.ndarray        # int8, children 5-9 who mould
+    work_10_14: np.ndarray      # int8, children 10-14 who mould
+    school_5_9: np.ndarray      # int8, children 5-9 attending school
+    school_10_14: np.ndarray    # int8, children 10-14 attending school
+    debt: np.ndarray            # float64, Rs owed to the current owner (as the books say)
+    outside_debt: np.ndarray    # float64, Rs owed to an outside lender
+    savings: np.ndarray         # float64, Rs
+    outside_access: np.ndarray  # bool, an outside lender will lend to this household
+    cnic: np.ndarray            # bool, holds an identity card
+    sp_enrolled: np.ndarray     # bool, enrolled in social protection
+    sp_cash: np.ndarray         # float64, Rs of social-protection cash this month
+    bonded: np.ndarray          # bool
+    months_bonded: np.ndarray   # int16, consecutive months bonded
+    released: np.ndarray        # bool
+    released_month: np.ndarray  # int16, NOT_YET until released
+    rehabilitated: np.ndarray   # bool
+    rehabilitated_month: np.ndarray  # int16, NOT_YET until rehabilitated
+    unmet_need: np.ndarray      # float64, Rs of need that went uncovered last month
+
+    @property
+    def n(self) -> int:
+        return int(self.debt.shape[0])
+
+    @property
+    def size(self) -> np.ndarray:
+        """Household members (int16)."""
+        return (self.adults.astype(np.int16) + self.dependants + self.children_0_4
+                + self.children_5_9 + self.children_10_14)
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+@dataclass
+class OwnerState:
+    """Columns describing every kiln and its owner (``k`` rows)."""
+
+    district: np.ndarray           # int16
+    capacity: np.ndarray           # int32, families the kiln can house
+    occupants: np.ndarray          # int32, families currently at the kiln
+    base_paid_ratio: np.ndarray    # float64, paid/notified rate the owner prefers
+    paid_ratio: np.ndarray         # float64, paid/notified rate this month
+    deduction_share: np.ndarray    # float64, share of gross pay deducted against debt
+    advance_limit_months: np.ndarray  # float64, lending limit in months of expected pay
+    base_book_inflation: np.ndarray   # float64, preferred over-recording of advances
+    book_inflation: np.ndarray     # float64, over-recording of advances this month
+    coercive: np.ndarray           # bool, will not let an indebted family leave
+    risk: np.ndarray               # float64, perceived monthly inspection risk
+    compliance: np.ndarray         # float64 in [0, 1], derived from risk
+    child_ban: np.ndarray          # bool, refuses children's work this month
+    cash: np.ndarray               # float64, Rs, cumulative cash position
+    profit: np.ndarray             # float64, Rs, operating profit last month
+    fines_paid: np.ndarray         # float64, Rs, cumulative
+
+    @property
+    def k(self) -> int:
+        return int(self.capacity.shape[0])
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
