@@ -47,7 +47,8 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
     ``spend_share`` is the share of a surplus spent on consumption above need.
     """
     balance = cash - need
-    short = np.maximum(-balance, 0.0)
+    short = np.negative(balance)
+    np.maximum(short, 0.0, out=short)
     surplus = np.maximum(balance, 0.0)
 
     from_savings = np.minimum(savings, short)
@@ -59,7 +60,8 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
     else:
         from_sp = np.minimum(sp_cash, short)
         short -= from_sp
-        surplus += sp_cash - from_sp
+        surplus += sp_cash
+        surplus -= from_sp
 
     advance = np.minimum(short, room)
     short -= advance
@@ -73,8 +75,11 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
         outside_repayment = np.minimum(outside_debt, surplus)
         surplus -= outside_repayment
 
-    savings += surplus * (1.0 - spend_share)
-    repayment = np.minimum(np.maximum(savings - buffer, 0.0), debt)
+    surplus *= 1.0 - spend_share
+    savings += surplus
+    repayment = np.subtract(savings, buffer)
+    np.maximum(repayment, 0.0, out=repayment)
+    np.minimum(repayment, debt, out=repayment)
     savings -= repayment
     return CreditFlows(balance=balance, from_savings=from_savings, from_sp=from_sp,
                        advance=advance, outside_advance=outside_advance, unmet=short,

@@ -28,10 +28,10 @@ def candidates(u: np.ndarray, debt: np.ndarray, transfer_rate: float,
                exit_rate: float) -> tuple[np.ndarray, np.ndarray]:
     """Households that try to move: indebted ones bought at ``transfer_rate``, debt-free ones
     leaving at ``exit_rate``. One uniform per household and month (``mobility`` stream)."""
-    indebted = debt > 0.0
-    trying = np.where(indebted, u < transfer_rate, u < exit_rate)
-    index = np.flatnonzero(trying)
-    return index, indebted[index]
+    index = np.flatnonzero(u < max(transfer_rate, exit_rate))  # few: test the rest on these
+    indebted = debt[index] > 0.0
+    keep = np.where(indebted, u[index] < transfer_rate, u[index] < exit_rate)
+    return index[keep], indebted[keep]
 
 
 def pick_destinations(district: np.ndarray, v: np.ndarray, district_first: np.ndarray,

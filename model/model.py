@@ -27,12 +27,14 @@ import mesa
 import numpy as np
 
 from . import bondage, children, credit, debt, earnings, mobility, owners, population, season
+from ._memory import reuse_freed_memory
 from .agents import Households, KilnOwner
 from .ledger import Ledger
 from .outcomes import OUTCOMES, MonthFacts, compute
 from .parameters import Params
 from .rng import Streams
 from .shocks import consumption_need, draw_shocks
+from .stats import WarmMedian
 
 FAMILIES_PER_KILN = 35  # domain.md 1.2: 30-35 families a kiln (Punjab L&HRD)
 
@@ -61,6 +63,7 @@ class BondsimModel(mesa.Model):
                  kilns: int | None = None, districts: Sequence[str] = ("district",),
                  seed: int = 0, interventions: Sequence[Intervention] = ()) -> None:
         super().__init__(rng=seed)
+        reuse_freed_memory()
         self.params = p = params or Params()
         self.seed = int(seed)
         self.streams = Streams(self.seed)
@@ -80,11 +83,15 @@ class BondsimModel(mesa.Model):
         self._need = consumption_need(self.hh.size, p)
         self._buffer = p.savings_buffer_months * self._need
         self._capacity_need = 12.0 * self._need
+        self.children_5_14 = int(self.hh.children_5_9.sum(dtype=np.int64)
+                                 + self.hh.children_10_14.sum(dtype=np.int64))
         self.interventions = list(interventions)
         self.ledger = Ledger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
         self.outcomes: dict[str, float] = {}
+        self.median_debt = WarmMedian()
+        self.median_debt_months = WarmMedian()
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_reporter, name) for name in OUTCOMES})
         self._record_initial_state()
@@ -109,31 +116,31 @@ class BondsimModel(mesa.Model):
         expected_gross *= self._days_open
 
         if days > 0:  # 2. earnings and deduction
-            bricks = bricks_day * days
-            gross = earnings.gross_pay(bricks, rate)
+            gross = earnings.gross_pay(bricks_day * days, rate)
             deducted = earnings.deduction(gross, np.take(ow.deduction_share, hh.kiln), hh.debt)
             hh.debt -= deducted
             cash = gross - deducted
         else:
-            bricks = gross = deducted = cash = np.zeros(hh.n)
+            gross = deducted = cash = np.zeros(hh.n)
         self.ledger.deductions = float(deducted.sum())
 
         need = self._need.copy()  # 3. need and shocks
-        shocks = draw_shocks(self.streams["shocks"].random(hh.n), self.streams["shock_costs"], p)
+        u = self.streams["shocks"].random(hh.n, dtype=np.float32)
+        shocks = draw_shocks(u, self.streams["shock_costs"], p)
         need[shocks.index] += shocks.cost
 
         flows = self._cover(cash, need, expected_gross)  # 4. cover the shortfall
         self._book_debt(flows)  # 5. debt ledger
 
         children.update_children(  # 6. children
-            flows.unmet > 0.0 if days > 0 else np.zeros(hh.n, dtype=bool),
+            flows.unmet > p.child_work_trigger * need if days > 0 else np.zeros(hh.n, dtype=bool),
             (flows.unmet == 0.0) & (flows.advance == 0.0), np.take(ow.child_ban, hh.kiln),
             hh.children_5_9, hh.children_10_14, hh.work_5_9, hh.work_10_14,
             hh.school_5_9, hh.school_10_14)
 
         over, held = self._bondage(expected_gross)  # 7. bondage
         n_transfer, n_free = self._move()  # 8. mobility
-        self._owners_account(bricks, gross, deducted, flows)  # 9. owners
+        self._owners_account(bricks_day, days, rate, deducted, flows)  # 9. owners
         owners.decide(self.ow, p)
 
         facts = MonthFacts(
@@ -198,14 +205,13 @@ class BondsimModel(mesa.Model):
         held = bondage.held_by_owner(hh.debt, np.take(self.ow.coercive, hh.kiln))
         now = bondage.bonded(over, held)
         hh.bonded[:] = now
-        hh.months_bonded += now
-        hh.months_bonded[~now] = 0
+        np.multiply(hh.months_bonded + now, now, out=hh.months_bonded)
         return over, held
 
     def _move(self) -> tuple[int, int]:
         """Rule 8: debt transfers and debt-free moves. Returns their counts."""
         p, hh, ow = self.params, self.hh, self.ow
-        u = self.streams["mobility"].random(hh.n)
+        u = self.streams["mobility"].random(hh.n, dtype=np.float32)
         index, is_transfer = mobility.candidates(u, hh.debt, p.transfer_rate,
                                                  p.exit_rate_debt_free)
         if index.size == 0:
@@ -230,20 +236,24 @@ class BondsimModel(mesa.Model):
         n_transfer = int(np.count_nonzero(is_transfer))
         return n_transfer, int(index.size) - n_transfer
 
-    def _owners_account(self, bricks: np.ndarray, gross: np.ndarray, deducted: np.ndarray,
-                        flows: credit.CreditFlows) -> None:
-        """Rule 9, first half: owners' profit and cash from this month's bricks and loans."""
+    def _owners_account(self, bricks_day: np.ndarray, days: float, rate: np.ndarray,
+                        deducted: np.ndarray, flows: credit.CreditFlows) -> None:
+        """Rule 9, first half: owners' profit and cash from this month's bricks and loans.
+
+        Bricks and pay are summed per kiln; a kiln pays one rate, so its wage bill is its
+        bricks times its rate (one weighted count instead of two)."""
         p, hh, ow = self.params, self.hh, self.ow
         k = ow.k
-        risk_before = ow.risk
-        if gross is bricks or not gross.any():  # a closed month: no bricks, no pay
-            ow.profit[:] = 0.0
+        if days > 0:
+            bricks = np.bincount(hh.kiln, weights=bricks_day, minlength=k) * days
+            kiln_rate = earnings.piece_rate_paid(p.notified_piece_rate, ow.paid_ratio)
+            ow.profit[:] = owners.operating_profit(bricks, bricks * kiln_rate, p)
         else:
-            contribution = owners.operating_profit(bricks, gross, p)
-            ow.profit[:] = np.bincount(hh.kiln, weights=contribution, minlength=k)
-        loan_cash = deducted + flows.repayment - flows.advance
+            ow.profit[:] = 0.0
+        loan_cash = deducted + flows.repayment
+        loan_cash -= flows.advance
         ow.cash += ow.profit + np.bincount(hh.kiln, weights=loan_cash, minlength=k)
-        ow.risk[:] = owners.decay_risk(risk_before, p)
+        ow.risk[:] = owners.decay_risk(ow.risk, p)
 
     # -- bookkeeping --------------------------------------------------------------------------
     def write_off(self, index: np.ndarray) -> float:

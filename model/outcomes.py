@@ -78,28 +78,25 @@ class MonthFacts:
     intervention_cost: float
 
 
-def _median(values: np.ndarray) -> float:
-    if values.size == 0:
-        return float("nan")
-    return float(np.median(values))
-
-
 def _safe_div(a: float, b: float) -> float:
     """A ratio, or NaN where it is undefined (no pay in a closed month, no children)."""
     return a / b if b else float("nan")
 
 
 def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avoids a cycle
-    """All outcomes of one month, from the model's state, its ledger and ``facts``."""
+    """All outcomes of one month, from the model's state, its ledger and ``facts``.
+
+    Medians of indebted households are taken over the positive values in the full columns
+    (debts are never negative), by the model's warm-started exact medians (``stats.py``).
+    """
     hh, ow, led = model.hh, model.ow, model.ledger
     n = hh.n
     debt = hh.debt
     indebted = debt > 0.0
     n_indebted = int(np.count_nonzero(indebted))
-    debt_ind = debt[indebted]
-    children = int(hh.children_5_9.sum(dtype=np.int64) + hh.children_10_14.sum(dtype=np.int64))
-    working = int(hh.work_5_9.sum(dtype=np.int64) + hh.work_10_14.sum(dtype=np.int64))
-    school = int(hh.school_5_9.sum(dtype=np.int64) + hh.school_10_14.sum(dtype=np.int64))
+    children = model.children_5_14  # composition is fixed over the horizon
+    working = int(np.add(hh.work_5_9, hh.work_10_14).sum(dtype=np.int64))
+    school = int(np.add(hh.school_5_9, hh.school_10_14).sum(dtype=np.int64))
     bonded = int(np.count_nonzero(hh.bonded))
     was = int(np.count_nonzero(facts.bonded_before))
     both = int(np.count_nonzero(hh.bonded & facts.bonded_before))
@@ -115,9 +112,9 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "debt_over_threshold_share": facts.over_count / n,
         "held_by_owner_share": facts.held_count / n,
         "indebted_share": n_indebted / n,
-        "median_debt": _median(debt_ind),
+        "median_debt": model.median_debt(debt, n_indebted),
         "mean_debt": debt_total / n,
-        "median_debt_months": _median(debt_ind / facts.expected_gross[indebted]),
+        "median_debt_months": model.median_debt_months(debt / facts.expected_gross, n_indebted),
         "child_labour_rate": _safe_div(working, children),
         "school_enrolment": _safe_div(school, children),
         "bondage_entries": bonded - both,

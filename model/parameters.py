@@ -66,16 +66,16 @@ class Params:
     working_days_per_month: float = par(
         26.0, "days/month", (22.0, 27.0),
         "domain.md 1.3 [derived]: 9-10 months of about 26 days",
-        "Moulding days in an open month before rain losses.", valid=(0.0, 31.0))
+        "Moulding days in an open month before rain losses.", valid=(1.0, 31.0))
     rain_loss_share: float = par(
         0.10, "share of days", (0.0, 0.25),
         "domain.md 1.3 [derived]: about 200-250 moulding days a year",
-        "Share of working days lost to rain in open months.", valid=PROB)
+        "Share of working days lost to rain in open months.", valid=(0.0, 0.9))
     bricks_per_adult_day: float = par(
         420.0, "bricks/adult/day", (250.0, 600.0),
         "domain.md 1.3: about 1,000 bricks a day for a family of five; split by adult is an "
         "assumption",
-        "Raw bricks moulded per working adult per day.")
+        "Raw bricks moulded per working adult per day.", valid=(1.0, None))
     bricks_per_child_10_14_day: float = par(
         200.0, "bricks/child/day", (100.0, 350.0), ASSUMPTION,
         "Raw bricks moulded per working child aged 10-14 per day.")
@@ -87,12 +87,12 @@ class Params:
     notified_piece_rate: float = par(
         1295.0, "Rs per 1,000 bricks", (960.0, 1600.0),
         "domain.md 1.3: Punjab notified pathera rate Rs 1,295 (2019-21)",
-        "Official minimum piece rate.")
+        "Official minimum piece rate.", valid=(1.0, None))
     paid_ratio_low: float = par(
         0.50, "paid/notified", (0.4, 0.7),
         "domain.md 1.3 [derived]: paid/notified about 0.5-0.93",
         "Lowest share of the notified rate an owner pays (owners draw uniformly).",
-        valid=PROB)
+        valid=(0.01, 1.0))
     paid_ratio_high: float = par(
         0.93, "paid/notified", (0.8, 1.0),
         "domain.md 1.3 [derived]: paid/notified about 0.5-0.93",
@@ -152,12 +152,12 @@ class Params:
 
     # --- Advances and debt (rules 4 and 5) ----------------------------------------------
     advance_limit_months: float = par(
-        8.0, "months of expected gross pay", (4.0, 14.0),
+        7.0, "months of expected gross pay", (4.0, 14.0),
         "domain.md 1.4 [derived]: typical debt 5-7 months of gross pay, tail to 14",
         "Most an owner will have lent a household, against its expected monthly earnings.")
     markup_annual: float = par(
-        0.10, "per year", (0.0, 1.0),
-        "domain.md 1.6: no Pakistan-specific rate; model as 0-100%/yr (⚠)",
+        0.30, "per year", (0.0, 1.0),
+        "domain.md 1.6: no Pakistan-specific rate; India quarry loans 24-36%/yr; 0-100%/yr (⚠)",
         "Markup added to outstanding debt, pro rata each month.")
     book_inflation_mean: float = par(
         0.20, "share of each advance", (0.0, 1.0),
@@ -193,6 +193,10 @@ class Params:
         "Share of owners who do not let an indebted family leave.", valid=PROB)
 
     # --- Children (rule 6) --------------------------------------------------------------
+    child_work_trigger: float = par(
+        0.10, "share of the month's need", (0.0, 0.5), ASSUMPTION,
+        "Unmet need, as a share of the month's need, above which a family puts a child to work.",
+        valid=PROB)
     child_work_10_14_init: float = par(
         0.30, "share of children", (0.1, 0.5),
         "domain.md 1.9: about 30% of kiln workers are children; 74% enrolled",
@@ -216,7 +220,7 @@ class Params:
         "domain.md 1.7: new owner pays 'the outstanding peshgi plus a minimum amount'",
         "Premium added to the family's debt when it is bought by another kiln.")
     exit_rate_debt_free: float = par(
-        0.05, "per debt-free household-month", (0.0, 0.2), ASSUMPTION,
+        0.01, "per debt-free household-month", (0.0, 0.05), ASSUMPTION,
         "Probability that a household with no debt leaves for another kiln in a month.",
         valid=PROB)
     kiln_occupancy: float = par(

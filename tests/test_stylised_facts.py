@@ -1,0 +1,116 @@
+"""The baseline against the stylised facts of the research digest (domain.md section 3).
+
+Each fact is checked over several seeds: the mean across seeds must fall in the target band,
+and every single seed within the band widened by a stated tolerance, so one unlucky seed does
+not hide a model that is systematically off. Statistics are taken over months 49-96, after
+the initial state has worked through four seasons.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from bondsim import BondsimModel, Params
+
+SEEDS = (11, 12, 13, 14, 15)
+HOUSEHOLDS = 4000
+MONTHS = 96
+COHORT_MONTH = 24  # the bonded cohort is taken here and followed to MONTHS
+SETTLED = 48
+
+
+def _run(seed: int) -> tuple[pd.DataFrame, dict[int, float]]:
+    model = BondsimModel(Params(), households=HOUSEHOLDS, seed=seed)
+    cohort = None
+    cohort_median: dict[int, float] = {}
+    for month in range(1, MONTHS + 1):
+        model.step()
+        if month == COHORT_MONTH:
+            cohort = np.flatnonzero(model.hh.bonded)
+        if cohort is not None and month % 12 == COHORT_MONTH % 12:
+            cohort_median[month] = float(np.median(model.hh.debt[cohort]))
+    return model.timeseries(), cohort_median
+
+
+@pytest.fixture(scope="module")
+def runs() -> list[tuple[pd.DataFrame, dict[int, float]]]:
+    return [_run(seed) for seed in SEEDS]
+
+
+def _late(ts: pd.DataFrame) -> pd.DataFrame:
+    return ts[ts["month"] > SETTLED]
+
+
+def _check_band(values: list[float], low: float, high: float, tolerance: float) -> None:
+    mean = float(np.mean(values))
+    assert low <= mean <= high, f"mean {mean:.3f} outside {low}-{high} (seeds: {values})"
+    for v in values:
+        assert low - tolerance <= v <= high + tolerance, f"a seed gave {v:.3f} (all: {values})"
+
+
+def test_fact1_most_households_are_indebted(runs):
+    """Fact 1: 70-97% of kiln households carry employer advances (FBS 2002, NCHR 2025)."""
+    means = [_late(ts)["indebted_share"].mean() for ts, _ in runs]
+    _check_band(means, 0.70, 0.97, tolerance=0.03)
+    # the seasonal low point (just before the monsoon) still leaves most families in debt
+    lows = [_late(ts)["indebted_share"].min() for ts, _ in runs]
+    assert min(lows) >= 0.6, lows
+
+
+def test_fact2_median_debt_is_four_to_eight_months_of_earnings(runs):
+    """Fact 2: typical debt is about 5-7 months of gross family earnings (check: 4-8)."""
+    means = [_late(ts)["median_debt_months"].mean() for ts, _ in runs]
+    _check_band(means, 4.0, 8.0, tolerance=0.3)
+
+
+def test_fact3_net_pay_is_half_to_three_quarters_of_gross(runs):
+    """Fact 3: deductions take 25-50% of gross pay (check: net/gross 0.5-0.75)."""
+    means = [_late(ts)["net_pay_share"].mean() for ts, _ in runs]
+    _check_band(means, 0.5, 0.75, tolerance=0.02)
+
+
+def test_fact4_advances_cluster_in_the_off_season(runs):
+    """Fact 4: new advances cluster in the monsoon closure (and other closures)."""
+    ratios = []
+    for ts, _ in runs:
+        late = _late(ts)
+        closed = late.loc[late["production_days"] == 0, "advance_share"].mean()
+        open_ = late.loc[late["production_days"] > 0, "advance_share"].mean()
+        ratios.append(closed / open_)
+    assert min(ratios) > 1.05, ratios
+    result = stats.ttest_1samp(np.log(ratios), 0.0, alternative="greater")
+    assert result.pvalue < 0.01, (ratios, result)
+
+
+def test_fact4_advances_follow_shocks(runs):
+    """Fact 4: households hit by a shock borrow more often than households in general."""
+    ratios = [(_late(ts)["advance_share_after_shock"].mean() / _late(ts)["advance_share"].mean())
+              for ts, _ in runs]
+    assert min(ratios) > 1.2, ratios
+    result = stats.ttest_1samp(np.log(ratios), 0.0, alternative="greater")
+    assert result.pvalue < 0.01, (ratios, result)
+
+
+def test_fact2_bonded_debts_do_not_amortise(runs):
+    """Fact 2: without intervention, the median debt of households bonded at month 24 does not
+    fall over the next six years (compared in the same calendar month, to remove the season)."""
+    growth = [cohort[MONTHS] / cohort[COHORT_MONTH] for _, cohort in runs]
+    assert np.mean(growth) >= 1.0, growth
+    assert min(growth) >= 0.97, growth
+    for _, cohort in runs:  # and no year-on-year fall of more than 3%
+        values = [cohort[m] for m in sorted(cohort)]
+        assert all(b >= 0.97 * a for a, b in itertools.pairwise(values)), values
+
+
+def test_fact6_moves_preserve_debt_and_outnumber_debt_free_exits(runs):
+    """Fact 6: debts are traded, so moves between kilns do not end bondage: transfers (debt
+    kept, plus a premium) far outnumber moves by families that cleared their debt."""
+    for ts, _ in runs:
+        late = _late(ts)
+        assert late["transfer_premiums"].sum() > 0
+        assert late["moves_transfer"].sum() > 2 * late["moves_debt_free"].sum()
