@@ -12,6 +12,7 @@ which is how a family with room works its way out of debt.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,6 +29,14 @@ class CreditFlows:
     unmet: np.ndarray            # need left uncovered
     outside_repayment: np.ndarray
     repayment: np.ndarray        # early repayment of the owner's debt from savings
+
+
+@lru_cache(maxsize=8)
+def zeros(n: int) -> np.ndarray:
+    """A shared, read-only array of ``n`` zeros, for flows that did not happen this month."""
+    out = np.zeros(n)
+    out.flags.writeable = False
+    return out
 
 
 def advance_room(limit: np.ndarray, debt: np.ndarray) -> np.ndarray:
@@ -56,7 +65,7 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
     short -= from_savings
 
     if sp_cash is None:
-        from_sp = np.zeros_like(short)
+        from_sp = zeros(short.size)
     else:
         from_sp = np.minimum(sp_cash, short)
         short -= from_sp
@@ -67,7 +76,7 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
     short -= advance
 
     if outside_room is None:
-        outside_advance = np.zeros_like(short)
+        outside_advance = zeros(short.size)
         outside_repayment = outside_advance
     else:
         outside_advance = np.minimum(short, outside_room)

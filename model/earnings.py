@@ -20,6 +20,12 @@ def gross_pay(bricks: np.ndarray, rate_per_brick: np.ndarray) -> np.ndarray:
     return bricks * rate_per_brick
 
 
+def monthly_pay(bricks_per_day: np.ndarray, days: float, rate_per_brick: np.ndarray,
+                ) -> np.ndarray:
+    """Gross pay for ``days`` moulding days: bricks a day x days x rate."""
+    return gross_pay(bricks_per_day * days, rate_per_brick)
+
+
 def deduction(gross: np.ndarray, deduction_share: np.ndarray, debt: np.ndarray) -> np.ndarray:
     """What the owner keeps against the debt: a share of gross pay, at most the debt."""
     return np.minimum(gross * deduction_share, debt)

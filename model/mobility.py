@@ -27,10 +27,18 @@ class Moves:
 def candidates(u: np.ndarray, debt: np.ndarray, transfer_rate: float,
                exit_rate: float) -> tuple[np.ndarray, np.ndarray]:
     """Households that try to move: indebted ones bought at ``transfer_rate``, debt-free ones
-    leaving at ``exit_rate``. One uniform per household and month (``mobility`` stream)."""
-    index = np.flatnonzero(u < max(transfer_rate, exit_rate))  # few: test the rest on these
+    leaving at ``exit_rate``, given one uniform number ``u`` per household."""
+    index = np.flatnonzero(u < max(transfer_rate, exit_rate))
+    return select_movers(index, u[index], debt, transfer_rate, exit_rate)
+
+
+def select_movers(index: np.ndarray, v: np.ndarray, debt: np.ndarray, transfer_rate: float,
+                  exit_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Of the households ``index`` whose uniform draws ``v`` fell below the larger rate, those
+    that move: ``v`` below the rate that applies to them. Returns them and whether each is a
+    debt transfer (indebted) rather than a debt-free exit."""
     indebted = debt[index] > 0.0
-    keep = np.where(indebted, u[index] < transfer_rate, u[index] < exit_rate)
+    keep = np.where(indebted, v < transfer_rate, v < exit_rate)
     return index[keep], indebted[keep]
 
 

@@ -29,11 +29,12 @@ import numpy as np
 from . import bondage, children, credit, debt, earnings, mobility, owners, population, season
 from ._memory import reuse_freed_memory
 from .agents import Households, KilnOwner
+from .kiln_terms import KilnTerms
 from .ledger import Ledger
 from .outcomes import OUTCOMES, MonthFacts, compute
 from .parameters import Params
-from .rng import Streams
-from .shocks import consumption_need, draw_shocks
+from .rng import Streams, sparse_bernoulli
+from .shocks import classify_shocks, consumption_need, shock_rates
 from .stats import WarmMedian
 
 FAMILIES_PER_KILN = 35  # domain.md 1.2: 30-35 families a kiln (Punjab L&HRD)
@@ -81,11 +82,13 @@ class BondsimModel(mesa.Model):
         self.district_kilns = np.bincount(self.ow.district, minlength=nd).astype(np.intp)
         self.district_first = np.concatenate(([0], np.cumsum(self.district_kilns)[:-1]))
         self._need = consumption_need(self.hh.size, p)
+        self._adult_bricks = season.adult_bricks_per_day(self.hh.adults, p)
         self._buffer = p.savings_buffer_months * self._need
         self._capacity_need = 12.0 * self._need
         self.children_5_14 = int(self.hh.children_5_9.sum(dtype=np.int64)
                                  + self.hh.children_10_14.sum(dtype=np.int64))
         self.interventions = list(interventions)
+        self.terms = KilnTerms()
         self.ledger = Ledger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
@@ -110,23 +113,27 @@ class BondsimModel(mesa.Model):
 
         cal = season.calendar_month(month, p)  # 1. season
         days = season.production_days(cal, p)
-        bricks_day = season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9, p)
-        rate = np.take(earnings.piece_rate_paid(p.notified_piece_rate, ow.paid_ratio), hh.kiln)
-        expected_gross = bricks_day * rate
-        expected_gross *= self._days_open
+        bricks_day = season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9, p,
+                                           self._adult_bricks)
+        terms = self.terms
+        terms.update(hh.kiln, ow, p)
+        rate = terms.rate
+        # what a family expects to earn in an open month: the base of owners' lending limits
+        expected_gross = earnings.monthly_pay(bricks_day, self._days_open, rate)
 
         if days > 0:  # 2. earnings and deduction
-            gross = earnings.gross_pay(bricks_day * days, rate)
-            deducted = earnings.deduction(gross, np.take(ow.deduction_share, hh.kiln), hh.debt)
+            gross = (expected_gross if days == self._days_open
+                     else earnings.monthly_pay(bricks_day, days, rate))
+            deducted = earnings.deduction(gross, terms.deduction_share, hh.debt)
             hh.debt -= deducted
             cash = gross - deducted
         else:
-            gross = deducted = cash = np.zeros(hh.n)
+            gross = deducted = cash = credit.zeros(hh.n)
         self.ledger.deductions = float(deducted.sum())
 
         need = self._need.copy()  # 3. need and shocks
-        u = self.streams["shocks"].random(hh.n, dtype=np.float32)
-        shocks = draw_shocks(u, self.streams["shock_costs"], p)
+        hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
+        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p)
         need[shocks.index] += shocks.cost
 
         flows = self._cover(cash, need, expected_gross)  # 4. cover the shortfall
@@ -134,7 +141,7 @@ class BondsimModel(mesa.Model):
 
         children.update_children(  # 6. children
             flows.unmet > p.child_work_trigger * need if days > 0 else np.zeros(hh.n, dtype=bool),
-            (flows.unmet == 0.0) & (flows.advance == 0.0), np.take(ow.child_ban, hh.kiln),
+            (flows.unmet == 0.0) & (flows.advance == 0.0), terms.child_ban,
             hh.children_5_9, hh.children_10_14, hh.work_5_9, hh.work_10_14,
             hh.school_5_9, hh.school_10_14)
 
@@ -164,9 +171,8 @@ class BondsimModel(mesa.Model):
     def _cover(self, cash: np.ndarray, need: np.ndarray,
                expected_gross: np.ndarray) -> credit.CreditFlows:
         """Rule 4, with the owner's lending limit and the outside lender's room."""
-        p, hh, ow = self.params, self.hh, self.ow
-        limit_months = ow.advance_limit_months * owners.lending_factor(ow, p)
-        room = credit.advance_room(np.take(limit_months, hh.kiln) * expected_gross, hh.debt)
+        p, hh = self.params, self.hh
+        room = credit.advance_room(self.terms.limit_months * expected_gross, hh.debt)
         sp_cash = hh.sp_cash if hh.sp_cash.any() else None
         outside_room = None
         if p.outside_lender_share > 0 and hh.outside_access.any():
@@ -175,14 +181,14 @@ class BondsimModel(mesa.Model):
         flows = credit.cover_shortfall(cash, need, hh.savings, sp_cash, hh.debt, room,
                                        hh.outside_debt, outside_room, self._buffer,
                                        p.surplus_spend_share)
-        hh.unmet_need[:] = flows.unmet
+        hh.unmet_need = flows.unmet
         return flows
 
     def _book_debt(self, flows: credit.CreditFlows) -> None:
         """Rule 5: repayments out; advances, book inflation and markup in."""
-        p, hh, ow, led = self.params, self.hh, self.ow, self.ledger
+        p, hh, led = self.params, self.hh, self.ledger
         hh.debt -= flows.repayment
-        inflated = debt.book_inflation(flows.advance, np.take(ow.book_inflation, hh.kiln))
+        inflated = debt.book_inflation(flows.advance, self.terms.book_inflation)
         added = debt.markup(hh.debt, p.markup_annual)
         led.repayments = float(flows.repayment.sum())
         led.markup = float(added.sum())
@@ -202,7 +208,7 @@ class BondsimModel(mesa.Model):
         capacity = bondage.repayment_capacity(expected_gross * self._open_months,
                                               self._capacity_need)
         over = bondage.debt_over_threshold(hh.debt, capacity, p.bondage_debt_multiple)
-        held = bondage.held_by_owner(hh.debt, np.take(self.ow.coercive, hh.kiln))
+        held = bondage.held_by_owner(hh.debt, self.terms.coercive)
         now = bondage.bonded(over, held)
         hh.bonded[:] = now
         np.multiply(hh.months_bonded + now, now, out=hh.months_bonded)
@@ -211,9 +217,10 @@ class BondsimModel(mesa.Model):
     def _move(self) -> tuple[int, int]:
         """Rule 8: debt transfers and debt-free moves. Returns their counts."""
         p, hh, ow = self.params, self.hh, self.ow
-        u = self.streams["mobility"].random(hh.n, dtype=np.float32)
-        index, is_transfer = mobility.candidates(u, hh.debt, p.transfer_rate,
-                                                 p.exit_rate_debt_free)
+        tried, v = sparse_bernoulli(self.streams["mobility"], hh.n,
+                                    max(p.transfer_rate, p.exit_rate_debt_free))
+        index, is_transfer = mobility.select_movers(tried, v, hh.debt, p.transfer_rate,
+                                                    p.exit_rate_debt_free)
         if index.size == 0:
             return 0, 0
         origin = hh.kiln[index]
@@ -269,11 +276,10 @@ class BondsimModel(mesa.Model):
         hh = self.hh
         self.ledger.open(float(hh.debt.sum()))
         zeros = np.zeros(hh.n)
+        self.terms.update(hh.kiln, self.ow, self.params)
         expected_gross = (season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9,
                                                 self.params)
-                          * np.take(earnings.piece_rate_paid(self.params.notified_piece_rate,
-                                                             self.ow.paid_ratio), hh.kiln)
-                          * self._days_open)
+                          * self.terms.rate * self._days_open)
         over, held = self._bondage(expected_gross)
         hh.months_bonded[:] = 0
         facts = MonthFacts(

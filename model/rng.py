@@ -32,3 +32,28 @@ class Streams:
             seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(stream_key(name),))
             gen = self._streams[name] = np.random.Generator(np.random.PCG64(seq))
         return gen
+
+
+def sparse_bernoulli(rng: np.random.Generator, n: int,
+                     p: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``n`` households an event of probability ``p`` hits this month, drawn sparsely.
+
+    Returns the households hit (ascending) and, for each, a uniform number in ``[0, p)`` that
+    can split the event into kinds (e.g. illness, funeral, marriage). The gaps between hit
+    households are geometric, which is exactly one Bernoulli(``p``) trial per household, at a
+    cost proportional to the number hit rather than to ``n``. The draws depend only on ``n``
+    and ``p``, so scenarios with the same seed share them (common random numbers).
+    """
+    if p <= 0.0 or n == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0)
+    if p >= 1.0:
+        return np.arange(n, dtype=np.intp), rng.random(n) * p
+    chunk = int(n * p + 6.0 * np.sqrt(n * p) + 16.0)
+    gaps = [rng.geometric(p, chunk)]
+    total = int(gaps[0].sum())
+    while total < n:  # rarely: the first chunk did not reach past the last household
+        gaps.append(rng.geometric(p, chunk))
+        total += int(gaps[-1].sum())
+    position = np.cumsum(np.concatenate(gaps)) - 1
+    index = position[position < n].astype(np.intp)
+    return index, rng.random(index.size) * p

@@ -34,10 +34,21 @@ def open_months_per_year(params: Params) -> int:
     return sum(is_open(m, params) for m in range(1, 13))
 
 
+def adult_bricks_per_day(adults: np.ndarray, params: Params) -> np.ndarray:
+    """Raw bricks a family's moulding adults make per working day (float64)."""
+    return adults * float(params.bricks_per_adult_day)
+
+
 def bricks_per_day(adults: np.ndarray, work_10_14: np.ndarray, work_5_9: np.ndarray,
-                   params: Params) -> np.ndarray:
-    """Raw bricks a family moulds per working day (float64)."""
-    out = adults * params.bricks_per_adult_day
-    out += work_10_14 * params.bricks_per_child_10_14_day
-    out += work_5_9 * params.bricks_per_child_5_9_day
+                   params: Params, adult_bricks: np.ndarray | None = None) -> np.ndarray:
+    """Raw bricks a family moulds per working day (float64): adults' plus working children's.
+
+    ``adult_bricks`` (from ``adult_bricks_per_day``) may be passed in when it is cached, since
+    the number of moulding adults does not change over a run.
+    """
+    if adult_bricks is None:
+        adult_bricks = adult_bricks_per_day(adults, params)
+    out = work_10_14 * float(params.bricks_per_child_10_14_day)
+    out += adult_bricks
+    out += work_5_9 * float(params.bricks_per_child_5_9_day)
     return out

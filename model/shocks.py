@@ -2,8 +2,9 @@
 
 Need grows with household size. Lumpy shocks (illness, funeral, marriage) are what push
 families to borrow (domain.md 1.8); their costs are lognormal. Whether a household is hit is
-drawn from one uniform number per household and month, from the ``shocks`` stream, so the
-same households are hit in every scenario that shares the seed (common random numbers).
+drawn from the ``shocks`` stream (sparsely: only the households hit are drawn, see
+``rng.sparse_bernoulli``), so the same households are hit in every scenario that shares the
+seed (common random numbers).
 """
 
 from __future__ import annotations
@@ -43,10 +44,16 @@ def draw_shocks(u: np.ndarray, cost_rng: np.random.Generator, params: Params,
     illness, funeral and marriage rate. ``cost_scale`` (per kind) lets a policy such as health
     cover lower a cost without changing who is hit.
     """
-    rates = shock_rates(params)
-    edges = np.cumsum(rates)
-    index = np.flatnonzero(u < edges[-1])
-    kind = np.searchsorted(edges, u[index], side="right")
+    index = np.flatnonzero(u < shock_rates(params).sum())
+    return classify_shocks(index, u[index], cost_rng, params, cost_scale)
+
+
+def classify_shocks(index: np.ndarray, v: np.ndarray, cost_rng: np.random.Generator,
+                    params: Params, cost_scale: np.ndarray | None = None) -> ShockDraw:
+    """Shocks of households ``index`` whose uniform draws ``v`` fell below the total rate:
+    the kind from where ``v`` falls among the cut points, the cost lognormal by kind."""
+    edges = np.cumsum(shock_rates(params))
+    kind = np.minimum(np.searchsorted(edges, v, side="right"), len(SHOCK_KINDS) - 1)
     medians = np.array([params.illness_cost_median, params.funeral_cost_median,
                         params.marriage_cost_median])
     sigmas = np.array([params.illness_cost_sigma, params.funeral_cost_sigma,

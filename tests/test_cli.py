@@ -27,7 +27,8 @@ def _run(tmp_path, *extra, seed="4"):
 def test_run_writes_timeseries_manifest_and_plot(tmp_path, capsys):
     out = _run(tmp_path)
     printed = capsys.readouterr().out
-    assert "bonded_share" in printed and str(out) in printed
+    assert "bonded_share" in printed
+    assert str(out) in printed
     ts = pd.read_csv(out / "timeseries.csv")
     assert list(ts.columns) == list(OUTCOMES)
     assert len(ts) == 16
@@ -57,7 +58,8 @@ def test_validate_good_and_bad(tmp_path, capsys):
     assert main(["validate", BASELINE]) == 0
     assert main(["validate", BASELINE, str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "bad.toml" in err and "illness_rate" in err
+    assert "bad.toml" in err
+    assert "illness_rate" in err
 
 
 def test_params_markdown_matches_docs(capsys):

@@ -1,0 +1,62 @@
+"""Each household's copy of its kiln's terms, refreshed only when something changed.
+
+Several rules need, per household, a term set by its kiln's owner: the piece rate paid, the
+share deducted, the lending limit, the book inflation, whether children may work, whether the
+owner lets indebted families go. Gathering six owner columns onto 100,000 households every
+month costs more than some rules, while the terms change only when an owner changes its
+practice (after an inspection, say) or a family moves. ``KilnTerms`` keeps the gathered
+columns and a copy of the owner columns they came from; each month it re-gathers everything
+if any owner column differs from its copy, or only the rows of families that moved.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .earnings import piece_rate_paid
+from .owners import lending_factor
+from .parameters import Params
+from .state import OwnerState
+
+
+def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
+    """The owner-level terms that households see (one value per kiln)."""
+    return {
+        "rate": piece_rate_paid(params.notified_piece_rate, ow.paid_ratio),
+        "deduction_share": ow.deduction_share,
+        "limit_months": ow.advance_limit_months * lending_factor(ow, params),
+        "book_inflation": ow.book_inflation,
+        "child_ban": ow.child_ban,
+        "coercive": ow.coercive,
+    }
+
+
+class KilnTerms:
+    """Per-household copies of the owner terms in ``owner_terms`` (attributes by name)."""
+
+    def __init__(self) -> None:
+        self._source: dict[str, np.ndarray] = {}
+        self._kiln: np.ndarray | None = None
+        self.columns: dict[str, np.ndarray] = {}
+
+    def update(self, kiln: np.ndarray, ow: OwnerState, params: Params) -> None:
+        """Bring the per-household columns up to date with the owners and ``kiln``."""
+        terms = owner_terms(ow, params)
+        changed = self._kiln is None or any(
+            not np.array_equal(terms[name], self._source[name]) for name in terms)
+        if changed:
+            self.columns = {name: np.take(values, kiln) for name, values in terms.items()}
+        else:
+            moved = np.flatnonzero(kiln != self._kiln)
+            if moved.size:
+                dest = kiln[moved]
+                for name, values in terms.items():
+                    self.columns[name][moved] = values[dest]
+        self._source = {name: values.copy() for name, values in terms.items()}
+        self._kiln = kiln.copy()
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["columns"][name]
+        except KeyError:
+            raise AttributeError(name) from None
