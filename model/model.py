@@ -54,7 +54,7 @@ class BondsimModel(mesa.Model):
     Args:
         params: model parameters (defaults: ``Params()``).
         households: number of worker households.
-        kilns: number of kilns (default: one per 35 households).
+        kilns: number of kilns (default: one per 35 households, at least one per district).
         districts: district names; kilns are split evenly among them.
         seed: the run's seed; every random stream is derived from it.
         interventions: policy plug-ins (see ``Intervention``).
@@ -68,10 +68,11 @@ class BondsimModel(mesa.Model):
         self.params = p = params or Params()
         self.seed = int(seed)
         self.streams = Streams(self.seed)
-        kilns = kilns or max(1, round(households / FAMILIES_PER_KILN))
-        if households < 1 or kilns < 1 or kilns > households or not districts:
-            raise ValueError("need at least one household, one kiln per household at most, "
-                             "and one district")
+        kilns = kilns or min(households, max(len(districts),
+                                             round(households / FAMILIES_PER_KILN)))
+        if households < 1 or not 1 <= len(districts) <= kilns <= households:
+            raise ValueError(f"need 1 <= districts <= kilns <= households; got "
+                             f"{len(districts)} districts, {kilns} kilns, {households} households")
         self.district_names = tuple(districts)
         nd = len(self.district_names)
         init = self.streams["init"]

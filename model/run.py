@@ -53,10 +53,16 @@ def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
         raise BondsimError(f"households ({households}) and months ({months}) must be at least "
                            f"1, and seed ({seed}) not negative")
     kilns = spec.population.kilns
-    if kilns is not None and households is not None and kilns > households:
-        kilns = households
+    if kilns is not None and kilns > households:
+        kilns = households  # --households below the file's kiln count: one family a kiln
+    districts = spec.population.districts
+    if households < len(districts) or (kilns is not None and kilns < len(districts)):
+        where = scenario.path or spec.name
+        raise BondsimError(f"{where}: field 'population.districts': {len(districts)} districts "
+                           f"need at least as many kilns and households "
+                           f"(households {households}, kilns {kilns or 'default'})")
     model = BondsimModel(scenario.params, households=households, kilns=kilns,
-                         districts=spec.population.districts, seed=seed)
+                         districts=districts, seed=seed)
     model.run(months)
     ts = model.timeseries()
     manifest = build_manifest(scenario, seed=seed, households=households, kilns=model.ow.k,

@@ -88,3 +88,12 @@ def test_bad_option_value_exits_2(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "--households" in done.stderr
+
+
+def test_more_districts_than_households_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "d.toml"
+    path.write_text('name = "d"\n[population]\ndistricts = ["a", "b", "c"]\n')
+    assert main(["run", str(path), "--households", "2", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "population.districts" in err
+    assert "d.toml" in err

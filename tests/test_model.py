@@ -62,3 +62,15 @@ def test_write_off_is_booked(small_model):
 def test_rejects_impossible_populations():
     with pytest.raises(ValueError, match="household"):
         BondsimModel(Params(), households=5, kilns=6)
+
+
+def test_default_kilns_cover_every_district():
+    model = BondsimModel(households=100, districts=("a", "b", "c", "d", "e"), seed=1)
+    assert model.ow.k == 5
+    assert sorted(set(model.hh.district.tolist())) == [0, 1, 2, 3, 4]
+
+
+def test_tiny_population_runs():
+    model = BondsimModel(households=1, seed=2)
+    model.run(13)
+    assert len(model.timeseries()) == 14
