@@ -51,8 +51,11 @@ class Household(mesa.Agent):
     debt = _column("debt", float, "Rupees owed to the current owner, as the books say.")
     outside_debt = _column("outside_debt", float, "Rupees owed to an outside lender.")
     savings = _column("savings", float, "Rupees saved.")
+    outside_access = _column("outside_access", bool, "An outside lender will lend to it.")
     cnic = _column("cnic", bool, "Holds an identity card (CNIC).")
     sp_enrolled = _column("sp_enrolled", bool, "Enrolled in social protection.")
+    sp_cash = _column("sp_cash", float, "Social-protection cash this month, Rs.")
+    unmet_need = _column("unmet_need", float, "Need left uncovered last month, Rs.")
     bonded = _column("bonded", bool, "Bonded (both conditions of rule 7).")
     months_bonded = _column("months_bonded", int, "Consecutive months bonded.")
     released = _column("released", bool, "Released from bondage.")
@@ -82,10 +85,14 @@ class KilnOwner(mesa.Agent):
     district = _column("district", int, "District index.")
     capacity = _column("capacity", int, "Families the kiln can house.")
     occupants = _column("occupants", int, "Families at the kiln now.")
-    paid_ratio = _column("paid_ratio", float, "Piece rate paid / notified rate, this month.")
+    base_paid_ratio = _column("base_paid_ratio", float,
+                              "Paid / notified rate the owner prefers without deterrence.")
+    paid_ratio = _column("paid_ratio", float, "Piece rate paid / notified rate, next month.")
     deduction_share = _column("deduction_share", float, "Share of gross pay deducted.")
     advance_limit_months = _column("advance_limit_months", float,
                                    "Lending limit, months of a family's expected pay.")
+    base_book_inflation = _column("base_book_inflation", float,
+                                  "Over-recording of advances without deterrence.")
     book_inflation = _column("book_inflation", float, "Over-recording of advances.")
     coercive = _column("coercive", bool, "Will not let an indebted family leave.")
     risk = _column("risk", float, "Perceived monthly inspection risk.")

@@ -1,10 +1,12 @@
 """Rule 6, children's work and schooling.
 
-A family whose consumption had to fall (unmet need) in a moulding month puts one more child to
-work, the older band first, taking the child out of school if it was enrolled. A family with
-room (its pay after deduction covered its need) takes one child out of work, the younger band
-first, and sends it to school, or enrols one idle child. One child a month keeps changes
-gradual. Owners who fear inspection refuse children's work; those children stop working.
+A family whose consumption had to fall in a moulding month (unmet need above a share
+``child_work_trigger`` of the month's need) puts one more child to work, the older band
+first, taking the child out of school if it was enrolled. A family with room (it met its
+need without new borrowing: from pay, savings or social-protection cash) takes one child out
+of work, the younger band first, and sends it to school, or enrols one idle child. One child
+a month keeps changes gradual. Owners who fear inspection refuse children's work; those
+children stop working.
 Counts never exceed the children a family has: work + school <= children in each band.
 """
 

@@ -29,6 +29,7 @@ class CreditFlows:
     unmet: np.ndarray            # need left uncovered
     outside_repayment: np.ndarray
     repayment: np.ndarray        # early repayment of the owner's debt from savings
+    slack: np.ndarray            # what the owner would still lend after this month's advance
 
 
 @lru_cache(maxsize=8)
@@ -92,4 +93,5 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
     savings -= repayment
     return CreditFlows(balance=balance, from_savings=from_savings, from_sp=from_sp,
                        advance=advance, outside_advance=outside_advance, unmet=short,
-                       outside_repayment=outside_repayment, repayment=repayment)
+                       outside_repayment=outside_repayment, repayment=repayment,
+                       slack=room - advance)

@@ -6,8 +6,9 @@ The identity checked every month, to the rupee:
                     - deductions - repayments - write-offs
 
 ``ledger_residual`` in the outcomes is the left side less the right side; tests assert it is
-below one rupee. Interventions that change a debt do it through ``Ledger`` methods, so no flow
-goes unrecorded.
+below one rupee. The rules add to the month's flows (never overwrite them), and interventions
+change a debt only through ``BondsimModel.write_off`` and ``BondsimModel.repay_debt``, which
+book the flow, so no rupee goes unrecorded.
 """
 
 from __future__ import annotations

@@ -90,6 +90,7 @@ class BondsimModel(mesa.Model):
                                  + self.hh.children_10_14.sum(dtype=np.int64))
         self.interventions = list(interventions)
         self.terms = KilnTerms()
+        self.shock_cost_scale: np.ndarray | None = None  # per kind; e.g. health cover lowers it
         self.ledger = Ledger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
@@ -118,6 +119,7 @@ class BondsimModel(mesa.Model):
                                            self._adult_bricks)
         terms = self.terms
         terms.update(hh.kiln, ow, p)
+        self._month_paid_ratio = ow.paid_ratio.copy()  # this month's rates, for the books
         rate = terms.rate
         # what a family expects to earn in an open month: the base of owners' lending limits
         expected_gross = earnings.monthly_pay(bricks_day, self._days_open, rate)
@@ -130,11 +132,11 @@ class BondsimModel(mesa.Model):
             cash = gross - deducted
         else:
             gross = deducted = cash = credit.zeros(hh.n)
-        self.ledger.deductions = float(deducted.sum())
+        self.ledger.deductions += float(deducted.sum())
 
         need = self._need.copy()  # 3. need and shocks
         hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
-        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p)
+        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p, self.shock_cost_scale)
         need[shocks.index] += shocks.cost
 
         flows = self._cover(cash, need, expected_gross)  # 4. cover the shortfall
@@ -142,13 +144,14 @@ class BondsimModel(mesa.Model):
 
         children.update_children(  # 6. children
             flows.unmet > p.child_work_trigger * need if days > 0 else np.zeros(hh.n, dtype=bool),
-            (flows.unmet == 0.0) & (flows.advance == 0.0), terms.child_ban,
+            self._has_room(flows, rate), terms.child_ban,
             hh.children_5_9, hh.children_10_14, hh.work_5_9, hh.work_10_14,
             hh.school_5_9, hh.school_10_14)
 
         over, held = self._bondage(expected_gross)  # 7. bondage
+        self._worked_kiln = hh.kiln
         n_transfer, n_free = self._move()  # 8. mobility
-        self._owners_account(bricks_day, days, rate, deducted, flows)  # 9. owners
+        self._owners_account(bricks_day, days, deducted, flows)  # 9. owners
         owners.decide(self.ow, p)
 
         facts = MonthFacts(
@@ -159,7 +162,8 @@ class BondsimModel(mesa.Model):
             outside_advances=float(flows.outside_advance.sum()),
             moves_transfer=n_transfer, moves_debt_free=n_free,
             over_count=int(np.count_nonzero(over)), held_count=int(np.count_nonzero(held)),
-            intervention_cost=cost)
+            intervention_cost=cost,
+            paid_ratio_mean=float(rate.mean()) * 1000.0 / p.notified_piece_rate)
         self.outcomes = compute(self, facts)
         self.datacollector.collect(self)
 
@@ -185,16 +189,22 @@ class BondsimModel(mesa.Model):
         hh.unmet_need = flows.unmet
         return flows
 
+    def _has_room(self, flows: credit.CreditFlows, rate: np.ndarray) -> np.ndarray:
+        """Rule 6's room: the family met its need, and its owner would still lend it at least
+        a working child's monthly pay, so it can afford to send the child to school."""
+        child_pay = rate * (self.params.bricks_per_child_10_14_day * self._days_open)
+        return (flows.unmet == 0.0) & (flows.slack >= child_pay)
+
     def _book_debt(self, flows: credit.CreditFlows) -> None:
         """Rule 5: repayments out; advances, book inflation and markup in."""
         p, hh, led = self.params, self.hh, self.ledger
         hh.debt -= flows.repayment
         inflated = debt.book_inflation(flows.advance, self.terms.book_inflation)
         added = debt.markup(hh.debt, p.markup_annual)
-        led.repayments = float(flows.repayment.sum())
-        led.markup = float(added.sum())
-        led.advances = float(flows.advance.sum())
-        led.book_inflation = float(inflated.sum())
+        led.repayments += float(flows.repayment.sum())
+        led.markup += float(added.sum())
+        led.advances += float(flows.advance.sum())
+        led.book_inflation += float(inflated.sum())
         added += flows.advance
         added += inflated
         hh.debt += added
@@ -220,13 +230,16 @@ class BondsimModel(mesa.Model):
         p, hh, ow = self.params, self.hh, self.ow
         tried, v = sparse_bernoulli(self.streams["mobility"], hh.n,
                                     max(p.transfer_rate, p.exit_rate_debt_free))
+        # one destination draw per household that tried, whether or not it then moves, so
+        # that a policy changing who is indebted does not shift other families' destinations
+        where_to = self.streams["destinations"].random(tried.size)
         index, is_transfer = mobility.select_movers(tried, v, hh.debt, p.transfer_rate,
                                                     p.exit_rate_debt_free)
         if index.size == 0:
             return 0, 0
         origin = hh.kiln[index]
         dest = mobility.pick_destinations(hh.district[index],
-                                          self.streams["destinations"].random(index.size),
+                                          where_to[np.searchsorted(tried, index)],
                                           self.district_first, self.district_kilns)
         ok = mobility.accept(origin, dest, ow.capacity - ow.occupants)
         index, origin, dest, is_transfer = index[ok], origin[ok], dest[ok], is_transfer[ok]
@@ -234,33 +247,35 @@ class BondsimModel(mesa.Model):
         price = hh.debt[bought] * (1.0 + p.transfer_premium)
         premium = price - hh.debt[bought]
         hh.debt[bought] = price
-        self.ledger.transfer_premiums = float(premium.sum())
+        self.ledger.transfer_premiums += float(premium.sum())
         k = ow.k
         ow.cash += (np.bincount(origin[is_transfer], weights=price, minlength=k)
                     - np.bincount(dest[is_transfer], weights=price, minlength=k))
         ow.occupants += (np.bincount(dest, minlength=k)
                          - np.bincount(origin, minlength=k)).astype(np.int32)
+        self._worked_kiln = hh.kiln.copy()  # the month's work is booked where it was done
         hh.kiln[index] = dest
         n_transfer = int(np.count_nonzero(is_transfer))
         return n_transfer, int(index.size) - n_transfer
 
-    def _owners_account(self, bricks_day: np.ndarray, days: float, rate: np.ndarray,
-                        deducted: np.ndarray, flows: credit.CreditFlows) -> None:
+    def _owners_account(self, bricks_day: np.ndarray, days: float, deducted: np.ndarray,
+                        flows: credit.CreditFlows) -> None:
         """Rule 9, first half: owners' profit and cash from this month's bricks and loans.
 
-        Bricks and pay are summed per kiln; a kiln pays one rate, so its wage bill is its
-        bricks times its rate (one weighted count instead of two)."""
-        p, hh, ow = self.params, self.hh, self.ow
+        Booked to the kiln where each family worked this month (before any move), at that
+        kiln's rate. A kiln pays one rate, so its wage bill is its bricks times its rate."""
+        p, ow = self.params, self.ow
         k = ow.k
+        kiln = self._worked_kiln
         if days > 0:
-            bricks = np.bincount(hh.kiln, weights=bricks_day, minlength=k) * days
-            kiln_rate = earnings.piece_rate_paid(p.notified_piece_rate, ow.paid_ratio)
+            bricks = np.bincount(kiln, weights=bricks_day, minlength=k) * days
+            kiln_rate = earnings.piece_rate_paid(p.notified_piece_rate, self._month_paid_ratio)
             ow.profit[:] = owners.operating_profit(bricks, bricks * kiln_rate, p)
         else:
             ow.profit[:] = 0.0
         loan_cash = deducted + flows.repayment
         loan_cash -= flows.advance
-        ow.cash += ow.profit + np.bincount(hh.kiln, weights=loan_cash, minlength=k)
+        ow.cash += ow.profit + np.bincount(kiln, weights=loan_cash, minlength=k)
         ow.risk[:] = owners.decay_risk(ow.risk, p)
 
     # -- bookkeeping --------------------------------------------------------------------------
@@ -271,6 +286,15 @@ class BondsimModel(mesa.Model):
         self.hh.debt[index] = 0.0
         self.ledger.write_offs += amount
         return amount
+
+    def repay_debt(self, index: np.ndarray, amount: np.ndarray) -> float:
+        """Repay up to ``amount`` of the debts of households ``index`` (e.g. with an
+        interest-free loan from an outside lender); books the repayment, returns the total."""
+        paid = np.minimum(np.broadcast_to(amount, np.shape(index)), self.hh.debt[index])
+        self.hh.debt[index] -= paid
+        total = float(paid.sum())
+        self.ledger.repayments += total
+        return total
 
     def _record_initial_state(self) -> None:
         """Month 0: the initial state, with no flows, so plots start where the model starts."""
@@ -289,7 +313,9 @@ class BondsimModel(mesa.Model):
             shocked=np.zeros(0, dtype=np.intp), advance=zeros, unmet=zeros, gross=0.0,
             sp_cash_used=0.0, outside_advances=0.0, moves_transfer=0, moves_debt_free=0,
             over_count=int(np.count_nonzero(over)), held_count=int(np.count_nonzero(held)),
-            intervention_cost=0.0)
+            intervention_cost=0.0,
+            paid_ratio_mean=float(self.terms.rate.mean()) * 1000.0
+            / self.params.notified_piece_rate)
         self.outcomes = compute(self, facts)
         self.datacollector.collect(self)
 

@@ -76,6 +76,7 @@ class MonthFacts:
     over_count: int
     held_count: int
     intervention_cost: float
+    paid_ratio_mean: float       # this month's paid/notified rate, averaged over households
 
 
 def _safe_div(a: float, b: float) -> float:
@@ -130,7 +131,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
             int(np.count_nonzero(took[facts.shocked])), facts.shocked.size),
         "gross_pay": facts.gross,
         "net_pay_share": _safe_div(facts.gross - deductions, facts.gross),
-        "paid_ratio_mean": float(ow.paid_ratio @ ow.occupants) / n,
+        "paid_ratio_mean": facts.paid_ratio_mean,
         "owner_profit": float(ow.profit.sum()),
         "owner_cash": float(ow.cash.sum()),
         "savings_total": float(hh.savings.sum()),

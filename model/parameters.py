@@ -119,7 +119,7 @@ class Params:
         3000.0, "Rs/month", (1500.0, 5000.0), ASSUMPTION,
         "Fixed monthly consumption need of a household (shelter, fuel).")
     need_per_person: float = par(
-        1650.0, "Rs/month/person", (1200.0, 2500.0),
+        1450.0, "Rs/month/person", (1200.0, 2500.0),
         "assumption, checked against domain.md 1.3: family gross about Rs 20,000-29,000 a month",
         "Monthly consumption need per household member.")
     illness_rate: float = par(
@@ -199,7 +199,8 @@ class Params:
         valid=PROB)
     child_work_10_14_init: float = par(
         0.30, "share of children", (0.1, 0.5),
-        "domain.md 1.9: about 30% of kiln workers are children; 74% enrolled",
+        "assumption, with domain.md 1.9: about 74% of kiln children enrolled (Punjab census); "
+        "children 10-14 mould as patheras",
         "Initial share of children aged 10-14 who work.", valid=PROB)
     child_work_5_9_init: float = par(
         0.10, "share of children", (0.0, 0.3), ASSUMPTION,
@@ -239,7 +240,8 @@ class Params:
         valid=PROB)
     risk_sensitivity: float = par(
         5.0, "compliance per unit risk", (1.0, 20.0), ASSUMPTION,
-        "How fast owners comply as perceived risk rises: compliance = min(1, risk x this).")
+        "How fast owners comply as perceived risk rises above baseline: compliance = "
+        "clip(this x (risk - risk_baseline), 0, 1).")
     risk_lending_response: float = par(
         0.5, "share", (0.0, 1.0), ASSUMPTION,
         "Share by which a fully deterred owner cuts its advance limit.", valid=PROB)
@@ -251,9 +253,9 @@ class Params:
     extra_adults_mean: float = par(
         1.3, "adults beyond the first", (0.8, 2.0),
         "domain.md 1.2: 2-3 adult moulders per family",
-        "Poisson mean of moulding adults beyond the first (capped at 4 more).")
+        "Poisson mean of moulding adults beyond the first (capped at 2 more: 1-3 adults).")
     children_0_4_mean: float = par(
-        1.0, "children", (0.5, 1.5), "domain.md 1.2: family of 7 with at least 3 children",
+        1.4, "children", (0.5, 1.5), "domain.md 1.2: family of 7 with at least 3 children",
         "Poisson mean of children aged 0-4.")
     children_5_9_mean: float = par(
         1.2, "children", (0.7, 1.7), "domain.md 1.2: family of 7 with at least 3 children",
@@ -262,7 +264,7 @@ class Params:
         1.1, "children", (0.6, 1.6), "domain.md 1.2: family of 7 with at least 3 children",
         "Poisson mean of children aged 10-14.")
     dependants_mean: float = par(
-        0.6, "persons", (0.0, 1.5), "domain.md 1.2: average family size about 7",
+        1.0, "persons", (0.0, 1.5), "domain.md 1.2: average family size about 7",
         "Poisson mean of members who neither mould nor are children (elderly, sick).")
     cnic_share: float = par(
         0.50, "share of households", (0.3, 0.8),

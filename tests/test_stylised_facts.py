@@ -75,14 +75,14 @@ def test_fact3_net_pay_is_half_to_three_quarters_of_gross(runs):
 
 
 def test_fact4_advances_cluster_in_the_off_season(runs):
-    """Fact 4: new advances cluster in the monsoon closure (and other closures)."""
+    """Fact 4: new advances (rupees lent a month) cluster in the monsoon closure."""
     ratios = []
     for ts, _ in runs:
         late = _late(ts)
-        closed = late.loc[late["production_days"] == 0, "advance_share"].mean()
-        open_ = late.loc[late["production_days"] > 0, "advance_share"].mean()
+        closed = late.loc[late["production_days"] == 0, "advances"].mean()
+        open_ = late.loc[late["production_days"] > 0, "advances"].mean()
         ratios.append(closed / open_)
-    assert min(ratios) > 1.05, ratios
+    assert min(ratios) > 1.5, ratios
     result = stats.ttest_1samp(np.log(ratios), 0.0, alternative="greater")
     assert result.pvalue < 0.01, (ratios, result)
 
@@ -114,3 +114,10 @@ def test_fact6_moves_preserve_debt_and_outnumber_debt_free_exits(runs):
         late = _late(ts)
         assert late["transfer_premiums"].sum() > 0
         assert late["moves_transfer"].sum() > 2 * late["moves_debt_free"].sum()
+
+
+def test_fact11_school_enrolment_near_the_census(runs):
+    """Fact 11 / domain.md 1.9: about 74% of kiln children enrolled (Punjab census);
+    checked as 0.65-0.85 at baseline."""
+    means = [_late(ts)["school_enrolment"].mean() for ts, _ in runs]
+    _check_band(means, 0.65, 0.85, tolerance=0.03)
