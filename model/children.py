@@ -3,8 +3,9 @@
 A family whose consumption had to fall in a moulding month (unmet need above a share
 ``child_work_trigger`` of the month's need) puts one more child to work, the older band
 first, taking the child out of school if it was enrolled. A family with room (it met its
-need without new borrowing: from pay, savings or social-protection cash) takes one child out
-of work, the younger band first, and sends it to school, or enrols one idle child. One child
+need, and its owner would still lend it at least a working child's monthly pay, so it can
+afford to lose that pay) takes one child out of work, the younger band first, and sends it to
+school, or enrols one idle child. One child
 a month keeps changes gradual. Owners who fear inspection refuse children's work; those
 children stop working.
 Counts never exceed the children a family has: work + school <= children in each band.

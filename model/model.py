@@ -279,22 +279,41 @@ class BondsimModel(mesa.Model):
         ow.risk[:] = owners.decay_risk(ow.risk, p)
 
     # -- bookkeeping --------------------------------------------------------------------------
-    def write_off(self, index: np.ndarray) -> float:
-        """Extinguish the debts of households ``index`` (e.g. on release, BLSA 1992 s.6);
-        books the write-off in the ledger and returns the rupees written off."""
+    def write_off(self, households: np.ndarray) -> float:
+        """Extinguish the debts of ``households`` (indices or a boolean mask), e.g. on release
+        (BLSA 1992 s.6); books the write-off in the ledger and returns the rupees written off.
+        The owners lose the debt; no cash changes hands."""
+        index = self._distinct(households)
         amount = float(self.hh.debt[index].sum())
         self.hh.debt[index] = 0.0
         self.ledger.write_offs += amount
         return amount
 
-    def repay_debt(self, index: np.ndarray, amount: np.ndarray) -> float:
-        """Repay up to ``amount`` of the debts of households ``index`` (e.g. with an
-        interest-free loan from an outside lender); books the repayment, returns the total."""
-        paid = np.minimum(np.broadcast_to(amount, np.shape(index)), self.hh.debt[index])
-        self.hh.debt[index] -= paid
+    def repay_debt(self, households: np.ndarray, amount: np.ndarray | float) -> float:
+        """Repay up to ``amount`` (per household, or one figure for all) of the debts of
+        ``households`` (distinct indices or a boolean mask), e.g. with an interest-free loan
+        from an outside lender. The owners receive the cash; the ledger books a repayment.
+        Returns the rupees repaid."""
+        index = self._distinct(households)
+        hh = self.hh
+        paid = np.minimum(np.broadcast_to(np.asarray(amount, dtype=float), index.shape),
+                          hh.debt[index])
+        hh.debt[index] -= paid
+        self.ow.cash += np.bincount(hh.kiln[index], weights=paid, minlength=self.ow.k)
         total = float(paid.sum())
         self.ledger.repayments += total
         return total
+
+    def _distinct(self, households: np.ndarray) -> np.ndarray:
+        """Household indices from indices or a boolean mask; repeated indices are an error,
+        since they would book one debt twice."""
+        households = np.asarray(households)
+        if households.dtype == bool:
+            return np.flatnonzero(households)
+        index = households.astype(np.intp, copy=False).ravel()
+        if np.unique(index).size != index.size:
+            raise ValueError("a household appears more than once")
+        return index
 
     def _record_initial_state(self) -> None:
         """Month 0: the initial state, with no flows, so plots start where the model starts."""

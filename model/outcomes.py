@@ -46,7 +46,7 @@ OUTCOMES: dict[str, str] = {
     "markup": "markup added to debts this month, Rs",
     "transfer_premiums": "premiums added to debts in transfers this month, Rs",
     "deductions": "pay deducted against debts this month, Rs",
-    "repayments": "early repayments from savings this month, Rs",
+    "repayments": "repayments from savings (and by interventions) this month, Rs",
     "write_offs": "debts extinguished this month, Rs",
     "ledger_residual": "closing debt less opening debt plus flows (0 = books balance), Rs",
     "outside_debt_total": "households' debt to outside lenders, Rs",

@@ -26,7 +26,7 @@ def compliance(risk: np.ndarray, params: Params) -> np.ndarray:
 
 
 def decide(owners: OwnerState, params: Params) -> None:
-    """Set this month's paid rate, book inflation and child-work policy from compliance."""
+    """Set next month's paid rate, book inflation and child-work policy from compliance."""
     c = compliance(owners.risk, params)
     owners.compliance[:] = c
     owners.paid_ratio[:] = owners.base_paid_ratio + (1.0 - owners.base_paid_ratio) * c

@@ -49,10 +49,12 @@ def sparse_bernoulli(rng: np.random.Generator, n: int,
     if p >= 1.0:
         return np.arange(n, dtype=np.intp), rng.random(n) * p
     chunk = int(n * p + 6.0 * np.sqrt(n * p) + 16.0)
-    gaps = [rng.geometric(p, chunk)]
+    # a gap longer than n lands past the last household whatever its length: capping it there
+    # keeps the sums from overflowing when p is tiny, without changing who is hit
+    gaps = [np.minimum(rng.geometric(p, chunk), n + 1)]
     total = int(gaps[0].sum())
     while total < n:  # rarely: the first chunk did not reach past the last household
-        gaps.append(rng.geometric(p, chunk))
+        gaps.append(np.minimum(rng.geometric(p, chunk), n + 1))
         total += int(gaps[-1].sum())
     position = np.cumsum(np.concatenate(gaps)) - 1
     index = position[position < n].astype(np.intp)

@@ -67,15 +67,15 @@ class OwnerState:
     capacity: np.ndarray           # int32, families the kiln can house
     occupants: np.ndarray          # int32, families currently at the kiln
     base_paid_ratio: np.ndarray    # float64, paid/notified rate the owner prefers
-    paid_ratio: np.ndarray         # float64, paid/notified rate this month
+    paid_ratio: np.ndarray         # float64, paid/notified rate set for the coming month
     deduction_share: np.ndarray    # float64, share of gross pay deducted against debt
     advance_limit_months: np.ndarray  # float64, lending limit in months of expected pay
     base_book_inflation: np.ndarray   # float64, preferred over-recording of advances
-    book_inflation: np.ndarray     # float64, over-recording of advances this month
+    book_inflation: np.ndarray     # float64, over-recording of advances, coming month
     coercive: np.ndarray           # bool, will not let an indebted family leave
     risk: np.ndarray               # float64, perceived monthly inspection risk
     compliance: np.ndarray         # float64 in [0, 1], derived from risk
-    child_ban: np.ndarray          # bool, refuses children's work this month
+    child_ban: np.ndarray          # bool, refuses children's work in the coming month
     cash: np.ndarray               # float64, Rs, cumulative cash position
     profit: np.ndarray             # float64, Rs, operating profit last month
     fines_paid: np.ndarray         # float64, Rs, cumulative
