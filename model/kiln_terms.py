@@ -46,14 +46,15 @@ class KilnTerms:
             not np.array_equal(terms[name], self._source[name]) for name in terms)
         if changed:
             self.columns = {name: np.take(values, kiln) for name, values in terms.items()}
+            self._kiln = kiln.copy()
         else:
             moved = np.flatnonzero(kiln != self._kiln)
             if moved.size:
                 dest = kiln[moved]
                 for name, values in terms.items():
                     self.columns[name][moved] = values[dest]
+                self._kiln[moved] = dest
         self._source = {name: values.copy() for name, values in terms.items()}
-        self._kiln = kiln.copy()
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:

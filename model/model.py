@@ -175,9 +175,14 @@ class BondsimModel(mesa.Model):
     # -- rules that touch several columns -----------------------------------------------------
     def _cover(self, cash: np.ndarray, need: np.ndarray,
                expected_gross: np.ndarray) -> credit.CreditFlows:
-        """Rule 4, with the owner's lending limit and the outside lender's room."""
+        """Rule 4, with the owner's lending limit and the outside lender's room.
+
+        Owners lend against the adults' expected pay: a limit that moved with the children's
+        work would fall when a child goes to school, push the family back into shortfall and
+        the child back to work the next month, a two-month cycle with no basis in the field."""
         p, hh = self.params, self.hh
-        room = credit.advance_room(self.terms.limit_months * expected_gross, hh.debt)
+        adult_pay = earnings.monthly_pay(self._adult_bricks, self._days_open, self.terms.rate)
+        room = credit.advance_room(self.terms.limit_months * adult_pay, hh.debt)
         sp_cash = hh.sp_cash if hh.sp_cash.any() else None
         outside_room = None
         if p.outside_lender_share > 0 and hh.outside_access.any():

@@ -115,8 +115,9 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "indebted_share": n_indebted / n,
         "median_debt": model.median_debt(debt, n_indebted, facts.calendar_month),
         "mean_debt": debt_total / n,
-        "median_debt_months": model.median_debt_months(debt / facts.expected_gross, n_indebted,
-                                                       facts.calendar_month),
+        "median_debt_months": model.median_debt_months(
+            np.divide(debt, facts.expected_gross, dtype=np.float32), n_indebted,
+            facts.calendar_month),
         "child_labour_rate": _safe_div(working, children),
         "school_enrolment": _safe_div(school, children),
         "bondage_entries": bonded - both,

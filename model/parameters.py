@@ -152,9 +152,9 @@ class Params:
 
     # --- Advances and debt (rules 4 and 5) ----------------------------------------------
     advance_limit_months: float = par(
-        7.0, "months of expected gross pay", (4.0, 14.0),
-        "domain.md 1.4 [derived]: typical debt 5-7 months of gross pay, tail to 14",
-        "Most an owner will have lent a household, against its expected monthly earnings.")
+        8.0, "months of the adults' expected gross pay", (4.0, 14.0),
+        "domain.md 1.4 [derived]: typical debt 5-7 months of a family's gross pay, tail to 14",
+        "Most an owner will have lent a household, against its adults' expected monthly pay.")
     markup_annual: float = par(
         0.30, "per year", (0.0, 1.0),
         "domain.md 1.6: no Pakistan-specific rate; India quarry loans 24-36%/yr; 0-100%/yr (⚠)",

@@ -121,3 +121,15 @@ def test_fact11_school_enrolment_near_the_census(runs):
     checked as 0.65-0.85 at baseline."""
     means = [_late(ts)["school_enrolment"].mean() for ts, _ in runs]
     _check_band(means, 0.65, 0.85, tolerance=0.03)
+
+
+def test_no_two_month_cycle_in_childrens_work(runs):
+    """Model behaviour: children's work changes with the season and with hardship, not in a
+    month-on, month-off cycle (which a lending limit tied to children's labour produced: a
+    child sent to school cut the family's credit, and it went back to work the next month).
+    A two-month cycle reverses the direction of change almost every month."""
+    for ts, _ in runs:
+        change = np.diff(_late(ts)["child_labour_rate"].to_numpy())
+        change = change[change != 0]
+        reversals = np.mean(np.sign(change[1:]) != np.sign(change[:-1]))
+        assert reversals < 0.5, reversals
