@@ -25,6 +25,13 @@ def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
         "rate": piece_rate_paid(params.notified_piece_rate, ow.paid_ratio),
         "deduction_share": ow.deduction_share,
         "limit_months": ow.advance_limit_months * lending_factor(ow, params),
+        # the lending limit per brick of the adults' daily output, a product rule 4 needs
+        "limit_per_brick": (ow.advance_limit_months * lending_factor(ow, params)
+                            * piece_rate_paid(params.notified_piece_rate, ow.paid_ratio)),
+        # a working 10-14-year-old's pay in an open month (rule 6's test of room)
+        "child_pay": (piece_rate_paid(params.notified_piece_rate, ow.paid_ratio)
+                      * params.bricks_per_child_10_14_day * params.working_days_per_month
+                      * (1.0 - params.rain_loss_share)),
         "book_inflation": ow.book_inflation,
         "child_ban": ow.child_ban,
         "coercive": ow.coercive,

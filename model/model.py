@@ -11,7 +11,9 @@
     6. children sent to work or to school
     7. bondage: debt over threshold and held by the owner
     8. mobility: debt transfers between kilns, debt-free families leaving
-    9. owners: profit, then next month's pay, book-keeping and child-work policy from risk
+    9. owners: the month's profit and cash (booked just before rule 8, so that each family's
+       work is booked where it was done), then next month's pay, book-keeping and
+       child-work policy from their perceived risk
 
 then the month's outcomes are collected. State lives in numpy arrays (``self.hh``,
 ``self.ow``); ``self.households`` and ``self.kiln_owners`` are the Mesa agents on top.
@@ -84,6 +86,7 @@ class BondsimModel(mesa.Model):
         self.district_first = np.concatenate(([0], np.cumsum(self.district_kilns)[:-1]))
         self._need = consumption_need(self.hh.size, p)
         self._adult_bricks = season.adult_bricks_per_day(self.hh.adults, p)
+        self._adult_open_bricks = self._adult_bricks * self._days_open  # an open month's
         self._buffer = p.savings_buffer_months * self._need
         self._capacity_need = 12.0 * self._need
         self.children_5_14 = int(self.hh.children_5_9.sum(dtype=np.int64)
@@ -119,7 +122,6 @@ class BondsimModel(mesa.Model):
                                            self._adult_bricks)
         terms = self.terms
         terms.update(hh.kiln, ow, p)
-        self._month_paid_ratio = ow.paid_ratio.copy()  # this month's rates, for the books
         rate = terms.rate
         # what a family expects to earn in an open month: the base of owners' lending limits
         expected_gross = earnings.monthly_pay(bricks_day, self._days_open, rate)
@@ -144,15 +146,16 @@ class BondsimModel(mesa.Model):
 
         children.update_children(  # 6. children
             flows.unmet > p.child_work_trigger * need if days > 0 else np.zeros(hh.n, dtype=bool),
-            self._has_room(flows, rate), terms.child_ban,
+            self._has_room(flows), terms.child_ban,
             hh.children_5_9, hh.children_10_14, hh.work_5_9, hh.work_10_14,
             hh.school_5_9, hh.school_10_14)
 
         over, held = self._bondage(expected_gross)  # 7. bondage
-        self._worked_kiln = hh.kiln
+        # 9. owners book the month before anyone moves, so each family's bricks, pay and loans
+        # are booked to the kiln where it worked, at that kiln's rate
+        self._owners_account(bricks_day, days, deducted, flows)
         n_transfer, n_free = self._move()  # 8. mobility
-        self._owners_account(bricks_day, days, deducted, flows)  # 9. owners
-        owners.decide(self.ow, p)
+        owners.decide(self.ow, p)  # 9. owners set next month's terms
 
         facts = MonthFacts(
             month=month, calendar_month=cal, production_days=days,
@@ -181,8 +184,9 @@ class BondsimModel(mesa.Model):
         work would fall when a child goes to school, push the family back into shortfall and
         the child back to work the next month, a two-month cycle with no basis in the field."""
         p, hh = self.params, self.hh
-        adult_pay = earnings.monthly_pay(self._adult_bricks, self._days_open, self.terms.rate)
-        room = credit.advance_room(self.terms.limit_months * adult_pay, hh.debt)
+        # limit = limit months x the adults' expected pay = (limit months x rate) x bricks
+        room = credit.advance_room(self.terms.limit_per_brick * self._adult_open_bricks,
+                                   hh.debt)
         sp_cash = hh.sp_cash if hh.sp_cash.any() else None
         outside_room = None
         if p.outside_lender_share > 0 and hh.outside_access.any():
@@ -194,11 +198,10 @@ class BondsimModel(mesa.Model):
         hh.unmet_need = flows.unmet
         return flows
 
-    def _has_room(self, flows: credit.CreditFlows, rate: np.ndarray) -> np.ndarray:
+    def _has_room(self, flows: credit.CreditFlows) -> np.ndarray:
         """Rule 6's room: the family met its need, and its owner would still lend it at least
         a working child's monthly pay, so it can afford to send the child to school."""
-        child_pay = rate * (self.params.bricks_per_child_10_14_day * self._days_open)
-        return (flows.unmet == 0.0) & (flows.slack >= child_pay)
+        return (flows.unmet == 0.0) & (flows.slack >= self.terms.child_pay)
 
     def _book_debt(self, flows: credit.CreditFlows) -> None:
         """Rule 5: repayments out; advances, book inflation and markup in."""
@@ -258,7 +261,6 @@ class BondsimModel(mesa.Model):
                     - np.bincount(dest[is_transfer], weights=price, minlength=k))
         ow.occupants += (np.bincount(dest, minlength=k)
                          - np.bincount(origin, minlength=k)).astype(np.int32)
-        self._worked_kiln = hh.kiln.copy()  # the month's work is booked where it was done
         hh.kiln[index] = dest
         n_transfer = int(np.count_nonzero(is_transfer))
         return n_transfer, int(index.size) - n_transfer
@@ -267,14 +269,15 @@ class BondsimModel(mesa.Model):
                         flows: credit.CreditFlows) -> None:
         """Rule 9, first half: owners' profit and cash from this month's bricks and loans.
 
-        Booked to the kiln where each family worked this month (before any move), at that
-        kiln's rate. A kiln pays one rate, so its wage bill is its bricks times its rate."""
+        Called before rule 8 moves anyone, so each family is booked to the kiln where it
+        worked, at that kiln's rate. A kiln pays one rate, so its wage bill is its bricks times
+        its rate."""
         p, ow = self.params, self.ow
         k = ow.k
-        kiln = self._worked_kiln
+        kiln = self.hh.kiln
         if days > 0:
             bricks = np.bincount(kiln, weights=bricks_day, minlength=k) * days
-            kiln_rate = earnings.piece_rate_paid(p.notified_piece_rate, self._month_paid_ratio)
+            kiln_rate = earnings.piece_rate_paid(p.notified_piece_rate, ow.paid_ratio)
             ow.profit[:] = owners.operating_profit(bricks, bricks * kiln_rate, p)
         else:
             ow.profit[:] = 0.0

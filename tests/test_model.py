@@ -125,13 +125,14 @@ def test_destination_draws_do_not_depend_on_who_is_indebted():
     assert b.outcomes["moves_transfer"] < a.outcomes["moves_transfer"]
 
 
-def test_room_needs_met_need_and_credit_for_a_childs_pay(small_model):
+def test_room_needs_met_need_and_credit_for_a_childs_pay():
     from bondsim.credit import CreditFlows
-    m = small_model
-    n = 3
-    z = np.zeros(n)
-    rate = np.full(n, 1.0)  # Rs 1 a brick: a child's month is 200 x 23.4 days = Rs 4,680
+    # Rs 1 a brick (notified Rs 1,000 per 1,000, all paid): a child's open month is
+    # 200 bricks x 26 days x 0.9 = 4,680 bricks = Rs 4,680
+    p = Params(notified_piece_rate=1000.0, paid_ratio_low=1.0, paid_ratio_high=1.0)
+    m = BondsimModel(p, households=3, kilns=1, seed=0)
+    z = np.zeros(3)
     flows = CreditFlows(balance=z, from_savings=z, from_sp=z, advance=z, outside_advance=z,
                         unmet=np.array([0.0, 0.0, 10.0]), outside_repayment=z, repayment=z,
-                        slack=np.array([5000.0, 4000.0, 9000.0]))
-    assert m._has_room(flows, rate).tolist() == [True, False, False]
+                        slack=np.array([4680.0, 4679.0, 9000.0]))
+    assert m._has_room(flows).tolist() == [True, False, False]
