@@ -9,7 +9,7 @@ may be a million, so their agents are created on first access and cached.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 
@@ -27,15 +27,23 @@ def _column(name: str, cast: type, doc: str) -> property:
     return property(get, set_, doc=doc)
 
 
-class Household(mesa.Agent):
-    """One worker household (a family that moulds as a unit), a view onto row ``index``."""
+class _RowAgent(mesa.Agent):
+    """A Mesa agent that is a view onto row ``index`` of one of the model's state tables."""
+
+    table = ""  # the model attribute holding the table: "hh" or "ow"
 
     def __init__(self, model: BondsimModel, index: int) -> None:
         super().__init__(model)
         self.index = int(index)
 
-    def _state(self):
-        return self.model.hh
+    def _state(self) -> Any:
+        return getattr(self.model, self.table)
+
+
+class Household(_RowAgent):
+    """One worker household (a family that moulds as a unit), a view onto row ``index``."""
+
+    table = "hh"
 
     district = _column("district", int, "District index (see model.district_names).")
     kiln = _column("kiln", int, "Index of the current kiln and its owner.")
@@ -72,15 +80,10 @@ class Household(mesa.Agent):
                 f"bonded={self.bonded})")
 
 
-class KilnOwner(mesa.Agent):
+class KilnOwner(_RowAgent):
     """One kiln and its owner, a view onto row ``index`` of the owner arrays."""
 
-    def __init__(self, model: BondsimModel, index: int) -> None:
-        super().__init__(model)
-        self.index = int(index)
-
-    def _state(self):
-        return self.model.ow
+    table = "ow"
 
     district = _column("district", int, "District index.")
     capacity = _column("capacity", int, "Families the kiln can house.")
