@@ -18,8 +18,10 @@ def repayment_capacity(expected_annual_gross: np.ndarray, annual_need: np.ndarra
 
 
 def debt_over_threshold(debt: np.ndarray, capacity: np.ndarray, multiple: float) -> np.ndarray:
-    """Condition (a): positive debt above ``multiple`` years of repayment capacity."""
-    return (debt > 0.0) & (debt > multiple * capacity)
+    """Condition (a): positive debt above ``multiple`` years of repayment capacity.
+
+    Capacity and multiple are never negative, so a debt above the threshold is positive."""
+    return debt > multiple * capacity
 
 
 def held_by_owner(debt: np.ndarray, coercive_owner: np.ndarray) -> np.ndarray:
