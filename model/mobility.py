@@ -27,7 +27,8 @@ class Moves:
 def candidates(u: np.ndarray, debt: np.ndarray, transfer_rate: float,
                exit_rate: float) -> tuple[np.ndarray, np.ndarray]:
     """Households that try to move: indebted ones bought at ``transfer_rate``, debt-free ones
-    leaving at ``exit_rate``, given one uniform number ``u`` per household."""
+    leaving at ``exit_rate``, given one uniform number ``u`` per household (the dense form of
+    the model's sparse draw followed by ``select_movers``)."""
     index = np.flatnonzero(u < max(transfer_rate, exit_rate))
     return select_movers(index, u[index], debt, transfer_rate, exit_rate)
 

@@ -281,11 +281,6 @@ class Params:
     initial_debt_sigma: float = par(
         0.6, "log-sd", (0.3, 1.0), ASSUMPTION, "Log-scale spread of initial debts.")
 
-    @staticmethod
-    def info(name: str) -> ParamInfo:
-        """The metadata of parameter ``name``."""
-        return PARAM_INFO[name]
-
     def overrides(self) -> dict[str, Any]:
         """Parameters that differ from the defaults, for manifests and summaries."""
         base = Params()

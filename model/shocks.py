@@ -40,7 +40,9 @@ def draw_shocks(u: np.ndarray, cost_rng: np.random.Generator, params: Params,
                 cost_scale: np.ndarray | None = None) -> ShockDraw:
     """Classify households by their uniform draw ``u`` and draw the costs of those hit.
 
-    At most one shock a month: the unit interval is cut into consecutive pieces of length
+    The dense form of what the model does sparsely (``rng.sparse_bernoulli`` then
+    ``classify_shocks``), for one given uniform number per household. At most one shock a
+    month: the unit interval is cut into consecutive pieces of length
     illness, funeral and marriage rate. ``cost_scale`` (per kind) lets a policy such as health
     cover lower a cost without changing who is hit.
     """

@@ -8,7 +8,7 @@ Money is float64 so that the debt ledger balances to the rupee; counts are small
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -55,9 +55,6 @@ class HouseholdState:
         return (self.adults.astype(np.int16) + self.dependants + self.children_0_4
                 + self.children_5_9 + self.children_10_14)
 
-    def nbytes(self) -> int:
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
-
 
 @dataclass
 class OwnerState:
@@ -83,6 +80,3 @@ class OwnerState:
     @property
     def k(self) -> int:
         return int(self.capacity.shape[0])
-
-    def nbytes(self) -> int:
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
