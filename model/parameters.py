@@ -25,7 +25,6 @@ class ParamInfo:
     source: str
     doc: str
     valid: tuple[float | None, float | None] = (0.0, None)
-    group: str = ""
 
 
 def par(
