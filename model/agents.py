@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import mesa
+import numpy as np
 
 if TYPE_CHECKING:
     from .model import BondsimModel
@@ -46,7 +47,15 @@ class Household(_RowAgent):
     table = "hh"
 
     district = _column("district", int, "District index (see model.district_names).")
-    kiln = _column("kiln", int, "Index of the current kiln and its owner.")
+    @property
+    def kiln(self) -> int:
+        """Index of the current kiln and its owner (setting it moves the family there)."""
+        return int(self.model.hh.kiln[self.index])
+
+    @kiln.setter
+    def kiln(self, value: int) -> None:
+        self.model.move_households(np.array([self.index]), value)
+
     adults = _column("adults", int, "Adults who mould.")
     dependants = _column("dependants", int, "Members who neither mould nor are children.")
     children_0_4 = _column("children_0_4", int, "Children aged 0-4.")

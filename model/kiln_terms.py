@@ -6,7 +6,8 @@ owner lets indebted families go. Gathering six owner columns onto 100,000 househ
 month costs more than some rules, while the terms change only when an owner changes its
 practice (after an inspection, say) or a family moves. ``KilnTerms`` keeps the gathered
 columns and a copy of the owner columns they came from; each month it re-gathers everything
-if any owner column differs from its copy, or only the rows of families that moved.
+if any owner column differs from its copy, or else only the rows of families that moved
+(rule 8 and ``BondsimModel.move_households`` report them through ``moved``).
 """
 
 from __future__ import annotations
@@ -43,24 +44,26 @@ class KilnTerms:
 
     def __init__(self) -> None:
         self._source: dict[str, np.ndarray] = {}
-        self._kiln: np.ndarray | None = None
+        self._moved: list[np.ndarray] = []
         self.columns: dict[str, np.ndarray] = {}
+
+    def moved(self, households: np.ndarray) -> None:
+        """Note households whose kiln changed since the last update."""
+        self._moved.append(households)
 
     def update(self, kiln: np.ndarray, ow: OwnerState, params: Params) -> None:
         """Bring the per-household columns up to date with the owners and ``kiln``."""
         terms = owner_terms(ow, params)
-        changed = self._kiln is None or any(
+        changed = not self.columns or any(
             not np.array_equal(terms[name], self._source[name]) for name in terms)
         if changed:
             self.columns = {name: np.take(values, kiln) for name, values in terms.items()}
-            self._kiln = kiln.copy()
-        else:
-            moved = np.flatnonzero(kiln != self._kiln)
-            if moved.size:
-                dest = kiln[moved]
-                for name, values in terms.items():
-                    self.columns[name][moved] = values[dest]
-                self._kiln[moved] = dest
+        elif self._moved:
+            moved = np.concatenate(self._moved)
+            dest = kiln[moved]
+            for name, values in terms.items():
+                self.columns[name][moved] = values[dest]
+        self._moved = []
         self._source = {name: values.copy() for name, values in terms.items()}
 
     def __getattr__(self, name: str) -> np.ndarray:

@@ -259,9 +259,7 @@ class BondsimModel(mesa.Model):
         k = ow.k
         ow.cash += (np.bincount(origin[is_transfer], weights=price, minlength=k)
                     - np.bincount(dest[is_transfer], weights=price, minlength=k))
-        ow.occupants += (np.bincount(dest, minlength=k)
-                         - np.bincount(origin, minlength=k)).astype(np.int32)
-        hh.kiln[index] = dest
+        self.move_households(index, dest)
         n_transfer = int(np.count_nonzero(is_transfer))
         return n_transfer, int(index.size) - n_transfer
 
@@ -311,6 +309,23 @@ class BondsimModel(mesa.Model):
         total = float(paid.sum())
         self.ledger.repayments += total
         return total
+
+    def move_households(self, households: np.ndarray, kilns: np.ndarray | int) -> None:
+        """Move ``households`` (distinct indices or a boolean mask) to ``kilns`` (one per
+        household, or one for all), keeping kilns' occupancy and each household's copy of its
+        kiln's terms right. No money changes hands and capacity is not checked: rule 8 does
+        both for its own moves, and an intervention that sells families does its own books.
+        Every change of a household's kiln goes through here."""
+        index = self._distinct(households)
+        dest = np.broadcast_to(np.asarray(kilns, dtype=np.intp), index.shape)
+        if index.size and not (dest.min() >= 0 and dest.max() < self.ow.k):
+            raise ValueError(f"kiln index out of range 0-{self.ow.k - 1}")
+        k = self.ow.k
+        self.ow.occupants += (np.bincount(dest, minlength=k)
+                              - np.bincount(self.hh.kiln[index], minlength=k)).astype(np.int32)
+        self.hh.kiln[index] = dest
+        self.hh.district[index] = self.ow.district[dest]
+        self.terms.moved(index)
 
     def _distinct(self, households: np.ndarray) -> np.ndarray:
         """Household indices from indices or a boolean mask; repeated indices are an error,

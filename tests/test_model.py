@@ -136,3 +136,22 @@ def test_room_needs_met_need_and_credit_for_a_childs_pay():
                         unmet=np.array([0.0, 0.0, 10.0]), outside_repayment=z, repayment=z,
                         slack=np.array([4680.0, 4679.0, 9000.0]))
     assert m._has_room(flows).tolist() == [True, False, False]
+
+
+def test_moving_a_family_keeps_occupancy_and_terms_right(small_model):
+    m = small_model
+    m.ow.paid_ratio[:] = np.linspace(0.5, 0.9, m.ow.k)  # every kiln pays a different rate
+    m.ow.base_paid_ratio[:] = m.ow.paid_ratio
+    m.step()
+    family = m.households[0]
+    old, new = family.kiln, (family.kiln + 1) % m.ow.k
+    before = m.ow.occupants.copy()
+    family.kiln = new  # through the Mesa agent: a move
+    assert m.ow.occupants[new] == before[new] + 1
+    assert m.ow.occupants[old] == before[old] - 1
+    assert family.district == m.ow.district[new]
+    m.terms.update(m.hh.kiln, m.ow, m.params)
+    fresh = m.ow.paid_ratio[m.hh.kiln] * m.params.notified_piece_rate / 1000.0
+    np.testing.assert_allclose(m.terms.rate, fresh)
+    with pytest.raises(ValueError, match="out of range"):
+        m.move_households(np.array([1]), m.ow.k)
