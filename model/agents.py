@@ -113,6 +113,7 @@ class KilnOwner(_RowAgent):
     cash = _column("cash", float, "Cumulative cash position, Rs.")
     profit = _column("profit", float, "Operating profit last month, Rs.")
     fines_paid = _column("fines_paid", float, "Fines paid, Rs.")
+    advance_cap = _column("advance_cap", float, "Most a family may owe it, Rs (inf: no cap).")
 
     def __repr__(self) -> str:
         return f"KilnOwner({self.index}, occupants={self.occupants}, risk={self.risk:.3f})"

@@ -108,10 +108,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _params(args: argparse.Namespace) -> int:
-    from .parameters import PARAM_INFO, Params, params_table_markdown
+    from .parameters import PARAM_INFO, Params
+    from .reference import reference_markdown
 
     if args.markdown:
-        sys.stdout.write(params_table_markdown())
+        sys.stdout.write(reference_markdown())
         return 0
     defaults = Params()
     for name, info in PARAM_INFO.items():

@@ -34,6 +34,7 @@ def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
                       * params.bricks_per_child_10_14_day * params.working_days_per_month
                       * (1.0 - params.rain_loss_share)),
         "book_inflation": ow.book_inflation,
+        "advance_cap": ow.advance_cap,
         "child_ban": ow.child_ban,
         "coercive": ow.coercive,
     }

@@ -61,6 +61,7 @@ def build_manifest(scenario, *, seed: int, households: int, kilns: int,  # noqa:
                        for k, v in dataclasses.asdict(params).items()},
         "parameter_overrides": {k: list(v) if isinstance(v, tuple) else v
                                 for k, v in params.overrides().items()},
+        "interventions": [item.model_dump() for item in spec.interventions],
         "packages": package_versions(),
         "platform": platform.platform(),
         "git": git_state(),

@@ -111,6 +111,8 @@ class BondsimModel(mesa.Model):
         month = self.steps
         self.ledger.open(float(hh.debt.sum()))
         bonded_before = hh.bonded.copy()
+        if hh.sp_cash.any():  # social-protection cash is paid afresh each month
+            hh.sp_cash[:] = 0.0
         cost = 0.0
         for intervention in self.interventions:  # 0. interventions
             intervention.step(self)
@@ -185,8 +187,10 @@ class BondsimModel(mesa.Model):
         the child back to work the next month, a two-month cycle with no basis in the field."""
         p, hh = self.params, self.hh
         # limit = limit months x the adults' expected pay = (limit months x rate) x bricks
-        room = credit.advance_room(self.terms.limit_per_brick * self._adult_open_bricks,
-                                   hh.debt)
+        limit = self.terms.limit_per_brick * self._adult_open_bricks
+        if np.isfinite(self.ow.advance_cap).any():  # a legal cap some owners respect
+            np.minimum(limit, self.terms.advance_cap, out=limit)
+        room = credit.advance_room(limit, hh.debt)
         sp_cash = hh.sp_cash if hh.sp_cash.any() else None
         outside_room = None
         if p.outside_lender_share > 0 and hh.outside_access.any():

@@ -297,7 +297,8 @@ def params_table_markdown() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `model/parameters.py` by `bondsim params --markdown`; do not edit by "
+        "Generated from `model/parameters.py` and `model/interventions/` by `bondsim params "
+        "--markdown`; do not edit by "
         "hand. Each parameter has a unit, a default, a plausible range (the bounds used by "
         "sensitivity sweeps) and a source in `shared/research/domain.md` or the word "
         "*assumption*. ⚠ marks figures the digest flags as uncertain.",

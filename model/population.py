@@ -46,6 +46,7 @@ def init_owners(kilns: int, districts: int, households: int, params: Params,
         cash=zeros.copy(),
         profit=zeros.copy(),
         fines_paid=zeros.copy(),
+        advance_cap=np.full(kilns, np.inf),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import interventions
 from .errors import BondsimError
 from .io import atomic_write, write_json
 from .manifest import build_manifest
@@ -62,7 +63,8 @@ def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
                            f"need at least as many kilns and households "
                            f"(households {households}, kilns {kilns or 'default'})")
     model = BondsimModel(scenario.params, households=households, kilns=kilns,
-                         districts=districts, seed=seed)
+                         districts=districts, seed=seed,
+                         interventions=interventions.build(spec.interventions))
     model.run(months)
     ts = model.timeseries()
     manifest = build_manifest(scenario, seed=seed, households=households, kilns=model.ow.k,

@@ -15,6 +15,11 @@ population (households, kilns, districts) and parameter overrides::
     [parameters]
     markup_annual = 0.2
 
+    [[interventions]]
+    type = "cash_transfer"
+    start = 13
+    coverage = 0.6
+
 Validation uses pydantic (strict types, unknown keys forbidden); every problem becomes one line
 naming the file, the field, the value and what was expected, with a did-you-mean suggestion for
 a misspelt key. Values outside a parameter's plausible range are allowed but warned about.
@@ -32,6 +37,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .errors import BondsimError
+from .interventions import REGISTRY, AnySpec
 from .parameters import PARAM_INFO, Params
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -75,6 +81,8 @@ class ScenarioSpec(BaseModel):
     seed: int = Field(0, ge=0, lt=2**63)
     population: Population = Field(default_factory=Population)
     parameters: ParameterOverrides = Field(default_factory=ParameterOverrides)  # type: ignore[valid-type]
+    interventions: list[Annotated[AnySpec, Field(discriminator="type")]] = Field(
+        default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,7 +123,7 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "<scenario>",
     overrides = {k: (tuple(v) if isinstance(v, list) else v)
                  for k, v in spec.parameters.model_dump(exclude_none=True).items()}
     params = dataclasses.replace(Params(), **overrides)
-    problems = cross_checks(params)
+    problems = cross_checks(params) + intervention_checks(spec)
     if problems:
         raise BondsimError("\n".join(f"{source}: {p}" for p in problems))
     return Scenario(spec=spec, params=params, path=path,
@@ -136,6 +144,21 @@ def cross_checks(params: Params) -> list[str]:
     return problems
 
 
+def intervention_checks(spec: ScenarioSpec) -> list[str]:
+    """Constraints on the interventions list: windows that make sense, distinct labels."""
+    problems = []
+    names = []
+    for i, item in enumerate(spec.interventions):
+        if item.end is not None and item.end < item.start:
+            problems.append(f"field 'interventions.{i}.end': value {item.end!r} is before "
+                            f"start = {item.start}; expected end >= start")
+        names.append(item.label or item.type)
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"field 'interventions': two interventions are named {name!r}; "
+                        f"expected distinct labels (set 'label' on repeated types)")
+    return problems
+
+
 def plausibility_warnings(overrides: dict[str, Any]) -> list[str]:
     """Overrides outside the plausible range: allowed (sweeps go there), but worth a note."""
     out = []
@@ -151,9 +174,17 @@ def format_errors(exc: ValidationError, source: str, model: type[BaseModel]) -> 
     """One line per pydantic error: file, field, value, expected (and a did-you-mean)."""
     lines = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
+        loc = ".".join(str(p) for p in err["loc"] if str(p) not in REGISTRY)
         value = err.get("input")
-        if err["type"] == "extra_forbidden":
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            tag = value.get("type") if isinstance(value, dict) else None
+            hint = difflib.get_close_matches(str(tag), list(REGISTRY), n=1, cutoff=0.6)
+            known = ", ".join(sorted(REGISTRY))
+            got = "no type" if tag is None else f"type {tag!r}"
+            lines.append(f"{source}: field '{loc}.type': {got} is not an intervention; "
+                         + (f"did you mean '{hint[0]}'? " if hint else "")
+                         + f"expected one of: {known}")
+        elif err["type"] == "extra_forbidden":
             known = _keys_at(model, err["loc"][:-1])
             hint = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
             expected = f"did you mean '{hint[0]}'?" if hint else (
@@ -179,6 +210,9 @@ def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Field names of the (nested) model found at ``loc``."""
     for part in loc:
         if isinstance(part, int):
+            continue
+        if str(part) in REGISTRY:  # the tag of an intervention in the list
+            model = REGISTRY[str(part)].spec_class
             continue
         field = model.model_fields.get(str(part))
         if field is None:

@@ -76,6 +76,7 @@ class OwnerState:
     cash: np.ndarray               # float64, Rs, cumulative cash position
     profit: np.ndarray             # float64, Rs, operating profit last month
     fines_paid: np.ndarray         # float64, Rs, cumulative
+    advance_cap: np.ndarray        # float64, Rs, most a family may owe (inf: no cap enforced)
 
     @property
     def k(self) -> int:

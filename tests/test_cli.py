@@ -97,3 +97,17 @@ def test_more_districts_than_households_is_a_clear_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "population.districts" in err
     assert "d.toml" in err
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_every_shipped_scenario_runs_at_small_size(path, tmp_path):
+    """Examples are tests: each scenario runs end to end at small size."""
+    out = tmp_path / path.stem
+    assert main(["run", str(path), "--households", "300", "--months", "16", "--out", str(out),
+                 "--quiet"]) == 0
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert len(ts) == 17
+    manifest = json.loads((out / "manifest.json").read_text())
+    scenario_types = [i["type"] for i in manifest["interventions"]]
+    assert (ts["intervention_cost"].sum() > 0) == bool(scenario_types)

@@ -123,3 +123,62 @@ def test_out_of_plausible_range_warns_but_loads(tmp_path):
     assert s.params.markup_annual == 2.0
     assert len(s.warnings) == 1
     assert "plausible range" in s.warnings[0]
+
+
+# -- interventions in scenario files ----------------------------------------------------------
+def test_interventions_are_read_with_their_defaults(tmp_path):
+    s = load_scenario(_write(tmp_path, 'name = "x"\n[[interventions]]\ntype = "cash_transfer"\n'
+                                       'start = 13\ncoverage = 0.6\n'
+                                       '[[interventions]]\ntype = "advance_cap"\n'))
+    first, second = s.spec.interventions
+    assert (first.type, first.start, first.coverage, first.amount_per_quarter) == (
+        "cash_transfer", 13, 0.6, 13500.0)
+    assert (second.type, second.cap, second.end) == ("advance_cap", 50000.0, None)
+
+
+def test_unknown_intervention_type_suggests_the_nearest(tmp_path):
+    msg = _error(tmp_path, 'name = "x"\n[[interventions]]\ntype = "cash_transfr"\n')
+    assert "interventions.0.type" in msg
+    assert "did you mean 'cash_transfer'" in msg
+
+
+def test_missing_intervention_type(tmp_path):
+    msg = _error(tmp_path, 'name = "x"\n[[interventions]]\ncoverage = 0.5\n')
+    assert "interventions.0.type" in msg
+    assert "expected one of" in msg
+
+
+def test_unknown_intervention_field_suggests_the_nearest(tmp_path):
+    msg = _error(tmp_path, 'name = "x"\n[[interventions]]\ntype = "advance_cap"\ncapp = 3\n')
+    assert "interventions.0.capp" in msg
+    assert "did you mean 'cap'" in msg
+
+
+def test_intervention_probability_above_one(tmp_path):
+    msg = _error(tmp_path, 'name = "x"\n[[interventions]]\ntype = "cash_transfer"\n'
+                           'coverage = 1.5\n')
+    assert "interventions.0.coverage" in msg
+    assert "1.5" in msg
+
+
+def test_intervention_negative_cost(tmp_path):
+    msg = _error(tmp_path, 'name = "x"\n[[interventions]]\ntype = "minimum_piece_rate"\n'
+                           'cost_per_inspection = -10\n')
+    assert "interventions.0.cost_per_inspection" in msg
+    assert "greater than or equal to 0" in msg
+
+
+def test_intervention_ending_before_it_starts(tmp_path):
+    msg = _error(tmp_path, 'name = "x"\n[[interventions]]\ntype = "cash_transfer"\n'
+                           'start = 5\nend = 2\n')
+    assert "interventions.0.end" in msg
+    assert "expected end >= start" in msg
+
+
+def test_repeated_intervention_needs_labels(tmp_path):
+    text = 'name = "x"\n[[interventions]]\ntype = "cash_transfer"\n' * 1
+    text += '[[interventions]]\ntype = "cash_transfer"\n'
+    msg = _error(tmp_path, text)
+    assert "distinct labels" in msg
+    ok = text.replace('type = "cash_transfer"\n', 'type = "cash_transfer"\nlabel = "a"\n', 1)
+    assert len(load_scenario(_write(tmp_path, ok)).spec.interventions) == 2

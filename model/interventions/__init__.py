@@ -1,0 +1,32 @@
+"""Policy interventions: one small class per policy, switched on by a scenario file.
+
+Each module holds a pydantic spec (the fields a scenario may set, with units, defaults and
+bounds) and the intervention's monthly ``act``; ``REGISTRY`` maps the ``type`` a scenario
+names to the class. Adding a policy means adding a module and a registry entry, never editing
+the model's step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .advance_cap import AdvanceCap, AdvanceCapSpec
+from .base import Intervention, InterventionSpec
+from .cash_transfer import CashTransfer, CashTransferSpec
+from .minimum_piece_rate import MinimumPieceRate, MinimumPieceRateSpec
+
+REGISTRY: dict[str, type[Intervention]] = {
+    "cash_transfer": CashTransfer,
+    "advance_cap": AdvanceCap,
+    "minimum_piece_rate": MinimumPieceRate,
+}
+
+AnySpec = CashTransferSpec | AdvanceCapSpec | MinimumPieceRateSpec
+
+
+def build(specs: Iterable[InterventionSpec]) -> list[Intervention]:
+    """Interventions from their validated specs, in the order the scenario lists them."""
+    return [REGISTRY[spec.type](spec) for spec in specs]
+
+
+__all__ = ["REGISTRY", "AnySpec", "Intervention", "InterventionSpec", "build"]

@@ -1,0 +1,56 @@
+"""A legal cap on advances, such as the Punjab Prohibition of Child Labour at Brick Kilns Act
+2016's Rs 50,000 (restated by the Lahore High Court in 2020).
+
+A share of owners, drawn once, complies while the cap is enforced: it lends no family past
+the cap (a family already above it gets no new advance). The others ignore it, as the digest
+finds caps are far below actual debts and not binding (domain.md 1.4, fact 10). The public
+cost is the monitoring of every kiln each month; if the budget runs out, enforcement stops and
+owners lend as before.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import Field
+
+from .base import Intervention, InterventionSpec
+
+if TYPE_CHECKING:
+    from ..model import BondsimModel
+
+
+class AdvanceCapSpec(InterventionSpec):
+    type: Literal["advance_cap"]
+    cap: float = Field(
+        50000.0, ge=0, description="Rs a family may owe its owner at most; domain.md 1.4")
+    enforcement: float = Field(
+        0.3, ge=0, le=1,
+        description="share of owners who comply; assumption (domain.md 3 fact 10)")
+    cost_per_kiln_month: float = Field(
+        1000.0, ge=0, description="Rs to register and monitor a kiln a month; assumption")
+
+class AdvanceCap(Intervention):
+    spec_class = AdvanceCapSpec
+    spec: AdvanceCapSpec
+
+    def __init__(self, spec: AdvanceCapSpec) -> None:
+        super().__init__(spec)
+        self._complies: np.ndarray | None = None
+
+    def act(self, model: BondsimModel, allowance: float) -> float:
+        ow = model.ow
+        if self._complies is None:
+            draw = model.streams[f"intervention:{self.name}"].random(ow.k)
+            self._complies = draw < self.spec.enforcement
+        cost = ow.k * self.spec.cost_per_kiln_month
+        if cost > allowance:
+            self.idle(model)
+            return 0.0
+        ow.advance_cap[:] = np.where(self._complies, self.spec.cap, np.inf)
+        return cost
+
+    def idle(self, model: BondsimModel) -> None:
+        if self._complies is not None:
+            model.ow.advance_cap[self._complies] = np.inf

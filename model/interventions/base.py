@@ -1,0 +1,69 @@
+"""What every intervention shares: when it acts, what it may spend, and its public cost.
+
+An intervention is configured by a pydantic spec (one per type, validated with the scenario
+file) and acts once a month at stage 0 of the model's step, before the rules. It spends at
+most its budget cap over the run: ``act`` is told how much is left and must not spend more.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from ..model import BondsimModel
+
+
+class InterventionSpec(BaseModel):
+    """Fields common to all interventions in a scenario file's ``[[interventions]]`` list."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    type: str
+    label: str | None = Field(None, description="name in outputs (default: the type)")
+    start: int = Field(1, ge=1, description="first month it acts")
+    end: int | None = Field(None, ge=1, description="last month it acts (default: the horizon)")
+    budget: float | None = Field(None, ge=0, description="most it may spend over the run, Rs")
+
+
+class Intervention:
+    """Base class: timing, budget and cost bookkeeping; subclasses implement ``act``."""
+
+    spec_class: ClassVar[type[InterventionSpec]] = InterventionSpec
+
+    def __init__(self, spec: InterventionSpec) -> None:
+        self.spec = spec
+        self.spent = 0.0
+        self._month_cost = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.spec.label or self.spec.type
+
+    def active(self, month: int) -> bool:
+        end = self.spec.end
+        return month >= self.spec.start and (end is None or month <= end)
+
+    def step(self, model: BondsimModel) -> None:
+        """Stage 0: act if this month is in the intervention's window and money is left."""
+        self._month_cost = 0.0
+        if not self.active(model.steps):
+            self.idle(model)
+            return
+        left = float("inf") if self.spec.budget is None else self.spec.budget - self.spent
+        cost = self.act(model, max(left, 0.0))
+        if cost > left + 1e-6:
+            raise AssertionError(f"{self.name} spent Rs {cost:,.0f} with Rs {left:,.0f} left")
+        self._month_cost = cost
+        self.spent += cost
+
+    def cost(self, model: BondsimModel) -> float:
+        """Public cost this month, Rs."""
+        return self._month_cost
+
+    def act(self, model: BondsimModel, allowance: float) -> float:
+        """Do this month's work spending at most ``allowance``; return the public cost."""
+        raise NotImplementedError
+
+    def idle(self, model: BondsimModel) -> None:
+        """Outside the active window (e.g. undo a standing effect). Default: nothing."""

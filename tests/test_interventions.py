@@ -1,0 +1,166 @@
+"""Interventions: timing, budget, cost, and each mechanism on hand-computed cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bondsim import BondsimModel, Params
+from bondsim.interventions import REGISTRY, build
+from bondsim.interventions.advance_cap import AdvanceCapSpec
+from bondsim.interventions.cash_transfer import CashTransferSpec
+from bondsim.interventions.minimum_piece_rate import MinimumPieceRateSpec
+
+
+def model_with(*specs, households=400, kilns=10, districts=("A",), seed=5, params=None):
+    return BondsimModel(params or Params(), households=households, kilns=kilns,
+                        districts=districts, seed=seed, interventions=build(specs))
+
+
+def test_registry_names_match_spec_types():
+    for name, cls in REGISTRY.items():
+        assert cls.spec_class.model_fields["type"].annotation.__args__ == (name,)
+
+
+# -- timing and budget ---------------------------------------------------------------------
+def test_acts_only_inside_its_window():
+    m = model_with(CashTransferSpec(type="cash_transfer", start=4, end=7, coverage=1.0,
+                                    exclusion_error=0.0, cnic_required=False))
+    m.run(12)
+    cost = m.timeseries()["intervention_cost"].tolist()
+    paid = [month for month, c in enumerate(cost) if c > 0]
+    assert paid == [4, 7]  # quarterly from month 4: months 4 and 7, then the window ends
+
+
+def test_budget_cap_is_never_exceeded_and_is_spent():
+    # 400 families x Rs 1,000 x 1.05 admin = Rs 420,000 a quarter; budget for 1.5 quarters
+    spec = CashTransferSpec(type="cash_transfer", amount_per_quarter=1000.0, coverage=1.0,
+                            exclusion_error=0.0, cnic_required=False, budget=630000.0)
+    m = model_with(spec)
+    m.run(12)
+    cost = m.timeseries()["intervention_cost"]
+    assert cost.sum() == pytest.approx(630000.0, abs=1050.0)  # within one family's payment
+    assert cost.sum() <= 630000.0
+    assert cost[1] == pytest.approx(420000.0)
+
+
+# -- cash transfer ----------------------------------------------------------------------------
+def test_cash_transfer_pays_quarterly_to_enrolled_cnic_holders():
+    spec = CashTransferSpec(type="cash_transfer", amount_per_quarter=9000.0, coverage=1.0,
+                            exclusion_error=0.0, cnic_required=True, admin_cost_share=0.1)
+    m = model_with(spec)
+    cnic = m.hh.cnic.copy()
+    m.step()  # month 1 pays
+    assert m.hh.sp_enrolled.tolist() == cnic.tolist()
+    assert m.outcomes["intervention_cost"] == pytest.approx(cnic.sum() * 9000.0 * 1.1)
+    # the cash is used before borrowing: those short used some of it
+    assert m.outcomes["sp_cash_used"] > 0
+    m.step()  # month 2 does not pay, and last month's cash is gone
+    assert m.outcomes["intervention_cost"] == 0.0
+    assert not m.hh.sp_cash.any()
+
+
+def test_cash_transfer_coverage_and_exclusion():
+    spec = CashTransferSpec(type="cash_transfer", coverage=0.5, exclusion_error=0.2,
+                            cnic_required=False)
+    m = model_with(spec, households=20000, kilns=500)
+    m.step()
+    share = m.hh.sp_enrolled.mean()
+    assert share == pytest.approx(0.5 * 0.8, abs=0.015)
+
+
+def test_cash_transfer_enrols_new_cnic_holders():
+    spec = CashTransferSpec(type="cash_transfer", coverage=1.0, exclusion_error=0.0)
+    m = model_with(spec)
+    m.step()
+    before = m.hh.sp_enrolled.sum()
+    m.hh.cnic[:] = True  # a registration drive
+    m.run(3)  # the next payment month re-checks eligibility
+    assert m.hh.sp_enrolled.sum() == m.hh.n > before
+
+
+# -- advance cap -----------------------------------------------------------------------------
+def test_advance_cap_stops_complying_owners_lending_past_it():
+    spec = AdvanceCapSpec(type="advance_cap", cap=20000.0, enforcement=1.0,
+                          cost_per_kiln_month=100.0)
+    m = model_with(spec)
+    m.hh.debt[:] = np.where(np.arange(m.hh.n) % 2 == 0, 50000.0, 0.0)  # half above the cap
+    m.step()
+    assert m.outcomes["intervention_cost"] == pytest.approx(10 * 100.0)
+    assert np.all(m.ow.advance_cap == 20000.0)
+    above = np.arange(m.hh.n) % 2 == 0
+    # nobody above the cap got an advance; nobody ends above the cap by borrowing
+    assert m.outcomes["advances"] <= 20000.0 * (~above).sum()
+    assert m.hh.debt[~above].max() <= 20000.0 * (1 + m.params.markup_annual / 12) * (
+        1 + m.ow.book_inflation.max()) + 1e-6
+
+
+def test_advance_cap_ignored_by_non_complying_owners_and_lifted_after_the_end():
+    spec = AdvanceCapSpec(type="advance_cap", cap=1.0, enforcement=0.0, end=2)
+    m = model_with(spec)
+    m.step()
+    assert np.isinf(m.ow.advance_cap).all()
+    spec2 = AdvanceCapSpec(type="advance_cap", cap=1.0, enforcement=1.0, end=2)
+    m2 = model_with(spec2)
+    m2.run(2)
+    assert (m2.ow.advance_cap == 1.0).all()
+    m2.step()
+    assert np.isinf(m2.ow.advance_cap).all()
+
+
+def test_advance_cap_without_money_is_not_enforced():
+    spec = AdvanceCapSpec(type="advance_cap", enforcement=1.0, cost_per_kiln_month=100.0,
+                          budget=1500.0)  # one month of 10 kilns x Rs 100, not two
+    m = model_with(spec)
+    m.step()
+    assert np.isfinite(m.ow.advance_cap).all()
+    m.step()
+    assert np.isinf(m.ow.advance_cap).all()
+    assert m.timeseries()["intervention_cost"].sum() == pytest.approx(1000.0)
+
+
+# -- minimum piece rate ----------------------------------------------------------------------
+def test_wage_inspections_fine_underpayers_and_raise_their_risk():
+    spec = MinimumPieceRateSpec(type="minimum_piece_rate", inspections_per_district=3,
+                                fine=1000.0, risk_increase=0.3, cost_per_inspection=50.0)
+    m = model_with(spec, districts=("A", "B"))  # 5 kilns each: 3 inspected in each
+    m.ow.base_paid_ratio[:4] = 1.0  # kilns 0-3 pay the notified rate
+    m.ow.paid_ratio[:4] = 1.0
+    risk0 = m.params.risk_baseline
+    m.step()
+    assert m.outcomes["intervention_cost"] == pytest.approx(6 * 50.0)
+    fined = m.ow.fines_paid > 0
+    assert fined.sum() <= 6
+    assert not fined[:4].any()  # compliant kilns are never fined
+    np.testing.assert_allclose(m.ow.fines_paid[fined], 1000.0)
+    # risk of the fined decayed once from baseline + 0.3, the others stay at baseline
+    expected = risk0 + m.params.risk_memory * 0.3
+    np.testing.assert_allclose(m.ow.risk[fined], expected)
+    np.testing.assert_allclose(m.ow.risk[~fined], risk0)
+    # next month they pay closer to the notified rate
+    assert (m.ow.paid_ratio[fined] > m.ow.base_paid_ratio[fined]).all()
+
+
+def test_wage_inspections_limited_by_budget():
+    spec = MinimumPieceRateSpec(type="minimum_piece_rate", inspections_per_district=5,
+                                cost_per_inspection=100.0, budget=250.0)
+    m = model_with(spec)
+    m.step()
+    assert m.outcomes["intervention_cost"] == pytest.approx(200.0)  # two inspections
+
+
+# -- effects over seeds --------------------------------------------------------------------
+def test_cash_transfer_lowers_child_labour_on_paired_seeds():
+    """Issue 3 / de Hoop & Rosati (domain.md 2.3): cash transfers lower child labour."""
+    diffs = []
+    for seed in (21, 22, 23, 24):
+        base = model_with(households=3000, kilns=None, seed=seed)
+        cash = model_with(CashTransferSpec(type="cash_transfer"), households=3000, kilns=None,
+                          seed=seed)
+        base.run(60)
+        cash.run(60)
+        a, b = base.timeseries(), cash.timeseries()
+        late = a["month"] > 24
+        diffs.append(b.loc[late, "child_labour_rate"].mean()
+                     - a.loc[late, "child_labour_rate"].mean())
+    assert max(diffs) < 0, diffs
