@@ -73,6 +73,8 @@ class Household(_RowAgent):
     sp_enrolled = _column("sp_enrolled", bool, "Enrolled in social protection.")
     sp_cash = _column("sp_cash", float, "Social-protection cash this month, Rs.")
     unmet_need = _column("unmet_need", float, "Need left uncovered last month, Rs.")
+    outside_income = _column("outside_income", float,
+                             "Rs a month earned outside the kiln (not deducted).")
     bonded = _column("bonded", bool, "Bonded (both conditions of rule 7).")
     months_bonded = _column("months_bonded", int, "Consecutive months bonded.")
     released = _column("released", bool, "Released from bondage.")

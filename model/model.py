@@ -4,7 +4,7 @@
 
     0. interventions act (their ``step(model)`` hook; they arrive with the scenarios)
     1. season: moulding days this month; bricks per family-day
-    2. earnings at the paid piece rate; the owner's deduction against debt
+    2. earnings at the paid piece rate; the owner's deduction against debt; outside income
     3. consumption need and shocks
     4. shortfall covered by savings, social-protection cash, owner's advance, outside lender
     5. advances, book inflation and markup added to the debt
@@ -33,7 +33,7 @@ from ._memory import reuse_freed_memory
 from .agents import Households, KilnOwner
 from .kiln_terms import KilnTerms
 from .ledger import Ledger
-from .outcomes import OUTCOMES, MonthFacts, compute
+from .outcomes import EVENTS, OUTCOMES, MonthFacts, compute
 from .parameters import Params
 from .rng import Streams, sparse_bernoulli
 from .shocks import classify_shocks, consumption_need, shock_rates
@@ -98,6 +98,7 @@ class BondsimModel(mesa.Model):
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
         self.outcomes: dict[str, float] = {}
+        self.events: dict[str, float] = dict.fromkeys(EVENTS, 0.0)  # interventions count here
         self.median_debt = WarmMedian()
         self.median_debt_months = WarmMedian()
         self.datacollector = mesa.DataCollector(
@@ -111,6 +112,7 @@ class BondsimModel(mesa.Model):
         month = self.steps
         self.ledger.open(float(hh.debt.sum()))
         bonded_before = hh.bonded.copy()
+        self.events = dict.fromkeys(EVENTS, 0.0)
         if hh.sp_cash.any():  # social-protection cash is paid afresh each month
             hh.sp_cash[:] = 0.0
         cost = 0.0
@@ -136,6 +138,8 @@ class BondsimModel(mesa.Model):
             cash = gross - deducted
         else:
             gross = deducted = cash = credit.zeros(hh.n)
+        if hh.outside_income.any():  # work outside the kiln (e.g. after skills training)
+            cash = cash + hh.outside_income
         self.ledger.deductions += float(deducted.sum())
 
         need = self._need.copy()  # 3. need and shocks

@@ -53,7 +53,18 @@ OUTCOMES: dict[str, str] = {
     "outside_advances": "outside lenders' loans this month, Rs",
     "sp_cash_used": "social-protection cash used to cover need this month, Rs",
     "intervention_cost": "public cost of interventions this month, Rs",
+    # events that interventions record (zero without them); see EVENTS
+    "inspections": "labour and wage inspections carried out this month",
+    "cases_registered": "bonded-labour cases registered this month",
+    "households_released": "bonded households released (debt extinguished) this month",
+    "children_found_working": "working children found by inspectors this month",
+    "fines": "fines imposed on owners this month, Rs",
+    "released_bonded_share": "share of households ever released that are bonded now",
 }
+
+# outcomes that interventions count during the month (``model.events``, reset monthly)
+EVENTS = ("inspections", "cases_registered", "households_released", "children_found_working",
+          "fines")
 
 
 @dataclass
@@ -143,4 +154,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "outside_advances": facts.outside_advances,
         "sp_cash_used": facts.sp_cash_used,
         "intervention_cost": facts.intervention_cost,
+        **model.events,
+        "released_bonded_share": _safe_div(int(np.count_nonzero(hh.bonded & hh.released)),
+                                           int(np.count_nonzero(hh.released))),
     }

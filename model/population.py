@@ -96,4 +96,5 @@ def init_households(households: int, owners: OwnerState, params: Params,
         released=false.copy(), released_month=never.copy(),
         rehabilitated=false.copy(), rehabilitated_month=never.copy(),
         unmet_need=np.zeros(n),
+        outside_income=np.zeros(n),
     )

@@ -44,6 +44,7 @@ class HouseholdState:
     rehabilitated: np.ndarray   # bool
     rehabilitated_month: np.ndarray  # int16, NOT_YET until rehabilitated
     unmet_need: np.ndarray      # float64, Rs of need that went uncovered last month
+    outside_income: np.ndarray  # float64, Rs a month earned outside the kiln (not deducted)
 
     @property
     def n(self) -> int:

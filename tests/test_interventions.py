@@ -164,3 +164,115 @@ def test_cash_transfer_lowers_child_labour_on_paired_seeds():
         diffs.append(b.loc[late, "child_labour_rate"].mean()
                      - a.loc[late, "child_labour_rate"].mean())
     assert max(diffs) < 0, diffs
+
+
+# -- labour inspections ----------------------------------------------------------------------
+def _inspections(**fields):
+    from bondsim.interventions.inspections import InspectionsSpec
+    return InspectionsSpec(type="inspections", **fields)
+
+
+def test_inspection_that_finds_everyone_releases_and_books_everything():
+    spec = _inspections(inspections_per_district=10, detection_bonded=1.0, detection_child=1.0,
+                        fine=7000.0, conviction_rate=0.0, cost_per_inspection=100.0,
+                        cost_per_release=10.0, risk_visit=0.0, risk_case=0.0,
+                        risk_district=0.0)
+    m = model_with(spec)  # 10 kilns in one district: all visited
+    bonded = m.hh.bonded.copy()
+    debt_bonded = m.hh.debt[bonded].sum()
+    kilns_with_bonded = np.unique(m.hh.kiln[bonded]).size
+    m.step()
+    out = m.outcomes
+    assert out["inspections"] == 10
+    assert out["households_released"] == bonded.sum()
+    assert out["cases_registered"] == kilns_with_bonded
+    assert out["fines"] == 7000.0 * kilns_with_bonded
+    assert out["write_offs"] == pytest.approx(debt_bonded)
+    assert out["intervention_cost"] == pytest.approx(10 * 100.0 + bonded.sum() * 10.0)
+    assert m.hh.released[bonded].all()
+    assert (m.hh.released_month[bonded] == 1).all()
+    assert abs(out["ledger_residual"]) < 1.0
+    # every working child was found and stopped working before rule 6 acted
+    assert out["children_found_working"] > 0
+
+
+def test_nothing_found_when_detection_is_zero():
+    spec = _inspections(detection_bonded=0.0, detection_child=0.0)
+    m = model_with(spec)
+    m.step()
+    assert m.outcomes["households_released"] == 0
+    assert m.outcomes["cases_registered"] == 0
+    assert m.outcomes["inspections"] == 10
+
+
+def test_inspection_raises_the_risk_of_visited_owners_and_their_district():
+    spec = _inspections(inspections_per_district=2, detection_bonded=0.0, risk_visit=0.1,
+                        risk_case=0.0, risk_district=0.6)
+    m = model_with(spec, districts=("A", "B"))  # 5 kilns a district, 2 visited in each
+    base = m.params.risk_baseline
+    m.step()
+    # district spillover: 0.6 x (2 visits / 5 kilns) / 12 = 0.02 to all; visits add 0.1
+    excess = (m.ow.risk - base) / m.params.risk_memory  # undo rule 9's decay
+    visited = np.isclose(excess, 0.12)
+    assert visited.sum() == 4
+    np.testing.assert_allclose(excess[~visited], 0.02)
+
+
+def test_complaint_targeting_visits_only_kilns_with_bonded_families():
+    spec = _inspections(inspections_per_district=10, targeting="complaint",
+                        detection_bonded=0.0)
+    m = model_with(spec)
+    m.hh.bonded[m.hh.kiln < 5] = False  # kilns 0-4 have no bonded family
+    inspections = m.interventions[0]
+    chosen = inspections.choose(m, np.random.default_rng(0), 10)
+    assert set(chosen.tolist()) <= set(range(5, 10))
+
+
+def test_crackdown_registers_about_0_08_cases_per_inspection():
+    """domain.md 1.10 / fact 7: a crackdown registers 0.05-0.09 cases per inspection."""
+    ratios = []
+    for seed in (31, 32, 33):
+        m = model_with(_inspections(start=13, inspections_per_district=40),
+                       households=10000, kilns=None, seed=seed)
+        m.run(24)
+        ts = m.timeseries()
+        ratios.append(ts["cases_registered"].sum() / ts["inspections"].sum())
+    assert 0.05 <= np.mean(ratios) <= 0.09, ratios
+
+
+# -- rehabilitation --------------------------------------------------------------------------
+def test_rehabilitation_after_the_delay_pays_grant_and_opens_income():
+    from bondsim.interventions.rehabilitation import RehabilitationSpec
+    spec = RehabilitationSpec(type="rehabilitation", coverage=1.0, delay_months=2,
+                              cash_grant=5000.0, skills_success=1.0, outside_income=3000.0,
+                              training_cost=1000.0)
+    m = model_with(spec)
+    m.hh.released[:3] = True
+    m.hh.released_month[:3] = [0, 1, 1]  # released in month 0 and month 1
+    m.step()  # month 1: only household 0 has waited 1 month... not yet 2
+    assert not m.hh.rehabilitated.any()
+    m.step()  # month 2: household 0 is due
+    assert m.hh.rehabilitated.tolist()[:3] == [True, False, False]
+    assert m.outcomes["intervention_cost"] == pytest.approx(6000.0)
+    assert m.hh.outside_income[0] == 3000.0
+    m.step()  # month 3: households 1 and 2
+    assert m.hh.rehabilitated[:3].all()
+    assert m.outcomes["intervention_cost"] == pytest.approx(12000.0)
+    assert (m.hh.rehabilitated_month[:3] == [2, 3, 3]).all()
+
+
+def test_relapse_is_higher_without_rehabilitation():
+    """Fact 8: release without rehabilitation is followed by re-entry into debt bondage."""
+    from bondsim.interventions.rehabilitation import RehabilitationSpec
+    gaps = []
+    for seed in (41, 42, 43):
+        shares = []
+        for extra in ((), (RehabilitationSpec(type="rehabilitation"),)):
+            m = model_with(_inspections(start=1, inspections_per_district=40), *extra,
+                           households=8000, kilns=None, seed=seed)
+            m.run(48)
+            hh = m.hh
+            old = hh.released & (m.steps - hh.released_month >= 12)
+            shares.append(float(hh.bonded[old].mean()))
+        gaps.append(shares[0] - shares[1])
+    assert min(gaps) > 0, gaps

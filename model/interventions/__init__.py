@@ -13,15 +13,20 @@ from collections.abc import Iterable
 from .advance_cap import AdvanceCap, AdvanceCapSpec
 from .base import Intervention, InterventionSpec
 from .cash_transfer import CashTransfer, CashTransferSpec
+from .inspections import Inspections, InspectionsSpec
 from .minimum_piece_rate import MinimumPieceRate, MinimumPieceRateSpec
+from .rehabilitation import Rehabilitation, RehabilitationSpec
 
 REGISTRY: dict[str, type[Intervention]] = {
     "cash_transfer": CashTransfer,
     "advance_cap": AdvanceCap,
     "minimum_piece_rate": MinimumPieceRate,
+    "inspections": Inspections,
+    "rehabilitation": Rehabilitation,
 }
 
-AnySpec = CashTransferSpec | AdvanceCapSpec | MinimumPieceRateSpec
+AnySpec = (CashTransferSpec | AdvanceCapSpec | MinimumPieceRateSpec | InspectionsSpec
+           | RehabilitationSpec)
 
 
 def build(specs: Iterable[InterventionSpec]) -> list[Intervention]:

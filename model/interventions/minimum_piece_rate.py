@@ -60,4 +60,6 @@ class MinimumPieceRate(Intervention):
         ow.fines_paid[caught] += s.fine
         ow.cash[caught] -= s.fine
         ow.risk[caught] = np.minimum(ow.risk[caught] + s.risk_increase, 1.0)
+        model.events["inspections"] += kilns.size
+        model.events["fines"] += caught.size * s.fine
         return kilns.size * s.cost_per_inspection

@@ -1,0 +1,144 @@
+"""Labour inspections under the Bonded Labour System (Abolition) Act 1992.
+
+Each month inspectors visit up to ``inspections_per_district`` kilns in every district, chosen
+at random, by risk (kilns with more children at work, which inspectors can see) or by
+complaints (kilns with more bonded families, at the complaint rate; District Vigilance
+Committees raise it). At a visited kiln each bonded family is found with probability
+``detection_bonded`` and each family with working children with ``detection_child``. A kiln
+where bonded families are found has a case registered, a fine, and a conviction with
+probability ``conviction_rate``; the families found are released and their debts extinguished
+(BLSA 1992 s.6, through ``model.write_off``); children found working stop. Owners' perceived
+risk rises: a little for every visited owner, more for one with a case, and a little for every
+owner in the district (deterrence). Sources: domain.md 1.10 (Punjab police 2016-18: about 0.08
+cases and 0.17 bonded persons found per inspection, about 0.7 inspections per kiln a year in a
+push; fines Rs 50,000 or more ⚠); detection, deterrence and costs: assumption.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import Field
+
+from .base import Intervention, InterventionSpec
+
+if TYPE_CHECKING:
+    from ..model import BondsimModel
+
+
+class InspectionsSpec(InterventionSpec):
+    type: Literal["inspections"]
+    inspections_per_district: int = Field(
+        10, ge=0, description="kiln visits a month in each district; domain.md 1.10")
+    targeting: Literal["random", "risk_based", "complaint"] = Field(
+        "random", description="how kilns are chosen: random, risk_based (visible child "
+                              "labour), complaint (bonded families x complaint_rate)")
+    complaint_rate: float = Field(
+        0.02, ge=0, le=1, description="monthly chance a bonded family complains; assumption")
+    detection_bonded: float = Field(
+        0.005, ge=0, le=1, description="chance a visit finds a given bonded family; set so "
+                                       "that cases per inspection are about 0.08 "
+                                       "(domain.md 1.10)")
+    detection_child: float = Field(
+        0.05, ge=0, le=1, description="chance a visit finds a family's working children; "
+                                      "assumption")
+    fine: float = Field(50000.0, ge=0, description="Rs per case; domain.md 1.10 ⚠")
+    conviction_rate: float = Field(
+        0.1, ge=0, le=1, description="share of cases ending in a conviction; assumption")
+    risk_visit: float = Field(
+        0.02, ge=0, le=1, description="perceived risk added to a visited owner; assumption")
+    risk_case: float = Field(
+        0.2, ge=0, le=1, description="perceived risk added to an owner with a case; assumption")
+    risk_district: float = Field(
+        0.5, ge=0, description="perceived risk added to every owner in a district per visit "
+                               "per kiln there; assumption")
+    cost_per_inspection: float = Field(
+        5000.0, ge=0, description="Rs per visit; assumption")
+    cost_per_release: float = Field(
+        10000.0, ge=0, description="Rs to process a release (court, transport); assumption")
+
+
+class Inspections(Intervention):
+    spec_class = InspectionsSpec
+    spec: InspectionsSpec
+
+    def __init__(self, spec: InspectionsSpec) -> None:
+        super().__init__(spec)
+        self.convictions = 0
+        self.complaint_boost = 1.0  # District Vigilance Committees multiply complaints
+
+    def weights(self, model: BondsimModel) -> np.ndarray | None:
+        """Per-kiln weights for choosing visits (None: uniform)."""
+        hh, k = model.hh, model.ow.k
+        if self.spec.targeting == "risk_based":
+            working = (hh.work_5_9 + hh.work_10_14).astype(np.float64)
+            return 1.0 + np.bincount(hh.kiln, weights=working, minlength=k)
+        if self.spec.targeting == "complaint":
+            rate = min(self.spec.complaint_rate * self.complaint_boost, 1.0)
+            bonded = np.bincount(hh.kiln, weights=hh.bonded.astype(np.float64), minlength=k)
+            return 1.0 - (1.0 - rate) ** bonded  # chance of at least one complaint
+        return None
+
+    def choose(self, model: BondsimModel, rng: np.random.Generator, most: int) -> np.ndarray:
+        """Kilns visited this month, district by district, at most ``most`` in all."""
+        weights = self.weights(model)
+        chosen = []
+        for first, count in zip(model.district_first, model.district_kilns, strict=True):
+            count = int(count)
+            take = min(self.spec.inspections_per_district, count)
+            p = None
+            if weights is not None:
+                w = weights[first:first + count]
+                nonzero = int(np.count_nonzero(w))
+                take = min(take, nonzero)
+                p = w / w.sum() if nonzero else None
+            if take:
+                chosen.append(first + rng.choice(count, size=take, replace=False, p=p))
+        kilns = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
+        return kilns[:most]
+
+    def act(self, model: BondsimModel, allowance: float) -> float:
+        s, hh, ow = self.spec, model.hh, model.ow
+        rng = model.streams[f"intervention:{self.name}"]
+        unlimited = s.cost_per_inspection == 0 or not np.isfinite(allowance)
+        most = ow.k if unlimited else int(allowance // s.cost_per_inspection)
+        kilns = self.choose(model, rng, most)
+        visited = np.zeros(ow.k, dtype=bool)
+        visited[kilns] = True
+        at_visited = visited[hh.kiln]
+        u = rng.random(hh.n)  # one draw per household and month: found or not
+        found_bonded = at_visited & hh.bonded & (u < s.detection_bonded)
+        working = (hh.work_5_9 > 0) | (hh.work_10_14 > 0)
+        found_child = at_visited & working & (u < s.detection_child)
+        # releases cost money: release as many as the rest of the allowance pays for
+        left = allowance - kilns.size * s.cost_per_inspection
+        released = np.flatnonzero(found_bonded)
+        if s.cost_per_release > 0 and np.isfinite(left):
+            released = released[:max(int(left // s.cost_per_release), 0)]
+        cases = np.unique(hh.kiln[released])
+        convicted = cases[rng.random(cases.size) < s.conviction_rate]
+        model.events["children_found_working"] += float(
+            hh.work_5_9[found_child].sum() + hh.work_10_14[found_child].sum())
+        hh.work_5_9[found_child] = 0
+        hh.work_10_14[found_child] = 0
+        model.write_off(released)
+        hh.released[released] = True
+        hh.released_month[released] = model.steps
+        hh.bonded[released] = False
+        ow.fines_paid[cases] += s.fine
+        ow.cash[cases] -= s.fine
+        self.convictions += convicted.size
+        # deterrence: visited owners, owners with a case, and every owner in the district
+        ow.risk[kilns] += s.risk_visit
+        ow.risk[cases] += s.risk_case
+        per_district = np.bincount(ow.district[kilns], minlength=len(model.district_kilns))
+        share = per_district / np.maximum(model.district_kilns, 1)
+        ow.risk += s.risk_district * share[ow.district] / 12.0
+        np.minimum(ow.risk, 1.0, out=ow.risk)
+        ev = model.events
+        ev["inspections"] += kilns.size
+        ev["cases_registered"] += cases.size
+        ev["households_released"] += released.size
+        ev["fines"] += cases.size * s.fine
+        return kilns.size * s.cost_per_inspection + released.size * s.cost_per_release

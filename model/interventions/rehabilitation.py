@@ -1,0 +1,72 @@
+"""Rehabilitation of released families: a cash grant and skills training, after a delay.
+
+A share of released families (``coverage``), drawn once per family, receives the package
+``delay_months`` after its release: a cash grant into its savings, and skills training that,
+for a share of trainees (``skills_success``), opens an outside income each month that the
+kiln owner cannot deduct. Families without it fall back into debt at the kiln faster, which is
+the digest's case for rehabilitation. Sources: domain.md 1.11-1.13 (release without
+rehabilitation is "temporary relief"; India's Rs 30,000 immediate assistance, often delayed;
+PEBLIP: 85% of women beneficiaries self-employed; relapse 0.3-0.7 without rehabilitation and
+0.05-0.2 with it, as brackets ⚠); amounts of income and costs: assumption.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import Field
+
+from .base import Intervention, InterventionSpec
+
+if TYPE_CHECKING:
+    from ..model import BondsimModel
+
+
+class RehabilitationSpec(InterventionSpec):
+    type: Literal["rehabilitation"]
+    coverage: float = Field(
+        0.8, ge=0, le=1, description="share of released families offered the package; "
+                                     "assumption")
+    delay_months: int = Field(
+        3, ge=0, description="months from release to the package; assumption (India: often "
+                             "much longer, domain.md 1.12)")
+    cash_grant: float = Field(
+        30000.0, ge=0, description="Rs into savings; domain.md 1.12 (India 2021: Rs 30,000)")
+    skills_success: float = Field(
+        0.5, ge=0, le=1, description="share of trainees who gain an outside income; "
+                                     "assumption (PEBLIP: 85% of women self-employed)")
+    outside_income: float = Field(
+        4000.0, ge=0, description="Rs a month earned outside the kiln after training; "
+                                  "assumption")
+    training_cost: float = Field(
+        20000.0, ge=0, description="Rs per family trained; assumption")
+
+
+class Rehabilitation(Intervention):
+    spec_class = RehabilitationSpec
+    spec: RehabilitationSpec
+
+    def __init__(self, spec: RehabilitationSpec) -> None:
+        super().__init__(spec)
+        self._offer: np.ndarray | None = None
+        self._skills: np.ndarray | None = None
+
+    def act(self, model: BondsimModel, allowance: float) -> float:
+        s, hh = self.spec, model.hh
+        if self._offer is None:
+            rng = model.streams[f"intervention:{self.name}"]
+            self._offer = rng.random(hh.n) < s.coverage
+            self._skills = rng.random(hh.n) < s.skills_success
+        due = hh.released & ~hh.rehabilitated & self._offer & (
+            model.steps - hh.released_month >= s.delay_months)
+        index = np.flatnonzero(due)
+        per_family = s.cash_grant + s.training_cost
+        if per_family > 0 and np.isfinite(allowance):
+            index = index[:int(allowance // per_family)]
+        hh.rehabilitated[index] = True
+        hh.rehabilitated_month[index] = model.steps
+        hh.savings[index] += s.cash_grant
+        skilled = index[self._skills[index]]
+        hh.outside_income[skilled] += s.outside_income
+        return index.size * per_family
