@@ -75,6 +75,8 @@ class Household(_RowAgent):
     unmet_need = _column("unmet_need", float, "Need left uncovered last month, Rs.")
     outside_income = _column("outside_income", float,
                              "Rs a month earned outside the kiln (not deducted).")
+    stipend = _column("stipend", float, "Rs a month promised per child in school.")
+    health_cover = _column("health_cover", float, "Share of illness costs paid by cover.")
     bonded = _column("bonded", bool, "Bonded (both conditions of rule 7).")
     months_bonded = _column("months_bonded", int, "Consecutive months bonded.")
     released = _column("released", bool, "Released from bondage.")

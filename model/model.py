@@ -145,6 +145,9 @@ class BondsimModel(mesa.Model):
         need = self._need.copy()  # 3. need and shocks
         hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
         shocks = classify_shocks(hit, v, self.streams["shock_costs"], p, self.shock_cost_scale)
+        if shocks.index.size and hh.health_cover.any():  # cover pays part of illness costs
+            ill = shocks.kind == 0
+            shocks.cost[ill] *= 1.0 - hh.health_cover[shocks.index[ill]]
         need[shocks.index] += shocks.cost
 
         flows = self._cover(cash, need, expected_gross)  # 4. cover the shortfall
@@ -208,8 +211,12 @@ class BondsimModel(mesa.Model):
 
     def _has_room(self, flows: credit.CreditFlows) -> np.ndarray:
         """Rule 6's room: the family met its need, and its owner would still lend it at least
-        a working child's monthly pay, so it can afford to send the child to school."""
-        return (flows.unmet == 0.0) & (flows.slack >= self.terms.child_pay)
+        a working child's monthly pay less any school stipend the child would bring, so it
+        can afford to send the child to school."""
+        slack = flows.slack
+        if self.hh.stipend.any():
+            slack = slack + self.hh.stipend
+        return (flows.unmet == 0.0) & (slack >= self.terms.child_pay)
 
     def _book_debt(self, flows: credit.CreditFlows) -> None:
         """Rule 5: repayments out; advances, book inflation and markup in."""

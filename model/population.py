@@ -97,4 +97,6 @@ def init_households(households: int, owners: OwnerState, params: Params,
         rehabilitated=false.copy(), rehabilitated_month=never.copy(),
         unmet_need=np.zeros(n),
         outside_income=np.zeros(n),
+        stipend=np.zeros(n),
+        health_cover=np.zeros(n),
     )

@@ -45,6 +45,8 @@ class HouseholdState:
     rehabilitated_month: np.ndarray  # int16, NOT_YET until rehabilitated
     unmet_need: np.ndarray      # float64, Rs of need that went uncovered last month
     outside_income: np.ndarray  # float64, Rs a month earned outside the kiln (not deducted)
+    stipend: np.ndarray         # float64, Rs a month promised per child in school
+    health_cover: np.ndarray    # float64, share of illness costs paid by health cover
 
     @property
     def n(self) -> int:

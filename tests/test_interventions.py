@@ -276,3 +276,67 @@ def test_relapse_is_higher_without_rehabilitation():
             shares.append(float(hh.bonded[old].mean()))
         gaps.append(shares[0] - shares[1])
     assert min(gaps) > 0, gaps
+
+
+# -- school stipend, health cover, CNIC drive ---------------------------------------------------
+def test_school_stipend_pays_per_child_in_school_and_enters_the_room_test():
+    from bondsim.interventions.school_stipend import SchoolStipendSpec
+    spec = SchoolStipendSpec(type="school_stipend", amount_per_child=700.0, coverage=1.0,
+                             delivery=1.0, admin_cost_share=0.0)
+    m = model_with(spec)
+    in_school = (m.hh.school_5_9 + m.hh.school_10_14).astype(float)
+    m.step()
+    assert m.outcomes["intervention_cost"] == pytest.approx(700.0 * in_school.sum())
+    assert (m.hh.stipend == 700.0).all()
+    # the stipend counts towards room: a family 500 short of a child's pay now has room
+    from bondsim.credit import CreditFlows
+    z = np.zeros(m.hh.n)
+    slack = m.terms.child_pay - 500.0
+    flows = CreditFlows(balance=z, from_savings=z, from_sp=z, advance=z, outside_advance=z,
+                        unmet=z, outside_repayment=z, repayment=z, slack=slack)
+    assert m._has_room(flows).all()
+    m.hh.stipend[:] = 0.0
+    assert not m._has_room(flows).any()
+
+
+def test_school_stipend_lowers_child_labour_on_paired_seeds():
+    from bondsim.interventions.school_stipend import SchoolStipendSpec
+    for seed in (51, 52):
+        base = model_with(households=3000, kilns=None, seed=seed)
+        paid = model_with(SchoolStipendSpec(type="school_stipend"), households=3000,
+                          kilns=None, seed=seed)
+        base.run(48)
+        paid.run(48)
+        a, b = base.timeseries(), paid.timeseries()
+        late = a["month"] > 24
+        assert (b.loc[late, "child_labour_rate"].mean()
+                < a.loc[late, "child_labour_rate"].mean() - 0.02)
+
+
+def test_health_cover_pays_part_of_illness_only():
+    from bondsim.interventions.health_cover import HealthCoverSpec
+    spec = HealthCoverSpec(type="health_cover", coverage=1.0, share_paid=1.0, premium=10.0,
+                           cnic_required=False)
+    covered = model_with(spec, households=3000, kilns=None, seed=9,
+                         params=Params(illness_rate=0.2, funeral_rate=0.0, marriage_rate=0.0))
+    plain = model_with(households=3000, kilns=None, seed=9,
+                       params=Params(illness_rate=0.2, funeral_rate=0.0, marriage_rate=0.0))
+    covered.step()
+    plain.step()
+    assert covered.outcomes["intervention_cost"] == pytest.approx(3000 * 10.0)
+    assert covered.outcomes["shocks"] == plain.outcomes["shocks"] > 0
+    # illness costs nothing to the covered: they borrow less
+    assert covered.outcomes["advances"] < plain.outcomes["advances"]
+
+
+def test_cnic_drive_registers_up_to_its_capacity():
+    from bondsim.interventions.cnic_drive import CnicDriveSpec
+    spec = CnicDriveSpec(type="cnic_drive", registrations_per_month=50,
+                         cost_per_registration=20.0)
+    m = model_with(spec)
+    before = m.hh.cnic.sum()
+    m.step()
+    assert m.hh.cnic.sum() == before + 50
+    assert m.outcomes["intervention_cost"] == pytest.approx(1000.0)
+    m.run(20)  # never more than there are families without a card
+    assert m.hh.cnic.all()

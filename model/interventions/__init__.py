@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from .advance_cap import AdvanceCap, AdvanceCapSpec
 from .base import Intervention, InterventionSpec
 from .cash_transfer import CashTransfer, CashTransferSpec
+from .cnic_drive import CnicDrive, CnicDriveSpec
+from .health_cover import HealthCover, HealthCoverSpec
 from .inspections import Inspections, InspectionsSpec
 from .minimum_piece_rate import MinimumPieceRate, MinimumPieceRateSpec
 from .rehabilitation import Rehabilitation, RehabilitationSpec
+from .school_stipend import SchoolStipend, SchoolStipendSpec
 
 REGISTRY: dict[str, type[Intervention]] = {
     "cash_transfer": CashTransfer,
@@ -23,10 +26,13 @@ REGISTRY: dict[str, type[Intervention]] = {
     "minimum_piece_rate": MinimumPieceRate,
     "inspections": Inspections,
     "rehabilitation": Rehabilitation,
+    "school_stipend": SchoolStipend,
+    "health_cover": HealthCover,
+    "cnic_drive": CnicDrive,
 }
 
 AnySpec = (CashTransferSpec | AdvanceCapSpec | MinimumPieceRateSpec | InspectionsSpec
-           | RehabilitationSpec)
+           | RehabilitationSpec | SchoolStipendSpec | HealthCoverSpec | CnicDriveSpec)
 
 
 def build(specs: Iterable[InterventionSpec]) -> list[Intervention]:

@@ -1,0 +1,57 @@
+"""Health cover that pays part of the cost of illness, like the Sehat Sahulat card.
+
+Covered families (``coverage``, drawn once; an identity card may be required) pay only
+``1 - share_paid`` of an illness shock's cost, so illness pushes them less into advances
+(domain.md 1.8: illness and medicine are among the most cited triggers of borrowing). The
+public cost is a premium per covered family a month. Coverage, share and premium: assumption.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import Field
+
+from .base import Intervention, InterventionSpec
+
+if TYPE_CHECKING:
+    from ..model import BondsimModel
+
+
+class HealthCoverSpec(InterventionSpec):
+    type: Literal["health_cover"]
+    coverage: float = Field(
+        0.6, ge=0, le=1, description="share of eligible families covered; assumption")
+    share_paid: float = Field(
+        0.7, ge=0, le=1, description="share of an illness's cost the cover pays; assumption")
+    premium: float = Field(
+        300.0, ge=0, description="Rs of public money per covered family a month; assumption")
+    cnic_required: bool = Field(
+        True, description="only CNIC holders can enrol; domain.md 3 fact 12")
+
+
+class HealthCover(Intervention):
+    spec_class = HealthCoverSpec
+    spec: HealthCoverSpec
+
+    def __init__(self, spec: HealthCoverSpec) -> None:
+        super().__init__(spec)
+        self._draw: np.ndarray | None = None
+
+    def act(self, model: BondsimModel, allowance: float) -> float:
+        s, hh = self.spec, model.hh
+        if self._draw is None:
+            self._draw = model.streams[f"intervention:{self.name}"].random(hh.n)
+        covered = self._draw < s.coverage
+        if s.cnic_required:
+            covered &= hh.cnic
+        cost = float(np.count_nonzero(covered)) * s.premium
+        if cost > allowance:  # premiums unpaid: cover lapses this month
+            self.idle(model)
+            return 0.0
+        hh.health_cover[:] = np.where(covered, s.share_paid, 0.0)
+        return cost
+
+    def idle(self, model: BondsimModel) -> None:
+        model.hh.health_cover[:] = 0.0
