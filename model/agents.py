@@ -77,6 +77,7 @@ class Household(_RowAgent):
                              "Rs a month earned outside the kiln (not deducted).")
     stipend = _column("stipend", float, "Rs a month promised per child in school.")
     health_cover = _column("health_cover", float, "Share of illness costs paid by cover.")
+    loan_debt = _column("loan_debt", float, "Rs owed to a public interest-free loan scheme.")
     bonded = _column("bonded", bool, "Bonded (both conditions of rule 7).")
     months_bonded = _column("months_bonded", int, "Consecutive months bonded.")
     released = _column("released", bool, "Released from bondage.")

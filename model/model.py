@@ -50,6 +50,16 @@ class Intervention(Protocol):
     def cost(self, model: BondsimModel) -> float: ...
 
 
+class Vigilance:
+    """What active District Vigilance Committees (BLSA 1992 s.15) change, per district: how
+    much more bonded families complain, and how much more often a family found in bondage is
+    actually released. Dormant committees (the default, domain.md 1.10) change nothing."""
+
+    def __init__(self, districts: int) -> None:
+        self.complaint_boost = np.ones(districts)
+        self.follow_through_gain = np.zeros(districts)
+
+
 class BondsimModel(mesa.Model):
     """Peshgi debt bondage at brick kilns.
 
@@ -94,6 +104,7 @@ class BondsimModel(mesa.Model):
         self.interventions = list(interventions)
         self.terms = KilnTerms()
         self.shock_cost_scale: np.ndarray | None = None  # per kind; e.g. health cover lowers it
+        self.vigilance = Vigilance(nd)  # District Vigilance Committees: dormant by default
         self.ledger = Ledger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)

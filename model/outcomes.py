@@ -60,6 +60,7 @@ OUTCOMES: dict[str, str] = {
     "children_found_working": "working children found by inspectors this month",
     "fines": "fines imposed on owners this month, Rs",
     "released_bonded_share": "share of households ever released that are bonded now",
+    "loan_debt_total": "households' debt to public interest-free loan schemes, Rs",
 }
 
 # outcomes that interventions count during the month (``model.events``, reset monthly)
@@ -155,6 +156,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "sp_cash_used": facts.sp_cash_used,
         "intervention_cost": facts.intervention_cost,
         **model.events,
+        "loan_debt_total": float(hh.loan_debt.sum()),
         "released_bonded_share": _safe_div(int(np.count_nonzero(hh.bonded & hh.released)),
                                            int(np.count_nonzero(hh.released))),
     }

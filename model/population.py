@@ -99,4 +99,5 @@ def init_households(households: int, owners: OwnerState, params: Params,
         outside_income=np.zeros(n),
         stipend=np.zeros(n),
         health_cover=np.zeros(n),
+        loan_debt=np.zeros(n),
     )

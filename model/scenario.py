@@ -153,6 +153,12 @@ def intervention_checks(spec: ScenarioSpec) -> list[str]:
             problems.append(f"field 'interventions.{i}.end': value {item.end!r} is before "
                             f"start = {item.start}; expected end >= start")
         names.append(item.label or item.type)
+        wanted = getattr(item, "districts", None) or []
+        unknown = [d for d in wanted if d not in spec.population.districts]
+        if unknown:
+            problems.append(f"field 'interventions.{i}.districts': value {unknown!r} names "
+                            f"districts not in population.districts; expected some of "
+                            f"{spec.population.districts}")
     for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(f"field 'interventions': two interventions are named {name!r}; "
                         f"expected distinct labels (set 'label' on repeated types)")

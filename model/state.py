@@ -47,6 +47,7 @@ class HouseholdState:
     outside_income: np.ndarray  # float64, Rs a month earned outside the kiln (not deducted)
     stipend: np.ndarray         # float64, Rs a month promised per child in school
     health_cover: np.ndarray    # float64, share of illness costs paid by health cover
+    loan_debt: np.ndarray       # float64, Rs owed to a public interest-free loan scheme
 
     @property
     def n(self) -> int:

@@ -174,6 +174,7 @@ def _inspections(**fields):
 
 def test_inspection_that_finds_everyone_releases_and_books_everything():
     spec = _inspections(inspections_per_district=10, detection_bonded=1.0, detection_child=1.0,
+                        follow_through=1.0,
                         fine=7000.0, conviction_rate=0.0, cost_per_inspection=100.0,
                         cost_per_release=10.0, risk_visit=0.0, risk_case=0.0,
                         risk_district=0.0)
@@ -340,3 +341,65 @@ def test_cnic_drive_registers_up_to_its_capacity():
     assert m.outcomes["intervention_cost"] == pytest.approx(1000.0)
     m.run(20)  # never more than there are families without a card
     assert m.hh.cnic.all()
+
+
+# -- interest-free loans, vigilance committees ---------------------------------------------------
+def test_interest_free_loans_buy_families_out_and_are_collected_from_savings():
+    from bondsim.interventions.interest_free_loans import InterestFreeLoansSpec
+    spec = InterestFreeLoansSpec(type="interest_free_loans", coverage=1.0, loans_per_month=3,
+                                 max_loan=10000.0, instalment_months=4,
+                                 admin_cost_per_loan=100.0, bonded_first=False)
+    m = model_with(spec)
+    m.hh.debt[:] = 0.0
+    m.hh.debt[:3] = [25000.0, 8000.0, 10000.0]
+    m.hh.savings[:] = 0.0
+    cash0 = m.ow.cash.sum()
+    m.ledger.open(float(m.hh.debt.sum()))
+    loans = m.interventions[0]
+    cost = loans.act(m, float("inf"))
+    # loans: 10,000 (capped), 8,000, 10,000; the owners are paid; families owe the scheme
+    np.testing.assert_allclose(m.hh.loan_debt[:3], [10000.0, 8000.0, 10000.0])
+    np.testing.assert_allclose(m.hh.debt[:3], [15000.0, 0.0, 0.0])
+    assert m.ow.cash.sum() - cash0 == pytest.approx(28000.0)
+    assert m.ledger.repayments == pytest.approx(28000.0)
+    assert cost == pytest.approx(28000.0 + 3 * 100.0)
+    # next month: instalments of a quarter of each loan come out of savings
+    m.hh.savings[:3] = [100000.0, 1000.0, 0.0]
+    cost2 = loans.act(m, float("inf"))  # family 0 still owes its owner but has a loan already
+    np.testing.assert_allclose(m.hh.loan_debt[:3], [7500.0, 7000.0, 10000.0])
+    assert cost2 == pytest.approx(-(2500.0 + 1000.0))
+
+
+def test_loans_go_to_bonded_families_first():
+    from bondsim.interventions.interest_free_loans import InterestFreeLoansSpec
+    spec = InterestFreeLoansSpec(type="interest_free_loans", coverage=1.0, loans_per_month=5)
+    m = model_with(spec)
+    bonded = np.flatnonzero(m.hh.bonded)
+    assert bonded.size > 5
+    m.step()
+    assert np.isin(np.flatnonzero(m.hh.loan_debt), bonded).all()
+
+
+def test_vigilance_committees_raise_follow_through_and_complaints():
+    from bondsim.interventions.vigilance_committees import VigilanceCommitteesSpec
+    spec = VigilanceCommitteesSpec(type="vigilance_committees", districts=["B"],
+                                   complaint_boost=4.0, follow_through_gain=0.2,
+                                   cost_per_committee_month=1000.0)
+    m = model_with(spec, districts=("A", "B"))
+    m.step()
+    assert m.vigilance.complaint_boost.tolist() == [1.0, 4.0]
+    assert m.vigilance.follow_through_gain.tolist() == [0.0, 0.2]
+    assert m.outcomes["intervention_cost"] == pytest.approx(1000.0)
+
+
+def test_vigilance_committees_release_more_of_those_found():
+    from bondsim.interventions.vigilance_committees import VigilanceCommitteesSpec
+    released = []
+    for extra in ((), (VigilanceCommitteesSpec(type="vigilance_committees",
+                                               follow_through_gain=0.3),)):
+        m = model_with(_inspections(inspections_per_district=40, detection_bonded=0.05),
+                       *extra, households=8000, kilns=None, seed=61)
+        m.run(12)
+        ts = m.timeseries()
+        released.append(ts["households_released"].sum() / ts["cases_registered"].sum())
+    assert released[1] > released[0]

@@ -182,3 +182,11 @@ def test_repeated_intervention_needs_labels(tmp_path):
     assert "distinct labels" in msg
     ok = text.replace('type = "cash_transfer"\n', 'type = "cash_transfer"\nlabel = "a"\n', 1)
     assert len(load_scenario(_write(tmp_path, ok)).spec.interventions) == 2
+
+
+def test_vigilance_committee_in_an_unknown_district(tmp_path):
+    msg = _error(tmp_path, 'name = "x"\n[population]\ndistricts = ["Kasur"]\n'
+                           '[[interventions]]\ntype = "vigilance_committees"\n'
+                           'districts = ["Lahore"]\n')
+    assert "interventions.0.districts" in msg
+    assert "Lahore" in msg

@@ -16,9 +16,11 @@ from .cash_transfer import CashTransfer, CashTransferSpec
 from .cnic_drive import CnicDrive, CnicDriveSpec
 from .health_cover import HealthCover, HealthCoverSpec
 from .inspections import Inspections, InspectionsSpec
+from .interest_free_loans import InterestFreeLoans, InterestFreeLoansSpec
 from .minimum_piece_rate import MinimumPieceRate, MinimumPieceRateSpec
 from .rehabilitation import Rehabilitation, RehabilitationSpec
 from .school_stipend import SchoolStipend, SchoolStipendSpec
+from .vigilance_committees import VigilanceCommittees, VigilanceCommitteesSpec
 
 REGISTRY: dict[str, type[Intervention]] = {
     "cash_transfer": CashTransfer,
@@ -29,10 +31,13 @@ REGISTRY: dict[str, type[Intervention]] = {
     "school_stipend": SchoolStipend,
     "health_cover": HealthCover,
     "cnic_drive": CnicDrive,
+    "interest_free_loans": InterestFreeLoans,
+    "vigilance_committees": VigilanceCommittees,
 }
 
 AnySpec = (CashTransferSpec | AdvanceCapSpec | MinimumPieceRateSpec | InspectionsSpec
-           | RehabilitationSpec | SchoolStipendSpec | HealthCoverSpec | CnicDriveSpec)
+           | RehabilitationSpec | SchoolStipendSpec | HealthCoverSpec | CnicDriveSpec
+           | InterestFreeLoansSpec | VigilanceCommitteesSpec)
 
 
 def build(specs: Iterable[InterventionSpec]) -> list[Intervention]:

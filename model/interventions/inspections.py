@@ -6,8 +6,9 @@ complaints (kilns with more bonded families, at the complaint rate; District Vig
 Committees raise it). At a visited kiln each bonded family is found with probability
 ``detection_bonded`` and each family with working children with ``detection_child``. A kiln
 where bonded families are found has a case registered, a fine, and a conviction with
-probability ``conviction_rate``; the families found are released and their debts extinguished
-(BLSA 1992 s.6, through ``model.write_off``); children found working stop. Owners' perceived
+probability ``conviction_rate``; a share ``follow_through`` of the families found (more where a
+District Vigilance Committee is active) are released and their debts extinguished (BLSA 1992
+s.6, through ``model.write_off``); children found working stop. Owners' perceived
 risk rises: a little for every visited owner, more for one with a case, and a little for every
 owner in the district (deterrence). Sources: domain.md 1.10 (Punjab police 2016-18: about 0.08
 cases and 0.17 bonded persons found per inspection, about 0.7 inspections per kiln a year in a
@@ -43,6 +44,10 @@ class InspectionsSpec(InterventionSpec):
     detection_child: float = Field(
         0.05, ge=0, le=1, description="chance a visit finds a family's working children; "
                                       "assumption")
+    follow_through: float = Field(
+        0.7, ge=0, le=1, description="share of bonded families found who are actually "
+                                     "released; assumption (District Vigilance Committees "
+                                     "raise it)")
     fine: float = Field(50000.0, ge=0, description="Rs per case; domain.md 1.10 ⚠")
     conviction_rate: float = Field(
         0.1, ge=0, le=1, description="share of cases ending in a conviction; assumption")
@@ -66,7 +71,6 @@ class Inspections(Intervention):
     def __init__(self, spec: InspectionsSpec) -> None:
         super().__init__(spec)
         self.convictions = 0
-        self.complaint_boost = 1.0  # District Vigilance Committees multiply complaints
 
     def weights(self, model: BondsimModel) -> np.ndarray | None:
         """Per-kiln weights for choosing visits (None: uniform)."""
@@ -75,7 +79,9 @@ class Inspections(Intervention):
             working = (hh.work_5_9 + hh.work_10_14).astype(np.float64)
             return 1.0 + np.bincount(hh.kiln, weights=working, minlength=k)
         if self.spec.targeting == "complaint":
-            rate = min(self.spec.complaint_rate * self.complaint_boost, 1.0)
+            # active vigilance committees multiply complaints in their district
+            boost = model.vigilance.complaint_boost[model.ow.district]
+            rate = np.minimum(self.spec.complaint_rate * boost, 1.0)
             bonded = np.bincount(hh.kiln, weights=hh.bonded.astype(np.float64), minlength=k)
             return 1.0 - (1.0 - rate) ** bonded  # chance of at least one complaint
         return None
@@ -111,12 +117,16 @@ class Inspections(Intervention):
         found_bonded = at_visited & hh.bonded & (u < s.detection_bonded)
         working = (hh.work_5_9 > 0) | (hh.work_10_14 > 0)
         found_child = at_visited & working & (u < s.detection_child)
-        # releases cost money: release as many as the rest of the allowance pays for
+        # a case is registered where bonded families are found; of those found, a share is
+        # released (more where a vigilance committee follows up), as far as money allows
+        found = np.flatnonzero(found_bonded)
+        cases = np.unique(hh.kiln[found])
+        follow = np.minimum(s.follow_through
+                            + model.vigilance.follow_through_gain[hh.district[found]], 1.0)
+        released = found[rng.random(found.size) < follow]
         left = allowance - kilns.size * s.cost_per_inspection
-        released = np.flatnonzero(found_bonded)
         if s.cost_per_release > 0 and np.isfinite(left):
             released = released[:max(int(left // s.cost_per_release), 0)]
-        cases = np.unique(hh.kiln[released])
         convicted = cases[rng.random(cases.size) < s.conviction_rate]
         model.events["children_found_working"] += float(
             hh.work_5_9[found_child].sum() + hh.work_10_14[found_child].sum())

@@ -1,0 +1,62 @@
+"""District Vigilance Committees (Bonded Labour System (Abolition) Act 1992, s.15).
+
+The Act sets up a committee in every district; the digest finds them mostly dormant (Sindh:
+notified in 12-14 of 29-30 districts, "almost all inactive", no funds; domain.md 1.10). This
+intervention funds and activates them in the districts named (all by default): families'
+complaints reach inspectors ``complaint_boost`` times as often (for inspections targeted by
+complaint), and a family found in bondage is released with a probability higher by
+``follow_through_gain``. The public cost is the committees' running cost. Effects and cost:
+assumption.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import Field
+
+from .base import Intervention, InterventionSpec
+
+if TYPE_CHECKING:
+    from ..model import BondsimModel
+
+
+class VigilanceCommitteesSpec(InterventionSpec):
+    type: Literal["vigilance_committees"]
+    districts: list[str] | None = Field(
+        None, description="district names where committees are active (default: all)")
+    complaint_boost: float = Field(
+        3.0, ge=1, description="complaints multiplied by this where active; assumption")
+    follow_through_gain: float = Field(
+        0.25, ge=0, le=1, description="added to the release follow-through; assumption")
+    cost_per_committee_month: float = Field(
+        100000.0, ge=0, description="Rs to run a committee a month; assumption")
+
+
+class VigilanceCommittees(Intervention):
+    spec_class = VigilanceCommitteesSpec
+    spec: VigilanceCommitteesSpec
+
+    def active_districts(self, model: BondsimModel) -> np.ndarray:
+        names = model.district_names
+        wanted = names if self.spec.districts is None else self.spec.districts
+        unknown = sorted(set(wanted) - set(names))
+        if unknown:
+            raise ValueError(f"{self.name}: unknown districts {unknown}; the model has {names}")
+        return np.array([name in wanted for name in names])
+
+    def act(self, model: BondsimModel, allowance: float) -> float:
+        active = self.active_districts(model)
+        cost = float(active.sum()) * self.spec.cost_per_committee_month
+        if cost > allowance:
+            self.idle(model)
+            return 0.0
+        v = model.vigilance
+        v.complaint_boost[:] = np.where(active, self.spec.complaint_boost, 1.0)
+        v.follow_through_gain[:] = np.where(active, self.spec.follow_through_gain, 0.0)
+        return cost
+
+    def idle(self, model: BondsimModel) -> None:
+        model.vigilance.complaint_boost[:] = 1.0
+        model.vigilance.follow_through_gain[:] = 0.0
