@@ -1,6 +1,7 @@
 """The ``bondsim`` command: a thin face over the Python API.
 
     bondsim run scenarios/baseline.toml [--seed N] [--households N] [--months N] [--out DIR]
+    bondsim effect SCENARIO [--baseline FILE] [--replicates N] [--out DIR]
     bondsim validate FILE [FILE ...]
     bondsim params [--markdown]
 
@@ -51,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default outputs/<scenario>-<timestamp>/)")
     run.add_argument("--quiet", action="store_true", help="print only the output folder")
 
+    eff = sub.add_parser("effect", help="a scenario's effect and cost-effectiveness against a "
+                                        "baseline, on paired runs (common random numbers)")
+    eff.add_argument("scenario", help="scenario file with the policy")
+    eff.add_argument("--baseline", default="scenarios/baseline.toml",
+                     help="scenario file to compare against (default scenarios/baseline.toml)")
+    eff.add_argument("--replicates", type=_positive, default=5, help="paired seeds (default 5)")
+    eff.add_argument("--seed", type=_seed, help="seed the replicates' seeds derive from")
+    eff.add_argument("--households", type=_positive, help="override the number of households")
+    eff.add_argument("--months", type=_positive, help="override the horizon in months")
+    eff.add_argument("--out", help="output folder (default outputs/<scenario>-effect-<time>/)")
+
     val = sub.add_parser("validate", help="check scenario files without running them")
     val.add_argument("files", nargs="+")
 
@@ -90,6 +102,27 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _effect(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .effect import paired_effect, write_effect
+    from .run import default_out_dir
+    from .scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    result = paired_effect(scenario, args.baseline, replicates=args.replicates, seed=args.seed,
+                           households=args.households, months=args.months)
+    out = Path(args.out) if args.out else default_out_dir(f"{scenario.name}-effect")
+    write_effect(out, result, scenario, args)
+    print(f"{result.scenario} against {result.baseline}: {args.replicates} paired replicates")
+    table = result.summary.copy()
+    for col in ("mean", "low", "high"):
+        table[col] = table[col].map(lambda x: f"{x:,.3f}" if abs(x) < 100 else f"{x:,.0f}")
+    print(table[["metric", "mean", "low", "high", "unit"]].to_string(index=False))
+    print(f"outputs: {out}")
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
 
@@ -120,7 +153,7 @@ def _params(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "validate": _validate, "params": _params}
+COMMANDS = {"run": _run, "effect": _effect, "validate": _validate, "params": _params}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,101 @@
+"""Effects against a baseline on paired runs, and cost-effectiveness."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bondsim.cli import main
+from bondsim.effect import paired_effect, paired_metrics, replicate_seeds, summarise
+from bondsim.scenario import scenario_from_dict
+from conftest import ROOT
+
+SCENARIOS = ROOT / "scenarios"
+
+
+def _frame(bonded, child, cost):
+    months = len(bonded)
+    return pd.DataFrame({"month": range(months), "bonded_share": bonded,
+                         "child_labour_rate": child, "intervention_cost": cost})
+
+
+def test_paired_metrics_by_hand():
+    # 1,200 households, 600 children; months 1-3 (month 0 is ignored)
+    base = _frame([0.5, 0.5, 0.5, 0.5], [0.3, 0.3, 0.3, 0.3], [0, 0, 0, 0])
+    scen = _frame([0.5, 0.4, 0.4, 0.3], [0.3, 0.3, 0.2, 0.1], [0, 100, 100, 100])
+    m = paired_metrics(base, scen, households=1200, children=600)
+    # bonded: (0.1 + 0.1 + 0.2) x 1,200 / 12 = 40 household-years
+    assert m["bonded_household_years_averted"] == pytest.approx(40.0)
+    # children: (0 + 0.1 + 0.2) x 600 / 12 = 15 child-years; at the horizon 0.2 x 600 = 120
+    assert m["child_work_years_averted"] == pytest.approx(15.0)
+    assert m["children_out_of_work_at_horizon"] == pytest.approx(120.0)
+    assert m["bonded_share_change_at_horizon"] == pytest.approx(-0.2)
+    assert m["public_cost"] == 300.0
+    assert m["cost_per_bonded_household_year_averted"] == pytest.approx(7.5)
+    assert m["cost_per_child_work_year_averted"] == pytest.approx(20.0)
+    worse = paired_metrics(scen, base, households=1200, children=600)
+    assert np.isnan(worse["cost_per_bonded_household_year_averted"])
+
+
+def test_summary_interval_by_hand():
+    by_seed = pd.DataFrame({name: [1.0, 2.0, 3.0] for name in
+                            ["bonded_household_years_averted", "child_work_years_averted",
+                             "children_out_of_work_at_horizon",
+                             "bonded_share_change_at_horizon", "public_cost",
+                             "cost_per_bonded_household_year_averted",
+                             "cost_per_child_work_year_averted"]})
+    row = summarise(by_seed).iloc[0]
+    # mean 2, sd 1, t(0.975, 2) = 4.303: half-width 4.303 / sqrt(3) = 2.484
+    assert row["mean"] == 2.0
+    assert row["high"] - row["mean"] == pytest.approx(2.4841, abs=1e-3)
+
+
+def test_seeds_are_derived_deterministically():
+    assert replicate_seeds(7, 4) == replicate_seeds(7, 4)
+    assert len(set(replicate_seeds(7, 4))) == 4
+    assert replicate_seeds(7, 4) != replicate_seeds(8, 4)
+
+
+def test_a_scenario_against_itself_has_no_effect_exactly():
+    """Common random numbers: the same policy on the same seeds gives identical runs."""
+    result = paired_effect(SCENARIOS / "baseline.toml", SCENARIOS / "baseline.toml",
+                           replicates=2, households=400, months=18)
+    numbers = result.by_seed.drop(columns="seed")
+    assert (numbers.fillna(0.0) == 0.0).all().all()
+
+
+def test_cost_is_the_scenarios_intervention_cost():
+    scenario = scenario_from_dict({"name": "cash", "horizon": 12,
+                                   "interventions": [{"type": "cash_transfer"}]})
+    result = paired_effect(scenario, SCENARIOS / "baseline.toml", replicates=1,
+                           households=300)
+    from bondsim.run import run_scenario
+    seed = int(result.by_seed["seed"].iloc[0])
+    run = run_scenario(scenario, seed=seed, households=300, write=False)
+    assert result.by_seed["public_cost"].iloc[0] == pytest.approx(
+        run.timeseries["intervention_cost"].sum())
+
+
+def test_fact9_credit_with_enforcement_beats_enforcement_alone():
+    """Fact 9 (domain.md 3): credit or cash combined with enforcement lowers the bonded share
+    more than enforcement alone, on paired seeds."""
+    enforcement = SCENARIOS / "release_without_rehabilitation.toml"
+    combined = SCENARIOS / "combined_package.toml"
+    result = paired_effect(combined, enforcement, replicates=3, households=3000, months=60)
+    averted = result.by_seed["bonded_household_years_averted"]
+    assert (averted > 0).all(), averted.tolist()
+
+
+def test_effect_command_writes_tables_and_manifest(tmp_path, capsys):
+    out = tmp_path / "eff"
+    assert main(["effect", str(SCENARIOS / "cash_transfer.toml"), "--baseline",
+                 str(SCENARIOS / "baseline.toml"), "--replicates", "2", "--households",
+                 "300", "--months", "16", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "cost_per_child_work_year_averted" in printed
+    by_seed = pd.read_csv(out / "effect_by_seed.csv")
+    summary = pd.read_csv(out / "effect_summary.csv")
+    assert len(by_seed) == 2
+    assert "public_cost" in summary["metric"].tolist()
+    assert (out / "manifest.json").exists()
