@@ -276,18 +276,29 @@ class BondsimModel(mesa.Model):
                                           where_to[np.searchsorted(tried, index)],
                                           self.district_first, self.district_kilns)
         ok = mobility.accept(origin, dest, ow.capacity - ow.occupants)
-        index, origin, dest, is_transfer = index[ok], origin[ok], dest[ok], is_transfer[ok]
-        bought = index[is_transfer]
-        price = hh.debt[bought] * (1.0 + p.transfer_premium)
-        premium = price - hh.debt[bought]
-        hh.debt[bought] = price
-        self.ledger.transfer_premiums += float(premium.sum())
-        k = ow.k
-        ow.cash += (np.bincount(origin[is_transfer], weights=price, minlength=k)
-                    - np.bincount(dest[is_transfer], weights=price, minlength=k))
-        self.move_households(index, dest)
+        index, dest, is_transfer = index[ok], dest[ok], is_transfer[ok]
+        self.sell_debts(index[is_transfer], dest[is_transfer], p.transfer_premium)
+        free = ~is_transfer
+        self.move_households(index[free], dest[free])
         n_transfer = int(np.count_nonzero(is_transfer))
         return n_transfer, int(index.size) - n_transfer
+
+    def sell_debts(self, households: np.ndarray, kilns: np.ndarray, premium: float) -> float:
+        """Another owner buys families' debts: it pays their current owner the recorded debt
+        plus ``premium`` (a share of it), the families now owe it that larger sum and move to
+        its kiln (domain.md 1.7). Books the premiums in the ledger; returns their total."""
+        hh, ow = self.hh, self.ow
+        index = self._distinct(households)
+        kilns = np.broadcast_to(np.asarray(kilns, dtype=np.intp), index.shape)
+        price = hh.debt[index] * (1.0 + premium)
+        added = price - hh.debt[index]
+        hh.debt[index] = price
+        total = float(added.sum())
+        self.ledger.transfer_premiums += total
+        ow.cash += (np.bincount(hh.kiln[index], weights=price, minlength=ow.k)
+                    - np.bincount(kilns, weights=price, minlength=ow.k))
+        self.move_households(index, kilns)
+        return total
 
     def _owners_account(self, bricks_day: np.ndarray, days: float, deducted: np.ndarray,
                         flows: credit.CreditFlows) -> None:

@@ -59,13 +59,14 @@ OUTCOMES: dict[str, str] = {
     "households_released": "bonded households released (debt extinguished) this month",
     "children_found_working": "working children found by inspectors this month",
     "fines": "fines imposed on owners this month, Rs",
+    "families_sold_in_retaliation": "families sold to another kiln after a case this month",
     "released_bonded_share": "share of households ever released that are bonded now",
     "loan_debt_total": "households' debt to public interest-free loan schemes, Rs",
 }
 
 # outcomes that interventions count during the month (``model.events``, reset monthly)
 EVENTS = ("inspections", "cases_registered", "households_released", "children_found_working",
-          "fines")
+          "fines", "families_sold_in_retaliation")
 
 
 @dataclass

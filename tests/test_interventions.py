@@ -403,3 +403,28 @@ def test_vigilance_committees_release_more_of_those_found():
         ts = m.timeseries()
         released.append(ts["households_released"].sum() / ts["cases_registered"].sum())
     assert released[1] > released[0]
+
+
+def test_retaliation_sells_remaining_indebted_families_with_a_premium():
+    spec = _inspections(inspections_per_district=1, detection_bonded=1.0, follow_through=0.0,
+                        retaliation=1.0, retaliation_premium=0.5, risk_visit=0.0,
+                        risk_case=0.0, risk_district=0.0)
+    m = model_with(spec, households=400, kilns=10,
+                   params=Params(kiln_occupancy=0.5, transfer_rate=0.0,
+                                 exit_rate_debt_free=0.0))
+    m.ledger.open(float(m.hh.debt.sum()))
+    inspections = m.interventions[0]
+    m.events = dict.fromkeys(m.events, 0.0)
+    rng = np.random.default_rng(0)
+    case_kiln = int(m.hh.kiln[np.flatnonzero(m.hh.bonded)[0]])
+    at_kiln = np.flatnonzero((m.hh.kiln == case_kiln) & (m.hh.debt > 0))
+    debts = m.hh.debt[at_kiln].copy()
+    inspections.retaliate(m, rng, np.array([case_kiln]))
+    moved = m.hh.kiln[at_kiln] != case_kiln
+    # every family was up for sale; those whose random destination was their own kiln stay
+    assert moved.mean() > 0.7
+    np.testing.assert_allclose(m.hh.debt[at_kiln], np.where(moved, debts * 1.5, debts))
+    assert m.ledger.transfer_premiums == pytest.approx(debts[moved].sum() * 0.5)
+    assert m.events["families_sold_in_retaliation"] == moved.sum()
+    assert (m.ow.occupants == np.bincount(m.hh.kiln, minlength=m.ow.k)).all()
+    assert abs(m.ledger.residual(float(m.hh.debt.sum()))) < 1e-6

@@ -5,14 +5,16 @@ at random, by risk (kilns with more children at work, which inspectors can see) 
 complaints (kilns with more bonded families, at the complaint rate; District Vigilance
 Committees raise it). At a visited kiln each bonded family is found with probability
 ``detection_bonded`` and each family with working children with ``detection_child``. A kiln
-where bonded families are found has a case registered, a fine, and a conviction with
-probability ``conviction_rate``; a share ``follow_through`` of the families found (more where a
-District Vigilance Committee is active) are released and their debts extinguished (BLSA 1992
-s.6, through ``model.write_off``); children found working stop. Owners' perceived
-risk rises: a little for every visited owner, more for one with a case, and a little for every
-owner in the district (deterrence). Sources: domain.md 1.10 (Punjab police 2016-18: about 0.08
-cases and 0.17 bonded persons found per inspection, about 0.7 inspections per kiln a year in a
-push; fines Rs 50,000 or more ⚠); detection, deterrence and costs: assumption.
+where bonded families are found has a case registered, a fine, a conviction with
+probability ``conviction_rate``, and may retaliate by selling other indebted families to
+another kiln with a premium on their debt; a share ``follow_through`` of the families found
+(more where a District Vigilance Committee is active) are released and their debts
+extinguished (BLSA 1992 s.6, through ``model.write_off``); children found working stop.
+Owners' perceived risk rises: a little for every visited owner, more for one with a case, and
+a little for every owner in the district (deterrence). Sources: domain.md 1.10 (Punjab police
+2016-18: about 0.08 cases and 0.17 bonded persons found per inspection, about 0.7 inspections
+per kiln a year in a push; fines Rs 50,000 or more ⚠), 1.7 (punitive sales); detection,
+deterrence, retaliation and costs: assumption.
 """
 
 from __future__ import annotations
@@ -58,6 +60,13 @@ class InspectionsSpec(InterventionSpec):
     risk_district: float = Field(
         0.5, ge=0, description="perceived risk added to every owner in a district per visit "
                                "per kiln there; assumption")
+    retaliation: float = Field(
+        0.1, ge=0, le=1, description="chance an owner with a case sells each family still "
+                                     "in debt to another kiln; assumption (domain.md 1.7: 10 "
+                                     "of 22 families sold after a wage demand)")
+    retaliation_premium: float = Field(
+        0.15, ge=0, description="premium added to a family's debt when sold in retaliation; "
+                                "assumption (domain.md 1.7: peshgi raised Rs 25,000)")
     cost_per_inspection: float = Field(
         5000.0, ge=0, description="Rs per visit; assumption")
     cost_per_release: float = Field(
@@ -104,6 +113,26 @@ class Inspections(Intervention):
         kilns = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
         return kilns[:most]
 
+    def retaliate(self, model: BondsimModel, rng: np.random.Generator,
+                  cases: np.ndarray) -> None:
+        """Owners with a case sell some of their remaining indebted families to other kilns
+        in the district, with a premium on their debt (where a place is free)."""
+        if self.spec.retaliation <= 0 or cases.size == 0:
+            return
+        hh, ow = model.hh, model.ow
+        with_case = np.zeros(ow.k, dtype=bool)
+        with_case[cases] = True
+        at_risk = np.flatnonzero(with_case[hh.kiln] & (hh.debt > 0.0) & ~hh.released)
+        sold = at_risk[rng.random(at_risk.size) < self.spec.retaliation]
+        if sold.size == 0:
+            return
+        from .. import mobility
+        dest = mobility.pick_destinations(hh.district[sold], rng.random(sold.size),
+                                          model.district_first, model.district_kilns)
+        ok = mobility.accept(hh.kiln[sold], dest, ow.capacity - ow.occupants)
+        model.sell_debts(sold[ok], dest[ok], self.spec.retaliation_premium)
+        model.events["families_sold_in_retaliation"] += float(np.count_nonzero(ok))
+
     def act(self, model: BondsimModel, allowance: float) -> float:
         s, hh, ow = self.spec, model.hh, model.ow
         rng = model.streams[f"intervention:{self.name}"]
@@ -138,6 +167,7 @@ class Inspections(Intervention):
         hh.bonded[released] = False
         ow.fines_paid[cases] += s.fine
         ow.cash[cases] -= s.fine
+        self.retaliate(model, rng, cases)
         self.convictions += convicted.size
         # deterrence: visited owners, owners with a case, and every owner in the district
         ow.risk[kilns] += s.risk_visit
