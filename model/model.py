@@ -320,6 +320,7 @@ class BondsimModel(mesa.Model):
         loan_cash -= flows.advance
         ow.cash += ow.profit + np.bincount(kiln, weights=loan_cash, minlength=k)
         ow.risk[:] = owners.decay_risk(ow.risk, p)
+        ow.wage_risk[:] = owners.decay_risk(ow.wage_risk, p)
 
     # -- bookkeeping --------------------------------------------------------------------------
     def write_off(self, households: np.ndarray) -> float:

@@ -1,10 +1,11 @@
 """Rule 9, owners' decisions: pay, lending, book-keeping and children, under inspection risk.
 
 Each owner has preferred practices (drawn at start: paid share of the notified rate, deduction
-share, book inflation). Its perceived inspection risk decays towards a baseline, and rises when
-inspections happen (interventions add to it). Deterrence is the risk above baseline times a
-sensitivity, capped at 1 (full compliance): a complying owner pays closer to the notified rate,
-inflates the books less, lends less, and at high compliance refuses children's work.
+share, book inflation). Its perceived risks of inspection decay towards a baseline, and rise when
+inspections happen (interventions add to them). Deterrence is the risk above baseline times a
+sensitivity, capped at 1 (full compliance). Fear of a wage inspection makes an owner pay closer
+to the notified rate; fear of a bonded-labour inspection makes it inflate the books less, lend
+less and, at high compliance, refuse children's work.
 """
 
 from __future__ import annotations
@@ -26,10 +27,15 @@ def compliance(risk: np.ndarray, params: Params) -> np.ndarray:
 
 
 def decide(owners: OwnerState, params: Params) -> None:
-    """Set next month's paid rate, book inflation and child-work policy from compliance."""
+    """Set next month's paid rate, book inflation and child-work policy from compliance.
+
+    Two fears, two responses: the risk of a wage inspection moves the rate an owner pays;
+    the risk of a bonded-labour inspection moves its book-keeping, lending and children's
+    work (inspectors under the 1992 Act look for bondage, not for the piece rate)."""
     c = compliance(owners.risk, params)
     owners.compliance[:] = c
-    owners.paid_ratio[:] = owners.base_paid_ratio + (1.0 - owners.base_paid_ratio) * c
+    pay = compliance(owners.wage_risk, params)
+    owners.paid_ratio[:] = owners.base_paid_ratio + (1.0 - owners.base_paid_ratio) * pay
     owners.book_inflation[:] = owners.base_book_inflation * (1.0 - c)
     owners.child_ban[:] = c >= params.child_ban_compliance
 

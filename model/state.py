@@ -74,7 +74,8 @@ class OwnerState:
     base_book_inflation: np.ndarray   # float64, preferred over-recording of advances
     book_inflation: np.ndarray     # float64, over-recording of advances, coming month
     coercive: np.ndarray           # bool, will not let an indebted family leave
-    risk: np.ndarray               # float64, perceived monthly inspection risk
+    risk: np.ndarray               # float64, perceived monthly risk of a bonded-labour inspection
+    wage_risk: np.ndarray          # float64, perceived monthly risk of a wage inspection
     compliance: np.ndarray         # float64 in [0, 1], derived from risk
     child_ban: np.ndarray          # bool, refuses children's work in the coming month
     cash: np.ndarray               # float64, Rs, cumulative cash position

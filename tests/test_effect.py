@@ -99,3 +99,18 @@ def test_effect_command_writes_tables_and_manifest(tmp_path, capsys):
     assert len(by_seed) == 2
     assert "public_cost" in summary["metric"].tolist()
     assert (out / "manifest.json").exists()
+
+
+def test_enforcement_alone_leaves_families_not_released_as_indebted():
+    """Issue 3 / fact 9 (Basu & Chau 2004): enforcement without credit or cash leaves the
+    families it did not release about as indebted as before (tolerance 2 points a seed)."""
+    from bondsim.run import run_scenario
+    diffs = []
+    for seed in (71, 72, 73):
+        runs = [run_scenario(SCENARIOS / f"{name}.toml", seed=seed, households=4000,
+                             months=60, write=False).model
+                for name in ("baseline", "inspections_only")]
+        shares = [float((m.hh.debt[~m.hh.released] > 0).mean()) for m in runs]
+        diffs.append(shares[1] - shares[0])
+    assert min(diffs) >= -0.02, diffs
+    assert np.mean(diffs) >= -0.01, diffs

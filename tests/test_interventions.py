@@ -133,12 +133,15 @@ def test_wage_inspections_fine_underpayers_and_raise_their_risk():
     assert fined.sum() <= 6
     assert not fined[:4].any()  # compliant kilns are never fined
     np.testing.assert_allclose(m.ow.fines_paid[fined], 1000.0)
-    # risk of the fined decayed once from baseline + 0.3, the others stay at baseline
+    # wage risk of the fined decayed once from baseline + 0.3, the others stay at baseline;
+    # the fear of a bonded-labour inspection is untouched
     expected = risk0 + m.params.risk_memory * 0.3
-    np.testing.assert_allclose(m.ow.risk[fined], expected)
-    np.testing.assert_allclose(m.ow.risk[~fined], risk0)
-    # next month they pay closer to the notified rate
+    np.testing.assert_allclose(m.ow.wage_risk[fined], expected)
+    np.testing.assert_allclose(m.ow.wage_risk[~fined], risk0)
+    np.testing.assert_allclose(m.ow.risk, risk0)
+    # next month they pay closer to the notified rate; their books and children unchanged
     assert (m.ow.paid_ratio[fined] > m.ow.base_paid_ratio[fined]).all()
+    np.testing.assert_allclose(m.ow.book_inflation, m.ow.base_book_inflation)
 
 
 def test_wage_inspections_limited_by_budget():

@@ -52,11 +52,16 @@ def test_compliance_is_clipped_to_the_unit_interval():
 def test_decide_by_hand():
     ow = owner_state(4)
     ow.risk[:] = [0.0, 0.125, 0.25, 0.1]  # compliance 0, 0.5, 1, 0.4
+    ow.wage_risk[:] = [0.0, 0.0, 0.0, 0.0]
     ow.base_paid_ratio[:] = [0.6, 0.6, 0.6, 0.5]
     ow.base_book_inflation[:] = [0.4, 0.4, 0.4, 0.4]
     owners.decide(ow, EXACT)
     np.testing.assert_allclose(ow.compliance, [0.0, 0.5, 1.0, 0.4])
-    # paid: base + (1 - base) x c -> 0.6, 0.8, 1.0, 0.5 + 0.5 x 0.4 = 0.7
+    # the fear of a bonded-labour inspection does not move pay
+    np.testing.assert_allclose(ow.paid_ratio, [0.6, 0.6, 0.6, 0.5])
+    # the fear of a wage inspection does: base + (1 - base) x c -> 0.6, 0.8, 1.0, 0.7
+    ow.wage_risk[:] = [0.0, 0.125, 0.25, 0.1]
+    owners.decide(ow, EXACT)
     np.testing.assert_allclose(ow.paid_ratio, [0.6, 0.8, 1.0, 0.7])
     # book inflation: base x (1 - c) -> 0.4, 0.2, 0, 0.24
     np.testing.assert_allclose(ow.book_inflation, [0.4, 0.2, 0.0, 0.24])
@@ -65,6 +70,7 @@ def test_decide_by_hand():
     # preferences are kept, so practices return when risk falls
     np.testing.assert_allclose(ow.base_paid_ratio, [0.6, 0.6, 0.6, 0.5])
     ow.risk[:] = 0.0
+    ow.wage_risk[:] = 0.0
     owners.decide(ow, EXACT)
     np.testing.assert_allclose(ow.paid_ratio, ow.base_paid_ratio)
     np.testing.assert_allclose(ow.book_inflation, ow.base_book_inflation)
@@ -95,6 +101,7 @@ def test_compliance_moves_practices_towards_the_law(risk, base, infl, sens, thre
     p = dataclasses.replace(BASE, risk_sensitivity=sens, child_ban_compliance=threshold)
     ow = owner_state(5)
     ow.risk[:] = risk
+    ow.wage_risk[:] = risk
     ow.base_paid_ratio[:] = base
     ow.base_book_inflation[:] = infl
     owners.decide(ow, p)
@@ -116,8 +123,10 @@ def test_model_owners_respond_to_risk_and_forget_it():
     ow = model.ow
     base_paid = ow.base_paid_ratio.copy()
     ow.risk[0] = 0.52  # an inspection scare at kiln 0: decays to 0.02 + 0.9 x 0.5 = 0.47
+    ow.wage_risk[0] = 0.52  # and a wage-inspection scare
     model.step()
     assert ow.risk[0] == pytest.approx(0.47)
+    assert ow.wage_risk[0] == pytest.approx(0.47)
     assert ow.compliance[0] == 1.0
     assert ow.paid_ratio[0] == 1.0
     assert ow.book_inflation[0] == 0.0

@@ -1,9 +1,9 @@
 """Enforcement of the notified minimum piece rate by wage inspections.
 
 Each month labour inspectors visit a number of kilns in each district, drawn at random. An
-owner paying below the notified rate is fined and its perceived inspection risk jumps; rule 9
-turns perceived risk into compliance, so it pays closer to the notified rate (and inflates its
-books less) until the fear fades. The public cost is the inspections'. Sources: domain.md 1.3
+owner paying below the notified rate is fined and its perceived risk of a wage inspection
+jumps; rule 9 turns that risk into compliance, so it pays closer to the notified rate until the
+fear fades. The public cost is the inspections'. Sources: domain.md 1.3
 (paid 0.5-0.93 of the notified rate; Faisalabad fines for underpayment, 2019-21) and 1.10
 (fines Rs 50,000-500,000 under the 2016 ordinance, conflicting reports). Cost and deterrence:
 assumption.
@@ -59,7 +59,7 @@ class MinimumPieceRate(Intervention):
         caught = kilns[ow.paid_ratio[kilns] < UNDERPAY_TOLERANCE]
         ow.fines_paid[caught] += s.fine
         ow.cash[caught] -= s.fine
-        ow.risk[caught] = np.minimum(ow.risk[caught] + s.risk_increase, 1.0)
+        ow.wage_risk[caught] = np.minimum(ow.wage_risk[caught] + s.risk_increase, 1.0)
         model.events["inspections"] += kilns.size
         model.events["fines"] += caught.size * s.fine
         return kilns.size * s.cost_per_inspection
