@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
@@ -24,6 +25,14 @@ class InterventionSpec(BaseModel):
     start: int = Field(1, ge=1, description="first month it acts")
     end: int | None = Field(None, ge=1, description="last month it acts (default: the horizon)")
     budget: float | None = Field(None, ge=0, description="most it may spend over the run, Rs")
+
+
+def affordable(allowance: float, unit_cost: float, most: int) -> int:
+    """How many units (visits, payments, registrations) at ``unit_cost`` fit in
+    ``allowance``, and never more than ``most``."""
+    if unit_cost <= 0 or not np.isfinite(allowance):
+        return most
+    return min(most, max(int(allowance // unit_cost), 0))
 
 
 class Intervention:

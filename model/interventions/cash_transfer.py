@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -58,10 +58,11 @@ class CashTransfer(Intervention):
             return 0.0  # paid quarterly
         enrolled = np.flatnonzero(self.enrolled(model))
         per_household = self.spec.amount_per_quarter * (1.0 + self.spec.admin_cost_share)
-        if per_household > 0 and enrolled.size * per_household > allowance:
+        can_pay = affordable(allowance, per_household, enrolled.size)
+        if can_pay < enrolled.size:
             # out of money: pay households in a fixed random order while it lasts
             order = np.argsort(self._draw[enrolled], kind="stable")
-            enrolled = np.sort(enrolled[order[:int(allowance // per_household)]])
+            enrolled = np.sort(enrolled[order[:can_pay]])
         model.hh.sp_enrolled[enrolled] = True
         model.hh.sp_cash[enrolled] += self.spec.amount_per_quarter
         return enrolled.size * per_household

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -35,9 +35,7 @@ class CnicDrive(Intervention):
     def act(self, model: BondsimModel, allowance: float) -> float:
         s, hh = self.spec, model.hh
         without = np.flatnonzero(~hh.cnic)
-        most = s.registrations_per_month
-        if s.cost_per_registration > 0 and np.isfinite(allowance):
-            most = min(most, int(allowance // s.cost_per_registration))
+        most = affordable(allowance, s.cost_per_registration, s.registrations_per_month)
         rng = model.streams[f"intervention:{self.name}"]
         chosen = rng.choice(without, size=min(most, without.size), replace=False)
         hh.cnic[chosen] = True

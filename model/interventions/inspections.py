@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -136,8 +136,7 @@ class Inspections(Intervention):
     def act(self, model: BondsimModel, allowance: float) -> float:
         s, hh, ow = self.spec, model.hh, model.ow
         rng = model.streams[f"intervention:{self.name}"]
-        unlimited = s.cost_per_inspection == 0 or not np.isfinite(allowance)
-        most = ow.k if unlimited else int(allowance // s.cost_per_inspection)
+        most = affordable(allowance, s.cost_per_inspection, ow.k)
         kilns = self.choose(model, rng, most)
         visited = np.zeros(ow.k, dtype=bool)
         visited[kilns] = True
@@ -154,8 +153,7 @@ class Inspections(Intervention):
                             + model.vigilance.follow_through_gain[hh.district[found]], 1.0)
         released = found[rng.random(found.size) < follow]
         left = allowance - kilns.size * s.cost_per_inspection
-        if s.cost_per_release > 0 and np.isfinite(left):
-            released = released[:max(int(left // s.cost_per_release), 0)]
+        released = released[:affordable(left, s.cost_per_release, released.size)]
         convicted = cases[rng.random(cases.size) < s.conviction_rate]
         model.events["children_found_working"] += float(
             hh.work_5_9[found_child].sum() + hh.work_10_14[found_child].sum())

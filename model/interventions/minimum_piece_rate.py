@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -52,9 +52,7 @@ class MinimumPieceRate(Intervention):
 
     def act(self, model: BondsimModel, allowance: float) -> float:
         s = self.spec
-        unlimited = s.cost_per_inspection == 0 or not np.isfinite(allowance)
-        affordable = model.ow.k if unlimited else int(allowance // s.cost_per_inspection)
-        kilns = self.inspected(model, affordable)
+        kilns = self.inspected(model, affordable(allowance, s.cost_per_inspection, model.ow.k))
         ow = model.ow
         caught = kilns[ow.paid_ratio[kilns] < UNDERPAY_TOLERANCE]
         ow.fines_paid[caught] += s.fine

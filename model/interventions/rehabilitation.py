@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -62,8 +62,7 @@ class Rehabilitation(Intervention):
             model.steps - hh.released_month >= s.delay_months)
         index = np.flatnonzero(due)
         per_family = s.cash_grant + s.training_cost
-        if per_family > 0 and np.isfinite(allowance):
-            index = index[:int(allowance // per_family)]
+        index = index[:affordable(allowance, per_family, index.size)]
         hh.rehabilitated[index] = True
         hh.rehabilitated_month[index] = model.steps
         hh.savings[index] += s.cash_grant
