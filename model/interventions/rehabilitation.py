@@ -1,13 +1,15 @@
 """Rehabilitation of released families: a cash grant and skills training, after a delay.
 
 A share of released families (``coverage``), drawn once per family, receives the package
-``delay_months`` after its release: a cash grant into its savings, and skills training that,
-for a share of trainees (``skills_success``), opens an outside income each month that the
-kiln owner cannot deduct. Families without it fall back into debt at the kiln faster, which is
-the digest's case for rehabilitation. Sources: domain.md 1.11-1.13 (release without
-rehabilitation is "temporary relief"; India's Rs 30,000 immediate assistance, often delayed;
-PEBLIP: 85% of women beneficiaries self-employed; relapse 0.3-0.7 without rehabilitation and
-0.05-0.2 with it, as brackets ⚠); amounts of income and costs: assumption.
+``delay_months`` after its release: a cash grant into its savings; skills training that, for a
+share of trainees (``skills_success``), opens an outside income each month that the kiln owner
+cannot deduct; optionally housing off the kiln (the rent it saves counts as income); and
+optionally education support per child in school, paid monthly. Families without it fall back
+into debt at the kiln faster, which is the digest's case for rehabilitation. Sources: domain.md
+1.11-1.13 (release without rehabilitation is "temporary relief"; India's Rs 30,000 immediate
+assistance, often delayed; PEBLIP: 85% of women beneficiaries self-employed; relapse 0.3-0.7
+without rehabilitation and 0.05-0.2 with it, as brackets ⚠); amounts of income and costs:
+assumption.
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ class RehabilitationSpec(InterventionSpec):
                                   "assumption")
     training_cost: float = Field(
         20000.0, ge=0, description="Rs per family trained; assumption")
+    housing_cost: float = Field(
+        0.0, ge=0, description="Rs per family for a home off the kiln; assumption (PEBLIP "
+                               "built a colony, domain.md 1.12)")
+    rent_saved: float = Field(
+        1000.0, ge=0, description="Rs a month a housed family no longer pays the owner; "
+                                  "domain.md 1.6 (Rs 1,000 rent and utilities, 2021)")
+    education_support: float = Field(
+        0.0, ge=0, description="Rs a month per child in school for rehabilitated families; "
+                               "assumption")
 
 
 class Rehabilitation(Intervention):
@@ -61,11 +72,22 @@ class Rehabilitation(Intervention):
         due = hh.released & ~hh.rehabilitated & self._offer & (
             model.steps - hh.released_month >= s.delay_months)
         index = np.flatnonzero(due)
-        per_family = s.cash_grant + s.training_cost
-        index = index[:affordable(allowance, per_family, index.size)]
+        # education support for families already rehabilitated, paid first each month
+        support = 0.0
+        if s.education_support > 0:
+            done = np.flatnonzero(hh.rehabilitated)
+            pay = (hh.school_5_9[done] + hh.school_10_14[done]) * s.education_support
+            if pay.sum() <= allowance:
+                hh.sp_cash[done] += pay
+                hh.stipend[done] = np.maximum(hh.stipend[done], s.education_support)
+                support = float(pay.sum())
+        per_family = s.cash_grant + s.training_cost + s.housing_cost
+        index = index[:affordable(allowance - support, per_family, index.size)]
         hh.rehabilitated[index] = True
         hh.rehabilitated_month[index] = model.steps
         hh.savings[index] += s.cash_grant
         skilled = index[self._skills[index]]
         hh.outside_income[skilled] += s.outside_income
-        return index.size * per_family
+        if s.housing_cost > 0:  # a home off the kiln: no more rent to the owner
+            hh.outside_income[index] += s.rent_saved
+        return support + index.size * per_family
