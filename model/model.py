@@ -110,6 +110,8 @@ class BondsimModel(mesa.Model):
         self.households = Households(self)
         self.outcomes: dict[str, float] = {}
         self.events: dict[str, float] = dict.fromkeys(EVENTS, 0.0)  # interventions count here
+        self.public_room: np.ndarray | None = None  # emergency credit a public scheme offers
+        self.public_lent = 0.0  # what it lent this month (rule 4)
         self.median_debt = WarmMedian()
         self.median_debt_months = WarmMedian()
         self.datacollector = mesa.DataCollector(
@@ -124,12 +126,12 @@ class BondsimModel(mesa.Model):
         self.ledger.open(float(hh.debt.sum()))
         bonded_before = hh.bonded.copy()
         self.events = dict.fromkeys(EVENTS, 0.0)
+        self.public_room = None  # a public emergency-loan scheme may offer credit this month
+        self.public_lent = 0.0
         if hh.sp_cash.any():  # social-protection cash is paid afresh each month
             hh.sp_cash[:] = 0.0
-        cost = 0.0
         for intervention in self.interventions:  # 0. interventions
             intervention.step(self)
-            cost += intervention.cost(self)
 
         cal = season.calendar_month(month, p)  # 1. season
         days = season.production_days(cal, p)
@@ -177,6 +179,8 @@ class BondsimModel(mesa.Model):
         n_transfer, n_free = self._move()  # 8. mobility
         owners.decide(self.ow, p)  # 9. owners set next month's terms
 
+        # public costs are counted at the month's end: a scheme may have lent during rule 4
+        cost = sum(intervention.cost(self) for intervention in self.interventions)
         facts = MonthFacts(
             month=month, calendar_month=cal, production_days=days,
             expected_gross=expected_gross, bonded_before=bonded_before,
@@ -216,8 +220,11 @@ class BondsimModel(mesa.Model):
             outside_room = credit.advance_room(limit, hh.outside_debt)
         flows = credit.cover_shortfall(cash, need, hh.savings, sp_cash, hh.debt, room,
                                        hh.outside_debt, outside_room, self._buffer,
-                                       p.surplus_spend_share)
+                                       p.surplus_spend_share, self.public_room)
         hh.unmet_need = flows.unmet
+        if flows.public_loan is not None:
+            hh.loan_debt += flows.public_loan
+            self.public_lent = float(flows.public_loan.sum())
         return flows
 
     def _has_room(self, flows: credit.CreditFlows) -> np.ndarray:

@@ -450,3 +450,32 @@ def test_rehabilitation_housing_and_education_support():
     assert schooled > 0
     m.step()  # then education support for each child in school (counted at stage 0)
     assert m.outcomes["intervention_cost"] == pytest.approx(500.0 * schooled)
+
+
+def test_public_emergency_credit_comes_before_the_owner():
+    from bondsim.credit import cover_shortfall
+    z = np.zeros(3)
+    # needs 10,000 more than cash; no savings; public room 0 / 4,000 / 20,000; owner room big
+    flows = cover_shortfall(cash=np.full(3, 5000.0), need=np.full(3, 15000.0),
+                            savings=z.copy(), sp_cash=None, debt=z, room=np.full(3, 1e9),
+                            outside_debt=z, outside_room=None, buffer=z,
+                            public_room=np.array([0.0, 4000.0, 20000.0]))
+    np.testing.assert_allclose(flows.public_loan, [0.0, 4000.0, 10000.0])
+    np.testing.assert_allclose(flows.advance, [10000.0, 6000.0, 0.0])
+
+
+def test_emergency_loans_are_costed_at_month_end_and_repaid_evenly():
+    from bondsim.interventions.interest_free_loans import InterestFreeLoansSpec
+    spec = InterestFreeLoansSpec(type="interest_free_loans", purpose="emergency",
+                                 coverage=1.0, max_emergency=20000.0, instalment_months=4)
+    plain = model_with(households=2000, kilns=None, seed=12)
+    lent = model_with(spec, households=2000, kilns=None, seed=12)
+    plain.step()
+    lent.step()
+    drawn = lent.hh.loan_debt.sum()
+    assert drawn > 0
+    assert lent.outcomes["intervention_cost"] == pytest.approx(drawn)
+    assert lent.outcomes["advances"] < plain.outcomes["advances"]
+    assert (lent.hh.loan_debt <= 20000.0 + 1e-9).all()
+    scheme = lent.interventions[0]
+    np.testing.assert_allclose(scheme._instalment, lent.hh.loan_debt / 4)

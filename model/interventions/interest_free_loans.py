@@ -1,14 +1,18 @@
-"""Interest-free loans from a public scheme that buy families out of their peshgi.
+"""Interest-free loans from a public scheme: to buy families out of peshgi, for emergencies,
+or both.
 
 Each month up to ``loans_per_month`` enrolled families (``coverage``, drawn once) that owe
-their owner and have no scheme loan yet, bonded families first if ``bonded_first``, borrow
+their owner and have not been bought out before, bonded families first if ``bonded_first``, borrow
 ``min(debt, max_loan)``; the scheme pays it to the owner (``model.repay_debt``: the owner
 gets the cash, the ledger books a repayment) and the family owes the scheme instead, with no
 interest and no deduction from pay. The scheme collects ``loan / instalment_months`` a month
-from the family's savings where there are any (arrears wait). The public cost is what is lent
-less what is collected, plus an administrative cost per loan. Sources: domain.md 1.12 (EBLIK
-interest-free microcredit Rs 40.8-75 million ⚠; Kataria et al. 2018: microcredit "eradicated
-peshgi"), domain.md 2.1 (Bose et al. 2020: buyouts free some workers), fact 9; amounts: assumption.
+from the family's savings where there are any (arrears wait). For emergencies, enrolled
+families may also draw up to ``max_emergency`` from the scheme in rule 4, after savings and
+social-protection cash and before the owner's advance, repaid the same way. The public cost is
+what is lent less what is collected, plus an administrative cost per buyout loan. Sources:
+domain.md 1.12 (EBLIK interest-free microcredit Rs 40.8-75 million ⚠; Kataria et al. 2018:
+microcredit "eradicated peshgi"), domain.md 2.1 (Bose et al. 2020: buyouts free some workers),
+fact 9; amounts: assumption.
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ class InterestFreeLoansSpec(InterventionSpec):
                                     "debts Rs 150-200k, domain.md 1.4)")
     instalment_months: int = Field(
         36, ge=1, description="months to repay at an even pace; assumption")
+    purpose: Literal["buyout", "emergency", "both"] = Field(
+        "buyout", description="buy families out of peshgi, lend for emergencies before the "
+                              "owner does (rule 4), or both")
+    max_emergency: float = Field(
+        30000.0, ge=0, description="Rs of emergency credit a family may owe the scheme; "
+                                   "assumption (illness costs Rs 10-60k, domain.md 1.8)")
     bonded_first: bool = Field(
         True, description="lend to bonded families before other indebted ones")
     admin_cost_per_loan: float = Field(
@@ -50,6 +60,9 @@ class InterestFreeLoans(Intervention):
         self._enrolled: np.ndarray | None = None
         self._draw: np.ndarray | None = None
         self._instalment: np.ndarray | None = None
+        self._lent_after: np.ndarray | None = None  # loan_debt after last month's lending
+        self._offered = False
+        self._bought: np.ndarray | None = None
 
     def collect(self, model: BondsimModel) -> float:
         """This month's instalments, from savings where there are any."""
@@ -65,18 +78,55 @@ class InterestFreeLoans(Intervention):
         if self._enrolled is None:
             self._enrolled = rng.random(hh.n) < s.coverage
             self._instalment = np.zeros(hh.n)
+            self._bought = np.zeros(hh.n, dtype=bool)  # one buyout per family
         collected = self.collect(model)
+        spent = -collected
+        if s.purpose != "emergency":
+            spent += self.buy_out(model, rng, allowance + collected)
+        self._offered = s.purpose != "buyout"
+        if self._offered:
+            self.offer_emergency_credit(model, rng, allowance - spent)
+        self._lent_after = hh.loan_debt.copy()
+        return spent
+
+    def offer_emergency_credit(self, model: BondsimModel, rng: np.random.Generator,
+                               left: float) -> None:
+        """Credit each enrolled family may draw on in rule 4 this month, within the budget."""
+        hh = model.hh
+        room = np.where(self._enrolled,
+                        np.maximum(self.spec.max_emergency - hh.loan_debt, 0.0), 0.0)
+        if np.isfinite(left) and room.sum() > left:  # not enough for all: a random order
+            order = rng.permutation(hh.n)
+            keep = np.cumsum(room[order]) <= max(left, 0.0)
+            room[order[~keep]] = 0.0
+        model.public_room = room if model.public_room is None else model.public_room + room
+
+    def cost(self, model: BondsimModel) -> float:
+        """This month's cost, including what families drew in rule 4 (counted at month end)."""
+        cost = super().cost(model)
+        if self._offered and self.active(model.steps):
+            self._offered = False
+            self.spent += model.public_lent
+            cost += model.public_lent
+            # emergency loans drawn this month are repaid at the same even pace
+            drawn = np.maximum(model.hh.loan_debt - self._lent_after, 0.0)
+            self._instalment += drawn / self.spec.instalment_months
+        return cost
+
+    def buy_out(self, model: BondsimModel, rng: np.random.Generator, budget: float) -> float:
+        """Lend families the price of their debt to the owner; returns what was spent."""
+        s, hh = self.spec, model.hh
         self._draw = rng.random(hh.n)  # a fresh random order each month
-        candidates = np.flatnonzero(self._enrolled & (hh.debt > 0.0) & (hh.loan_debt == 0.0))
+        candidates = np.flatnonzero(self._enrolled & (hh.debt > 0.0) & ~self._bought)
         order = np.argsort(self._draw[candidates], kind="stable")
         if s.bonded_first:
             order = order[np.argsort(~hh.bonded[candidates[order]], kind="stable")]
         chosen = candidates[order][:s.loans_per_month]
         loans = np.minimum(hh.debt[chosen], s.max_loan)
-        budget = allowance + collected
         affordable = np.cumsum(loans + s.admin_cost_per_loan) <= budget
         chosen, loans = chosen[affordable], loans[affordable]
         model.repay_debt(chosen, loans)
+        self._bought[chosen] = True
         hh.loan_debt[chosen] += loans
-        self._instalment[chosen] = loans / s.instalment_months
-        return float(loans.sum()) + chosen.size * s.admin_cost_per_loan - collected
+        self._instalment[chosen] += loans / s.instalment_months
+        return float(loans.sum()) + chosen.size * s.admin_cost_per_loan
