@@ -36,7 +36,7 @@ from .ledger import Ledger
 from .outcomes import EVENTS, OUTCOMES, MonthFacts, compute
 from .parameters import Params
 from .rng import Streams, sparse_bernoulli
-from .shocks import classify_shocks, consumption_need, shock_rates
+from .shocks import ShockDraw, classify_shocks, consumption_need, shock_rates
 from .stats import WarmMedian
 
 FAMILIES_PER_KILN = 35  # domain.md 1.2: 30-35 families a kiln (Punjab L&HRD)
@@ -137,38 +137,18 @@ class BondsimModel(mesa.Model):
         days = season.production_days(cal, p)
         bricks_day = season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9, p,
                                            self._adult_bricks)
-        terms = self.terms
-        terms.update(hh.kiln, ow, p)
-        rate = terms.rate
+        self.terms.update(hh.kiln, ow, p)
+        rate = self.terms.rate
         # what a family expects to earn in an open month: the base of owners' lending limits
         expected_gross = earnings.monthly_pay(bricks_day, self._days_open, rate)
-
-        if days > 0:  # 2. earnings and deduction
-            gross = (expected_gross if days == self._days_open
-                     else earnings.monthly_pay(bricks_day, days, rate))
-            deducted = earnings.deduction(gross, terms.deduction_share, hh.debt)
-            hh.debt -= deducted
-            cash = gross - deducted
-        else:
-            gross = deducted = cash = credit.zeros(hh.n)
-        if hh.outside_income.any():  # work outside the kiln (e.g. after skills training)
-            cash = cash + hh.outside_income
-        self.ledger.deductions += float(deducted.sum())
-
-        need = self._need.copy()  # 3. need and shocks
-        hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
-        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p, self.shock_cost_scale)
-        if shocks.index.size and hh.health_cover.any():  # cover pays part of illness costs
-            ill = shocks.kind == 0
-            shocks.cost[ill] *= 1.0 - hh.health_cover[shocks.index[ill]]
-        need[shocks.index] += shocks.cost
-
+        gross, deducted, cash = self._earn(days, bricks_day, expected_gross)  # 2. earnings
+        need, shocks = self._need_and_shocks()  # 3. need and shocks
         flows = self._cover(cash, need, expected_gross)  # 4. cover the shortfall
         self._book_debt(flows)  # 5. debt ledger
 
         children.update_children(  # 6. children
             flows.unmet > p.child_work_trigger * need if days > 0 else np.zeros(hh.n, dtype=bool),
-            self._has_room(flows), terms.child_ban,
+            self._has_room(flows), self.terms.child_ban,
             hh.children_5_9, hh.children_10_14, hh.work_5_9, hh.work_10_14,
             hh.school_5_9, hh.school_10_14)
 
@@ -200,6 +180,37 @@ class BondsimModel(mesa.Model):
             self.step()
 
     # -- rules that touch several columns -----------------------------------------------------
+    def _earn(self, days: float, bricks_day: np.ndarray,
+              expected_gross: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rule 2: gross pay, the owner's deduction against debt, and the cash left (plus any
+        income earned outside the kiln). Returns gross, deducted, cash."""
+        hh = self.hh
+        if days > 0:
+            gross = (expected_gross if days == self._days_open
+                     else earnings.monthly_pay(bricks_day, days, self.terms.rate))
+            deducted = earnings.deduction(gross, self.terms.deduction_share, hh.debt)
+            hh.debt -= deducted
+            cash = gross - deducted
+        else:
+            gross = deducted = cash = credit.zeros(hh.n)
+        if hh.outside_income.any():  # work outside the kiln (e.g. after skills training)
+            cash = cash + hh.outside_income
+        self.ledger.deductions += float(deducted.sum())
+        return gross, deducted, cash
+
+    def _need_and_shocks(self) -> tuple[np.ndarray, ShockDraw]:
+        """Rule 3: each family's need this month, with the shocks that hit it (health cover
+        pays part of an illness)."""
+        p, hh = self.params, self.hh
+        need = self._need.copy()
+        hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
+        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p, self.shock_cost_scale)
+        if shocks.index.size and hh.health_cover.any():
+            ill = shocks.kind == 0
+            shocks.cost[ill] *= 1.0 - hh.health_cover[shocks.index[ill]]
+        need[shocks.index] += shocks.cost
+        return need, shocks
+
     def _cover(self, cash: np.ndarray, need: np.ndarray,
                expected_gross: np.ndarray) -> credit.CreditFlows:
         """Rule 4, with the owner's lending limit and the outside lender's room.
