@@ -2,6 +2,7 @@
 
     bondsim run scenarios/baseline.toml [--seed N] [--households N] [--months N] [--out DIR]
     bondsim effect SCENARIO [--baseline FILE] [--replicates N] [--out DIR]
+    bondsim batch EXPERIMENT [--out DIR] [--workers N] [--resume]
     bondsim validate FILE [FILE ...]
     bondsim params [--markdown]
 
@@ -63,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     eff.add_argument("--months", type=_positive, help="override the horizon in months")
     eff.add_argument("--out", help="output folder (default outputs/<scenario>-effect-<time>/)")
 
+    bat = sub.add_parser("batch", help="run an experiment file: scenarios x replicates, in "
+                                       "parallel, resumable")
+    bat.add_argument("experiment", help="experiment file (TOML), e.g. experiments/policies.toml")
+    bat.add_argument("--out", help="output folder (default outputs/<experiment>-<time>/)")
+    bat.add_argument("--workers", type=_positive, help="local worker processes (default: all "
+                                                       "cores)")
+    bat.add_argument("--resume", action="store_true",
+                     help="finish an interrupted batch in --out: run only the missing runs")
+    bat.add_argument("--quiet", action="store_true", help="no progress bar")
+
     val = sub.add_parser("validate", help="check scenario files without running them")
     val.add_argument("files", nargs="+")
 
@@ -123,6 +134,30 @@ def _effect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    from .batch import load_experiment, run_batch
+    from .run import default_out_dir
+
+    spec, _ = load_experiment(args.experiment)
+    if args.resume and not args.out:
+        raise BondsimError("--resume needs --out: the folder of the batch to finish")
+    out = Path(args.out) if args.out else default_out_dir(spec.name)
+    workers = args.workers or os.cpu_count() or 1
+    result = run_batch(args.experiment, out=out, workers=workers, resume=args.resume,
+                       progress=not args.quiet)
+    runs = result.timeseries.groupby(["scenario", "replicate"]).ngroups
+    print(f"{spec.name}: {runs} runs done, {len(result.errors)} failed")
+    if result.errors:
+        for err in result.errors:
+            print(f"  failed: {err['scenario']} replicate {err['replicate']} "
+                  f"(seed {err['seed']})", file=sys.stderr)
+    print(f"outputs: {out}")
+    return 1 if result.errors else 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
 
@@ -153,7 +188,8 @@ def _params(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "effect": _effect, "validate": _validate, "params": _params}
+COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "validate": _validate,
+            "params": _params}
 
 if __name__ == "__main__":
     sys.exit(main())

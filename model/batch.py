@@ -1,0 +1,280 @@
+"""Batches: many scenarios, each replicated, run in parallel, resumable, reproducible.
+
+An experiment file (TOML, in ``experiments/``) lists scenario files, the number of
+replicates, a seed and the outcomes to report::
+
+    name = "policies"
+    scenarios = ["../scenarios/baseline.toml", "../scenarios/cash_transfer.toml"]
+    replicates = 10
+    seed = 1
+    outcomes = ["bonded_share", "child_labour_rate"]   # default: all
+    # households = 2000   # optional overrides of every scenario's population and horizon
+    # months = 60
+
+Every scenario gets the same replicate seeds, so replicate ``r`` of two scenarios meets the
+same shocks (common random numbers) and their difference is the policies' effect. Each
+finished run is written at once, atomically, to ``runs/<scenario>/<replicate>.parquet``; a
+batch run again with ``resume`` does only the runs that are missing, and gives exactly the
+results of an uninterrupted batch. A run that raises is recorded with its error and seed in
+``runs/<scenario>/<replicate>.error.json`` and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .effect import replicate_seeds
+from .errors import BondsimError
+from .io import atomic_write, write_json
+from .outcomes import OUTCOMES
+from .scenario import format_errors, load_scenario
+
+STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+class ExperimentSpec(BaseModel):
+    """The validated content of an experiment file."""
+
+    model_config = STRICT
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    scenarios: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+    replicates: int = Field(10, ge=1, le=100_000)
+    seed: int = Field(0, ge=0, lt=2**63)
+    outcomes: list[str] | None = None
+    households: int | None = Field(None, ge=1)
+    months: int | None = Field(None, ge=1, le=1200)
+
+    @field_validator("outcomes")
+    @classmethod
+    def _known_outcomes(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return value
+        unknown = [v for v in value if v not in OUTCOMES]
+        if unknown:
+            import difflib
+            hints = {u: difflib.get_close_matches(u, list(OUTCOMES), n=1) for u in unknown}
+            said = ", ".join(f"{u!r}" + (f" (did you mean {h[0]!r}?)" if h else "")
+                             for u, h in hints.items())
+            raise ValueError(f"unknown outcomes {said}; see bondsim.OUTCOMES")
+        return value
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run of a batch: a scenario file, its replicate number and seed."""
+
+    scenario: str        # scenario name
+    path: str            # scenario file
+    replicate: int
+    seed: int
+    households: int | None
+    months: int | None
+
+
+def load_experiment(path: str | Path) -> tuple[ExperimentSpec, list[Path]]:
+    """Read and validate an experiment file and every scenario it names."""
+    path = Path(path)
+    if not path.is_file():
+        raise BondsimError(f"{path}: experiment file not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BondsimError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        spec = ExperimentSpec.model_validate(data)
+    except ValidationError as exc:
+        raise BondsimError("\n".join(format_errors(exc, str(path), ExperimentSpec))) from None
+    files = []
+    for i, name in enumerate(spec.scenarios):
+        file = (path.parent / name).resolve()
+        if not file.is_file():
+            raise BondsimError(f"{path}: field 'scenarios.{i}': value {name!r} is not a file "
+                               f"(looked for {file}); expected a scenario file path relative "
+                               f"to the experiment file")
+        files.append(file)
+    names = [load_scenario(f).name for f in files]  # validates each scenario too
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise BondsimError(f"{path}: field 'scenarios': scenario names {repeated} appear "
+                           f"more than once; expected distinct scenarios")
+    return spec, files
+
+
+def tasks(spec: ExperimentSpec, files: list[Path]) -> list[RunTask]:
+    """Every run of the batch; replicate r has the same seed in every scenario."""
+    seeds = replicate_seeds(spec.seed, spec.replicates)
+    out = []
+    for file in files:
+        name = load_scenario(file).name
+        for r, seed in enumerate(seeds):
+            out.append(RunTask(name, str(file), r, seed, spec.households, spec.months))
+    return out
+
+
+def run_task(task: RunTask) -> tuple[RunTask, pd.DataFrame | None, str | None]:
+    """Run one task (in a worker process): its monthly outcomes, or the error it raised."""
+    from .run import run_scenario
+
+    try:
+        result = run_scenario(task.path, seed=task.seed, households=task.households,
+                              months=task.months, write=False)
+    except Exception:
+        return task, None, traceback.format_exc()
+    frame = result.timeseries
+    frame.insert(0, "seed", task.seed)
+    frame.insert(0, "replicate", task.replicate)
+    frame.insert(0, "scenario", task.scenario)
+    return task, frame, None
+
+
+def run_file(out: Path, task: RunTask) -> Path:
+    return out / "runs" / task.scenario / f"{task.replicate:05d}.parquet"
+
+
+def error_file(out: Path, task: RunTask) -> Path:
+    return out / "runs" / task.scenario / f"{task.replicate:05d}.error.json"
+
+
+def save(out: Path, task: RunTask, frame: pd.DataFrame | None, error: str | None) -> None:
+    """Write one finished run (or its error) atomically."""
+    if frame is not None:
+        error_file(out, task).unlink(missing_ok=True)
+        atomic_write(run_file(out, task), lambda tmp: frame.to_parquet(tmp, index=False))
+    else:
+        write_json(error_file(out, task), {"scenario": task.scenario, "replicate":
+                                           task.replicate, "seed": task.seed, "error": error})
+
+
+def execute(todo: list[RunTask], out: Path, workers: int,
+            progress: bool = False) -> Iterator[RunTask]:
+    """Run the tasks, serially (``workers == 1``) or on a local process pool, saving each run
+    as it finishes; yields the tasks as they finish."""
+    bar = _progress(len(todo), progress)
+    if workers <= 1:
+        for task in todo:
+            save(out, *run_task(task))
+            bar.update(1)
+            yield task
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            pending = {pool.submit(run_task, t) for t in todo}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task, frame, error = future.result()
+                    save(out, task, frame, error)
+                    bar.update(1)
+                    yield task
+    bar.close()
+
+
+def _progress(total: int, show: bool) -> Any:
+    if show:
+        from tqdm import tqdm
+        return tqdm(total=total, unit="run", smoothing=0.1)
+
+    class _Silent:
+        def update(self, n: int) -> None: ...
+
+        def close(self) -> None: ...
+
+    return _Silent()
+
+
+@dataclass
+class BatchResult:
+    out: Path
+    timeseries: pd.DataFrame  # every run's monthly outcomes, long
+    summary: pd.DataFrame     # per scenario and outcome at the horizon
+    errors: list[dict[str, Any]]
+
+
+def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
+              resume: bool = False, progress: bool = False) -> BatchResult:
+    """Run an experiment file; return and write its long table, summary and manifest."""
+    spec, files = load_experiment(experiment)
+    out = Path(out)
+    all_tasks = tasks(spec, files)
+    if out.exists() and any(out.iterdir()) and not resume:
+        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
+                           f"interrupted batch there, or choose another --out")
+    todo = [t for t in all_tasks if not run_file(out, t).exists()]
+    for _ in execute(todo, out, workers, progress):
+        pass
+    return collect(out, spec, all_tasks, files, workers)
+
+
+def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: list[Path],
+            workers: int) -> BatchResult:
+    """Combine the saved runs (in task order, so the result never depends on finishing
+    order), write the long table, the summary, the manifest and the plots."""
+    frames, errors = [], []
+    for task in all_tasks:
+        if run_file(out, task).exists():
+            frames.append(pd.read_parquet(run_file(out, task)))
+        elif error_file(out, task).exists():
+            errors.append(json.loads(error_file(out, task).read_text()))
+    if not frames:
+        raise BondsimError(f"{out}: every run failed; see runs/*/*.error.json")
+    table = pd.concat(frames, ignore_index=True)
+    keep = ["scenario", "replicate", "seed", "month", *(spec.outcomes or
+                                                        [c for c in OUTCOMES if c != "month"])]
+    table = table[list(dict.fromkeys(keep))]
+    atomic_write(out / "timeseries.parquet", lambda tmp: table.to_parquet(tmp, index=False))
+    summary = summarise(table)
+    atomic_write(out / "summary.csv",
+                 lambda tmp: summary.to_csv(tmp, index=False, lineterminator="\n"))
+    from .manifest import git_state, package_versions
+    write_json(out / "manifest.json", {
+        "kind": "batch", "experiment": spec.model_dump(),
+        "scenario_files": [str(f) for f in files],
+        "seeds": replicate_seeds(spec.seed, spec.replicates),
+        "runs": len(all_tasks), "failed": errors, "workers": workers,
+        "packages": package_versions(), "git": git_state(),
+    })
+    plot_batch(out, table)
+    return BatchResult(out=out, timeseries=table, summary=summary, errors=errors)
+
+
+def summarise(table: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario and outcome, at the last month: mean, median and the 2.5-97.5% range
+    across replicates."""
+    last = table[table["month"] == table["month"].max()]
+    numeric = [c for c in table.columns if c not in ("scenario", "replicate", "seed", "month")]
+    rows = []
+    for scenario, group in last.groupby("scenario", sort=False):
+        for name in numeric:
+            values = group[name].to_numpy(dtype=float)
+            values = values[np.isfinite(values)]
+            if values.size == 0:
+                continue
+            rows.append({"scenario": scenario, "outcome": name, "mean": values.mean(),
+                         "median": float(np.median(values)),
+                         "low": float(np.percentile(values, 2.5)),
+                         "high": float(np.percentile(values, 97.5)),
+                         "replicates": int(values.size)})
+    return pd.DataFrame(rows)
+
+
+def plot_batch(out: Path, table: pd.DataFrame) -> None:
+    """Trajectories with bands, per scenario (one PNG each)."""
+    from .plots import PANELS, plot_trajectories
+
+    needed = {"month", "production_days"} | {c for _, cols, _, _ in PANELS for c in cols}
+    if not needed <= set(table.columns):
+        return  # the experiment kept only some outcomes: no full panel to draw
+    for scenario, group in table.groupby("scenario", sort=False):
+        runs = [g.reset_index(drop=True) for _, g in group.groupby("replicate")]
+        plot_trajectories(runs, out / f"trajectories-{scenario}.png", str(scenario))

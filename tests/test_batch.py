@@ -1,0 +1,120 @@
+"""Batches: identical results serial or parallel, resumable, failures recorded, clear errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from bondsim import batch
+from bondsim.batch import load_experiment, run_batch, run_file, tasks
+from bondsim.cli import main
+from bondsim.errors import BondsimError
+from conftest import ROOT
+
+SCENARIOS = ROOT / "scenarios"
+
+
+def _experiment(tmp_path, extra="", replicates=3):
+    path = tmp_path / "exp.toml"
+    path.write_text(
+        'name = "exp"\n'
+        f'scenarios = ["{SCENARIOS / "baseline.toml"}", "{SCENARIOS / "cash_transfer.toml"}"]\n'
+        f"replicates = {replicates}\nseed = 5\nhouseholds = 300\nmonths = 14\n" + extra)
+    return path
+
+
+def test_serial_and_pool_give_identical_results(tmp_path):
+    exp = _experiment(tmp_path)
+    serial = run_batch(exp, out=tmp_path / "serial", workers=1)
+    pooled = run_batch(exp, out=tmp_path / "pool", workers=2)
+    pd.testing.assert_frame_equal(serial.timeseries, pooled.timeseries)
+    pd.testing.assert_frame_equal(serial.summary, pooled.summary)
+    assert len(serial.timeseries) == 2 * 3 * 15
+    assert (tmp_path / "pool" / "timeseries.parquet").exists()
+    assert (tmp_path / "pool" / "manifest.json").exists()
+    assert (tmp_path / "pool" / "trajectories-cash_transfer.png").exists()
+
+
+def test_replicates_share_seeds_across_scenarios(tmp_path):
+    spec, files = load_experiment(_experiment(tmp_path))
+    by = {}
+    for t in tasks(spec, files):
+        by.setdefault(t.replicate, set()).add(t.seed)
+    assert all(len(seeds) == 1 for seeds in by.values())
+    assert len({next(iter(s)) for s in by.values()}) == 3
+
+
+def test_interrupted_batch_resumed_equals_uninterrupted(tmp_path):
+    exp = _experiment(tmp_path)
+    whole = run_batch(exp, out=tmp_path / "whole", workers=1)
+    # a batch killed after three runs: only their files exist
+    spec, files = load_experiment(exp)
+    out = tmp_path / "killed"
+    for _ in zip(range(3), batch.execute(tasks(spec, files), out, workers=1), strict=False):
+        pass
+    assert sum(run_file(out, t).exists() for t in tasks(spec, files)) == 3
+    with pytest.raises(BondsimError, match="--resume"):
+        run_batch(exp, out=out, workers=1)
+    resumed = run_batch(exp, out=out, workers=2, resume=True)
+    pd.testing.assert_frame_equal(whole.timeseries, resumed.timeseries)
+
+
+def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path, monkeypatch):
+    from bondsim import run as run_module
+    exp = _experiment(tmp_path)
+    spec, files = load_experiment(exp)
+    bad_seed = tasks(spec, files)[1].seed
+    real = run_module.run_scenario
+
+    def flaky(path, *, seed, **kwargs):
+        if seed == bad_seed and "cash_transfer" in str(path):
+            raise RuntimeError("boom")
+        return real(path, seed=seed, **kwargs)
+
+    monkeypatch.setattr(run_module, "run_scenario", flaky)
+    result = run_batch(exp, out=tmp_path / "out", workers=1)
+    assert len(result.errors) == 1
+    assert result.errors[0]["seed"] == bad_seed
+    assert "boom" in result.errors[0]["error"]
+    assert result.timeseries.groupby(["scenario", "replicate"]).ngroups == 5
+
+
+def test_outcome_subset(tmp_path):
+    exp = _experiment(tmp_path, 'outcomes = ["bonded_share", "child_labour_rate"]\n',
+                      replicates=1)
+    result = run_batch(exp, out=tmp_path / "o", workers=1)
+    assert list(result.timeseries.columns) == ["scenario", "replicate", "seed", "month",
+                                               "bonded_share", "child_labour_rate"]
+
+
+@pytest.mark.parametrize(("text", "expect"), [
+    ('name = "x"\nscenarios = ["nope.toml"]\n', "scenarios.0"),
+    ('name = "x"\nscenarios = []\n', "scenarios"),
+    ('name = "x"\nscenarios = ["a.toml"]\nreplicates = 0\n', "replicates"),
+    ('name = "x"\nscenarios = ["a.toml"]\nreplicats = 3\n', "did you mean 'replicates'"),
+    ('name = "x"\nscenarios = ["a.toml"]\noutcomes = ["bonded_shar"]\n',
+     "did you mean 'bonded_share'"),
+])
+def test_bad_experiment_files_name_file_field_and_value(tmp_path, text, expect):
+    (tmp_path / "a.toml").write_text('name = "a"\n')
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(BondsimError) as info:
+        load_experiment(path)
+    assert str(path) in str(info.value)
+    assert expect in str(info.value)
+
+
+def test_batch_command(tmp_path, capsys):
+    exp = _experiment(tmp_path, replicates=1)
+    assert main(["batch", str(exp), "--out", str(tmp_path / "cli"), "--workers", "1",
+                 "--quiet"]) == 0
+    assert "2 runs done, 0 failed" in capsys.readouterr().out
+    assert main(["batch", str(exp), "--resume"]) == 2  # resume needs --out
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "experiments").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_shipped_experiments_are_valid(path):
+    spec, files = load_experiment(path)
+    assert len(files) == len(spec.scenarios)
