@@ -3,6 +3,7 @@
     bondsim run scenarios/baseline.toml [--seed N] [--households N] [--months N] [--out DIR]
     bondsim effect SCENARIO [--baseline FILE] [--replicates N] [--out DIR]
     bondsim batch EXPERIMENT [--out DIR] [--workers N] [--resume]
+    bondsim compare DIR [--baseline NAME]
     bondsim validate FILE [FILE ...]
     bondsim params [--markdown]
 
@@ -73,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--resume", action="store_true",
                      help="finish an interrupted batch in --out: run only the missing runs")
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    cmp_ = sub.add_parser("compare", help="a batch's scenarios against its baseline, paired by "
+                                          "replicate seed")
+    cmp_.add_argument("folder", help="output folder of bondsim batch")
+    cmp_.add_argument("--baseline", default="baseline", help="baseline scenario name")
 
     val = sub.add_parser("validate", help="check scenario files without running them")
     val.add_argument("files", nargs="+")
@@ -158,6 +164,19 @@ def _batch(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from .compare import compare_dir
+
+    table = compare_dir(args.folder, args.baseline)
+    shown = table.copy()
+    for col in ("mean", "low", "high"):
+        shown[col] = shown[col].map(lambda x: f"{x:,.4f}" if abs(x) < 100 else f"{x:,.0f}")
+    keep = shown["measure"].str.contains("bonded_share|child_labour_rate|averted|public_cost")
+    print(shown.loc[keep, ["scenario", "measure", "mean", "low", "high"]].to_string(index=False))
+    print(f"outputs: {args.folder}/compare.csv, compare.png")
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
 
@@ -188,8 +207,8 @@ def _params(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "validate": _validate,
-            "params": _params}
+COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "compare": _compare,
+            "validate": _validate, "params": _params}
 
 if __name__ == "__main__":
     sys.exit(main())

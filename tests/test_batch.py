@@ -118,3 +118,39 @@ def test_batch_command(tmp_path, capsys):
 def test_shipped_experiments_are_valid(path):
     spec, files = load_experiment(path)
     assert len(files) == len(spec.scenarios)
+
+
+def _long(rows):
+    return pd.DataFrame(rows, columns=["scenario", "replicate", "seed", "month",
+                                       "bonded_share"])
+
+
+def test_compare_pairs_replicates_by_seed():
+    from bondsim.compare import compare_table
+    table = _long([
+        ("baseline", 0, 11, 1, 0.50), ("baseline", 1, 12, 1, 0.60),
+        ("policy", 0, 11, 1, 0.40), ("policy", 1, 12, 1, 0.52),
+    ])
+    row = compare_table(table).iloc[0]
+    # paired differences -0.10 and -0.08: mean -0.09, sd 0.01414, t(0.975, 1) = 12.706
+    assert row["mean"] == pytest.approx(-0.09)
+    assert row["high"] - row["mean"] == pytest.approx(12.706 * 0.014142 / 2 ** 0.5, rel=1e-3)
+    with pytest.raises(BondsimError, match="no scenario named"):
+        compare_table(table, baseline="nothing")
+
+
+def test_compare_command_on_a_batch(tmp_path, capsys):
+    exp = _experiment(tmp_path, replicates=2)
+    run_batch(exp, out=tmp_path / "b", workers=1)
+    assert main(["compare", str(tmp_path / "b")]) == 0
+    printed = capsys.readouterr().out
+    assert "cash_transfer" in printed
+    assert "public_cost" in printed
+    table = pd.read_csv(tmp_path / "b" / "compare.csv")
+    cost = table[table["measure"] == "public_cost (Rs)"]["mean"].iloc[0]
+    runs = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
+    spent = runs[runs["scenario"] == "cash_transfer"].groupby("replicate")[
+        "intervention_cost"].sum().mean()
+    assert cost == pytest.approx(spent)
+    assert (tmp_path / "b" / "compare.png").exists()
+    assert main(["compare", str(tmp_path)]) == 2  # not a batch folder
