@@ -157,12 +157,15 @@ def save(out: Path, task: RunTask, frame: pd.DataFrame | None, error: str | None
                                            task.replicate, "seed": task.seed, "error": error})
 
 
-def execute(todo: list[RunTask], out: Path, workers: int,
-            progress: bool = False) -> Iterator[RunTask]:
-    """Run the tasks, serially (``workers == 1``) or on a local process pool, saving each run
-    as it finishes; yields the tasks as they finish."""
+def execute(todo: list[RunTask], out: Path, workers: int, progress: bool = False,
+            scheduler: str | None = None) -> Iterator[RunTask]:
+    """Run the tasks, serially (``workers == 1``), on a local process pool, or on an existing
+    Dask distributed cluster (``scheduler`` address), saving each run as it finishes; yields
+    the tasks as they finish. Every way gives the same runs: a run depends only on its task."""
     bar = _progress(len(todo), progress)
-    if workers <= 1:
+    if scheduler is not None:
+        yield from _on_dask(todo, out, scheduler, bar)
+    elif workers <= 1:
         for task in todo:
             save(out, *run_task(task))
             bar.update(1)
@@ -177,6 +180,26 @@ def execute(todo: list[RunTask], out: Path, workers: int,
                     save(out, task, frame, error)
                     bar.update(1)
                     yield task
+    bar.close()
+
+
+def _on_dask(todo: list[RunTask], out: Path, scheduler: str, bar: Any) -> Iterator[RunTask]:
+    """Send the tasks to a Dask distributed scheduler and save results as they come back."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise BondsimError("--scheduler needs Dask: pip install 'bondsim[cluster]'") from None
+    try:
+        client = Client(scheduler, timeout="5s")
+    except OSError as exc:
+        raise BondsimError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
+        futures = client.map(run_task, todo, pure=False)
+        for future in as_completed(futures):
+            task, frame, error = future.result()
+            save(out, task, frame, error)
+            bar.update(1)
+            yield task
     bar.close()
 
 
@@ -202,8 +225,11 @@ class BatchResult:
 
 
 def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
-              resume: bool = False, progress: bool = False) -> BatchResult:
-    """Run an experiment file; return and write its long table, summary and manifest."""
+              resume: bool = False, progress: bool = False,
+              scheduler: str | None = None) -> BatchResult:
+    """Run an experiment file; return and write its long table, summary and manifest.
+    ``scheduler``: the address of a Dask distributed scheduler to run on instead of local
+    processes."""
     spec, files = load_experiment(experiment)
     out = Path(out)
     all_tasks = tasks(spec, files)
@@ -211,7 +237,7 @@ def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
         raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
                            f"interrupted batch there, or choose another --out")
     todo = [t for t in all_tasks if not run_file(out, t).exists()]
-    for _ in execute(todo, out, workers, progress):
+    for _ in execute(todo, out, workers, progress, scheduler):
         pass
     return collect(out, spec, all_tasks, files, workers)
 

@@ -2,7 +2,7 @@
 
     bondsim run scenarios/baseline.toml [--seed N] [--households N] [--months N] [--out DIR]
     bondsim effect SCENARIO [--baseline FILE] [--replicates N] [--out DIR]
-    bondsim batch EXPERIMENT [--out DIR] [--workers N] [--resume]
+    bondsim batch EXPERIMENT [--out DIR] [--workers N] [--scheduler ADDRESS] [--resume]
     bondsim compare DIR [--baseline NAME]
     bondsim validate FILE [FILE ...]
     bondsim params [--markdown]
@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--out", help="output folder (default outputs/<experiment>-<time>/)")
     bat.add_argument("--workers", type=_positive, help="local worker processes (default: all "
                                                        "cores)")
+    bat.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on an existing Dask distributed cluster, e.g. tcp://host:8786")
     bat.add_argument("--resume", action="store_true",
                      help="finish an interrupted batch in --out: run only the missing runs")
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -153,7 +155,7 @@ def _batch(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out_dir(spec.name)
     workers = args.workers or os.cpu_count() or 1
     result = run_batch(args.experiment, out=out, workers=workers, resume=args.resume,
-                       progress=not args.quiet)
+                       progress=not args.quiet, scheduler=args.scheduler)
     runs = result.timeseries.groupby(["scenario", "replicate"]).ngroups
     print(f"{spec.name}: {runs} runs done, {len(result.errors)} failed")
     if result.errors:

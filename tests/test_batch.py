@@ -154,3 +154,21 @@ def test_compare_command_on_a_batch(tmp_path, capsys):
     assert cost == pytest.approx(spent)
     assert (tmp_path / "b" / "compare.png").exists()
     assert main(["compare", str(tmp_path)]) == 2  # not a batch folder
+
+
+def test_dask_cluster_gives_the_same_results(tmp_path):
+    """Serial and Dask (a LocalCluster on loopback, started here) give identical results."""
+    distributed = pytest.importorskip("distributed")
+    exp = _experiment(tmp_path, replicates=2)
+    serial = run_batch(exp, out=tmp_path / "serial", workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        on_dask = run_batch(exp, out=tmp_path / "dask", scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(serial.timeseries, on_dask.timeseries)
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path):
+    pytest.importorskip("distributed")
+    exp = _experiment(tmp_path, replicates=1)
+    with pytest.raises(BondsimError, match="cannot reach"):
+        run_batch(exp, out=tmp_path / "x", scheduler="tcp://127.0.0.1:9")
