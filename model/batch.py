@@ -13,7 +13,8 @@ replicates, a seed and the outcomes to report::
 
 Every scenario gets the same replicate seeds, so replicate ``r`` of two scenarios meets the
 same shocks (common random numbers) and their difference is the policies' effect. Each
-finished run is written at once, atomically, to ``runs/<scenario>/<replicate>.parquet``; a
+finished run is written at once, atomically, to ``runs/<scenario>/<replicate>.npy`` (its
+outcomes by month, in ``OUTCOMES`` order: cheap to write, safe to read); a
 batch run again with ``resume`` does only the runs that are missing, and gives exactly the
 results of an uninterrupted batch. A run that raises is recorded with its error and seed in
 ``runs/<scenario>/<replicate>.error.json`` and the batch goes on.
@@ -27,6 +28,7 @@ import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,7 +40,7 @@ from .effect import replicate_seeds
 from .errors import BondsimError
 from .io import atomic_write, write_json
 from .outcomes import OUTCOMES
-from .scenario import format_errors, load_scenario
+from .scenario import Scenario, format_errors, load_scenario
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 
@@ -123,38 +125,57 @@ def tasks(spec: ExperimentSpec, files: list[Path]) -> list[RunTask]:
     return out
 
 
-def run_task(task: RunTask) -> tuple[RunTask, pd.DataFrame | None, str | None]:
-    """Run one task (in a worker process): its monthly outcomes, or the error it raised."""
-    from .run import run_scenario
+@lru_cache(maxsize=64)
+def _scenario(path: str) -> Scenario:
+    """Scenarios are read once per worker process, not once per run."""
+    return load_scenario(path)
+
+
+def run_task(task: RunTask) -> tuple[RunTask, np.ndarray | None, str | None]:
+    """Run one task (in a worker): its outcomes (months x OUTCOMES), or the error it raised."""
+    from .run import simulate
 
     try:
-        result = run_scenario(task.path, seed=task.seed, households=task.households,
-                              months=task.months, write=False)
+        model = simulate(_scenario(task.path), seed=task.seed, households=task.households,
+                         months=task.months)
     except Exception:
         return task, None, traceback.format_exc()
-    frame = result.timeseries
-    frame.insert(0, "seed", task.seed)
-    frame.insert(0, "replicate", task.replicate)
-    frame.insert(0, "scenario", task.scenario)
-    return task, frame, None
+    return task, model.outcome_matrix(), None
 
 
 def run_file(out: Path, task: RunTask) -> Path:
-    return out / "runs" / task.scenario / f"{task.replicate:05d}.parquet"
+    return out / "runs" / task.scenario / f"{task.replicate:05d}.npy"
 
 
 def error_file(out: Path, task: RunTask) -> Path:
     return out / "runs" / task.scenario / f"{task.replicate:05d}.error.json"
 
 
-def save(out: Path, task: RunTask, frame: pd.DataFrame | None, error: str | None) -> None:
-    """Write one finished run (or its error) atomically."""
-    if frame is not None:
+def save(out: Path, task: RunTask, values: np.ndarray | None, error: str | None) -> None:
+    """Write one finished run (its outcome matrix, or its error) atomically."""
+    if values is not None:
         error_file(out, task).unlink(missing_ok=True)
-        atomic_write(run_file(out, task), lambda tmp: frame.to_parquet(tmp, index=False))
+        atomic_write(run_file(out, task), lambda tmp: _save_npy(tmp, values))
     else:
         write_json(error_file(out, task), {"scenario": task.scenario, "replicate":
                                            task.replicate, "seed": task.seed, "error": error})
+
+
+def _save_npy(path: Path, values: np.ndarray) -> None:
+    with open(path, "wb") as handle:
+        np.save(handle, values, allow_pickle=False)
+
+
+def load_run(out: Path, task: RunTask) -> pd.DataFrame:
+    """One saved run as a table: scenario, replicate, seed, then every outcome by month."""
+    values = np.load(run_file(out, task), allow_pickle=False)
+    frame = pd.DataFrame(values, columns=list(OUTCOMES))
+    for name in ("month", "calendar_month", "households", "children_5_14"):
+        frame[name] = frame[name].astype(np.int64)
+    frame.insert(0, "seed", task.seed)
+    frame.insert(0, "replicate", task.replicate)
+    frame.insert(0, "scenario", task.scenario)
+    return frame
 
 
 def execute(todo: list[RunTask], out: Path, workers: int, progress: bool = False,
@@ -226,7 +247,7 @@ class BatchResult:
 
 def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
               resume: bool = False, progress: bool = False,
-              scheduler: str | None = None) -> BatchResult:
+              scheduler: str | None = None, csv: bool = False) -> BatchResult:
     """Run an experiment file; return and write its long table, summary and manifest.
     ``scheduler``: the address of a Dask distributed scheduler to run on instead of local
     processes."""
@@ -239,17 +260,17 @@ def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
     todo = [t for t in all_tasks if not run_file(out, t).exists()]
     for _ in execute(todo, out, workers, progress, scheduler):
         pass
-    return collect(out, spec, all_tasks, files, workers)
+    return collect(out, spec, all_tasks, files, workers, csv)
 
 
 def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: list[Path],
-            workers: int) -> BatchResult:
+            workers: int, csv: bool = False) -> BatchResult:
     """Combine the saved runs (in task order, so the result never depends on finishing
     order), write the long table, the summary, the manifest and the plots."""
     frames, errors = [], []
     for task in all_tasks:
         if run_file(out, task).exists():
-            frames.append(pd.read_parquet(run_file(out, task)))
+            frames.append(load_run(out, task))
         elif error_file(out, task).exists():
             errors.append(json.loads(error_file(out, task).read_text()))
     if not frames:
@@ -270,7 +291,11 @@ def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: li
         "runs": len(all_tasks), "failed": errors, "workers": workers,
         "packages": package_versions(), "git": git_state(),
     })
+    if csv:
+        atomic_write(out / "timeseries.csv",
+                     lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
     plot_batch(out, table)
+    plot_final(out, summary)
     return BatchResult(out=out, timeseries=table, summary=summary, errors=errors)
 
 
@@ -292,6 +317,33 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
                          "high": float(np.percentile(values, 97.5)),
                          "replicates": int(values.size)})
     return pd.DataFrame(rows)
+
+
+FINAL_OUTCOMES = ("bonded_share", "indebted_share", "child_labour_rate", "school_enrolment")
+
+
+def plot_final(out: Path, summary: pd.DataFrame) -> None:
+    """Final outcomes side by side: each scenario's median with its 95% range."""
+    import matplotlib.pyplot as plt
+
+    from .io import atomic_write
+
+    names = [n for n in FINAL_OUTCOMES if n in set(summary["outcome"])]
+    if not names:
+        return
+    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.5),
+                             constrained_layout=True, squeeze=False)
+    for ax, name in zip(axes[0], names, strict=True):
+        rows = summary[summary["outcome"] == name]
+        y = np.arange(len(rows))
+        err = np.vstack([rows["median"] - rows["low"], rows["high"] - rows["median"]])
+        ax.errorbar(rows["median"], y, xerr=err, fmt="o", capsize=3)
+        ax.set_yticks(y, rows["scenario"])
+        ax.set_title(name.replace("_", " "))
+        ax.grid(alpha=0.3)
+    fig.suptitle("At the horizon: median and 95% range across replicates")
+    atomic_write(out / "final_outcomes.png", lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    plt.close(fig)
 
 
 def plot_batch(out: Path, table: pd.DataFrame) -> None:

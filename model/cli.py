@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run on an existing Dask distributed cluster, e.g. tcp://host:8786")
     bat.add_argument("--resume", action="store_true",
                      help="finish an interrupted batch in --out: run only the missing runs")
+    bat.add_argument("--csv", action="store_true", help="also write timeseries.csv")
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
 
     cmp_ = sub.add_parser("compare", help="a batch's scenarios against its baseline, paired by "
@@ -155,7 +156,7 @@ def _batch(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out_dir(spec.name)
     workers = args.workers or os.cpu_count() or 1
     result = run_batch(args.experiment, out=out, workers=workers, resume=args.resume,
-                       progress=not args.quiet, scheduler=args.scheduler)
+                       progress=not args.quiet, scheduler=args.scheduler, csv=args.csv)
     runs = result.timeseries.groupby(["scenario", "replicate"]).ngroups
     print(f"{spec.name}: {runs} runs done, {len(result.errors)} failed")
     if result.errors:

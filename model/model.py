@@ -418,6 +418,12 @@ class BondsimModel(mesa.Model):
         self.outcomes = compute(self, facts)
         self.datacollector.collect(self)
 
+    def outcome_matrix(self) -> np.ndarray:
+        """The outcomes as a (months + 1) x len(OUTCOMES) float array, in ``OUTCOMES`` order:
+        what a batch stores per run, without building a DataFrame."""
+        data = self.datacollector.model_vars
+        return np.column_stack([np.asarray(data[name], dtype=np.float64) for name in OUTCOMES])
+
     def timeseries(self):
         """One row per month (0 = initial state), one column per outcome (pandas DataFrame)."""
         frame = self.datacollector.get_model_vars_dataframe()

@@ -40,10 +40,10 @@ class RunResult:
     manifest: dict[str, Any]
 
 
-def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
-                 households: int | None = None, months: int | None = None,
-                 out: str | Path | None = None, write: bool = True) -> RunResult:
-    """Run a scenario (a loaded ``Scenario`` or a path) and, if ``write``, save its outputs."""
+def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
+             households: int | None = None, months: int | None = None) -> BondsimModel:
+    """Build and run the model of a scenario (no outputs written, no manifest): the work a
+    batch does once per run. Returns the model after its last month."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     spec = scenario.spec
@@ -66,9 +66,21 @@ def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
                          districts=districts, seed=seed,
                          interventions=interventions.build(spec.interventions))
     model.run(months)
+    return model
+
+
+def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
+                 households: int | None = None, months: int | None = None,
+                 out: str | Path | None = None, write: bool = True) -> RunResult:
+    """Run a scenario (a loaded ``Scenario`` or a path) and, if ``write``, save its outputs."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    spec = scenario.spec
+    model = simulate(scenario, seed=seed, households=households, months=months)
+    seed = model.seed
     ts = model.timeseries()
-    manifest = build_manifest(scenario, seed=seed, households=households, kilns=model.ow.k,
-                              months=months, params=scenario.params)
+    manifest = build_manifest(scenario, seed=seed, households=model.hh.n, kilns=model.ow.k,
+                              months=model.steps, params=scenario.params)
     out_dir = None
     if write:
         out_dir = Path(out) if out is not None else default_out_dir(spec.name)

@@ -64,14 +64,14 @@ def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path, monkeypatch):
     exp = _experiment(tmp_path)
     spec, files = load_experiment(exp)
     bad_seed = tasks(spec, files)[1].seed
-    real = run_module.run_scenario
+    real = run_module.simulate
 
-    def flaky(path, *, seed, **kwargs):
-        if seed == bad_seed and "cash_transfer" in str(path):
+    def flaky(scenario, *, seed, **kwargs):
+        if seed == bad_seed and scenario.name == "cash_transfer":
             raise RuntimeError("boom")
-        return real(path, seed=seed, **kwargs)
+        return real(scenario, seed=seed, **kwargs)
 
-    monkeypatch.setattr(run_module, "run_scenario", flaky)
+    monkeypatch.setattr(run_module, "simulate", flaky)
     result = run_batch(exp, out=tmp_path / "out", workers=1)
     assert len(result.errors) == 1
     assert result.errors[0]["seed"] == bad_seed
@@ -108,8 +108,11 @@ def test_bad_experiment_files_name_file_field_and_value(tmp_path, text, expect):
 def test_batch_command(tmp_path, capsys):
     exp = _experiment(tmp_path, replicates=1)
     assert main(["batch", str(exp), "--out", str(tmp_path / "cli"), "--workers", "1",
-                 "--quiet"]) == 0
+                 "--quiet", "--csv"]) == 0
     assert "2 runs done, 0 failed" in capsys.readouterr().out
+    csv = pd.read_csv(tmp_path / "cli" / "timeseries.csv")
+    assert len(csv) == 2 * 15
+    assert (tmp_path / "cli" / "final_outcomes.png").exists()
     assert main(["batch", str(exp), "--resume"]) == 2  # resume needs --out
 
 
