@@ -23,6 +23,7 @@ results of an uninterrupted batch. A run that raises is recorded with its error 
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 import traceback
 from collections.abc import Iterator
@@ -155,15 +156,20 @@ def save(out: Path, task: RunTask, values: np.ndarray | None, error: str | None)
     """Write one finished run (its outcome matrix, or its error) atomically."""
     if values is not None:
         error_file(out, task).unlink(missing_ok=True)
-        atomic_write(run_file(out, task), lambda tmp: _save_npy(tmp, values))
+        _save_npy(run_file(out, task), values)
     else:
         write_json(error_file(out, task), {"scenario": task.scenario, "replicate":
                                            task.replicate, "seed": task.seed, "error": error})
 
 
 def _save_npy(path: Path, values: np.ndarray) -> None:
-    with open(path, "wb") as handle:
+    """Write atomically: to a temporary name beside the file, then rename it into place (one
+    run's file is written by one worker only, so a fixed temporary name is safe)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as handle:
         np.save(handle, values, allow_pickle=False)
+    os.replace(tmp, path)
 
 
 def load_run(out: Path, task: RunTask) -> pd.DataFrame:
