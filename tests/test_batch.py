@@ -29,6 +29,8 @@ def test_serial_and_pool_give_identical_results(tmp_path):
     pooled = run_batch(exp, out=tmp_path / "pool", workers=2)
     pd.testing.assert_frame_equal(serial.timeseries, pooled.timeseries)
     pd.testing.assert_frame_equal(serial.summary, pooled.summary)
+    for name in ("timeseries.parquet", "summary.csv"):  # to the byte
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "pool" / name).read_bytes()
     assert len(serial.timeseries) == 2 * 3 * 15
     assert (tmp_path / "pool" / "timeseries.parquet").exists()
     assert (tmp_path / "pool" / "manifest.json").exists()
@@ -168,6 +170,8 @@ def test_dask_cluster_gives_the_same_results(tmp_path):
                                   host="127.0.0.1", dashboard_address=None) as cluster:
         on_dask = run_batch(exp, out=tmp_path / "dask", scheduler=cluster.scheduler_address)
     pd.testing.assert_frame_equal(serial.timeseries, on_dask.timeseries)
+    assert ((tmp_path / "serial" / "timeseries.parquet").read_bytes()
+            == (tmp_path / "dask" / "timeseries.parquet").read_bytes())
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
