@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -39,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .effect import replicate_seeds
 from .errors import BondsimError
-from .io import atomic_write, write_json
+from .io import atomic_write, read_toml, write_json
 from .outcomes import OUTCOMES
 from .scenario import Scenario, format_errors, load_scenario
 
@@ -89,12 +88,7 @@ class RunTask:
 def load_experiment(path: str | Path) -> tuple[ExperimentSpec, list[Path]]:
     """Read and validate an experiment file and every scenario it names."""
     path = Path(path)
-    if not path.is_file():
-        raise BondsimError(f"{path}: experiment file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise BondsimError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "experiment")
     try:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as exc:
@@ -330,26 +324,13 @@ FINAL_OUTCOMES = ("bonded_share", "indebted_share", "child_labour_rate", "school
 
 def plot_final(out: Path, summary: pd.DataFrame) -> None:
     """Final outcomes side by side: each scenario's median with its 95% range."""
-    import matplotlib.pyplot as plt
+    from .plots import plot_intervals
 
-    from .io import atomic_write
-
-    names = [n for n in FINAL_OUTCOMES if n in set(summary["outcome"])]
-    if not names:
-        return
-    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.5),
-                             constrained_layout=True, squeeze=False)
-    for ax, name in zip(axes[0], names, strict=True):
-        rows = summary[summary["outcome"] == name]
-        y = np.arange(len(rows))
-        err = np.vstack([rows["median"] - rows["low"], rows["high"] - rows["median"]])
-        ax.errorbar(rows["median"], y, xerr=err, fmt="o", capsize=3)
-        ax.set_yticks(y, rows["scenario"])
-        ax.set_title(name.replace("_", " "))
-        ax.grid(alpha=0.3)
-    fig.suptitle("At the horizon: median and 95% range across replicates")
-    atomic_write(out / "final_outcomes.png", lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    plt.close(fig)
+    panels = [(name.replace("_", " "), summary[summary["outcome"] == name])
+              for name in FINAL_OUTCOMES if name in set(summary["outcome"])]
+    if panels:
+        plot_intervals(panels, out / "final_outcomes.png",
+                       "At the horizon: median and 95% range across replicates", "median")
 
 
 def plot_batch(out: Path, table: pd.DataFrame) -> None:

@@ -11,10 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -22,6 +18,7 @@ from scipy import stats
 from .effect import METRICS, paired_metrics
 from .errors import BondsimError
 from .io import atomic_write
+from .plots import plot_intervals
 
 KEYS = ("scenario", "replicate", "seed", "month")
 EFFECT_COLUMNS = {"bonded_share", "child_labour_rate", "intervention_cost", "households",
@@ -98,25 +95,12 @@ def compare_dir(out: str | Path, baseline: str = "baseline") -> pd.DataFrame:
 
 def plot_compare(table: pd.DataFrame, path: Path, baseline: str) -> None:
     """Differences from the baseline with 95% intervals, for the main outcomes."""
-    measures = [m for m in ("bonded_share (difference at horizon)",
-                            "indebted_share (difference at horizon)",
-                            "child_labour_rate (difference at horizon)",
-                            "school_enrolment (difference at horizon)")
-                if m in set(table["measure"])]
-    if not measures:
-        return
-    fig, axes = plt.subplots(1, len(measures), figsize=(4.2 * len(measures), 4.5),
-                             constrained_layout=True, squeeze=False)
-    for ax, measure in zip(axes[0], measures, strict=True):
-        rows = table[table["measure"] == measure]
-        y = np.arange(len(rows))
-        err = np.vstack([rows["mean"] - rows["low"], rows["high"] - rows["mean"]])
-        ax.errorbar(rows["mean"], y, xerr=err, fmt="o", capsize=3)
-        ax.axvline(0.0, color="0.5", lw=1)
-        ax.set_yticks(y, rows["scenario"])
-        ax.set_title(measure.replace(" (difference at horizon)", ""))
-        ax.set_xlabel(f"scenario - {baseline}")
-        ax.grid(alpha=0.3)
-    fig.suptitle(f"Difference from {baseline} at the horizon, paired by seed (95% interval)")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    plt.close(fig)
+    panels = [(name.replace("_", " "),
+               table[table["measure"] == f"{name} (difference at horizon)"])
+              for name in ("bonded_share", "indebted_share", "child_labour_rate",
+                           "school_enrolment")
+              if f"{name} (difference at horizon)" in set(table["measure"])]
+    if panels:
+        plot_intervals(panels, path, f"Difference from {baseline} at the horizon, paired by "
+                       "seed (95% interval)", "mean", xlabel=f"scenario - {baseline}",
+                       zero_line=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,3 +31,17 @@ def write_text(path: Path, text: str) -> None:
 
 def write_json(path: Path, data: Any) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+
+
+def read_toml(path: Path, kind: str) -> dict[str, Any]:
+    """Parse a TOML input file; any problem becomes one clear ``BondsimError`` naming it."""
+    from .errors import BondsimError
+
+    if not path.is_file():
+        raise BondsimError(f"{path}: {kind} file not found")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BondsimError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise BondsimError(f"{path}: not a text file (expected UTF-8 TOML)") from None

@@ -59,3 +59,24 @@ def plot_trajectories(runs: pd.DataFrame | Sequence[pd.DataFrame], path: Path,
     fig.suptitle(f"{title}{note}; grey: kilns closed")
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
     plt.close(fig)
+
+
+def plot_intervals(panels: list[tuple[str, pd.DataFrame]], path: Path, title: str,
+                   centre: str, xlabel: str = "", zero_line: bool = False) -> None:
+    """One panel per (title, rows): each row's ``centre`` value with its ``low``-``high``
+    interval, scenarios down the side. Saved as PNG, atomically."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.5),
+                             constrained_layout=True, squeeze=False)
+    for ax, (name, rows) in zip(axes[0], panels, strict=True):
+        y = np.arange(len(rows))
+        err = np.vstack([rows[centre] - rows["low"], rows["high"] - rows[centre]])
+        ax.errorbar(rows[centre], y, xerr=err, fmt="o", capsize=3)
+        if zero_line:
+            ax.axvline(0.0, color="0.5", lw=1)
+        ax.set_yticks(y, rows["scenario"])
+        ax.set_title(name)
+        ax.set_xlabel(xlabel)
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    plt.close(fig)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import tomllib
 import typing
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .errors import BondsimError
 from .interventions import REGISTRY, AnySpec
+from .io import read_toml
 from .parameters import PARAM_INFO, Params
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -102,14 +102,7 @@ class Scenario:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise ``BondsimError`` with every problem found."""
     path = Path(path)
-    if not path.is_file():
-        raise BondsimError(f"{path}: scenario file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise BondsimError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise BondsimError(f"{path}: not a text file (expected UTF-8 TOML)") from None
+    data = read_toml(path, "scenario")
     return scenario_from_dict(data, source=str(path), path=path)
 
 
