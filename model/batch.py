@@ -257,10 +257,24 @@ def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
     if out.exists() and any(out.iterdir()) and not resume:
         raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
                            f"interrupted batch there, or choose another --out")
+    check_layout(out)
     todo = [t for t in all_tasks if not run_file(out, t).exists()]
     for _ in execute(todo, out, workers, progress, scheduler):
         pass
     return collect(out, spec, all_tasks, files, workers, csv)
+
+
+def check_layout(out: Path) -> None:
+    """Run files store outcomes in ``OUTCOMES`` order: refuse to resume a batch whose saved
+    runs have another layout (written by another version of bondsim)."""
+    layout = out / "runs" / "layout.json"
+    if layout.exists():
+        saved = json.loads(layout.read_text())["outcomes"]
+        if saved != list(OUTCOMES):
+            raise BondsimError(f"{out}: its runs were saved by a version of bondsim with other "
+                               f"outcomes; start the batch again in a new --out folder")
+    else:
+        write_json(layout, {"outcomes": list(OUTCOMES)})
 
 
 def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: list[Path],

@@ -179,3 +179,14 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     exp = _experiment(tmp_path, replicates=1)
     with pytest.raises(BondsimError, match="cannot reach"):
         run_batch(exp, out=tmp_path / "x", scheduler="tcp://127.0.0.1:9")
+
+
+def test_resume_refuses_runs_saved_with_another_layout(tmp_path):
+    import json
+    exp = _experiment(tmp_path, replicates=1)
+    run_batch(exp, out=tmp_path / "b", workers=1)
+    layout = tmp_path / "b" / "runs" / "layout.json"
+    data = json.loads(layout.read_text())
+    layout.write_text(json.dumps({"outcomes": data["outcomes"][:-1]}))
+    with pytest.raises(BondsimError, match="other outcomes"):
+        run_batch(exp, out=tmp_path / "b", workers=1, resume=True)
