@@ -12,9 +12,10 @@ mean within-point variance over the total variance of single runs) is reported b
 indices: when it is large, a ranking may be an artefact of noise, and more replicates are
 needed.
 
-This is the first slice of issue 5: the engine and its Python API. The sweep file, the
-``bondsim sweep`` command, Morris and a moment-independent method, convergence curves and
-plots come next.
+Three methods: Sobol (variance-based, with bootstrap intervals), Morris (elementary effects,
+for screening many factors cheaply) and PAWN (moment-independent, a cross-check). This is the
+engine and its Python API; the sweep file, the ``bondsim sweep`` command, convergence curves
+and plots come next.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import pawn as pawn_analyze
 from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import latin
+from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from .effect import replicate_seeds
@@ -125,3 +130,63 @@ def sobol(model: Model, factors: Sequence[Factor], outcomes: Sequence[str], *, n
                        .astype(int))
     noise_table = pd.DataFrame({"outcome": list(noise), "noise_share": list(noise.values())})
     return SobolResult(indices=indices, noise=noise_table, samples=samples, outputs=means)
+
+
+@dataclass
+class ScreeningResult:
+    indices: pd.DataFrame   # outcome, factor, the method's measures, rank
+    noise: pd.DataFrame     # outcome, noise_share
+    samples: np.ndarray
+
+
+def _rank(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    table["rank"] = (table.groupby("outcome")[by].rank(ascending=False, method="min")
+                     .astype(int))
+    return table
+
+
+def morris(model: Model, factors: Sequence[Factor], outcomes: Sequence[str], *,
+           trajectories: int = 32, levels: int = 4, replicates: int = 1,
+           seed: int = 0) -> ScreeningResult:
+    """Morris elementary effects: mu* (with a 95% bootstrap interval) and sigma per factor,
+    ranked by mu*; cheap screening, ``trajectories x (factors + 1) x replicates`` runs."""
+    problem = salib_problem(factors)
+    samples = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
+    means, noise = evaluate(model, factors, samples, outcomes, replicate_seeds(seed, replicates))
+    rows = []
+    for name in outcomes:
+        result = morris_analyze.analyze(problem, samples, means[name], num_resamples=200,
+                                        conf_level=0.95, num_levels=levels, seed=seed)
+        for j, label in enumerate(result["names"]):
+            rows.append({"outcome": name, "factor": label,
+                         "mu_star": float(result["mu_star"][j]),
+                         "mu_star_conf": float(result["mu_star_conf"][j]),
+                         "sigma": float(result["sigma"][j])})
+    return ScreeningResult(indices=_rank(pd.DataFrame(rows), "mu_star"),
+                           noise=_noise_table(noise), samples=samples)
+
+
+def pawn(model: Model, factors: Sequence[Factor], outcomes: Sequence[str], *, n: int = 1000,
+         slices: int = 10, replicates: int = 1, seed: int = 0) -> ScreeningResult:
+    """PAWN, a moment-independent index (Kolmogorov-Smirnov distance between conditional and
+    unconditional output distributions) on a Latin hypercube sample: a cross-check on
+    variance-based rankings when outcomes are skewed. ``n x replicates`` runs."""
+    if any(f.group for f in factors):
+        raise BondsimError("PAWN analyses single factors; remove the groups")
+    problem = salib_problem(factors)
+    samples = latin.sample(problem, n, seed=seed)
+    means, noise = evaluate(model, factors, samples, outcomes, replicate_seeds(seed, replicates))
+    rows = []
+    for name in outcomes:
+        result = pawn_analyze.analyze(problem, samples, means[name], S=slices, seed=seed)
+        for j, label in enumerate(problem["names"]):
+            rows.append({"outcome": name, "factor": label,
+                         "median": float(result["median"][j]),
+                         "minimum": float(result["minimum"][j]),
+                         "maximum": float(result["maximum"][j])})
+    return ScreeningResult(indices=_rank(pd.DataFrame(rows), "median"),
+                           noise=_noise_table(noise), samples=samples)
+
+
+def _noise_table(noise: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame({"outcome": list(noise), "noise_share": list(noise.values())})

@@ -91,3 +91,23 @@ def test_sobol_on_bondsim_at_small_size():
     result = sobol(bondsim_model, factors, ["bonded_share"], n=8, replicates=2, seed=4)
     assert set(result.indices["factor"]) == {"markup_annual", "deduction_share_high"}
     assert result.samples.shape == (8 * 4, 2)
+
+
+def test_morris_ranks_the_ignored_factor_last():
+    from bondsim.sensitivity import morris
+    result = morris(ishigami, FACTORS, ["y"], trajectories=64, seed=1)
+    table = result.indices.set_index("factor")
+    assert table.loc["dummy", "rank"] == 4
+    assert table.loc["dummy", "mu_star"] == 0.0
+    # x3 acts only through its interaction with x1: a large sigma beside its mu*
+    assert table.loc["x3", "sigma"] > table.loc["x3", "mu_star"]
+
+
+def test_pawn_cross_checks_the_ranking():
+    from bondsim.sensitivity import pawn
+    result = pawn(ishigami, FACTORS, ["y"], n=1000, seed=1)
+    table = result.indices.set_index("factor")
+    assert table.loc["dummy", "rank"] == 4
+    assert table.loc["x2", "rank"] == 1
+    with pytest.raises(BondsimError, match="groups"):
+        pawn(ishigami, [Factor("x1", -PI, PI, group="g")], ["y"], n=10)
