@@ -25,8 +25,7 @@ def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
     return {
         "rate": piece_rate_paid(params.notified_piece_rate, ow.paid_ratio),
         "deduction_share": ow.deduction_share,
-        "limit_months": ow.advance_limit_months * lending_factor(ow, params),
-        # the lending limit per brick of the adults' daily output, a product rule 4 needs
+        # the lending limit (months of pay) per brick of the adults' output: what rule 4 needs
         "limit_per_brick": (ow.advance_limit_months * lending_factor(ow, params)
                             * piece_rate_paid(params.notified_piece_rate, ow.paid_ratio)),
         # a working 10-14-year-old's pay in an open month (rule 6's test of room)
