@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from .errors import BondsimError
-from .run import run_scenario
+from .run import simulate
 from .scenario import Scenario, load_scenario
 
 METRICS = {
@@ -115,11 +115,10 @@ def paired_effect(scenario: Scenario | str | Path, baseline: Scenario | str | Pa
     baseline = Scenario(spec=same_population, params=baseline.params, path=baseline.path)
     rows = []
     for s in replicate_seeds(spec.seed if seed is None else seed, replicates):
-        b = run_scenario(baseline, seed=s, households=households, months=months, write=False)
-        r = run_scenario(scenario, seed=s, households=households, months=months, write=False)
-        children = r.model.children_5_14
-        rows.append({"seed": s, **paired_metrics(b.timeseries, r.timeseries, households,
-                                                 children)})
+        b = simulate(baseline, seed=s, households=households, months=months)
+        r = simulate(scenario, seed=s, households=households, months=months)
+        rows.append({"seed": s, **paired_metrics(b.timeseries(), r.timeseries(), households,
+                                                 r.children_5_14)})
     by_seed = pd.DataFrame(rows)
     return EffectResult(scenario=spec.name, baseline=baseline.spec.name, by_seed=by_seed,
                         summary=summarise(by_seed))
