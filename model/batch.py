@@ -26,7 +26,6 @@ import json
 import os
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .effect import replicate_seeds
 from .errors import BondsimError
+from .executor import run_all
 from .io import atomic_write, read_toml, write_json
 from .outcomes import OUTCOMES
 from .scenario import Scenario, format_errors, load_scenario
@@ -180,61 +180,12 @@ def load_run(out: Path, task: RunTask) -> pd.DataFrame:
 
 def execute(todo: list[RunTask], out: Path, workers: int, progress: bool = False,
             scheduler: str | None = None) -> Iterator[RunTask]:
-    """Run the tasks, serially (``workers == 1``), on a local process pool, or on an existing
-    Dask distributed cluster (``scheduler`` address), saving each run as it finishes; yields
-    the tasks as they finish. Every way gives the same runs: a run depends only on its task."""
-    bar = _progress(len(todo), progress)
-    if scheduler is not None:
-        yield from _on_dask(todo, out, scheduler, bar)
-    elif workers <= 1:
-        for task in todo:
-            save(out, *run_task(task))
-            bar.update(1)
-            yield task
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            pending = {pool.submit(run_task, t) for t in todo}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    task, frame, error = future.result()
-                    save(out, task, frame, error)
-                    bar.update(1)
-                    yield task
-    bar.close()
-
-
-def _on_dask(todo: list[RunTask], out: Path, scheduler: str, bar: Any) -> Iterator[RunTask]:
-    """Send the tasks to a Dask distributed scheduler and save results as they come back."""
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise BondsimError("--scheduler needs Dask: pip install 'bondsim[cluster]'") from None
-    try:
-        client = Client(scheduler, timeout="5s")
-    except OSError as exc:
-        raise BondsimError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    with client:
-        futures = client.map(run_task, todo, pure=False)
-        for future in as_completed(futures):
-            task, frame, error = future.result()
-            save(out, task, frame, error)
-            bar.update(1)
-            yield task
-    bar.close()
-
-
-def _progress(total: int, show: bool) -> Any:
-    if show:
-        from tqdm import tqdm
-        return tqdm(total=total, unit="run", smoothing=0.1)
-
-    class _Silent:
-        def update(self, n: int) -> None: ...
-
-        def close(self) -> None: ...
-
-    return _Silent()
+    """Run the tasks (see ``bondsim.executor``), saving each run as it finishes; yields the
+    tasks as they finish. Every way gives the same runs: a run depends only on its task."""
+    for task, values, error in run_all(run_task, todo, workers=workers, progress=progress,
+                                       scheduler=scheduler):
+        save(out, task, values, error)
+        yield task
 
 
 @dataclass
