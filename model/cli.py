@@ -78,6 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--csv", action="store_true", help="also write timeseries.csv")
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    swp = sub.add_parser("sweep", help="global sensitivity analysis (Sobol, Morris, PAWN): rank "
+                                       "levers and assumptions by how much they move outcomes")
+    swp.add_argument("sweep", help="sweep file (TOML), e.g. experiments/sensitivity_screening.toml")
+    swp.add_argument("--out", help="output folder (default outputs/<sweep>-<time>/)")
+    swp.add_argument("--workers", type=_positive, help="local worker processes (default: all "
+                                                       "cores)")
+    swp.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    swp.add_argument("--resume", action="store_true",
+                     help="finish an interrupted sweep in --out, running only missing points")
+    swp.add_argument("--quiet", action="store_true", help="no progress bar")
+
     cmp_ = sub.add_parser("compare", help="a batch's scenarios against its baseline, paired by "
                                           "replicate seed")
     cmp_.add_argument("folder", help="output folder of bondsim batch")
@@ -167,6 +179,38 @@ def _batch(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .run import default_out_dir
+    from .sensitivity import MEASURE
+    from .sweep import default_workers, load_sweep, run_sweep
+
+    loaded = load_sweep(args.sweep)
+    spec = loaded.spec
+    if args.resume and not args.out:
+        raise BondsimError("--resume needs --out: the folder of the sweep to finish")
+    out = Path(args.out) if args.out else default_out_dir(spec.name)
+    if not args.quiet:
+        print(f"{spec.name}: {spec.method}, {len(loaded.factors)} factors, "
+              f"{loaded.runs():,} model runs", file=sys.stderr)
+    result = run_sweep(args.sweep, out=out, workers=default_workers(args.workers),
+                       resume=args.resume, progress=not args.quiet, scheduler=args.scheduler)
+    measure, conf = MEASURE[spec.method]
+    noise = result.noise.set_index("outcome")
+    for outcome, table in result.indices.groupby("outcome", sort=False):
+        share = noise.loc[outcome, "noise_share"]
+        print(f"\n{outcome} (replicate noise: {share:.0%} of a single run's variance)")
+        for _, row in table.iterrows():
+            interval = f" ± {row[conf]:.3f}" if conf else ""
+            flag = ("  (not distinct from noise)" if "distinct_from_noise" in row
+                    and not row["distinct_from_noise"] else "")
+            print(f"  {row['rank']:>2}. {row['factor']:<40s} {measure} {row[measure]:.3f}"
+                  f"{interval}{flag}")
+    print(f"outputs: {out}")
+    return 0
+
+
 def _compare(args: argparse.Namespace) -> int:
     from .compare import compare_dir
 
@@ -210,7 +254,8 @@ def _params(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "compare": _compare,
+COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "sweep": _sweep,
+            "compare": _compare,
             "validate": _validate, "params": _params}
 
 if __name__ == "__main__":

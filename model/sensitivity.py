@@ -1,27 +1,52 @@
-"""Global sensitivity analysis (Sobol) on any stochastic model, a thin layer over SALib.
+"""Global sensitivity analysis of any stochastic model: a thin layer over SALib.
 
 The engine accepts any callable ``f(params: dict[str, float], seed: int) -> dict[str, float]``
-as the model, so researchers can sweep their own models the same way as bondsim. Factors are
-declared with bounds (and optional groups); SALib draws the Sobol (Saltelli) sample and
-computes first- and total-order indices with bootstrap confidence intervals.
+as the model, so researchers can sweep their own models the same way as bondsim::
 
-The model is stochastic, so each sample point is run ``replicates`` times with seeds that are
-the same at every point (common random numbers across points), and the indices are computed
-on the replicate means. The share of the outcome's variance that is replicate noise (the
-mean within-point variance over the total variance of single runs) is reported beside the
-indices: when it is large, a ranking may be an artefact of noise, and more replicates are
-needed.
+    from bondsim.sensitivity import Factor, sobol
+    result = sobol(my_model, [Factor("a", 0, 1), Factor("b", 1, 10, distribution="loguniform")],
+                   ["y"], n=256, replicates=4, workers=2)
+    result.indices      # outcome, factor, S1, S1_conf, ST, ST_conf, rank, ...
 
-Three methods: Sobol (variance-based, with bootstrap intervals), Morris (elementary effects,
-for screening many factors cheaply) and PAWN (moment-independent, a cross-check). This is the
-engine and its Python API; the sweep file, the ``bondsim sweep`` command, convergence curves
-and plots come next.
+Three methods on one footing: Sobol (variance-based first-, total- and optionally
+second-order indices with bootstrap intervals), Morris (elementary effects, mu* and sigma, for
+screening many factors cheaply) and PAWN (moment-independent, a cross-check when outcomes are
+skewed). Factors may be grouped (Sobol, Morris) and drawn from any of the distributions in
+``bondsim.factors``.
+
+Noise. The model is stochastic, so every sample point is run ``replicates`` times with seeds
+that are the same at every point (common random numbers: two points differ by their
+parameters, not by their luck), and the indices are computed on the replicate means. Two
+shares are reported per outcome: ``noise_share``, the share of a single run's variance that
+is replicate noise (the mean within-point variance over the variance of all runs), and
+``noise_in_means``, the share of the analysed means' variance that is still noise
+(``noise_share / R`` relative to the rest). Under common random numbers that leftover noise is
+a fixed rough function of the parameters, which the Sobol estimator attributes to factors as
+spurious total effect; a factor whose total index's lower bound is not above
+``noise_in_means`` is flagged ``distinct_from_noise = False``: its ranking could be noise,
+and more replicates are needed to place it.
+
+Convergence. Every method's sample has nested prefixes (the first ``m`` base rows of a Sobol
+sample, the first ``m`` Morris trajectories, the first ``m`` Latin-hypercube rows), so the
+indices at growing sample sizes come free from the runs already made; ``convergence`` tables
+them with their intervals.
+
+Parallel and resumable. With ``workers``/``scheduler`` the points run on the shared executor
+(``bondsim.executor``); with ``store`` (a folder) each finished point is saved atomically and a
+sweep run again does only the missing points.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
+import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -34,159 +59,382 @@ from SALib.sample import sobol as sobol_sample
 
 from .effect import replicate_seeds
 from .errors import BondsimError
+from .executor import run_all
+from .factors import Factor
+from .io import write_json
 
 Model = Callable[[dict[str, float], int], dict[str, float]]
+Method = Literal["sobol", "morris", "pawn"]
+METHODS: tuple[Method, ...] = ("sobol", "morris", "pawn")
+# the measure each method ranks factors by, and its interval half-width (if any)
+MEASURE = {"sobol": ("ST", "ST_conf"), "morris": ("mu_star", "mu_star_conf"),
+           "pawn": ("median", None)}
 
-
-@dataclass(frozen=True)
-class Factor:
-    """An uncertain parameter or a policy lever, uniform on [low, high]."""
-
-    name: str
-    low: float
-    high: float
-    group: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.low < self.high:
-            raise BondsimError(f"factor {self.name!r}: expected low < high, got "
-                               f"{self.low!r} and {self.high!r}")
+__all__ = [
+    "Factor",
+    "SensitivityResult",
+    "analyse",
+    "convergence",
+    "evaluate",
+    "morris",
+    "pawn",
+    "salib_problem",
+    "sample",
+    "sobol",
+]
 
 
 def salib_problem(factors: Sequence[Factor]) -> dict:
-    """The SALib problem dict for ``factors`` (with groups if any factor has one)."""
+    """The SALib problem on the unit hypercube (factors are mapped to their distributions
+    afterwards), with groups if any factor has one."""
     names = [f.name for f in factors]
     if len(set(names)) != len(names):
         raise BondsimError(f"factor names must be distinct, got {names}")
-    problem = {"num_vars": len(factors), "names": names,
-               "bounds": [[f.low, f.high] for f in factors]}
+    problem = {"num_vars": len(factors), "names": names, "bounds": [[0.0, 1.0]] * len(factors)}
     if any(f.group for f in factors):
         problem["groups"] = [f.group or f.name for f in factors]
     return problem
 
 
-@dataclass
-class SobolResult:
-    indices: pd.DataFrame   # outcome, factor, S1, S1_conf, ST, ST_conf, rank (by ST)
-    noise: pd.DataFrame     # outcome, noise_share
-    samples: np.ndarray     # the sample points (rows) in factor order
-    outputs: dict[str, np.ndarray]  # outcome -> replicate means at each point
+def labels(problem: dict) -> list[str]:
+    """What indices are reported for: the groups (in first-seen order), else the factors."""
+    return list(dict.fromkeys(problem["groups"])) if "groups" in problem else problem["names"]
 
 
-def evaluate(model: Model, factors: Sequence[Factor], samples: np.ndarray,
-             outcomes: Sequence[str], seeds: Sequence[int]
-             ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Run the model at every sample point and seed; return the replicate means per outcome
-    and each outcome's noise share."""
-    names = [f.name for f in factors]
-    runs = np.empty((len(outcomes), samples.shape[0], len(seeds)))
-    for i, row in enumerate(samples):
-        params = dict(zip(names, (float(x) for x in row), strict=True))
+def block(method: Method, problem: dict, second_order: bool = False) -> int:
+    """Rows per base sample (Sobol), per trajectory (Morris) or per row (PAWN)."""
+    k = len(labels(problem))
+    if method == "sobol":
+        return 2 * k + 2 if second_order else k + 2
+    return k + 1 if method == "morris" else 1
+
+
+def sample(method: Method, factors: Sequence[Factor], n: int, *, seed: int = 0,
+           second_order: bool = False, levels: int = 4) -> tuple[dict, np.ndarray, np.ndarray]:
+    """The SALib problem, the unit sample and the sample in the factors' own units.
+
+    ``n`` is the base sample size for Sobol (a power of 2), the number of trajectories for
+    Morris and the number of points for PAWN."""
+    problem = salib_problem(factors)
+    if method == "sobol":
+        if n < 2 or n & (n - 1):
+            raise BondsimError(f"n must be a power of 2 (Sobol sequence), got {n}")
+        unit = sobol_sample.sample(problem, n, calc_second_order=second_order, seed=seed)
+    elif method == "morris":
+        if n < 2:
+            raise BondsimError(f"Morris needs at least 2 trajectories, got {n}")
+        unit = morris_sample.sample(problem, n, num_levels=levels, seed=seed)
+    elif method == "pawn":
+        if any(f.group for f in factors):
+            raise BondsimError("PAWN analyses single factors; remove the groups")
+        unit = latin.sample(problem, n, seed=seed)
+    else:
+        raise BondsimError(f"unknown method {method!r}; expected one of {METHODS}")
+    values = np.column_stack([f.values(unit[:, j]) for j, f in enumerate(factors)])
+    return problem, unit, values
+
+
+# --- running the points -------------------------------------------------------------------
+
+def _run_point(model: Model, names: tuple[str, ...], outcomes: tuple[str, ...],
+               seeds: tuple[int, ...], task: tuple[int, tuple[float, ...]]
+               ) -> tuple[int, np.ndarray | None, str | None]:
+    """One sample point, every replicate (in a worker): (index, replicates x outcomes, error)."""
+    index, row = task
+    params = dict(zip(names, row, strict=True))
+    out = np.empty((len(seeds), len(outcomes)))
+    try:
         for r, seed in enumerate(seeds):
             result = model(params, int(seed))
             for k, name in enumerate(outcomes):
-                try:
-                    runs[k, i, r] = result[name]
-                except KeyError:
-                    raise BondsimError(f"the model returned no outcome {name!r}; it returned "
-                                       f"{sorted(result)}") from None
-    means = {name: runs[k].mean(axis=1) for k, name in enumerate(outcomes)}
-    noise = {}
-    for k, name in enumerate(outcomes):
-        total = runs[k].reshape(-1).var()
-        within = runs[k].var(axis=1).mean() if len(seeds) > 1 else 0.0
-        noise[name] = float(within / total) if total > 0 else 0.0
-    return means, noise
-
-
-def sobol(model: Model, factors: Sequence[Factor], outcomes: Sequence[str], *, n: int = 512,
-          replicates: int = 1, seed: int = 0, resamples: int = 200) -> SobolResult:
-    """First- and total-order Sobol indices with 95% bootstrap intervals.
-
-    ``n`` is the base sample size (a power of 2, as the Sobol sequence needs); the model runs
-    ``n x (factors or groups + 2) x replicates`` times.
-    """
-    if n < 2 or n & (n - 1):
-        raise BondsimError(f"n must be a power of 2 (Sobol sequence), got {n}")
-    problem = salib_problem(factors)
-    samples = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
-    seeds = replicate_seeds(seed, replicates)
-    means, noise = evaluate(model, factors, samples, outcomes, seeds)
-    rows = []
-    labels = list(dict.fromkeys(problem["groups"])) if "groups" in problem else problem["names"]
-    for name in outcomes:
-        y = means[name]
-        if np.ptp(y) == 0:
-            raise BondsimError(f"outcome {name!r} does not vary over the sample; nothing to "
-                               f"attribute")
-        result = sobol_analyze.analyze(problem, y, calc_second_order=False,
-                                       num_resamples=resamples, conf_level=0.95, seed=seed)
-        for j, label in enumerate(labels):
-            rows.append({"outcome": name, "factor": label,
-                         "S1": float(result["S1"][j]), "S1_conf": float(result["S1_conf"][j]),
-                         "ST": float(result["ST"][j]), "ST_conf": float(result["ST_conf"][j])})
-    indices = pd.DataFrame(rows)
-    indices["rank"] = (indices.groupby("outcome")["ST"].rank(ascending=False, method="min")
-                       .astype(int))
-    noise_table = pd.DataFrame({"outcome": list(noise), "noise_share": list(noise.values())})
-    return SobolResult(indices=indices, noise=noise_table, samples=samples, outputs=means)
+                if name not in result:
+                    return index, None, (f"the model returned no outcome {name!r}; it returned "
+                                         f"{sorted(result)}")
+                out[r, k] = result[name]
+    except BondsimError as exc:
+        return index, None, str(exc)
+    except Exception:
+        return index, None, traceback.format_exc()
+    return index, out, None
 
 
 @dataclass
-class ScreeningResult:
-    indices: pd.DataFrame   # outcome, factor, the method's measures, rank
-    noise: pd.DataFrame     # outcome, noise_share
-    samples: np.ndarray
+class PointStore:
+    """A folder of finished sample points, ``points/<index>.npy`` (replicates x outcomes),
+    each written atomically; ``layout.json`` pins the sample, seeds and outcomes so that a
+    resumed sweep can never mix points from two different sweeps."""
+
+    folder: Path
+
+    def path(self, index: int) -> Path:
+        return self.folder / "points" / f"{index:06d}.npy"
+
+    def check(self, layout: dict) -> None:
+        file = self.folder / "layout.json"
+        if file.exists():
+            if json.loads(file.read_text()) != layout:
+                raise BondsimError(f"{self.folder}: its saved points belong to another sweep "
+                                   f"(other factors, sample, seeds, outcomes or bondsim "
+                                   f"version); use a new --out folder")
+        else:
+            write_json(file, layout)
+
+    def save(self, index: int, values: np.ndarray) -> None:
+        path = self.path(index)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "wb") as handle:
+            np.save(handle, values, allow_pickle=False)
+        os.replace(tmp, path)
+
+    def load(self, index: int) -> np.ndarray | None:
+        path = self.path(index)
+        return np.load(path, allow_pickle=False) if path.exists() else None
 
 
-def _rank(table: pd.DataFrame, by: str) -> pd.DataFrame:
+def evaluate(model: Model, factors: Sequence[Factor], samples: np.ndarray,
+             outcomes: Sequence[str], seeds: Sequence[int], *, workers: int = 1,
+             progress: bool = False, scheduler: str | None = None,
+             store: PointStore | None = None) -> np.ndarray:
+    """Run the model at every sample point and seed: an array (outcomes x points x
+    replicates). Points already in ``store`` are not run again."""
+    names = tuple(f.name for f in factors)
+    runs = np.empty((len(outcomes), samples.shape[0], len(seeds)))
+    todo = []
+    for i, row in enumerate(samples):
+        saved = store.load(i) if store is not None else None
+        if saved is not None and saved.shape == (len(seeds), len(outcomes)):
+            runs[:, i, :] = saved.T
+        else:
+            todo.append((i, tuple(float(x) for x in row)))
+    work = functools.partial(_run_point, model, names, tuple(outcomes),
+                             tuple(int(s) for s in seeds))
+    failed = []
+    for index, values, error in run_all(work, todo, workers=workers, progress=progress,
+                                        scheduler=scheduler, unit="point"):
+        if values is None:
+            failed.append((index, error))
+            continue
+        if store is not None:
+            store.save(index, values)
+        runs[:, index, :] = values.T
+    if failed:
+        index, error = min(failed)
+        params = dict(zip(names, samples[index].tolist(), strict=True))
+        raise BondsimError(f"{len(failed)} of {samples.shape[0]} sample points failed; the "
+                           f"first, point {index} at {params}: {str(error).strip()}"
+                           + ("; the finished points are saved: fix the cause and resume"
+                              if store is not None else ""))
+    return runs
+
+
+def noise_table(runs: np.ndarray, outcomes: Sequence[str]) -> pd.DataFrame:
+    """Per outcome: the noise share of single runs and of the replicate means (NaN with one
+    replicate, when noise cannot be told from signal)."""
+    rows = []
+    reps = runs.shape[2]
+    for k, name in enumerate(outcomes):
+        total = runs[k].reshape(-1).var()
+        share = float(runs[k].var(axis=1).mean() / total) if reps > 1 and total > 0 else (
+            0.0 if total == 0 else float("nan"))
+        left = share / reps
+        in_means = left / (left + 1.0 - share) if left + 1.0 - share > 0 else float("nan")
+        rows.append({"outcome": name, "noise_share": share, "noise_in_means": in_means,
+                     "replicates": reps})
+    return pd.DataFrame(rows)
+
+
+# --- analysis -----------------------------------------------------------------------------
+
+def analyse(method: Method, problem: dict, unit: np.ndarray, y: np.ndarray, outcome: str, *,
+            seed: int = 0, resamples: int = 200, second_order: bool = False,
+            levels: int = 4, slices: int = 10) -> tuple[list[dict], list[dict]]:
+    """One outcome's indices per factor (or group), and its second-order rows (Sobol only)."""
+    if np.ptp(y) == 0:
+        raise BondsimError(f"outcome {outcome!r} does not vary over the sample; nothing to "
+                           f"attribute")
+    if not np.all(np.isfinite(y)):
+        raise BondsimError(f"outcome {outcome!r} is not finite at {int((~np.isfinite(y)).sum())}"
+                           f" sample points (e.g. a cost per unit averted where nothing was "
+                           f"averted); choose another outcome or narrow the factors")
+    rows, pairs = [], []
+    names = labels(problem)
+    seed = seed % (2**32 - 1) + 1  # SALib's Sobol and PAWN skip seeding when the seed is 0
+    if method == "sobol":
+        res = sobol_analyze.analyze(problem, y, calc_second_order=second_order,
+                                    num_resamples=resamples, conf_level=0.95, seed=seed)
+        for j, label in enumerate(names):
+            rows.append({"outcome": outcome, "factor": label,
+                         "S1": float(res["S1"][j]), "S1_conf": float(res["S1_conf"][j]),
+                         "ST": float(res["ST"][j]), "ST_conf": float(res["ST_conf"][j])})
+        if second_order:
+            for a in range(len(names)):
+                for b in range(a + 1, len(names)):
+                    pairs.append({"outcome": outcome, "factor": names[a], "other": names[b],
+                                  "S2": float(res["S2"][a, b]),
+                                  "S2_conf": float(res["S2_conf"][a, b])})
+    elif method == "morris":
+        res = morris_analyze.analyze(problem, unit, y, num_resamples=resamples, conf_level=0.95,
+                                     num_levels=levels, seed=seed)
+        for j, label in enumerate(res["names"]):
+            rows.append({"outcome": outcome, "factor": label,
+                         "mu_star": float(res["mu_star"][j]),
+                         "mu_star_conf": float(res["mu_star_conf"][j]),
+                         "sigma": float(res["sigma"][j]), "mu": float(res["mu"][j])})
+    else:
+        res = pawn_analyze.analyze(problem, unit, y, S=pawn_slices(slices), seed=seed)
+        for j, label in enumerate(names):
+            rows.append({"outcome": outcome, "factor": label,
+                         "median": float(res["median"][j]),
+                         "minimum": float(res["minimum"][j]),
+                         "maximum": float(res["maximum"][j])})
+    return rows, pairs
+
+
+def pawn_slices(wanted: int) -> int:
+    """The nearest slice count at or below ``wanted`` that SALib 1.6's PAWN can use: it builds
+    its quantile grid with ``np.arange(0, 1 + 1/S, 1/S)``, which overshoots 1 for some S (6, 9,
+    21, ...) and then fails."""
+    for s in range(max(wanted, 2), 1, -1):
+        grid = np.arange(0, 1 + 1 / s, 1 / s)
+        if len(grid) == s + 1 and grid.max() <= 1:
+            return s
+    return 2
+
+
+def rank(table: pd.DataFrame, method: Method) -> pd.DataFrame:
+    """Add each factor's rank per outcome (1 = most influential) by the method's measure."""
+    by = MEASURE[method][0]
     table["rank"] = (table.groupby("outcome")[by].rank(ascending=False, method="min")
                      .astype(int))
-    return table
+    return table.sort_values(["outcome", "rank", "factor"], kind="stable",
+                             ignore_index=True)
+
+
+def default_sizes(method: Method, n: int) -> list[int]:
+    """Nested sample sizes for the convergence table: halvings of ``n`` down to a size where
+    the estimators still work (Sobol 8 base rows, Morris 4 trajectories, PAWN 40 points)."""
+    least = {"sobol": 8, "morris": 4, "pawn": 40}[method]
+    sizes = [n]
+    while sizes[-1] // 2 >= least and len(sizes) < 6:
+        sizes.append(sizes[-1] // 2)
+    return sorted(sizes)
+
+
+def convergence(method: Method, problem: dict, unit: np.ndarray,
+                means: dict[str, np.ndarray], sizes: Sequence[int], *, seed: int = 0,
+                resamples: int = 200, second_order: bool = False, levels: int = 4,
+                slices: int = 10) -> pd.DataFrame:
+    """The indices (with intervals) recomputed on nested prefixes of the sample: ``size`` is
+    the base sample (Sobol), trajectories (Morris) or points (PAWN)."""
+    rows_per = block(method, problem, second_order)
+    frames = []
+    for size in sizes:
+        m = size * rows_per
+        for outcome, y in means.items():
+            if np.ptp(y[:m]) == 0 or not np.all(np.isfinite(y[:m])):
+                continue
+            rows, _ = analyse(method, problem, unit[:m], y[:m], outcome, seed=seed,
+                              resamples=resamples, second_order=second_order, levels=levels,
+                              slices=min(slices, max(2, m // 10)))
+            frame = pd.DataFrame(rows)
+            frame.insert(0, "size", size)
+            frame.insert(1, "runs_per_replicate", m)
+            frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+@dataclass
+class SensitivityResult:
+    """What a sensitivity analysis found. ``indices`` is the ranking table; ``samples`` the
+    points in the factors' own units; ``outputs`` the replicate means at each point."""
+
+    method: Method
+    indices: pd.DataFrame
+    noise: pd.DataFrame
+    samples: np.ndarray
+    outputs: dict[str, np.ndarray]
+    runs: np.ndarray                     # outcomes x points x replicates
+    unit: np.ndarray                     # the sample on the unit hypercube
+    problem: dict
+    seeds: list[int]
+    second_order: pd.DataFrame = field(default_factory=pd.DataFrame)
+    convergence: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+# the names the first slice of this module exported
+SobolResult = ScreeningResult = SensitivityResult
+
+
+def analyse_sample(model: Model, factors: Sequence[Factor], outcomes: Sequence[str],
+                   method: Method, n: int, *, replicates: int = 1, seed: int = 0,
+                   resamples: int = 200, second_order: bool = False, levels: int = 4,
+                   slices: int = 10, workers: int = 1, progress: bool = False,
+                   scheduler: str | None = None, store: PointStore | None = None,
+                   sizes: Sequence[int] | None = None, layout_extra: dict | None = None
+                   ) -> SensitivityResult:
+    """Sample, run (in parallel, resumably), and analyse with any of the three methods."""
+    if replicates < 1:
+        raise BondsimError(f"replicates must be at least 1, got {replicates}")
+    if not outcomes:
+        raise BondsimError("name at least one outcome to analyse")
+    problem, unit, values = sample(method, factors, n, seed=seed, second_order=second_order,
+                                   levels=levels)
+    seeds = replicate_seeds(seed, replicates)
+    if store is not None:
+        digest = hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()
+        store.check({"method": method, "factors": [f.name for f in factors],
+                     "outcomes": list(outcomes), "seeds": seeds, "points": len(values),
+                     "sample_sha256": digest, **(layout_extra or {})})
+    runs = evaluate(model, factors, values, outcomes, seeds, workers=workers,
+                    progress=progress, scheduler=scheduler, store=store)
+    means = {name: runs[k].mean(axis=1) for k, name in enumerate(outcomes)}
+    rows, pairs = [], []
+    for name in outcomes:
+        r, p = analyse(method, problem, unit, means[name], name, seed=seed, resamples=resamples,
+                       second_order=second_order, levels=levels, slices=slices)
+        rows += r
+        pairs += p
+    noise = noise_table(runs, outcomes)
+    indices = rank(pd.DataFrame(rows), method)
+    if method == "sobol":
+        floor = indices["outcome"].map(noise.set_index("outcome")["noise_in_means"]).fillna(0)
+        indices["distinct_from_noise"] = (indices["ST"] - indices["ST_conf"]) > floor
+    conv = convergence(method, problem, unit, means,
+                       default_sizes(method, n) if sizes is None else sizes, seed=seed,
+                       resamples=resamples, second_order=second_order, levels=levels,
+                       slices=slices)
+    return SensitivityResult(method=method, indices=indices, noise=noise, samples=values,
+                             outputs=means, runs=runs, unit=unit, problem=problem, seeds=seeds,
+                             second_order=pd.DataFrame(pairs), convergence=conv)
+
+
+def sobol(model: Model, factors: Sequence[Factor], outcomes: Sequence[str], *, n: int = 512,
+          replicates: int = 1, seed: int = 0, resamples: int = 200,
+          second_order: bool = False, **run: object) -> SensitivityResult:
+    """First- and total-order (optionally second-order) Sobol indices with 95% bootstrap
+    intervals; ``n x (factors or groups + 2) x replicates`` runs (``2 x factors + 2`` with
+    second order). ``n`` is a power of 2, as the Sobol sequence needs."""
+    return analyse_sample(model, factors, outcomes, "sobol", n, replicates=replicates,
+                          seed=seed, resamples=resamples, second_order=second_order,
+                          **run)  # type: ignore[arg-type]
 
 
 def morris(model: Model, factors: Sequence[Factor], outcomes: Sequence[str], *,
            trajectories: int = 32, levels: int = 4, replicates: int = 1,
-           seed: int = 0) -> ScreeningResult:
-    """Morris elementary effects: mu* (with a 95% bootstrap interval) and sigma per factor,
-    ranked by mu*; cheap screening, ``trajectories x (factors + 1) x replicates`` runs."""
-    problem = salib_problem(factors)
-    samples = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
-    means, noise = evaluate(model, factors, samples, outcomes, replicate_seeds(seed, replicates))
-    rows = []
-    for name in outcomes:
-        result = morris_analyze.analyze(problem, samples, means[name], num_resamples=200,
-                                        conf_level=0.95, num_levels=levels, seed=seed)
-        for j, label in enumerate(result["names"]):
-            rows.append({"outcome": name, "factor": label,
-                         "mu_star": float(result["mu_star"][j]),
-                         "mu_star_conf": float(result["mu_star_conf"][j]),
-                         "sigma": float(result["sigma"][j])})
-    return ScreeningResult(indices=_rank(pd.DataFrame(rows), "mu_star"),
-                           noise=_noise_table(noise), samples=samples)
+           seed: int = 0, **run: object) -> SensitivityResult:
+    """Morris elementary effects: mu* (with a 95% bootstrap interval), mu and sigma per factor,
+    ranked by mu*; cheap screening, ``trajectories x (factors + 1) x replicates`` runs.
+    Effects are per full range of a factor (the sample lives on the unit hypercube)."""
+    return analyse_sample(model, factors, outcomes, "morris", trajectories, levels=levels,
+                          replicates=replicates, seed=seed, **run)  # type: ignore[arg-type]
 
 
 def pawn(model: Model, factors: Sequence[Factor], outcomes: Sequence[str], *, n: int = 1000,
-         slices: int = 10, replicates: int = 1, seed: int = 0) -> ScreeningResult:
+         slices: int = 10, replicates: int = 1, seed: int = 0,
+         **run: object) -> SensitivityResult:
     """PAWN, a moment-independent index (Kolmogorov-Smirnov distance between conditional and
     unconditional output distributions) on a Latin hypercube sample: a cross-check on
     variance-based rankings when outcomes are skewed. ``n x replicates`` runs."""
-    if any(f.group for f in factors):
-        raise BondsimError("PAWN analyses single factors; remove the groups")
-    problem = salib_problem(factors)
-    samples = latin.sample(problem, n, seed=seed)
-    means, noise = evaluate(model, factors, samples, outcomes, replicate_seeds(seed, replicates))
-    rows = []
-    for name in outcomes:
-        result = pawn_analyze.analyze(problem, samples, means[name], S=slices, seed=seed)
-        for j, label in enumerate(problem["names"]):
-            rows.append({"outcome": name, "factor": label,
-                         "median": float(result["median"][j]),
-                         "minimum": float(result["minimum"][j]),
-                         "maximum": float(result["maximum"][j])})
-    return ScreeningResult(indices=_rank(pd.DataFrame(rows), "median"),
-                           noise=_noise_table(noise), samples=samples)
-
-
-def _noise_table(noise: dict[str, float]) -> pd.DataFrame:
-    return pd.DataFrame({"outcome": list(noise), "noise_share": list(noise.values())})
+    return analyse_sample(model, factors, outcomes, "pawn", n, slices=slices,
+                          replicates=replicates, seed=seed, **run)  # type: ignore[arg-type]

@@ -1,0 +1,354 @@
+"""Sweep files and ``bondsim sweep``: global sensitivity analysis of bondsim's scenarios.
+
+A sweep file (TOML, in ``experiments/``) names a scenario, the factors to vary (model
+parameters and the scenario's intervention levers), the outcomes to analyse, the method and
+the sample size::
+
+    name = "levers_and_assumptions"
+    scenario = "../scenarios/combined_package.toml"
+    method = "sobol"          # sobol | morris | pawn
+    samples = 64              # Sobol base sample (a power of 2) | Morris trajectories | PAWN points
+    replicates = 2            # runs per sample point, averaged (noise share reported)
+    seed = 1
+    households = 1000         # optional overrides of the scenario's population and horizon
+    months = 60
+    window = 12               # outcomes averaged over the last 12 months (1: the horizon month)
+    outcomes = ["bonded_share", "bonded_household_years_averted"]
+
+    [[factors]]
+    name = "risk_sensitivity"                        # a model parameter
+    low = 0.5
+    high = 8
+    group = "deterrence"                             # optional
+
+    [[factors]]
+    name = "inspections.inspections_per_district"    # a lever: <label>.<field>
+    low = 0
+    high = 40
+
+Outcomes are either monthly outcomes (``bondsim.OUTCOMES``; the mean over the last
+``window`` months of the run) or effect metrics against a baseline (``bondsim.effect.METRICS``:
+bonded household-years averted, public cost, cost per unit averted, ...). The baseline is the
+scenario with its interventions removed, in the same world: parameter factors apply to both
+runs, lever factors only to the scenario, and both runs share the seed (common random
+numbers). ``baseline = "FILE"`` names another baseline scenario instead.
+
+The sweep runs on the batch executor (local processes, or Dask with ``--scheduler``); each
+finished sample point is saved at once, so ``--resume`` finishes an interrupted sweep.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .effect import METRICS, paired_metrics
+from .errors import BondsimError
+from .factors import Factor, Target, apply, resolve
+from .io import atomic_write, read_toml, write_json
+from .outcomes import OUTCOMES
+from .scenario import format_errors, scenario_from_dict
+
+STRICT = ConfigDict(extra="forbid", strict=True)
+MONTHLY = [name for name in OUTCOMES if name not in ("month", "calendar_month")]
+SWEEP_OUTCOMES = [*MONTHLY, *METRICS]
+
+
+class FactorSpec(BaseModel):
+    """One factor of a sweep file's ``[[factors]]`` list."""
+
+    model_config = STRICT
+    name: str = Field(min_length=1)
+    low: float
+    high: float
+    group: str | None = Field(None, min_length=1)
+    distribution: Literal["uniform", "loguniform", "triangular", "truncnormal"] = "uniform"
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _shape(self) -> FactorSpec:
+        try:
+            self.factor()
+        except BondsimError as exc:
+            raise ValueError(str(exc).split(": ", 1)[1]) from None
+        return self
+
+    def factor(self) -> Factor:
+        return Factor(self.name, self.low, self.high, self.group, self.distribution,
+                      self.mode, self.mean, self.sd)
+
+
+class SweepSpec(BaseModel):
+    """The validated content of a sweep file."""
+
+    model_config = STRICT
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    scenario: str = Field(min_length=1)
+    baseline: str | None = Field(None, min_length=1)
+    method: Literal["sobol", "morris", "pawn"] = "sobol"
+    samples: int = Field(64, ge=2, le=1_000_000)
+    replicates: int = Field(2, ge=1, le=10_000)
+    seed: int = Field(0, ge=0, lt=2**63)
+    households: int | None = Field(None, ge=1)
+    months: int | None = Field(None, ge=1, le=1200)
+    window: int = Field(12, ge=1, le=1200)
+    second_order: bool = False
+    levels: int = Field(4, ge=2, le=20)
+    slices: int = Field(10, ge=2, le=100)
+    resamples: int = Field(200, ge=10, le=100_000)
+    convergence: list[Annotated[int, Field(ge=2)]] | None = None
+    outcomes: list[str] = Field(min_length=1)
+    factors: list[FactorSpec] = Field(min_length=1)
+
+    @field_validator("samples")
+    @classmethod
+    def _power_of_two(cls, value: int, info: ValidationInfo) -> int:
+        if info.data.get("method") == "sobol" and value & (value - 1):
+            raise ValueError(f"Sobol needs a power of 2 (e.g. {1 << (value.bit_length() - 1)})")
+        return value
+
+    @field_validator("second_order")
+    @classmethod
+    def _sobol_only(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and info.data.get("method") != "sobol":
+            raise ValueError("second_order applies to Sobol only")
+        return value
+
+    @field_validator("convergence")
+    @classmethod
+    def _nested(cls, value: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        samples, sobol = info.data.get("samples"), info.data.get("method") == "sobol"
+        for size in value or []:
+            if (samples is not None and size > samples) or (sobol and size & (size - 1)):
+                raise ValueError(f"convergence size {size}: expected sizes up to samples = "
+                                 f"{samples}" + (", each a power of 2" if sobol else ""))
+        return value
+
+    @field_validator("outcomes")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = [o for o in value if o not in SWEEP_OUTCOMES]
+        if unknown:
+            said = ", ".join(f"{u!r}" + "".join(
+                f" (did you mean {h!r}?)" for h in difflib.get_close_matches(
+                    u, SWEEP_OUTCOMES, n=1)) for u in unknown)
+            raise ValueError(f"unknown outcomes {said}; expected monthly outcomes "
+                             f"(bondsim.OUTCOMES) or effect metrics ({', '.join(METRICS)})")
+        return value
+
+    @field_validator("factors")
+    @classmethod
+    def _distinct(cls, value: list[FactorSpec], info: ValidationInfo) -> list[FactorSpec]:
+        names = [f.name for f in value]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"factors {repeated} appear more than once; expected distinct "
+                             f"factors")
+        if info.data.get("method") == "pawn" and any(f.group for f in value):
+            raise ValueError("PAWN analyses single factors; remove the groups or use Sobol or "
+                             "Morris")
+        return value
+
+
+@dataclass(frozen=True)
+class ScenarioModel:
+    """bondsim as a model for the sensitivity engine: ``f(params, seed) -> outcomes``.
+    Picklable, so that it can run in worker processes and on a Dask cluster."""
+
+    data: dict[str, Any]                  # the scenario file's content
+    source: str
+    baseline: dict[str, Any] | None       # the baseline's content (effect outcomes only)
+    targets: tuple[Target, ...]
+    outcomes: tuple[str, ...]
+    households: int | None
+    months: int | None
+    window: int
+
+    def __call__(self, params: dict[str, float], seed: int) -> dict[str, float]:
+        from .run import simulate
+
+        scenario = scenario_from_dict(apply(self.data, list(self.targets), params),
+                                      source=self.source)
+        run = simulate(scenario, seed=seed, households=self.households, months=self.months)
+        matrix = run.outcome_matrix()[1:]
+        tail = matrix[-min(self.window, len(matrix)):]
+        out = {name: float(tail[:, k].mean()) for k, name in enumerate(OUTCOMES)
+               if name in self.outcomes}
+        if self.baseline is not None:
+            world = apply(self.baseline, list(self.targets), params, levers=False)
+            base = simulate(scenario_from_dict(world, source=f"{self.source} (baseline)"),
+                            seed=seed, households=self.households, months=self.months)
+            out |= paired_metrics(base.timeseries(), run.timeseries(), run.hh.n,
+                                  run.children_5_14)
+        return out
+
+
+@dataclass
+class LoadedSweep:
+    spec: SweepSpec
+    path: Path
+    scenario_file: Path
+    baseline_file: Path | None
+    model: ScenarioModel
+    factors: list[Factor]
+
+    def runs(self) -> int:
+        """Model runs the sweep needs (each effect outcome point runs a baseline too)."""
+        from .sensitivity import block, salib_problem
+        factors = self.factors
+        rows = block(self.spec.method, salib_problem(factors), self.spec.second_order)
+        runs = self.spec.samples * rows * self.spec.replicates
+        return runs * (2 if self.model.baseline is not None else 1)
+
+
+def load_sweep(path: str | Path) -> LoadedSweep:
+    """Read and validate a sweep file, its scenario, and every factor's target and range."""
+    path = Path(path)
+    raw = read_toml(path, "sweep")
+    try:
+        spec = SweepSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise BondsimError("\n".join(format_errors(exc, str(path), SweepSpec))) from None
+    scenario_file = _file(path, spec.scenario, "scenario")
+    data = read_toml(scenario_file, "scenario")
+    scenario_from_dict(data, source=str(scenario_file))  # the scenario itself is valid
+    targets = []
+    for i, item in enumerate(spec.factors):
+        try:
+            target = resolve(item.name, data)
+        except BondsimError as exc:
+            raise BondsimError(f"{path}: field 'factors.{i}.name': {exc}") from None
+        targets.append(target)
+        for end in ("low", "high"):
+            value = getattr(item, end)
+            try:
+                scenario_from_dict(apply(data, [target], {item.name: value}), source="")
+            except BondsimError as exc:
+                why = str(exc).split(": ", 1)[-1]
+                raise BondsimError(f"{path}: field 'factors.{i}.{end}': value {value!r} is "
+                                   f"outside what {target.describe()} accepts ({why})") from None
+    baseline_file = None
+    baseline = None
+    if any(o in METRICS for o in spec.outcomes):
+        if spec.baseline is not None:
+            baseline_file = _file(path, spec.baseline, "baseline")
+            baseline = read_toml(baseline_file, "scenario")
+            scenario_from_dict(baseline, source=str(baseline_file))
+            baseline["population"] = data.get("population", {})  # same families as the policy
+        else:
+            baseline = {k: v for k, v in data.items() if k != "interventions"}
+            baseline["name"] = f"{data.get('name', 'scenario')}-without-interventions"
+    model = ScenarioModel(data=data, source=str(scenario_file), baseline=baseline,
+                          targets=tuple(targets), outcomes=tuple(spec.outcomes),
+                          households=spec.households, months=spec.months, window=spec.window)
+    return LoadedSweep(spec=spec, path=path, scenario_file=scenario_file,
+                       baseline_file=baseline_file, model=model,
+                       factors=[f.factor() for f in spec.factors])
+
+
+def _file(path: Path, name: str, field: str) -> Path:
+    file = (path.parent / name).resolve()
+    if not file.is_file():
+        raise BondsimError(f"{path}: field '{field}': value {name!r} is not a file (looked for "
+                           f"{file}); expected a scenario file path relative to the sweep file")
+    return file
+
+
+@dataclass
+class SweepResult:
+    out: Path
+    indices: pd.DataFrame
+    noise: pd.DataFrame
+    convergence: pd.DataFrame
+    results: pd.DataFrame   # every run: point, replicate, seed, factor values, outcomes
+
+
+def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: bool = False,
+              progress: bool = False, scheduler: str | None = None) -> SweepResult:
+    """Run a sweep file; write and return its ranking, noise, convergence and every run."""
+    from .sensitivity import PointStore, analyse_sample
+
+    loaded = load_sweep(sweep)
+    spec = loaded.spec
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not resume:
+        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
+                           f"interrupted sweep there, or choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    result = analyse_sample(
+        loaded.model, loaded.factors, spec.outcomes, spec.method, spec.samples,
+        replicates=spec.replicates, seed=spec.seed, resamples=spec.resamples,
+        second_order=spec.second_order, levels=spec.levels, slices=spec.slices,
+        workers=workers, progress=progress, scheduler=scheduler,
+        store=PointStore(out / "runs"), sizes=spec.convergence,
+        layout_extra={"outcome_layout": list(OUTCOMES), "window": spec.window,
+                      "households": spec.households, "months": spec.months,
+                      "scenario": loaded.model.data, "baseline": loaded.model.baseline})
+    results = _long_table(result, loaded)
+    _write(out, "indices.csv", result.indices)
+    _write(out, "noise.csv", result.noise)
+    _write(out, "convergence.csv", result.convergence)
+    if not result.second_order.empty:
+        _write(out, "second_order.csv", result.second_order)
+    atomic_write(out / "results.parquet", lambda tmp: results.to_parquet(tmp, index=False))
+    from .sensitivity_plots import plot_convergence, plot_morris, plot_ranking
+    plot_ranking(result.indices, spec.method, out / "ranking.png")
+    plot_convergence(result.convergence, spec.method, out / "convergence.png")
+    if spec.method == "morris":
+        plot_morris(result.indices, out / "morris.png")
+    from .manifest import git_state, package_versions
+    write_json(out / "manifest.json", {
+        "kind": "sweep", "sweep": spec.model_dump(), "sweep_file": str(loaded.path),
+        "scenario_file": str(loaded.scenario_file),
+        "baseline_file": str(loaded.baseline_file) if loaded.baseline_file else None,
+        "baseline": ("the scenario without its interventions"
+                     if loaded.model.baseline is not None and loaded.baseline_file is None
+                     else None),
+        "scenario": loaded.model.data,
+        "factors": [{"name": t.factor, "sets": t.describe(), "integer": t.integer}
+                    for t in loaded.model.targets],
+        "seeds": result.seeds, "points": len(result.samples), "model_runs": loaded.runs(),
+        "workers": workers, "packages": package_versions(), "git": git_state(),
+    })
+    return SweepResult(out=out, indices=result.indices, noise=result.noise,
+                       convergence=result.convergence, results=results)
+
+
+def _long_table(result: Any, loaded: LoadedSweep) -> pd.DataFrame:
+    """One row per run: the point, its replicate and seed, the factor values, the outcomes."""
+    points, reps = result.samples.shape[0], len(result.seeds)
+    table = pd.DataFrame({"point": np.repeat(np.arange(points), reps),
+                          "replicate": np.tile(np.arange(reps), points),
+                          "seed": np.tile(np.asarray(result.seeds, dtype=np.uint64), points)})
+    for j, factor in enumerate(loaded.factors):
+        table[factor.name] = np.repeat(result.samples[:, j], reps)
+    for k, name in enumerate(loaded.spec.outcomes):
+        table[name] = result.runs[k].reshape(-1)
+    return table
+
+
+def _write(out: Path, name: str, table: pd.DataFrame) -> None:
+    atomic_write(out / name, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n",
+                                                      float_format="%.6g"))
+
+
+def default_workers(workers: int | None) -> int:
+    return workers or os.cpu_count() or 1
