@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("folder", help="output folder of bondsim batch")
     cmp_.add_argument("--baseline", default="baseline", help="baseline scenario name")
 
-    val = sub.add_parser("validate", help="check scenario files without running them")
+    val = sub.add_parser("validate", help="check scenario, experiment and sweep files without "
+                                          "running them")
     val.add_argument("files", nargs="+")
 
     par = sub.add_parser("params", help="list the model's parameters")
@@ -202,13 +203,18 @@ def _sweep(args: argparse.Namespace) -> int:
         share = noise.loc[outcome, "noise_share"]
         print(f"\n{outcome} (replicate noise: {share:.0%} of a single run's variance)")
         for _, row in table.iterrows():
-            interval = f" ± {row[conf]:.3f}" if conf else ""
-            flag = ("  (not distinct from noise)" if "distinct_from_noise" in row
+            interval = f" ± {_number(row[conf])}" if conf else ""
+            flag = ("  (interval reaches the noise floor)" if "distinct_from_noise" in row
                     and not row["distinct_from_noise"] else "")
-            print(f"  {row['rank']:>2}. {row['factor']:<40s} {measure} {row[measure]:.3f}"
+            print(f"  {row['rank']:>2}. {row['factor']:<40s} {measure} {_number(row[measure])}"
                   f"{interval}{flag}")
     print(f"outputs: {out}")
     return 0
+
+
+def _number(x: float) -> str:
+    """Readable at any scale: 0.0123, 4.56, 1,234,567."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -225,19 +231,34 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    """Check scenario, experiment and sweep files (told apart by their keys)."""
+    from pathlib import Path
+
+    from .io import read_toml
     from .scenario import load_scenario
 
     failed = 0
     for file in args.files:
         try:
-            scenario = load_scenario(file)
+            data = read_toml(Path(file), "input")
+            if "factors" in data:
+                from .sweep import load_sweep
+                loaded = load_sweep(file)
+                said, warnings = f"sweep {loaded.spec.name}, {loaded.runs():,} model runs", ()
+            elif "scenarios" in data:
+                from .batch import load_experiment
+                spec, files = load_experiment(file)
+                said, warnings = f"experiment {spec.name}, {len(files)} scenarios", ()
+            else:
+                scenario = load_scenario(file)
+                said, warnings = scenario.name, scenario.warnings
         except BondsimError as exc:
             print(f"bondsim: error: {exc}", file=sys.stderr)
             failed += 1
             continue
-        for warning in scenario.warnings:
+        for warning in warnings:
             print(f"bondsim: warning: {warning}", file=sys.stderr)
-        print(f"{file}: ok ({scenario.name})")
+        print(f"{file}: ok ({said})")
     return 2 if failed else 0
 
 

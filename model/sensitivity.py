@@ -235,8 +235,12 @@ def noise_table(runs: np.ndarray, outcomes: Sequence[str]) -> pd.DataFrame:
     reps = runs.shape[2]
     for k, name in enumerate(outcomes):
         total = runs[k].reshape(-1).var()
-        share = float(runs[k].var(axis=1).mean() / total) if reps > 1 and total > 0 else (
-            0.0 if total == 0 else float("nan"))
+        if total == 0:
+            share = 0.0
+        elif reps > 1:  # unbiased within-point variance, as a share (at most all of it)
+            share = min(float(runs[k].var(axis=1, ddof=1).mean() / total), 1.0)
+        else:
+            share = float("nan")
         left = share / reps
         in_means = left / (left + 1.0 - share) if left + 1.0 - share > 0 else float("nan")
         rows.append({"outcome": name, "noise_share": share, "noise_in_means": in_means,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .io import atomic_write
 
+LABELLED = 6  # factors named in the Morris scatter; the rest are in the ranking plot
 TITLES = {"sobol": "Sobol indices: total (ST) and first order (S1), 95% intervals",
           "morris": "Morris screening: mu* with 95% intervals",
           "pawn": "PAWN: median KS distance (bars), minimum to maximum over slices"}
@@ -75,7 +76,7 @@ def plot_morris(indices: pd.DataFrame, path: Path) -> None:
                     capsize=2, color="tab:blue")
         top = float(max(t["mu_star"].max(), t["sigma"].max(), 1e-12)) * 1.1
         ax.plot([0, top], [0, top], color="grey", lw=0.7, ls="--", label="sigma = mu*")
-        for _, row in t.iterrows():
+        for _, row in t.nsmallest(LABELLED, "rank").iterrows():  # the leaders, legibly
             ax.annotate(str(row["factor"]), (row["mu_star"], row["sigma"]), fontsize=7,
                         xytext=(3, 3), textcoords="offset points")
         ax.set_xlim(0, top)
