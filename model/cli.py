@@ -90,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="finish an interrupted sweep in --out, running only missing points")
     swp.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    pln = sub.add_parser("plan", help="compare strategies for pilot districts under a budget, "
+                                      "and search for a good allocation")
+    pln.add_argument("plan", help="plan file (TOML), e.g. experiments/balochistan_pilot.toml")
+    pln.add_argument("--out", help="output folder (default outputs/<plan>-<time>/)")
+    pln.add_argument("--workers", type=_positive, help="local worker processes (default: all "
+                                                       "cores)")
+    pln.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    pln.add_argument("--resume", action="store_true",
+                     help="finish an interrupted plan in --out, running only missing runs")
+    pln.add_argument("--quiet", action="store_true", help="no progress bar")
+
     cmp_ = sub.add_parser("compare", help="a batch's scenarios against its baseline, paired by "
                                           "replicate seed")
     cmp_.add_argument("folder", help="output folder of bondsim batch")
@@ -208,6 +220,46 @@ def _sweep(args: argparse.Namespace) -> int:
                     and not row["distinct_from_noise"] else "")
             print(f"  {row['rank']:>2}. {row['factor']:<40s} {measure} {_number(row[measure])}"
                   f"{interval}{flag}")
+    for outcome, why in result.skipped.items():
+        print(f"bondsim: warning: outcome {outcome!r} not analysed: {why}", file=sys.stderr)
+    print(f"outputs: {out}")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .plan import load_plan, run_plan
+    from .run import default_out_dir
+    from .sweep import default_workers
+
+    loaded = load_plan(args.plan)
+    if args.resume and not args.out:
+        raise BondsimError("--resume needs --out: the folder of the plan to finish")
+    out = Path(args.out) if args.out else default_out_dir(loaded.spec.name)
+    for note in loaded.notes:
+        print(f"bondsim: note: {note}", file=sys.stderr)
+    result = run_plan(args.plan, out=out, workers=default_workers(args.workers),
+                      resume=args.resume, progress=not args.quiet, scheduler=args.scheduler)
+    spec = loaded.spec
+    print(f"{spec.name}: {len(loaded.districts)} districts, {spec.horizon} months, budget "
+          f"Rs {spec.budget:,.0f}, {spec.replicates} replicates; totals (95% intervals):")
+    table = result.totals.pivot(index="strategy", columns="metric", values="mean")
+    low = result.totals.pivot(index="strategy", columns="metric", values="low")
+    high = result.totals.pivot(index="strategy", columns="metric", values="high")
+
+    def cell(strategy: str, m: str) -> str:
+        return (f"{_number(table.loc[strategy, m])} "
+                f"[{_number(low.loc[strategy, m])}, {_number(high.loc[strategy, m])}]")
+
+    for strategy in table.index:
+        print(f"  {strategy:<24s} cost Rs {cell(strategy, 'cost')}; bonded household-years "
+              f"averted {cell(strategy, 'bonded_household_years_averted')}; Rs per year "
+              f"averted {cell(strategy, 'cost_per_bonded_household_year_averted')}")
+    if result.search is not None:
+        for row in result.search.curve.itertuples():
+            print(f"  search at Rs {row.budget:,.0f}: {row.objective} expected "
+                  f"{_number(row.expected)}, worst draw {_number(row.worst)}")
     print(f"outputs: {out}")
     return 0
 
@@ -276,7 +328,7 @@ def _params(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "sweep": _sweep,
-            "compare": _compare,
+            "plan": _plan, "compare": _compare,
             "validate": _validate, "params": _params}
 
 if __name__ == "__main__":

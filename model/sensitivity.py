@@ -166,6 +166,9 @@ class PointStore:
 
     folder: Path
 
+    def __post_init__(self) -> None:
+        self.folder = Path(self.folder)
+
     def path(self, index: int) -> Path:
         return self.folder / "points" / f"{index:06d}.npy"
 
@@ -364,6 +367,7 @@ class SensitivityResult:
     seeds: list[int]
     second_order: pd.DataFrame = field(default_factory=pd.DataFrame)
     convergence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    skipped: dict[str, str] = field(default_factory=dict)  # outcome -> why it was not analysed
 
 
 # the names the first slice of this module exported
@@ -387,30 +391,40 @@ def analyse_sample(model: Model, factors: Sequence[Factor], outcomes: Sequence[s
     seeds = replicate_seeds(seed, replicates)
     if store is not None:
         digest = hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()
-        store.check({"method": method, "factors": [f.name for f in factors],
+        from . import __version__
+        store.check({"bondsim": __version__, "method": method, "factors": [f.name for f in factors],
                      "outcomes": list(outcomes), "seeds": seeds, "points": len(values),
                      "sample_sha256": digest, **(layout_extra or {})})
     runs = evaluate(model, factors, values, outcomes, seeds, workers=workers,
                     progress=progress, scheduler=scheduler, store=store)
     means = {name: runs[k].mean(axis=1) for k, name in enumerate(outcomes)}
-    rows, pairs = [], []
+    rows, pairs, skipped = [], [], {}
     for name in outcomes:
-        r, p = analyse(method, problem, unit, means[name], name, seed=seed, resamples=resamples,
-                       second_order=second_order, levels=levels, slices=slices)
+        try:
+            r, p = analyse(method, problem, unit, means[name], name, seed=seed,
+                           resamples=resamples, second_order=second_order, levels=levels,
+                           slices=slices)
+        except BondsimError as exc:  # one unusable outcome must not lose the others
+            skipped[name] = str(exc)
+            continue
         rows += r
         pairs += p
+    if not rows:
+        raise BondsimError("no outcome could be analysed: " + "; ".join(skipped.values()))
     noise = noise_table(runs, outcomes)
     indices = rank(pd.DataFrame(rows), method)
     if method == "sobol":
         floor = indices["outcome"].map(noise.set_index("outcome")["noise_in_means"]).fillna(0)
         indices["distinct_from_noise"] = (indices["ST"] - indices["ST_conf"]) > floor
-    conv = convergence(method, problem, unit, means,
+    conv = convergence(method, problem, unit,
+                       {k: v for k, v in means.items() if k not in skipped},
                        default_sizes(method, n) if sizes is None else sizes, seed=seed,
                        resamples=resamples, second_order=second_order, levels=levels,
                        slices=slices)
     return SensitivityResult(method=method, indices=indices, noise=noise, samples=values,
                              outputs=means, runs=runs, unit=unit, problem=problem, seeds=seeds,
-                             second_order=pd.DataFrame(pairs), convergence=conv)
+                             second_order=pd.DataFrame(pairs), convergence=conv,
+                             skipped=skipped)
 
 
 def sobol(model: Model, factors: Sequence[Factor], outcomes: Sequence[str], *, n: int = 512,

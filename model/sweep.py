@@ -253,6 +253,7 @@ def load_sweep(path: str | Path) -> LoadedSweep:
             baseline = read_toml(baseline_file, "scenario")
             scenario_from_dict(baseline, source=str(baseline_file))
             baseline["population"] = data.get("population", {})  # same families as the policy
+            baseline["horizon"] = data.get("horizon", 120)  # and the same months
         else:
             baseline = {k: v for k, v in data.items() if k != "interventions"}
             baseline["name"] = f"{data.get('name', 'scenario')}-without-interventions"
@@ -279,6 +280,7 @@ class SweepResult:
     noise: pd.DataFrame
     convergence: pd.DataFrame
     results: pd.DataFrame   # every run: point, replicate, seed, factor values, outcomes
+    skipped: dict[str, str]  # outcomes that could not be analysed, and why
 
 
 def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: bool = False,
@@ -325,11 +327,13 @@ def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: b
         "scenario": loaded.model.data,
         "factors": [{"name": t.factor, "sets": t.describe(), "integer": t.integer}
                     for t in loaded.model.targets],
+        "skipped_outcomes": result.skipped,
         "seeds": result.seeds, "points": len(result.samples), "model_runs": loaded.runs(),
         "workers": workers, "packages": package_versions(), "git": git_state(),
     })
     return SweepResult(out=out, indices=result.indices, noise=result.noise,
-                       convergence=result.convergence, results=results)
+                       convergence=result.convergence, results=results,
+                       skipped=result.skipped)
 
 
 def _long_table(result: Any, loaded: LoadedSweep) -> pd.DataFrame:

@@ -340,3 +340,24 @@ def test_validate_tells_sweeps_experiments_and_scenarios_apart(tmp_path, capsys)
     assert "ok (experiment policies" in printed
     assert "ok (baseline)" in printed
     assert main(["validate", str(_sweep(tmp_path, samples=12, name="bad.toml"))]) == 2
+
+
+def test_an_unusable_outcome_is_skipped_and_the_others_analysed(tmp_path):
+    def model(params, seed):
+        return {"y": params["a"], "flat": 1.0}
+
+    result = sobol(model, FACTORS[:2], ["y", "flat"], n=8, store=PointStore(str(tmp_path)))
+    assert set(result.indices["outcome"]) == {"y"}
+    assert "does not vary" in result.skipped["flat"]
+    assert (tmp_path / "points").is_dir()  # a plain string folder works
+
+
+def test_explicit_baseline_runs_the_scenarios_horizon(tmp_path):
+    short = tmp_path / "short_baseline.toml"
+    short.write_text('name = "short"\nhorizon = 6\n')
+    path = _sweep(tmp_path, f'baseline = "{short.as_posix()}"').read_text()
+    path = path.replace("months = 24\n", "")
+    file = tmp_path / "nomonths.toml"
+    file.write_text(path)
+    loaded = load_sweep(file)
+    assert loaded.model.baseline["horizon"] == loaded.model.data["horizon"]
