@@ -145,6 +145,10 @@ def intervention_checks(spec: ScenarioSpec) -> list[str]:
         if item.end is not None and item.end < item.start:
             problems.append(f"field 'interventions.{i}.end': value {item.end!r} is before "
                             f"start = {item.start}; expected end >= start")
+        if item.pacing == "even" and (item.end is None or item.budget is None):
+            problems.append(f"field 'interventions.{i}.pacing': value 'even' needs both a "
+                            f"budget and an end month; expected them set, or pacing = "
+                            f"'as_needed'")
         names.append(item.label or item.type)
         wanted = getattr(item, "districts", None) or []
         unknown = [d for d in wanted if d not in spec.population.districts]

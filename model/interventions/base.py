@@ -7,7 +7,7 @@ most its budget cap over the run: ``act`` is told how much is left and must not 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +25,9 @@ class InterventionSpec(BaseModel):
     start: int = Field(1, ge=1, description="first month it acts")
     end: int | None = Field(None, ge=1, description="last month it acts (default: the horizon)")
     budget: float | None = Field(None, ge=0, description="most it may spend over the run, Rs")
+    pacing: Literal["as_needed", "even"] = Field(
+        "as_needed", description="as_needed: spend until the budget runs out; even: spread "
+                                 "the budget evenly over start..end (needs budget and end)")
 
 
 def affordable(allowance: float, unit_cost: float, most: int) -> int:
@@ -59,12 +62,24 @@ class Intervention:
         if not self.active(model.steps):
             self.idle(model)
             return
-        left = float("inf") if self.spec.budget is None else self.spec.budget - self.spent
+        left = self.allowance(model.steps)
         cost = self.act(model, max(left, 0.0))
         if cost > left + 1e-6:
             raise AssertionError(f"{self.name} spent Rs {cost:,.0f} with Rs {left:,.0f} left")
         self._month_cost = cost
         self.spent += cost
+
+    def allowance(self, month: int) -> float:
+        """What may be spent this month: the rest of the budget, or with even pacing the
+        budget's share for the months of the window so far less what was spent (so a month
+        that spent less leaves more for the next)."""
+        s = self.spec
+        if s.budget is None:
+            return float("inf")
+        if s.pacing == "even" and s.end is not None:
+            share = (month - s.start + 1) / (s.end - s.start + 1)
+            return s.budget * min(share, 1.0) - self.spent
+        return s.budget - self.spent
 
     def cost(self, model: BondsimModel) -> float:
         """Public cost this month, Rs."""

@@ -1,0 +1,444 @@
+"""Plans: strategies for pilot districts under a budget, compared district by district.
+
+A plan file (TOML, in ``experiments/``) names a district profile file and the districts, the
+horizon, the total budget, the replicates, and strategies: how much of which intervention goes
+to which districts, and when::
+
+    name = "balochistan_pilot"
+    districts_file = "../scenarios/districts/balochistan.toml"
+    districts = ["Quetta", "Lasbela"]     # default: every district in the file
+    horizon = 60                          # months
+    budget = 40_000_000                   # Rs, the whole programme
+    over_budget = "reject"                # or "scale": shrink every allocation to fit
+    replicates = 5
+
+    [[strategies]]
+    name = "enforcement"
+    [[strategies.allocations]]
+    type = "inspections"                  # any intervention type, with its fields
+    districts = ["Quetta"]                # default: every district of the plan
+    budget = 2_000_000                    # Rs for each district named
+
+Every strategy runs in every district on the same replicate seeds as the baseline (no plan
+spending; the district's existing cash-transfer programme runs in both), so the difference is
+the plan's effect. Allocations spend evenly over their window by default (``pacing``), and an
+inspection allocation can never exceed the district's inspection capacity (its
+``inspections_per_district`` is capped there). A plan's cost is what its allocations actually
+spent, summed exactly from the interventions' books, never more than allocated.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from scipy import stats
+
+from .districts import DistrictProfile, district_scenario, load_districts, pick
+from .effect import replicate_seeds
+from .errors import BondsimError
+from .executor import run_all
+from .interventions import REGISTRY
+from .io import atomic_write, read_toml, write_json
+from .scenario import format_errors, scenario_from_dict
+
+STRICT = ConfigDict(extra="forbid", strict=True)
+BASELINE = "baseline"
+METRICS = {
+    "bonded_households_freed": "households bonded in the baseline but not under the "
+                               "strategy at the horizon",
+    "bonded_household_years_averted": "sum over months of bonded households averted / 12",
+    "children_out_of_work": "working children 5-14 fewer at the horizon",
+    "child_work_years_averted": "sum over months of working children averted / 12",
+    "cost": "Rs the plan's allocations spent",
+    "cost_per_bonded_household_year_averted": "Rs (NaN when nothing was averted)",
+}
+
+
+class Allocation(BaseModel):
+    """Money for one intervention in some districts; the other keys are the intervention's
+    fields (validated against its type)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    type: str
+    districts: list[Annotated[str, Field(min_length=1)]] | None = None
+    budget: float = Field(ge=0)
+    start: int = Field(1, ge=1)
+    end: int | None = Field(None, ge=1)
+    pacing: Literal["as_needed", "even"] = "even"
+
+
+class Strategy(BaseModel):
+    model_config = STRICT
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    allocations: list[Allocation] = Field(default_factory=list)
+
+
+class PlanSpec(BaseModel):
+    """The validated content of a plan file."""
+
+    model_config = STRICT
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    districts_file: str = Field(min_length=1)
+    districts: list[str] | None = None
+    base_scenario: str | None = None
+    horizon: int = Field(60, ge=1, le=600)
+    budget: float = Field(ge=0)
+    over_budget: Literal["reject", "scale"] = "reject"
+    replicates: int = Field(5, ge=1, le=10_000)
+    seed: int = Field(0, ge=0, lt=2**63)
+    strategies: list[Strategy] = Field(min_length=1)
+    search: dict[str, Any] | None = None  # validated by bondsim.plan_search
+
+
+@dataclass
+class LoadedPlan:
+    spec: PlanSpec
+    path: Path
+    districts: list[DistrictProfile]
+    base: dict[str, Any]                       # the base scenario's data
+    interventions: dict[str, dict[str, list[dict[str, Any]]]]  # strategy -> district -> items
+    allocated: pd.DataFrame                    # strategy, district, type, label, allocated
+    notes: list[str]                           # scaling and capping, for the manifest
+
+    def scenario(self, strategy: str, district: DistrictProfile) -> dict[str, Any]:
+        items = self.interventions.get(strategy, {}).get(district.name, [])
+        return district_scenario(district, self.base, self.spec.horizon, items)
+
+
+def load_plan(path: str | Path) -> LoadedPlan:
+    """Read and validate a plan file: its districts, every allocation's fields, the budget."""
+    path = Path(path)
+    raw = read_toml(path, "plan")
+    try:
+        spec = PlanSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise BondsimError("\n".join(format_errors(exc, str(path), PlanSpec))) from None
+    profiles = load_districts(_file(path, spec.districts_file, "districts_file"))
+    districts = pick(profiles, spec.districts or list(profiles), str(path))
+    base: dict[str, Any] = {}
+    if spec.base_scenario:
+        base = read_toml(_file(path, spec.base_scenario, "base_scenario"), "scenario")
+    names = [s.name for s in spec.strategies]
+    if BASELINE in names or len(set(names)) != len(names):
+        raise BondsimError(f"{path}: field 'strategies': names {names} must be distinct and "
+                           f"not {BASELINE!r} (the plan's own no-spending run)")
+    interventions, rows, notes = _allocate(path, spec, districts)
+    loaded = LoadedPlan(spec, path, districts, base, interventions, pd.DataFrame(rows), notes)
+    for strategy in names:  # every district scenario of every strategy is valid
+        for district in districts:
+            try:
+                scenario_from_dict(loaded.scenario(strategy, district), source="")
+            except BondsimError as exc:
+                raise BondsimError(f"{path}: strategy {strategy!r} in district "
+                                   f"{district.name!r}: {str(exc).split(': ', 1)[-1]}") from None
+    return loaded
+
+
+def _allocate(path: Path, spec: PlanSpec, districts: list[DistrictProfile]
+              ) -> tuple[dict, list[dict], list[str]]:
+    """Each strategy's interventions per district, with the budget checked (or scaled)."""
+    names = [d.name for d in districts]
+    by_name = {d.name: d for d in districts}
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    rows: list[dict] = []
+    notes: list[str] = []
+    for i, strategy in enumerate(spec.strategies):
+        plan: list[tuple[str, dict[str, Any]]] = []
+        for j, alloc in enumerate(strategy.allocations):
+            where = f"strategies.{i}.allocations.{j}"
+            kind = REGISTRY.get(alloc.type)
+            if kind is None:
+                hint = difflib.get_close_matches(alloc.type, list(REGISTRY), n=1)
+                raise BondsimError(f"{path}: field '{where}.type': {alloc.type!r} is not an "
+                                   f"intervention" + (f"; did you mean {hint[0]!r}?" if hint
+                                                      else f"; expected one of {list(REGISTRY)}"))
+            wanted = alloc.districts or names
+            pick(by_name, wanted, str(path), f"{where}.districts")
+            fields = alloc.model_dump(exclude={"districts"})
+            fields["end"] = fields["end"] or spec.horizon
+            fields["label"] = fields.get("label") or f"{alloc.type}-{j + 1}"
+            _check_fields(path, where, kind.spec_class, fields)
+            for district in wanted:
+                plan.append((district, dict(fields)))
+        total = sum(item["budget"] for _, item in plan)
+        if total > spec.budget + 1e-6:
+            if spec.over_budget == "reject":
+                raise BondsimError(
+                    f"{path}: strategy {strategy.name!r} (strategies.{i}) allocates "
+                    f"Rs {total:,.0f}, Rs {total - spec.budget:,.0f} over the plan budget of "
+                    f"Rs {spec.budget:,.0f}; expected at most the budget, or set "
+                    f"over_budget = \"scale\"")
+            factor = spec.budget / total
+            for _, item in plan:  # whole rupees, rounded down: the sum never exceeds the budget
+                item["budget"] = math.floor(item["budget"] * factor)
+            notes.append(f"strategy {strategy.name!r}: allocations scaled by {factor:.4f} to "
+                         f"fit the budget of Rs {spec.budget:,.0f}")
+        for district, item in plan:
+            if item["type"] == "inspections":
+                capacity = by_name[district].inspections_per_month.value
+                wanted_visits = item.get("inspections_per_district", capacity)
+                if wanted_visits > capacity:
+                    notes.append(f"strategy {strategy.name!r}, {district}: inspections capped "
+                                 f"at the district's capacity of {capacity} a month "
+                                 f"(asked {wanted_visits})")
+                item["inspections_per_district"] = min(wanted_visits, capacity)
+            out.setdefault(strategy.name, {}).setdefault(district, []).append(item)
+            rows.append({"strategy": strategy.name, "district": district,
+                         "type": item["type"], "label": item["label"],
+                         "allocated": float(item["budget"])})
+    return out, rows, notes
+
+
+def _check_fields(path: Path, where: str, spec_class: type[BaseModel],
+                  fields: dict[str, Any]) -> None:
+    try:
+        spec_class.model_validate(fields)
+    except ValidationError as exc:
+        lines = format_errors(exc, str(path), spec_class)
+        raise BondsimError("\n".join(line.replace("field '", f"field '{where}.", 1)
+                                     for line in lines)) from None
+
+
+def _file(path: Path, name: str, field: str) -> Path:
+    file = (path.parent / name).resolve()
+    if not file.is_file():
+        raise BondsimError(f"{path}: field '{field}': value {name!r} is not a file (looked for "
+                           f"{file}); expected a path relative to the plan file")
+    return file
+
+
+# --- running ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanRun:
+    """One run: a strategy (or the baseline) in a district, one replicate (and optionally
+    one draw of uncertain parameters)."""
+
+    strategy: str
+    district: str
+    replicate: int
+    seed: int
+    scenario: dict[str, Any]
+    labels: tuple[str, ...]     # the plan's allocations in this run
+    draw: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.strategy}/{self.district}/d{self.draw:03d}-r{self.replicate:04d}"
+
+
+def run_one(task: PlanRun) -> tuple[PlanRun, dict[str, Any]]:
+    """Simulate one run (in a worker) and keep what the plan's metrics need."""
+    from .run import simulate
+
+    model = simulate(scenario_from_dict(task.scenario, source=task.key), seed=task.seed)
+    table = model.outcome_matrix()
+    from .outcomes import OUTCOMES
+    col = {name: k for k, name in enumerate(OUTCOMES)}
+    spent = {i.name: float(i.spent) for i in model.interventions if i.name in task.labels}
+    return task, {
+        "bonded_share": table[1:, col["bonded_share"]].tolist(),
+        "child_labour_rate": table[1:, col["child_labour_rate"]].tolist(),
+        "households": int(model.hh.n), "children_5_14": int(model.children_5_14),
+        "spent": spent,
+    }
+
+
+def paired(base: dict[str, Any], run: dict[str, Any]) -> dict[str, float]:
+    """The plan metrics of one run against the baseline run of the same district and seed."""
+    hh, kids = run["households"], run["children_5_14"]
+    b, s = np.asarray(base["bonded_share"]), np.asarray(run["bonded_share"])
+    cb, cs = np.asarray(base["child_labour_rate"]), np.asarray(run["child_labour_rate"])
+    years = float((b - s).sum()) * hh / 12.0
+    cost = float(sum(run["spent"].values()))
+    return {
+        "bonded_households_freed": float(b[-1] - s[-1]) * hh,
+        "bonded_household_years_averted": years,
+        "children_out_of_work": float(cb[-1] - cs[-1]) * kids,
+        "child_work_years_averted": float((cb - cs).sum()) * kids / 12.0,
+        "cost": cost,
+        "cost_per_bonded_household_year_averted": cost / years if years > 0 else float("nan"),
+    }
+
+
+def plan_tasks(loaded: LoadedPlan, seeds: list[int]) -> list[PlanRun]:
+    out = []
+    for strategy in [BASELINE, *(s.name for s in loaded.spec.strategies)]:
+        for district in loaded.districts:
+            items = loaded.interventions.get(strategy, {}).get(district.name, [])
+            labels = tuple(item["label"] for item in items)
+            for r, seed in enumerate(seeds):
+                out.append(PlanRun(strategy, district.name, r, seed,
+                                   loaded.scenario(strategy, district), labels))
+    return out
+
+
+def execute(tasks: list[PlanRun], out: Path | None, *, workers: int = 1,
+            progress: bool = False, scheduler: str | None = None) -> dict[str, dict[str, Any]]:
+    """Run the tasks, saving each as it finishes (if ``out``), skipping saved ones."""
+    results: dict[str, dict[str, Any]] = {}
+    todo = []
+    for task in tasks:
+        file = out / "runs" / f"{task.key}.json" if out is not None else None
+        if file is not None and file.exists():
+            results[task.key] = json.loads(file.read_text())
+        else:
+            todo.append(task)
+    for task, result in run_all(run_one, todo, workers=workers, progress=progress,
+                                scheduler=scheduler):
+        if out is not None:
+            write_json(out / "runs" / f"{task.key}.json", result)
+        results[task.key] = result
+    return results
+
+
+def metrics_table(loaded: LoadedPlan, tasks: list[PlanRun],
+                  results: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """One row per strategy, district and replicate: the paired metrics."""
+    rows = []
+    for task in tasks:
+        if task.strategy == BASELINE:
+            continue
+        base = results[PlanRun(BASELINE, task.district, task.replicate, task.seed, {}, (),
+                               task.draw).key]
+        rows.append({"strategy": task.strategy, "district": task.district,
+                     "replicate": task.replicate, "seed": task.seed,
+                     **paired(base, results[task.key])})
+    return pd.DataFrame(rows)
+
+
+def interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% Student-t interval (NaN width with one value)."""
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, float("nan"), float("nan")
+    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
+    return mean, mean - half, mean + half
+
+
+def summarise(by_run: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per strategy and district, and per strategy in total (districts summed within a
+    replicate, then the interval across replicates)."""
+    rows = []
+    for (strategy, district), g in by_run.groupby(["strategy", "district"], sort=False):
+        for name, unit in METRICS.items():
+            mean, low, high = interval(g[name].to_numpy(dtype=float))
+            rows.append({"strategy": strategy, "district": district, "metric": name,
+                         "mean": mean, "low": low, "high": high, "meaning": unit})
+    totals = by_run.groupby(["strategy", "replicate"], sort=False)[
+        [m for m in METRICS if not m.startswith("cost_per")]].sum().reset_index()
+    years = totals["bonded_household_years_averted"]
+    totals["cost_per_bonded_household_year_averted"] = np.where(
+        years > 0, totals["cost"] / years.where(years > 0, 1.0), np.nan)
+    trows = []
+    for strategy, g in totals.groupby("strategy", sort=False):
+        for name, unit in METRICS.items():
+            mean, low, high = interval(g[name].to_numpy(dtype=float))
+            trows.append({"strategy": strategy, "metric": name, "mean": mean, "low": low,
+                          "high": high, "meaning": unit})
+    return pd.DataFrame(rows), pd.DataFrame(trows)
+
+
+@dataclass
+class PlanResult:
+    out: Path
+    by_run: pd.DataFrame
+    districts: pd.DataFrame
+    totals: pd.DataFrame
+    allocations: pd.DataFrame
+    search: Any = None
+
+
+def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: bool = False,
+             progress: bool = False, scheduler: str | None = None) -> PlanResult:
+    """Run every strategy in every district with replicates; write and return the tables."""
+    loaded = load_plan(plan)
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not resume:
+        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
+                           f"interrupted plan there, or choose another --out")
+    _check_layout(out, loaded)
+    seeds = replicate_seeds(loaded.spec.seed, loaded.spec.replicates)
+    tasks = plan_tasks(loaded, seeds)
+    results = execute(tasks, out, workers=workers, progress=progress, scheduler=scheduler)
+    by_run = metrics_table(loaded, tasks, results)
+    allocations = _spending(loaded, tasks, results)
+    search = None
+    if loaded.spec.search is not None:
+        from .plan_search import search_plan
+        search = search_plan(loaded, out, workers=workers, progress=progress,
+                             scheduler=scheduler)
+        by_run = pd.concat([by_run, search.by_run], ignore_index=True)
+        allocations = pd.concat([allocations, search.allocations], ignore_index=True)
+    districts, totals = summarise(by_run)
+    _write_csv(out / "by_run.csv", by_run)
+    _write_csv(out / "districts.csv", districts)
+    _write_csv(out / "totals.csv", totals)
+    _write_csv(out / "allocations.csv", allocations)
+    from .plan_plots import plot_allocation, plot_pareto
+    plot_pareto(totals, out / "pareto.png", loaded.spec.budget)
+    plot_allocation(allocations, out / "allocation.png")
+    if search is not None:
+        _write_csv(out / "search_curve.csv", search.curve)
+        _write_csv(out / "search_best.csv", search.best)
+        from .plan_plots import plot_budget_curve
+        plot_budget_curve(search.curve, out / "search_curve.png")
+    from .manifest import git_state, package_versions
+    write_json(out / "manifest.json", {
+        "kind": "plan", "plan": loaded.spec.model_dump(), "plan_file": str(loaded.path),
+        "districts": [d.model_dump() for d in loaded.districts], "notes": loaded.notes,
+        "seeds": seeds, "runs": len(tasks), "workers": workers,
+        "search": None if search is None else search.summary,
+        "packages": package_versions(), "git": git_state(),
+    })
+    return PlanResult(out, by_run, districts, totals, allocations, search)
+
+
+def _spending(loaded: LoadedPlan, tasks: list[PlanRun],
+              results: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """Allocated and spent per strategy, district and allocation (spent: mean over
+    replicates, and the most any replicate spent)."""
+    spent: dict[tuple[str, str, str], list[float]] = {}
+    for task in tasks:
+        for label, value in results[task.key]["spent"].items():
+            spent.setdefault((task.strategy, task.district, label), []).append(value)
+    table = loaded.allocated.copy()
+    if table.empty:
+        return pd.DataFrame(columns=["strategy", "district", "type", "label", "allocated",
+                                     "spent_mean", "spent_max"])
+    keys = list(zip(table["strategy"], table["district"], table["label"], strict=True))
+    table["spent_mean"] = [float(np.mean(spent.get(k, [0.0]))) for k in keys]
+    table["spent_max"] = [float(np.max(spent.get(k, [0.0]))) for k in keys]
+    return table
+
+
+def _check_layout(out: Path, loaded: LoadedPlan) -> None:
+    """A resumed plan must be the same plan: refuse a folder whose runs came from another."""
+    layout = {"plan": loaded.spec.model_dump(mode="json"),
+              "districts": [d.model_dump(mode="json") for d in loaded.districts],
+              "base": loaded.base}
+    file = out / "runs" / "layout.json"
+    if file.exists():
+        if json.loads(file.read_text()) != json.loads(json.dumps(layout)):
+            raise BondsimError(f"{out}: its runs belong to another plan (or other district "
+                               f"figures); use a new --out folder")
+    else:
+        write_json(file, layout)
+
+
+def _write_csv(path: Path, table: pd.DataFrame) -> None:
+    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n",
+                                                float_format="%.6g"))

@@ -1,0 +1,104 @@
+"""Pictures of a plan: strategies on cost against outcome (with the Pareto front), and where
+each strategy puts its money, district by intervention."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .io import atomic_write
+
+
+def pareto_front(cost: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """Indices of the strategies no other beats on both counts (cheaper or equal and at least
+    as effective, one strictly), ordered by cost."""
+    keep = []
+    for i in range(len(cost)):
+        dominated = np.any((cost <= cost[i]) & (gain >= gain[i])
+                           & ((cost < cost[i]) | (gain > gain[i])))
+        if not dominated and np.isfinite(cost[i]) and np.isfinite(gain[i]):
+            keep.append(i)
+    return np.array(sorted(keep, key=lambda i: cost[i]), dtype=int)
+
+
+def plot_pareto(totals: pd.DataFrame, path: Path, budget: float) -> None:
+    """Each strategy's total cost against bonded household-years averted (95% intervals on
+    both), with the Pareto front and the budget line."""
+    pivot = {m: totals[totals["metric"] == m].set_index("strategy")
+             for m in ("cost", "bonded_household_years_averted", "child_work_years_averted")}
+    names = list(pivot["cost"].index)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5), constrained_layout=True)
+    for ax, metric, label in ((axes[0], "bonded_household_years_averted",
+                               "bonded household-years averted"),
+                              (axes[1], "child_work_years_averted", "child-years of work averted")):
+        cost = pivot["cost"].loc[names]
+        gain = pivot[metric].loc[names]
+        x, y = cost["mean"].to_numpy() / 1e6, gain["mean"].to_numpy()
+        ax.errorbar(x, y, xerr=[x - cost["low"].to_numpy() / 1e6,
+                                cost["high"].to_numpy() / 1e6 - x],
+                    yerr=[y - gain["low"].to_numpy(), gain["high"].to_numpy() - y],
+                    fmt="o", capsize=3, color="tab:blue")
+        for name, xi, yi in zip(names, x, y, strict=True):
+            ax.annotate(name, (xi, yi), fontsize=8, xytext=(4, 4), textcoords="offset points")
+        front = pareto_front(x, y)
+        if len(front) > 1:
+            ax.plot(x[front], y[front], color="tab:orange", lw=1.2, label="Pareto front")
+        ax.axvline(budget / 1e6, color="grey", ls="--", lw=0.8, label="budget")
+        ax.axhline(0.0, color="grey", lw=0.5)
+        ax.set_xlabel("cost, Rs million (spent by the plan)")
+        ax.set_ylabel(label)
+        ax.legend(fontsize=8, loc="best")
+    fig.suptitle("Strategies: cost against outcome, summed over districts (95% intervals)")
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+    plt.close(fig)
+
+
+def plot_allocation(allocations: pd.DataFrame, path: Path) -> None:
+    """One panel per strategy: Rs million per district, stacked by intervention type."""
+    if allocations.empty:
+        return
+    strategies = list(dict.fromkeys(allocations["strategy"]))
+    kinds = list(dict.fromkeys(allocations["type"]))
+    colours = {k: plt.get_cmap("tab10")(i % 10) for i, k in enumerate(kinds)}
+    fig, axes = plt.subplots(1, len(strategies), figsize=(4.2 * len(strategies), 4.5),
+                             constrained_layout=True, squeeze=False, sharey=True)
+    for ax, strategy in zip(axes[0], strategies, strict=True):
+        t = allocations[allocations["strategy"] == strategy]
+        table = t.pivot_table(index="district", columns="type", values="allocated",
+                              aggfunc="sum", fill_value=0.0, sort=False)
+        bottom = np.zeros(len(table))
+        for kind in kinds:
+            if kind in table:
+                values = table[kind].to_numpy() / 1e6
+                ax.bar(table.index, values, bottom=bottom, color=colours[kind], label=kind)
+                bottom += values
+        ax.set_title(strategy, fontsize=10)
+        ax.tick_params(axis="x", labelrotation=60, labelsize=8)
+    axes[0][0].set_ylabel("allocated, Rs million")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colours[k]) for k in kinds]
+    fig.legend(handles, kinds, loc="outside right center", fontsize=8)
+    fig.suptitle("Where each strategy puts the money: district by intervention")
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+    plt.close(fig)
+
+
+def plot_budget_curve(curve: pd.DataFrame, path: Path) -> None:
+    """What the searched allocation achieves at each budget: its expected outcome across the
+    parameter draws, with the worst and best draw as a band."""
+    fig, ax = plt.subplots(figsize=(6.5, 4.5), constrained_layout=True)
+    x = curve["budget"].to_numpy() / 1e6
+    ax.fill_between(x, curve["worst"], curve["best_draw"], alpha=0.2, color="tab:blue",
+                    label="worst to best parameter draw")
+    ax.plot(x, curve["expected"], marker="o", color="tab:blue", label="expected (mean of draws)")
+    ax.set_xlabel("budget, Rs million")
+    ax.set_ylabel(str(curve["objective"].iloc[0]).replace("_", " "))
+    ax.set_title("The searched allocation at each budget")
+    ax.legend(fontsize=8)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+    plt.close(fig)

@@ -1,0 +1,308 @@
+"""District profiles, plan files, budget accounting, the allocation search, bondsim plan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bondsim.cli import main
+from bondsim.districts import load_districts
+from bondsim.errors import BondsimError
+from bondsim.interventions.cash_transfer import CashTransfer, CashTransferSpec
+from bondsim.plan import load_plan, run_plan
+from bondsim.plan_plots import pareto_front
+
+ROOT = Path(__file__).resolve().parents[1]
+
+DISTRICTS = """province = "Testland"
+[[districts]]
+name = "North"
+kilns = { value = 4, source = "assumption: test" }
+families_per_kiln = { value = 10, source = "assumption: test" }
+indebted_share = { value = 0.9, source = "assumption: test" }
+inspections_per_month = { value = 2, source = "assumption: test" }
+cnic_share = { value = 0.5, source = "assumption: test" }
+cash_transfer_coverage = { value = 0.3, source = "assumption: test" }
+exit_rate_debt_free = { value = 0.01, source = "assumption: test" }
+
+[[districts]]
+name = "South"
+kilns = { value = 3, source = "assumption: test" }
+families_per_kiln = { value = 12, source = "assumption: test" }
+indebted_share = { value = 0.8, source = "assumption: test" }
+inspections_per_month = { value = 1, source = "assumption: test" }
+cnic_share = { value = 0.4, source = "assumption: test" }
+cash_transfer_coverage = { value = 0.0, source = "assumption: test" }
+exit_rate_debt_free = { value = 0.005, source = "assumption: test" }
+parameters = { markup_annual = { value = 0.4, source = "assumption: test" } }
+"""
+
+STRATEGIES = """
+[[strategies]]
+name = "nothing"
+
+[[strategies]]
+name = "enforce"
+  [[strategies.allocations]]
+  type = "inspections"
+  budget = 200_000
+  inspections_per_district = 5
+  targeting = "risk_based"
+
+[[strategies]]
+name = "mixed"
+  [[strategies.allocations]]
+  type = "rehabilitation"
+  districts = ["North"]
+  budget = 300_000
+  [[strategies.allocations]]
+  type = "cash_transfer"
+  label = "top_up"
+  budget = 250_000
+  coverage = 0.8
+"""
+
+
+def _plan(tmp_path: Path, head: str = "", strategies: str = STRATEGIES,
+          budget: str = "1_000_000", name: str = "plan.toml") -> Path:
+    (tmp_path / "districts.toml").write_text(DISTRICTS)
+    path = tmp_path / name
+    path.write_text(f"""name = "test_plan"
+districts_file = "districts.toml"
+horizon = 24
+budget = {budget}
+replicates = 3
+seed = 4
+{head}
+{strategies}""")
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_plan(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("plan")
+    return run_plan(_plan(tmp), out=tmp / "out", workers=2), tmp
+
+
+def test_a_strategy_that_spends_nothing_equals_the_baseline(small_plan):
+    result, _ = small_plan
+    nothing = result.by_run[result.by_run["strategy"] == "nothing"]
+    assert len(nothing) == 2 * 3  # districts x replicates
+    for column in ("bonded_households_freed", "bonded_household_years_averted",
+                   "children_out_of_work", "child_work_years_averted", "cost"):
+        assert (nothing[column] == 0.0).all(), column
+
+
+def test_budget_accounting_is_exact(small_plan):
+    result, tmp = small_plan
+    table = result.allocations
+    declared = {"enforce": 2 * 200_000, "mixed": 300_000 + 2 * 250_000}
+    for strategy, total in declared.items():
+        assert table[table["strategy"] == strategy]["allocated"].sum() == total
+    assert (table["spent_max"] <= table["allocated"] + 1e-6).all()
+    # the cost of a run is exactly what its allocations spent, from the saved books
+    runs = tmp / "out" / "runs" / "enforce" / "North"
+    books = [json.loads(f.read_text()) for f in sorted(runs.glob("*.json"))]
+    costs = result.by_run.query("strategy == 'enforce' and district == 'North'")["cost"]
+    assert sorted(costs) == sorted(sum(b["spent"].values()) for b in books)
+    assert sum(sum(b["spent"].values()) for b in books) > 0
+    # and the total is the sum over districts within each replicate
+    total = result.totals.query("strategy == 'mixed' and metric == 'cost'")["mean"].iloc[0]
+    per_rep = result.by_run.query("strategy == 'mixed'").groupby("replicate")["cost"].sum()
+    assert total == pytest.approx(per_rep.mean(), rel=1e-12)
+
+
+def test_background_cash_transfer_is_not_charged_to_the_plan(small_plan):
+    result, _ = small_plan
+    labels = set(result.allocations["label"])
+    assert "existing_cash_transfer" not in labels
+
+
+def test_inspections_are_capped_at_district_capacity(tmp_path):
+    loaded = load_plan(_plan(tmp_path))
+    visits = {d: items[0]["inspections_per_district"]
+              for d, items in loaded.interventions["enforce"].items()}
+    assert visits == {"North": 2, "South": 1}
+    assert any("capped at the district's capacity of 2" in n for n in loaded.notes)
+
+
+def test_outputs_and_plots(small_plan):
+    _, tmp = small_plan
+    for name in ("by_run.csv", "districts.csv", "totals.csv", "allocations.csv", "pareto.png",
+                 "allocation.png", "manifest.json", "runs/layout.json"):
+        assert (tmp / "out" / name).exists(), name
+    districts = pd.read_csv(tmp / "out" / "districts.csv")
+    assert set(districts["district"]) == {"North", "South"}
+    assert {"mean", "low", "high"} <= set(districts.columns)
+
+
+def test_interrupted_plan_resumes_to_the_same_numbers(small_plan, tmp_path):
+    result, tmp = small_plan
+    out = tmp_path / "again"
+    source = tmp / "out" / "runs"
+    for file in sorted(source.rglob("*.json"))[::2]:  # as if killed half way
+        target = out / "runs" / file.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.read_bytes())
+    resumed = run_plan(_plan(tmp), out=out, resume=True)
+    pd.testing.assert_frame_equal(resumed.by_run, result.by_run)
+    with pytest.raises(BondsimError, match="another plan"):
+        run_plan(_plan(tmp_path, budget="2_000_000", name="other.toml"), out=out, resume=True)
+
+
+def test_over_budget_is_rejected_or_scaled(tmp_path):
+    with pytest.raises(BondsimError, match=r"strategy 'mixed' \(strategies\.2\) allocates "
+                                           r"Rs 800,000, Rs 300,000 over the plan budget of "
+                                           r"Rs 500,000"):
+        load_plan(_plan(tmp_path, budget="500_000"))
+    loaded = load_plan(_plan(tmp_path, 'over_budget = "scale"', budget="500_000"))
+    spent = loaded.allocated.groupby("strategy")["allocated"].sum()
+    assert spent["mixed"] <= 500_000
+    assert spent["mixed"] >= 500_000 - 3  # whole rupees, rounded down per allocation
+    assert spent["enforce"] == 400_000  # within budget: untouched
+    assert any("scaled by 0.6250" in n for n in loaded.notes)
+
+
+@pytest.mark.parametrize(("head", "strategies", "message"), [
+    ('districts = ["North", "Sooth"]', STRATEGIES,
+     r"field 'districts': unknown districts 'Sooth' \(did you mean 'South'\?\)"),
+    ("", STRATEGIES.replace('districts = ["North"]', 'districts = ["Nowhere"]'),
+     r"field 'strategies\.2\.allocations\.0\.districts': unknown districts 'Nowhere'"),
+    ("", STRATEGIES.replace("budget = 300_000", "budget = -5"),
+     r"field 'strategies\.2\.allocations\.0\.budget': value -5"),
+    ("", STRATEGIES.replace("coverage = 0.8", "coverage = 1.8"),
+     r"field 'strategies\.2\.allocations\.1\.coverage': value 1\.8"),
+    ("", STRATEGIES.replace('type = "rehabilitation"', 'type = "rehabilitaton"'),
+     r"'strategies\.2\.allocations\.0\.type'.*did you mean 'rehabilitation'"),
+    ("", STRATEGIES.replace("targeting = ", "targetting = "),
+     r"unknown field 'strategies\.1\.allocations\.0\.targetting'; did you mean 'targeting'"),
+])
+def test_bad_plan_files_name_file_field_and_value(tmp_path, head, strategies, message):
+    path = _plan(tmp_path, head, strategies)
+    with pytest.raises(BondsimError, match=message) as info:
+        load_plan(path)
+    assert str(path) in str(info.value)
+
+
+def test_negative_total_budget_is_a_clear_error(tmp_path):
+    path = _plan(tmp_path, budget="-1")
+    with pytest.raises(BondsimError, match=r"field 'budget': value -1 is invalid"):
+        load_plan(path)
+    assert main(["plan", str(path)]) == 2
+
+
+def test_district_profiles_need_a_source_for_every_value(tmp_path):
+    path = tmp_path / "d.toml"
+    path.write_text(DISTRICTS.replace('kilns = { value = 4, source = "assumption: test" }',
+                                      "kilns = { value = 4 }"))
+    with pytest.raises(BondsimError, match=r"field 'districts\.0\.kilns\.source' is missing"):
+        load_districts(path)
+    path.write_text(DISTRICTS.replace("value = 0.9,", "value = 1.9,"))
+    with pytest.raises(BondsimError, match=r"districts\.0\.indebted_share\.value': value 1\.9"):
+        load_districts(path)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios" / "districts").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_shipped_district_profiles_are_valid(path):
+    districts = load_districts(path)
+    assert len(districts) >= 6
+    for profile in districts.values():
+        for name in ("kilns", "families_per_kiln", "indebted_share", "inspections_per_month",
+                     "cnic_share", "cash_transfer_coverage", "exit_rate_debt_free"):
+            assert getattr(profile, name).source.strip()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "experiments").glob("*pilot*.toml"))
+                         + sorted((ROOT / "experiments").glob("*plan*.toml")),
+                         ids=lambda p: p.name)
+def test_shipped_plans_are_valid(path):
+    loaded = load_plan(path)
+    assert not loaded.allocated.empty
+
+
+def test_even_pacing_spreads_the_budget():
+    spec = CashTransferSpec(type="cash_transfer", budget=1200.0, start=1, end=12,
+                            pacing="even")
+    item = CashTransfer(spec)
+    assert item.allowance(1) == 100.0
+    item.spent = 150.0
+    assert item.allowance(3) == 150.0   # 300 due by month 3, 150 spent
+    assert item.allowance(12) == 1050.0
+    assert item.allowance(20) == 1050.0  # never more than the budget
+    as_needed = CashTransfer(CashTransferSpec(type="cash_transfer", budget=1200.0))
+    assert as_needed.allowance(1) == 1200.0
+
+
+def test_even_pacing_needs_a_budget_and_an_end(tmp_path):
+    from bondsim.scenario import scenario_from_dict
+    with pytest.raises(BondsimError, match=r"interventions\.0\.pacing'.*needs both"):
+        scenario_from_dict({"name": "x", "interventions": [
+            {"type": "cash_transfer", "budget": 10.0, "pacing": "even"}]})
+
+
+def test_pareto_front_by_hand():
+    cost = np.array([1.0, 2.0, 2.0, 3.0, 0.5])
+    gain = np.array([5.0, 4.0, 6.0, 6.0, 1.0])
+    # 1 is beaten by 0 (cheaper, better); 3 by 2 (same gain, cheaper)
+    assert pareto_front(cost, gain).tolist() == [4, 0, 2]
+
+
+# --- the search ---------------------------------------------------------------------------
+
+SEARCH = """
+[search]
+interventions = ["inspections", "cash_transfer"]
+draws = 2
+replicates = 1
+generations = 1
+population = 1
+budgets = [100_000, 400_000]
+seed = 3
+
+[[search.uncertain]]
+name = "risk_sensitivity"
+low = 1.0
+high = 10.0
+"""
+
+
+def test_search_never_does_worse_with_more_budget(tmp_path):
+    path = _plan(tmp_path, strategies=STRATEGIES + SEARCH)
+    result = run_plan(path, out=tmp_path / "s")
+    curve = result.search.curve
+    assert curve["budget"].tolist() == [100_000, 400_000]
+    assert curve["expected"].iloc[1] >= curve["expected"].iloc[0]
+    assert (curve["worst"] <= curve["expected"]).all()
+    assert (curve["expected"] <= curve["best_draw"]).all()
+    best = result.search.best
+    for budget, group in best.groupby("budget"):
+        assert group["allocated"].sum() <= budget
+    # the searched allocation is judged like the written strategies
+    assert "optimised" in set(result.totals["strategy"])
+    spent = result.allocations.query("strategy == 'optimised'")
+    assert (spent["spent_max"] <= spent["allocated"] + 1e-6).all()
+    for name in ("search_curve.csv", "search_best.csv", "search_curve.png"):
+        assert (tmp_path / "s" / name).exists(), name
+
+
+def test_search_errors_name_the_field(tmp_path):
+    bad = SEARCH.replace('["inspections", "cash_transfer"]', '["inspection"]')
+    with pytest.raises(BondsimError, match=r"field 'search\.interventions'"):
+        run_plan(_plan(tmp_path, strategies=STRATEGIES + bad), out=tmp_path / "x")
+    bad = SEARCH.replace('name = "risk_sensitivity"', 'name = "risk_sensitivty"')
+    with pytest.raises(BondsimError, match=r"search\.uncertain\.0\.name.*did you mean"):
+        run_plan(_plan(tmp_path, strategies=STRATEGIES + bad), out=tmp_path / "y")
+
+
+def test_plan_command_prints_totals(small_plan, tmp_path, capsys):
+    _, tmp = small_plan
+    assert main(["plan", str(_plan(tmp)), "--out", str(tmp_path / "c"), "--quiet",
+                 "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "enforce" in printed
+    assert "bonded household-years averted" in printed
