@@ -107,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("folder", help="output folder of bondsim batch")
     cmp_.add_argument("--baseline", default="baseline", help="baseline scenario name")
 
-    val = sub.add_parser("validate", help="check scenario, experiment and sweep files without "
-                                          "running them")
+    val = sub.add_parser("validate", help="check scenario, experiment, sweep and plan files "
+                                          "without running them")
     val.add_argument("files", nargs="+")
 
     par = sub.add_parser("params", help="list the model's parameters")
@@ -283,7 +283,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    """Check scenario, experiment and sweep files (told apart by their keys)."""
+    """Check scenario, experiment, sweep and plan files (told apart by their keys)."""
     from pathlib import Path
 
     from .io import read_toml
@@ -293,7 +293,13 @@ def _validate(args: argparse.Namespace) -> int:
     for file in args.files:
         try:
             data = read_toml(Path(file), "input")
-            if "factors" in data:
+            if "districts_file" in data:
+                from .plan import load_plan
+                plan = load_plan(file)
+                said = (f"plan {plan.spec.name}, {len(plan.districts)} districts, "
+                        f"{len(plan.spec.strategies)} strategies")
+                warnings = tuple(plan.notes)
+            elif "factors" in data:
                 from .sweep import load_sweep
                 loaded = load_sweep(file)
                 said, warnings = f"sweep {loaded.spec.name}, {loaded.runs():,} model runs", ()

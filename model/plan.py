@@ -129,11 +129,16 @@ def load_plan(path: str | Path) -> LoadedPlan:
     if spec.base_scenario:
         base = read_toml(_file(path, spec.base_scenario, "base_scenario"), "scenario")
     names = [s.name for s in spec.strategies]
-    if BASELINE in names or len(set(names)) != len(names):
+    reserved = [BASELINE] + (["optimised"] if spec.search is not None else [])
+    if any(n in reserved for n in names) or len(set(names)) != len(names):
         raise BondsimError(f"{path}: field 'strategies': names {names} must be distinct and "
-                           f"not {BASELINE!r} (the plan's own no-spending run)")
+                           f"none of {reserved} (the plan's own no-spending run and the "
+                           f"search's result)")
     interventions, rows, notes = _allocate(path, spec, districts)
     loaded = LoadedPlan(spec, path, districts, base, interventions, pd.DataFrame(rows), notes)
+    if spec.search is not None:  # check the search now, not after the strategies have run
+        from .plan_search import check_search
+        check_search(loaded)
     for strategy in names:  # every district scenario of every strategy is valid
         for district in districts:
             try:

@@ -66,9 +66,14 @@ def plot_allocation(allocations: pd.DataFrame, path: Path) -> None:
     strategies = list(dict.fromkeys(allocations["strategy"]))
     kinds = list(dict.fromkeys(allocations["type"]))
     colours = {k: plt.get_cmap("tab10")(i % 10) for i, k in enumerate(kinds)}
-    fig, axes = plt.subplots(1, len(strategies), figsize=(4.2 * len(strategies), 4.5),
+    cols = min(len(strategies), 3)
+    rows = -(-len(strategies) // cols)
+    fig, grid = plt.subplots(rows, cols, figsize=(4.6 * cols, 4.2 * rows),
                              constrained_layout=True, squeeze=False, sharey=True)
-    for ax, strategy in zip(axes[0], strategies, strict=True):
+    axes = list(grid.flat)
+    for ax in axes[len(strategies):]:
+        ax.set_visible(False)
+    for ax, strategy in zip(axes, strategies, strict=False):
         t = allocations[allocations["strategy"] == strategy]
         table = t.pivot_table(index="district", columns="type", values="allocated",
                               aggfunc="sum", fill_value=0.0, sort=False)
@@ -80,7 +85,8 @@ def plot_allocation(allocations: pd.DataFrame, path: Path) -> None:
                 bottom += values
         ax.set_title(strategy, fontsize=10)
         ax.tick_params(axis="x", labelrotation=60, labelsize=8)
-    axes[0][0].set_ylabel("allocated, Rs million")
+    for row in grid:
+        row[0].set_ylabel("allocated, Rs million")
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[k]) for k in kinds]
     fig.legend(handles, kinds, loc="outside right center", fontsize=8)
     fig.suptitle("Where each strategy puts the money: district by intervention")

@@ -196,6 +196,44 @@ def load_search(loaded: LoadedPlan) -> SearchSpec:
                                      for line in lines)) from None
 
 
+RESERVED = ("type", "label", "budget", "start", "end", "pacing")  # the search sets these
+
+
+def check_search(loaded: LoadedPlan) -> SearchSpec:
+    """Validate the ``[search]`` table before anything runs: its fields, each intervention's
+    fixed fields, the uncertain parameters' names and the budgets."""
+    spec = load_search(loaded)
+    where = str(loaded.path)
+    for kind, fields in spec.fields.items():
+        if kind not in spec.interventions:
+            raise BondsimError(f"{where}: field 'search.fields.{kind}': {kind!r} is not in "
+                               f"search.interventions {spec.interventions}")
+        taken = sorted(set(fields) & set(RESERVED))
+        if taken:
+            raise BondsimError(f"{where}: field 'search.fields.{kind}': {taken} are set by the "
+                               f"search itself; expected only the intervention's own fields")
+    for kind in spec.interventions:  # the fixed fields must be valid for the type
+        fields = {"type": kind, "budget": 1.0, "end": loaded.spec.horizon,
+                  **spec.fields.get(kind, {})}
+        try:
+            REGISTRY[kind].spec_class.model_validate(fields)
+        except ValidationError as exc:
+            lines = format_errors(exc, where, REGISTRY[kind].spec_class)
+            raise BondsimError("\n".join(line.replace("field '", f"field 'search.fields.{kind}.",
+                                                      1) for line in lines)) from None
+    for i, item in enumerate(spec.uncertain):
+        try:
+            resolve(item.name, {"interventions": []})
+        except BondsimError as exc:
+            raise BondsimError(f"{where}: field 'search.uncertain.{i}.name': {exc}") from None
+    budgets = spec.budgets or [loaded.spec.budget]
+    if budgets[-1] > loaded.spec.budget:
+        raise BondsimError(f"{where}: field 'search.budgets': {budgets[-1]:,.0f} is above the "
+                           f"plan budget of Rs {loaded.spec.budget:,.0f}; expected budgets up "
+                           f"to it")
+    return spec
+
+
 def context(loaded: LoadedPlan, spec: SearchSpec, out: Path | None, *, workers: int,
             progress: bool, scheduler: str | None) -> Context:
     """Draw the uncertain parameters, run each district's baseline in each draw."""
@@ -206,13 +244,7 @@ def context(loaded: LoadedPlan, spec: SearchSpec, out: Path | None, *, workers: 
     bare = [loaded.scenario(BASELINE, d) for d in loaded.districts]
     if spec.uncertain:
         factors = [f.factor() for f in spec.uncertain]
-        targets = []
-        for i, f in enumerate(factors):
-            try:
-                targets.append(resolve(f.name, {"interventions": []}))
-            except BondsimError as exc:
-                raise BondsimError(f"{loaded.path}: field 'search.uncertain.{i}.name': "
-                                   f"{exc}") from None
+        targets = [resolve(f.name, {"interventions": []}) for f in factors]
         problem = {"num_vars": len(factors), "names": [f.name for f in factors],
                    "bounds": [[0.0, 1.0]] * len(factors)}
         unit = latin.sample(problem, spec.draws, seed=spec.seed + 1)
@@ -231,15 +263,6 @@ def context(loaded: LoadedPlan, spec: SearchSpec, out: Path | None, *, workers: 
     baselines = tuple(tuple(tuple(results[PlanRun(BASELINE, names[d], r, seed, {}, (), k).key]
                                   for r, seed in enumerate(seeds))
                             for d in range(len(names))) for k in range(len(worlds)))
-    for kind in spec.interventions:  # the fixed fields must be valid for the type
-        fields = {"type": kind, "budget": 1.0, "end": loaded.spec.horizon,
-                  **spec.fields.get(kind, {})}
-        try:
-            REGISTRY[kind].spec_class.model_validate(fields)
-        except ValidationError as exc:
-            lines = format_errors(exc, str(loaded.path), REGISTRY[kind].spec_class)
-            raise BondsimError("\n".join(line.replace("field '", f"field 'search.fields.{kind}.",
-                                                      1) for line in lines)) from None
     return Context(districts=tuple(names), kinds=tuple(spec.interventions),
                    worlds=tuple(tuple(w) for w in worlds), baselines=baselines,
                    seeds=tuple(seeds), templates=spec.fields,
@@ -280,12 +303,8 @@ def _robust(judged: dict[str, Any], robust: str) -> float:
 def search_plan(loaded: LoadedPlan, out: Path, *, workers: int = 1, progress: bool = False,
                 scheduler: str | None = None) -> SearchResult:
     """Search, then run the best allocation at the plan's budget like any strategy."""
-    spec = load_search(loaded)
+    spec = check_search(loaded)
     budgets = spec.budgets or [loaded.spec.budget]
-    if budgets[-1] > loaded.spec.budget:
-        raise BondsimError(f"{loaded.path}: field 'search.budgets': {budgets[-1]:,.0f} is above "
-                           f"the plan budget of Rs {loaded.spec.budget:,.0f}; expected budgets "
-                           f"up to it")
     ctx = context(loaded, spec, out, workers=workers, progress=progress, scheduler=scheduler)
     found = optimise(ctx, spec, budgets, workers=workers, scheduler=scheduler)
     best_rows, curve = [], []

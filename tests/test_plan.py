@@ -306,3 +306,21 @@ def test_plan_command_prints_totals(small_plan, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "enforce" in printed
     assert "bonded household-years averted" in printed
+
+
+def test_search_mistakes_are_caught_before_anything_runs(tmp_path):
+    taken = SEARCH + '\n[search.fields.cash_transfer]\nbudget = 5.0\n'
+    with pytest.raises(BondsimError, match=r"search\.fields\.cash_transfer'.*set by the search"):
+        load_plan(_plan(tmp_path, strategies=STRATEGIES + taken))
+    clash = STRATEGIES + '\n[[strategies]]\nname = "optimised"\n' + SEARCH
+    with pytest.raises(BondsimError, match=r"none of.*optimised"):
+        load_plan(_plan(tmp_path, strategies=clash))
+    high = SEARCH.replace("budgets = [100_000, 400_000]", "budgets = [100_000, 4_000_000]")
+    with pytest.raises(BondsimError, match=r"search\.budgets'.*above the plan budget"):
+        load_plan(_plan(tmp_path, strategies=STRATEGIES + high))
+    assert not (tmp_path / "runs").exists()
+
+
+def test_validate_checks_plan_files(tmp_path, capsys):
+    assert main(["validate", str(_plan(tmp_path))]) == 0
+    assert "ok (plan test_plan, 2 districts, 3 strategies)" in capsys.readouterr().out
