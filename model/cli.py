@@ -102,6 +102,24 @@ def build_parser() -> argparse.ArgumentParser:
                      help="finish an interrupted plan in --out, running only missing runs")
     pln.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    cal = sub.add_parser("calibrate", help="fit uncertain parameters to field figures "
+                                           "(approximate Bayesian computation)")
+    cal.add_argument("calibration", help="calibration file (TOML), e.g. "
+                                         "experiments/calibration_baseline.toml")
+    cal.add_argument("--out", help="output folder (default outputs/<calibration>-<time>/)")
+    cal.add_argument("--workers", type=_positive, help="local worker processes (default: all "
+                                                       "cores)")
+    cal.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    cal.add_argument("--resume", action="store_true",
+                     help="finish an interrupted calibration in --out")
+    cal.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    rep = sub.add_parser("report", help="one self-contained HTML page from the outputs of a "
+                                        "run, effect, batch, sweep, plan or calibration")
+    rep.add_argument("folder", help="an output folder (it holds manifest.json)")
+    rep.add_argument("--out", help="the HTML file (default <folder>/report.html)")
+
     cmp_ = sub.add_parser("compare", help="a batch's scenarios against its baseline, paired by "
                                           "replicate seed")
     cmp_.add_argument("folder", help="output folder of bondsim batch")
@@ -264,6 +282,48 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .calibration import load_calibration, run_calibration
+    from .run import default_out_dir
+    from .sweep import default_workers
+
+    loaded = load_calibration(args.calibration)
+    if args.resume and not args.out:
+        raise BondsimError("--resume needs --out: the folder of the calibration to finish")
+    out = Path(args.out) if args.out else default_out_dir(loaded.spec.name)
+    result = run_calibration(args.calibration, out=out, workers=default_workers(args.workers),
+                             resume=args.resume, progress=not args.quiet,
+                             scheduler=args.scheduler)
+    accepted = int(result.draws["accepted"].sum())
+    print(f"{loaded.spec.name}: {accepted} of {len(result.draws)} draws accepted"
+          + ("" if result.met else " (fewer met every tolerance: the closest were taken)"))
+    print("fitted (median of accepted draws, 5-95% range):")
+    for row in result.posterior.itertuples():
+        print(f"  {row.parameter:<24s} {_number(row.fitted):>10s}  [{_number(row.p05)}, "
+              f"{_number(row.p95)}]  prior [{_number(row.prior_low)}, "
+              f"{_number(row.prior_high)}], default {row.default}")
+    print("fit on fresh seeds:")
+    for row in result.fit.itertuples():
+        mark = "ok  " if row.within else "MISS"
+        print(f"  {mark} {row.target:<52s} model {_number(row.simulated)} "
+              f"[{_number(row.low)}, {_number(row.high)}]  field {_number(row.value)} ± "
+              f"{_number(row.tolerance)}")
+    print(f"outputs: {out}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .report import write_report
+
+    path = write_report(Path(args.folder), Path(args.out) if args.out else None)
+    print(f"report: {path}")
+    return 0
+
+
 def _number(x: float) -> str:
     """Readable at any scale: 0.0123, 4.56, 1,234,567."""
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
@@ -293,7 +353,13 @@ def _validate(args: argparse.Namespace) -> int:
     for file in args.files:
         try:
             data = read_toml(Path(file), "input")
-            if "districts_file" in data:
+            if "targets" in data and "parameters" in data:
+                from .calibration import load_calibration
+                cal = load_calibration(file)
+                said = (f"calibration {cal.spec.name}, {len(cal.factors)} parameters, "
+                        f"{len(cal.target_table)} targets")
+                warnings = ()
+            elif "districts_file" in data:
                 from .plan import load_plan
                 plan = load_plan(file)
                 said = (f"plan {plan.spec.name}, {len(plan.districts)} districts, "
@@ -334,7 +400,7 @@ def _params(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "sweep": _sweep,
-            "plan": _plan, "compare": _compare,
+            "plan": _plan, "calibrate": _calibrate, "report": _report, "compare": _compare,
             "validate": _validate, "params": _params}
 
 if __name__ == "__main__":

@@ -21,12 +21,14 @@ R = TypeVar("R")
 
 
 def run_all(work: Callable[[T], R], tasks: Iterable[T], *, workers: int = 1,
-            progress: bool = False, scheduler: str | None = None, unit: str = "run"
-            ) -> Iterator[R]:
+            progress: bool = False, scheduler: str | None = None, unit: str = "run",
+            pool: ProcessPoolExecutor | None = None) -> Iterator[R]:
     """Yield ``work(task)`` for every task, in the order they finish.
 
-    ``workers == 1`` runs in this process; more uses a local process pool; ``scheduler`` (the
-    address of a running Dask scheduler) sends the tasks to that cluster instead."""
+    ``workers == 1`` runs in this process; more uses a local process pool (``pool``, if given,
+    is reused: starting workers costs seconds, because Mesa sets the ``spawn`` start method
+    and each worker imports bondsim afresh); ``scheduler`` (the address of a running Dask
+    scheduler) sends the tasks to that cluster instead."""
     todo = list(tasks)
     bar = _progress(len(todo), progress, unit)
     try:
@@ -37,16 +39,23 @@ def run_all(work: Callable[[T], R], tasks: Iterable[T], *, workers: int = 1,
                 result = work(task)
                 bar.update(1)
                 yield result
+        elif pool is not None:
+            yield from _on_pool(pool, work, todo, bar)
         else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-                pending = {pool.submit(work, t) for t in todo}
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        bar.update(1)
-                        yield future.result()
+            with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as own:
+                yield from _on_pool(own, work, todo, bar)
     finally:
         bar.close()
+
+
+def _on_pool(pool: ProcessPoolExecutor, work: Callable[[T], R], todo: list[T],
+             bar: Any) -> Iterator[R]:
+    pending = {pool.submit(work, t) for t in todo}
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            bar.update(1)
+            yield future.result()
 
 
 def _on_dask(work: Callable[[T], R], todo: list[T], scheduler: str, bar: Any) -> Iterator[R]:

@@ -26,6 +26,8 @@ OUTCOMES: dict[str, str] = {
     "median_debt_months": "median debt of indebted households in months of expected gross pay",
     "child_labour_rate": "working children 5-14 / children 5-14",
     "school_enrolment": "children 5-14 in school / children 5-14",
+    "child_worker_share": "working children 5-14 / (working children + adult moulders): "
+                          "children's share of the kiln workforce",
     "bondage_entries": "households that became bonded this month",
     "bondage_exits": "households that stopped being bonded this month",
     "moves_transfer": "households bought by another kiln (debt transfers) this month",
@@ -135,6 +137,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
             facts.calendar_month),
         "child_labour_rate": _safe_div(working, children),
         "school_enrolment": _safe_div(school, children),
+        "child_worker_share": _safe_div(working, working + int(hh.adults.sum(dtype=np.int64))),
         "bondage_entries": bonded - both,
         "bondage_exits": was - both,
         "moves_transfer": facts.moves_transfer,

@@ -34,6 +34,7 @@ parallel. With several budgets, each search also judges the previous budget's be
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -164,18 +165,27 @@ def _indexed(func: Any, task: tuple[int, np.ndarray]) -> tuple[int, float]:
 
 
 class _Mapper:
-    """differential evolution's ``workers``: judge a generation on the shared executor."""
+    """differential evolution's ``workers``: judge a generation on the shared executor, with
+    one process pool kept for the whole search (starting workers costs seconds)."""
 
     def __init__(self, workers: int, scheduler: str | None) -> None:
         self.workers, self.scheduler = workers, scheduler
+        self.pool: ProcessPoolExecutor | None = None
+        if workers > 1 and scheduler is None:
+            self.pool = ProcessPoolExecutor(max_workers=workers)
 
     def __call__(self, func: Any, xs: Any) -> list[float]:
         tasks = list(enumerate(xs))
         out = [0.0] * len(tasks)
         for i, value in run_all(functools.partial(_indexed, func), tasks,
-                                workers=self.workers, scheduler=self.scheduler, unit="plan"):
+                                workers=self.workers, scheduler=self.scheduler, unit="plan",
+                                pool=self.pool):
             out[i] = value
         return out
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 @dataclass
@@ -278,21 +288,31 @@ def optimise(ctx: Context, spec: SearchSpec, budgets: list[float], *, workers: i
     bounds = [(0.0, 1.0)] * (dims - 1) + [(0.0, 0.95)]
     found: list[dict[str, Any]] = []
     incumbent: np.ndarray | None = None  # rupees per (district, intervention)
-    for budget in budgets:
-        score = functools.partial(_score, ctx, budget, spec.robust)
-        result = differential_evolution(
-            score, bounds, maxiter=spec.generations, popsize=spec.population,
-            seed=spec.seed, polish=False, updating="deferred", tol=0.0,
-            workers=_Mapper(workers, scheduler))
-        best = amounts(result.x, budget, len(ctx.districts), len(ctx.kinds))
-        judged = judge(ctx, best)
-        if incumbent is not None and incumbent.sum() <= budget:
-            previous = judge(ctx, incumbent)
-            if _robust(previous, spec.robust) > _robust(judged, spec.robust):
-                best, judged = incumbent, previous
-        incumbent = best
-        found.append({"budget": budget, "amounts": best, "judged": judged})
+    mapper = _Mapper(workers, scheduler)
+    try:
+        for budget in budgets:
+            found.append(_search_at(ctx, spec, bounds, budget, incumbent, mapper))
+            incumbent = found[-1]["amounts"]
+    finally:
+        mapper.close()
     return found
+
+
+def _search_at(ctx: Context, spec: SearchSpec, bounds: list[tuple[float, float]],
+               budget: float, incumbent: np.ndarray | None, mapper: _Mapper
+               ) -> dict[str, Any]:
+    """One budget's search; the previous budget's best allocation competes too."""
+    score = functools.partial(_score, ctx, budget, spec.robust)
+    result = differential_evolution(
+        score, bounds, maxiter=spec.generations, popsize=spec.population,
+        seed=spec.seed, polish=False, updating="deferred", tol=0.0, workers=mapper)
+    best = amounts(result.x, budget, len(ctx.districts), len(ctx.kinds))
+    judged = judge(ctx, best)
+    if incumbent is not None and incumbent.sum() <= budget:
+        previous = judge(ctx, incumbent)
+        if _robust(previous, spec.robust) > _robust(judged, spec.robust):
+            best, judged = incumbent, previous
+    return {"budget": budget, "amounts": best, "judged": judged}
 
 
 def _robust(judged: dict[str, Any], robust: str) -> float:

@@ -53,6 +53,22 @@ def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
     if households < 1 or months < 1 or seed < 0:
         raise BondsimError(f"households ({households}) and months ({months}) must be at least "
                            f"1, and seed ({seed}) not negative")
+    model = BondsimModel(**model_arguments(scenario, seed=seed, households=households))
+    model.run(months)
+    return model
+
+
+def model_arguments(scenario: Scenario, *, seed: int | None = None,
+                    households: int | None = None) -> dict[str, Any]:
+    """The keyword arguments of ``BondsimModel`` for a scenario, with the file's seed and
+    household count unless given: what ``simulate`` builds its model from, and what the
+    interactive page (``bondsim.app``) builds a model from without running it."""
+    spec = scenario.spec
+    seed = spec.seed if seed is None else seed
+    households = spec.population.households if households is None else households
+    if households < 1 or seed < 0:
+        raise BondsimError(f"households ({households}) must be at least 1, and seed ({seed}) "
+                           f"not negative")
     kilns = spec.population.kilns
     if kilns is not None and kilns > households:
         kilns = households  # --households below the file's kiln count: one family a kiln
@@ -62,11 +78,9 @@ def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
         raise BondsimError(f"{where}: field 'population.districts': {len(districts)} districts "
                            f"need at least as many kilns and households "
                            f"(households {households}, kilns {kilns or 'default'})")
-    model = BondsimModel(scenario.params, households=households, kilns=kilns,
-                         districts=districts, seed=seed,
-                         interventions=interventions.build(spec.interventions))
-    model.run(months)
-    return model
+    return {"params": scenario.params, "households": households, "kilns": kilns,
+            "districts": districts, "seed": seed,
+            "interventions": interventions.build(spec.interventions)}
 
 
 def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,

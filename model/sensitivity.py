@@ -137,10 +137,10 @@ def sample(method: Method, factors: Sequence[Factor], n: int, *, seed: int = 0,
 # --- running the points -------------------------------------------------------------------
 
 def _run_point(model: Model, names: tuple[str, ...], outcomes: tuple[str, ...],
-               seeds: tuple[int, ...], task: tuple[int, tuple[float, ...]]
+               task: tuple[int, tuple[float, ...], tuple[int, ...]]
                ) -> tuple[int, np.ndarray | None, str | None]:
     """One sample point, every replicate (in a worker): (index, replicates x outcomes, error)."""
-    index, row = task
+    index, row, seeds = task
     params = dict(zip(names, row, strict=True))
     out = np.empty((len(seeds), len(outcomes)))
     try:
@@ -198,9 +198,15 @@ class PointStore:
 def evaluate(model: Model, factors: Sequence[Factor], samples: np.ndarray,
              outcomes: Sequence[str], seeds: Sequence[int], *, workers: int = 1,
              progress: bool = False, scheduler: str | None = None,
-             store: PointStore | None = None) -> np.ndarray:
+             store: PointStore | None = None, common: bool = True) -> np.ndarray:
     """Run the model at every sample point and seed: an array (outcomes x points x
-    replicates). Points already in ``store`` are not run again."""
+    replicates). Points already in ``store`` are not run again.
+
+    ``common``: every point runs on the same ``seeds`` (common random numbers: right for
+    sensitivity, where points are compared). Otherwise each point gets its own seeds derived
+    from ``seeds`` and its index, so that the noise is independent between points (right for
+    calibration, where a shared draw of luck would shift every point alike and bias the
+    fit)."""
     names = tuple(f.name for f in factors)
     runs = np.empty((len(outcomes), samples.shape[0], len(seeds)))
     todo = []
@@ -209,9 +215,9 @@ def evaluate(model: Model, factors: Sequence[Factor], samples: np.ndarray,
         if saved is not None and saved.shape == (len(seeds), len(outcomes)):
             runs[:, i, :] = saved.T
         else:
-            todo.append((i, tuple(float(x) for x in row)))
-    work = functools.partial(_run_point, model, names, tuple(outcomes),
-                             tuple(int(s) for s in seeds))
+            todo.append((i, tuple(float(x) for x in row),
+                         tuple(int(s) for s in (seeds if common else point_seeds(seeds, i)))))
+    work = functools.partial(_run_point, model, names, tuple(outcomes))
     failed = []
     for index, values, error in run_all(work, todo, workers=workers, progress=progress,
                                         scheduler=scheduler, unit="point"):
@@ -229,6 +235,12 @@ def evaluate(model: Model, factors: Sequence[Factor], samples: np.ndarray,
                            + ("; the finished points are saved: fix the cause and resume"
                               if store is not None else ""))
     return runs
+
+
+def point_seeds(seeds: Sequence[int], index: int) -> list[int]:
+    """Seeds of their own for point ``index``, derived from the shared ``seeds``."""
+    return [int(np.random.SeedSequence([int(s), index]).generate_state(1, np.uint64)[0] >> 1)
+            for s in seeds]
 
 
 def noise_table(runs: np.ndarray, outcomes: Sequence[str]) -> pd.DataFrame:

@@ -1,0 +1,1064 @@
+"""One self-contained HTML page from an output folder: what was run, what came out, how sure.
+
+    from bondsim.report import write_report
+    write_report(Path("outputs/baseline-20250101-120000"))   # -> .../report.html
+
+The folder is any output of bondsim: a run, an effect, a batch (with its comparison), a
+sweep, a plan or a calibration; its ``manifest.json`` says which. The page opens in a browser
+without a server and without the internet: no external style sheets, scripts, fonts or links;
+plots are embedded as base64 PNGs, tables are HTML with numbers formatted for reading (shares
+to 3 decimals, rupees with thousands separators) and long tables cut at ``MAX_ROWS`` rows with
+a note naming the CSV file that holds them all. In order: a plain-language summary of what was
+run (from the manifest), the kind's headline tables, its plots, the model's caveats (section 9
+of ``docs/ODD.md``, read when the report is written) and every parameter with its value, unit,
+plausible range and source, assumptions marked.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import html
+import json
+import math
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import BondsimError
+from .io import write_text
+from .outcomes import OUTCOMES
+from .parameters import PARAM_INFO, Params
+
+MAX_ROWS = 50
+KINDS = ("run", "effect", "batch", "sweep", "plan", "calibration")
+RUPEE_OUTCOMES = frozenset(name for name, meaning in OUTCOMES.items()
+                           if re.search(r"\bRs\b", meaning))
+MAIN_OUTCOMES = ("bonded_share", "indebted_share", "median_debt", "median_debt_months",
+                 "child_labour_rate", "school_enrolment", "net_pay_share", "owner_profit",
+                 "intervention_cost")
+
+_e = html.escape
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+def _number(value: Any, rupees: bool = False) -> str:
+    """A number for reading: shares and small values to 3 decimals, large values and rupees
+    with thousands separators and no decimals; NaN as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    x = float(value)
+    if math.isnan(x):
+        return "—"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if abs(x) < 1e-12:
+        return "0" if rupees else "0.000"
+    if rupees or abs(x) >= 100:
+        text = f"{x:,.0f}"
+    elif abs(x) < 0.001:
+        text = f"{x:.3g}"
+    else:
+        text = f"{x:,.3f}"
+    return "0.000" if text == "-0.000" else text
+
+
+def _value(value: Any) -> str:
+    """A parameter value: numbers compactly, lists and tuples comma-separated."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value) if value else "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}"
+        return f"{value:g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _is_rupee_label(text: str) -> bool:
+    """Does a label (an outcome, metric, unit or meaning) denote rupees?"""
+    head = text.split(" (", 1)[0].strip()
+    return (head in RUPEE_OUTCOMES or text.strip() == "Rs" or text.startswith("Rs ")
+            or "(Rs)" in text)
+
+
+def _rupee_row(row: pd.Series) -> bool:
+    return any(isinstance(v, str) and _is_rupee_label(v) for v in row.to_numpy())
+
+
+INTERVAL_GROUP = ("mean", "median", "low", "high")
+
+
+def _large(values: list[Any]) -> bool:
+    """Does any of these numbers call for whole-number formatting (so that a mean and its
+    interval are written alike)?"""
+    return any(isinstance(v, float | np.floating) and math.isfinite(v) and abs(v) >= 100
+               for v in values)
+
+
+def _cells(frame: pd.DataFrame, rupee_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every cell as display text; rows labelled in rupees (and ``rupee_columns``) as rupees,
+    and a row's mean, median and interval with the same number of decimals."""
+    out = pd.DataFrame(index=frame.index)
+    rupee_rows = [bool(v) for v in frame.apply(_rupee_row, axis=1)] if len(frame) else []
+    group = [c for c in INTERVAL_GROUP if c in frame.columns]
+    large = [_large(list(row)) for row in frame[group].itertuples(index=False)] if group \
+        else [False] * len(frame)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            alike = column in group
+            out[column] = [_number(v, column in rupee_columns or r or (alike and big))
+                           for v, r, big in zip(values.to_numpy(), rupee_rows, large,
+                                                strict=True)]
+        else:
+            out[column] = ["—" if v is None or (isinstance(v, float) and math.isnan(v))
+                           else str(v) for v in values.to_numpy()]
+    return out
+
+
+def _interval_columns(frame: pd.DataFrame, cells: pd.DataFrame, low: str = "low",
+                      high: str = "high", label: str = "95% interval") -> pd.DataFrame:
+    """Replace the ``low`` and ``high`` columns of ``cells`` by one 'low to high' column."""
+    if low not in frame.columns or high not in frame.columns:
+        return cells
+    joined = [("—" if a == "—" and b == "—" else f"{a} to {b}")
+              for a, b in zip(cells[low], cells[high], strict=True)]
+    at = list(cells.columns).index(low)
+    cells = cells.drop(columns=[low, high])
+    cells.insert(at, label, joined)
+    return cells
+
+
+def _html_table(cells: pd.DataFrame, numeric: set[str] | None = None,
+                row_classes: list[str] | None = None, source: str | None = None,
+                max_rows: int | None = MAX_ROWS, code_columns: tuple[str, ...] = (),
+                stacked: bool = False) -> str:
+    """An HTML table of display text (escaped), numbers right-aligned, cut at ``max_rows``;
+    ``stacked``: line breaks in cells are kept."""
+    numeric = numeric or set()
+    total = len(cells)
+    shown = cells if max_rows is None or total <= max_rows else cells.iloc[:max_rows]
+    num = ' class="num"'
+    head = "".join(f"<th{num if c in numeric else ''}>{_e(str(c))}</th>"
+                   for c in shown.columns)
+    rows = []
+    for i, (_, row) in enumerate(shown.iterrows()):
+        cls = row_classes[i] if row_classes else ""
+        tds = []
+        for column in shown.columns:
+            text = _e(str(row[column]))
+            if column in code_columns:
+                text = f"<code>{text}</code>"
+            tds.append(f"<td{num if column in numeric else ''}>{text}</td>")
+        attr = f' class="{cls}"' if cls else ""
+        rows.append(f"<tr{attr}>{''.join(tds)}</tr>")
+    note = ""
+    if len(shown) < total:
+        where = f"; all of them are in <code>{_e(source)}</code>" if source else ""
+        note = f'<p class="note">First {len(shown)} of {total:,} rows{where}.</p>'
+    table_class = ' class="stacked"' if stacked else ""
+    return (f'<div class="table"><table{table_class}><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>{note}')
+
+
+def _frame_table(frame: pd.DataFrame, *, source: str | None = None,
+                 rupee_columns: tuple[str, ...] = (), interval: str | None = "95% interval",
+                 max_rows: int | None = MAX_ROWS) -> str:
+    """A data table: formatted, with low/high merged into one column named ``interval``."""
+    if frame.empty:
+        where = f" in <code>{_e(source)}</code>" if source else ""
+        return f'<p class="note">No rows{where}.</p>'
+    cells = _cells(frame, rupee_columns)
+    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
+    if interval:
+        cells = _interval_columns(frame, cells, label=interval)
+        numeric.add(interval)
+    return _html_table(cells, numeric, source=source, max_rows=max_rows)
+
+
+def _read_csv(folder: Path, name: str) -> pd.DataFrame | None:
+    file = folder / name
+    if not file.is_file():
+        return None
+    try:
+        return pd.read_csv(file)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    except pd.errors.ParserError as exc:
+        raise BondsimError(f"{file}: not a readable CSV table ({exc})") from None
+
+
+def _section_table(title: str, intro: str, body: str) -> str:
+    return f"<h3>{_e(title)}</h3>{f'<p>{intro}</p>' if intro else ''}{body}"
+
+
+def _missing(name: str) -> str:
+    return f'<p class="note">No <code>{_e(name)}</code> in the folder.</p>'
+
+
+# --- the summary paragraph ----------------------------------------------------------------
+
+def _list(items: list[str], empty: str = "none") -> str:
+    items = [str(i) for i in items]
+    if not items:
+        return empty
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _interventions(items: list[dict[str, Any]]) -> str:
+    described = []
+    for item in items or []:
+        label = item.get("label")
+        when = f"from month {item['start']}" if item.get("start") else ""
+        if item.get("end"):
+            when += f" to {item['end']}"
+        budget = f"budget Rs {item['budget']:,.0f}" if item.get("budget") else ""
+        extra = "; ".join(x for x in (when, budget) if x)
+        text = f"<code>{_e(str(item.get('type')))}</code>"
+        if label:
+            text += f" ({_e(str(label))})"
+        described.append(text + (f" [{_e(extra)}]" if extra else ""))
+    return _list(described)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _given(value: Any, otherwise: str) -> str:
+    return _value(value) if value else otherwise
+
+
+def _named(name: str, description: str) -> str:
+    return f"<strong>{_e(name)}</strong>" + (f" ({_e(description.strip().rstrip('.'))})"
+                                             if description and description.strip() else "")
+
+
+def _summary_run(m: dict[str, Any], folder: Path) -> tuple[str, str]:
+    scen = m.get("scenario") or {}
+    pop = m.get("population") or {}
+    overrides = m.get("parameter_overrides") or {}
+    changed = _list([f"<code>{_e(k)}</code> = {_e(_value(v))}" for k, v in overrides.items()])
+    text = (f"One run of the scenario {_named(scen.get('name', '?'), scen.get('description', ''))}"
+            f": {_value(pop.get('households', '?'))} households in "
+            f"{_value(pop.get('kilns', '?'))} kilns ({_e(_list(pop.get('districts') or []))}), "
+            f"over {_value(m.get('months', '?'))} months, seed {m.get('seed', '?')}. "
+            f"Interventions: {_interventions(m.get('interventions') or [])}. "
+            f"Parameters changed from the defaults: {changed}.")
+    return str(scen.get("name", folder.name)), text
+
+
+def _summary_effect(m: dict[str, Any], folder: Path) -> tuple[str, str]:
+    opts = m.get("options") or {}
+    seeds = m.get("seeds") or []
+    hh = opts.get("households")
+    months = opts.get("months")
+    text = (f"The effect and cost-effectiveness of the scenario "
+            f"<strong>{_e(str(m.get('scenario', '?')))}</strong> against the baseline "
+            f"<strong>{_e(str(m.get('baseline', '?')))}</strong>, on {len(seeds)} paired "
+            f"replicates: each pair of runs shares a seed, so the same families meet the same "
+            f"shocks and the difference is the policy's effect. Households: "
+            f"{_given(hh, 'the scenario file’s population')}; months: "
+            f"{_given(months, 'the scenario file’s horizon')}. "
+            f"Interventions: {_interventions(m.get('interventions') or [])}.")
+    return str(m.get("scenario", folder.name)), text
+
+
+def _batch_scenarios(m: dict[str, Any], folder: Path) -> list[str]:
+    summary = _read_csv(folder, "summary.csv")
+    if summary is not None and "scenario" in summary.columns:
+        return [str(s) for s in dict.fromkeys(summary["scenario"])]
+    return [Path(f).stem for f in m.get("scenario_files") or []]
+
+
+def _summary_batch(m: dict[str, Any], folder: Path) -> tuple[str, str]:
+    exp = m.get("experiment") or {}
+    scenarios = _batch_scenarios(m, folder)
+    failed = m.get("failed") or []
+    kept = exp.get("outcomes")
+    own = "each scenario's own"
+    text = (f"A batch, the experiment {_named(exp.get('name', '?'), exp.get('description', ''))}"
+            f": {len(scenarios)} scenarios ({_e(_list(scenarios))}) x "
+            f"{exp.get('replicates', '?')} replicates = {m.get('runs', '?')} runs, replicate r "
+            f"with the same seed in every scenario (common random numbers). Households: "
+            f"{_given(exp.get('households'), own)}; months: {_given(exp.get('months'), own)}. "
+            f"Outcomes kept: {_e(_list(kept)) if kept else 'all'}. "
+            f"{'No run failed.' if not failed else f'{len(failed)} runs failed (see runs/).'}")
+    return str(exp.get("name", folder.name)), text
+
+
+METHODS = {
+    "sobol": "Sobol variance decomposition (first-order S1: a factor's effect alone; total "
+             "ST: with all its interactions)",
+    "morris": "Morris elementary effects (mu*: mean absolute effect of moving a factor across "
+              "its range; sigma: how much that effect varies, a sign of interactions or "
+              "non-linearity)",
+    "pawn": "PAWN, a moment-independent index (distance between the outcome's distribution "
+            "with a factor fixed and without)",
+}
+
+
+def _summary_sweep(m: dict[str, Any], folder: Path) -> tuple[str, str]:
+    spec = m.get("sweep") or {}
+    scen = m.get("scenario") or {}
+    factors = [f.get("name", "?") for f in spec.get("factors") or []]
+    method = str(spec.get("method", "?"))
+    window = spec.get("window")
+    skipped = m.get("skipped_outcomes") or {}
+    baseline = m.get("baseline_file") or m.get("baseline")
+    text = (f"A global sensitivity analysis, the sweep "
+            f"{_named(spec.get('name', '?'), spec.get('description', ''))}, of the scenario "
+            f"{_named(scen.get('name', '?'), scen.get('description', ''))}, by "
+            f"{_e(METHODS.get(method, method))}. {len(factors)} factors varied "
+            f"({_e(_list(factors))}); outcomes {_e(_list(spec.get('outcomes') or []))}, "
+            f"each the mean over the last {window} months of a run. "
+            f"{spec.get('samples', '?')} samples, {m.get('points', '?')} sample points x "
+            f"{spec.get('replicates', '?')} replicates, {_value(m.get('model_runs', '?'))} "
+            f"model runs; households: {_given(spec.get('households'), 'the scenario’s')}; "
+            f"months: {_given(spec.get('months'), 'the scenario’s')}.")
+    if baseline:
+        text += f" Effect outcomes are measured against {_e(str(baseline))}, on paired seeds."
+    if skipped:
+        text += " Outcomes not analysed: " + "; ".join(
+            f"<code>{_e(k)}</code>: {_e(v)}" for k, v in skipped.items()) + "."
+    return str(spec.get("name", folder.name)), text
+
+
+def _summary_plan(m: dict[str, Any], folder: Path) -> tuple[str, str]:
+    spec = m.get("plan") or {}
+    districts = m.get("districts") or []
+    strategies = [s.get("name", "?") for s in spec.get("strategies") or []]
+    where = _list([f"{d.get('name', '?')} ({_households(d):,} households)" for d in districts])
+    named = _named(spec.get("name", "?"), spec.get("description", ""))
+    text = (f"A plan for pilot districts, {named}: {len(strategies)} strategies "
+            f"({_e(_list(strategies))}) each run in "
+            f"{len(districts)} districts ({_e(where)}) against the district's baseline with no "
+            f"plan spending, on {spec.get('replicates', '?')} paired replicates; horizon "
+            f"{spec.get('horizon', '?')} months, budget Rs {_number(spec.get('budget'), True)} "
+            f"(over budget: {_e(str(spec.get('over_budget', '?')))}), {m.get('runs', '?')} "
+            f"runs.")
+    search = m.get("search")
+    if search:
+        text += (f" An allocation search ('optimised') maximised "
+                 f"<code>{_e(str(search.get('objective')))}</code> "
+                 f"({_e(str(search.get('robust')))} over {search.get('draws')} draws of the "
+                 f"uncertain parameters).")
+    notes = m.get("notes") or []
+    if notes:
+        text += " Notes: " + "; ".join(_e(n) for n in notes) + "."
+    return str(spec.get("name", folder.name)), text
+
+
+def _households(district: dict[str, Any]) -> int:
+    try:
+        return int(district["kilns"]["value"]) * int(district["families_per_kiln"]["value"])
+    except (KeyError, TypeError, ValueError):
+        return 0
+
+
+def _summary_calibration(m: dict[str, Any], folder: Path) -> tuple[str, str]:
+    spec = m.get("calibration") if isinstance(m.get("calibration"), dict) else {}
+    name = spec.get("name") or m.get("name") or folder.name
+    description = spec.get("description") or m.get("description") or ""
+    fitted = [p.get("name", "?") for p in spec.get("parameters") or [] if isinstance(p, dict)]
+    fitted = fitted or list(m.get("fitted") or {})
+    targets = spec.get("targets") or []
+    text = (f"A calibration, {_named(str(name), str(description))}: "
+            f"{_count(len(fitted), 'uncertain parameter')} ({_e(_list(fitted))}) fitted so "
+            f"that the model reproduces {_count(len(targets), 'field figure')} (targets), by "
+            f"approximate Bayesian computation: parameter sets drawn from the priors, the "
+            f"draws closest to every target accepted.")
+    if isinstance(m.get("accepted"), int) and isinstance(m.get("draws"), int):
+        text += f" {m['accepted']:,} of {m['draws']:,} draws accepted."
+    if m.get("met_every_tolerance") is False:
+        text += (" <strong>Not enough draws met every target within its tolerance</strong>: "
+                 "the closest were accepted instead, so the tolerances, the priors or the "
+                 "model need another look.")
+    skip = {"kind", "name", "description", "created", "platform", "accepted", "draws",
+            "met_every_tolerance", "workers"}
+    settings = {k: v for k, v in {**m, **spec}.items()
+                if isinstance(v, str | int | float | bool) and k not in skip}
+    if settings:
+        text += " Settings: " + "; ".join(f"{_e(k)} = {_e(_value(v))}"
+                                          for k, v in settings.items()) + "."
+    return str(name), text
+
+
+# --- headline tables ----------------------------------------------------------------------
+
+def _tables_run(m: dict[str, Any], folder: Path) -> list[str]:
+    ts = _read_csv(folder, "timeseries.csv")
+    if ts is None:
+        return [_missing("timeseries.csv")]
+    last = ts.iloc[-min(12, max(len(ts) - 1, 1)):]
+    end = int(ts["month"].iloc[-1]) if "month" in ts.columns else len(ts) - 1
+    rows = []
+    for name in MAIN_OUTCOMES:
+        if name in ts.columns:
+            rows.append({"outcome": name, "month 0": float(ts[name].iloc[0]),
+                         f"month {end}": float(ts[name].iloc[-1]),
+                         f"mean of the last {len(last)} months": float(last[name].mean()),
+                         "meaning": OUTCOMES.get(name, "")})
+    table = _frame_table(pd.DataFrame(rows), interval=None)
+    return [_section_table(
+        "Main outcomes", "At the start, at the end and averaged over the last months; every "
+        f"outcome, month by month, is in <code>timeseries.csv</code> ({len(ts) - 1} months).",
+        table)]
+
+
+def _tables_effect(m: dict[str, Any], folder: Path) -> list[str]:
+    out = []
+    summary = _read_csv(folder, "effect_summary.csv")
+    if summary is None:
+        out.append(_missing("effect_summary.csv"))
+    else:
+        out.append(_section_table(
+            "Effect and cost-effectiveness",
+            "Mean over paired replicates with a 95% Student-t interval (a dash: not defined, "
+            "e.g. a cost per unit averted where nothing was averted, or one replicate).",
+            _frame_table(summary, source="effect_summary.csv")))
+    by_seed = _read_csv(folder, "effect_by_seed.csv")
+    if by_seed is not None:
+        by_seed = by_seed.astype({"seed": str}) if "seed" in by_seed.columns else by_seed
+        cost = tuple(c for c in by_seed.columns if "cost" in c)
+        out.append(_section_table("Each replicate", "", _frame_table(
+            by_seed, source="effect_by_seed.csv", rupee_columns=cost)))
+    return out
+
+
+def _tables_batch(m: dict[str, Any], folder: Path) -> list[str]:
+    out = []
+    summary = _read_csv(folder, "summary.csv")
+    if summary is None:
+        out.append(_missing("summary.csv"))
+    else:
+        main, rest = summary, 0
+        if "outcome" in summary.columns:
+            main = summary[summary["outcome"].isin(MAIN_OUTCOMES)]
+            main = summary if main.empty else main
+            order = {name: i for i, name in enumerate(MAIN_OUTCOMES)}
+            main = main.sort_values("outcome", key=lambda s: s.map(order).fillna(len(order)),
+                                    kind="stable")
+            rest = summary["outcome"].nunique() - main["outcome"].nunique()
+        intro = ("Each scenario at the horizon: mean, median and the range of the middle "
+                 "95% of replicates (2.5th to 97.5th percentile).")
+        if rest > 0:
+            intro += (f" The main outcomes; the other {rest} are in <code>summary.csv</code>.")
+        out.append(_section_table("Outcomes at the horizon", intro, _frame_table(
+            main, source="summary.csv", interval="95% of replicates")))
+    compare = _read_csv(folder, "compare.csv")
+    if compare is not None and "measure" in compare.columns:
+        is_diff = compare["measure"].str.endswith("(difference at horizon)")
+        heads = compare["measure"].str.split(" (", n=1, regex=False).str[0]
+        keep = compare[~is_diff | heads.isin(MAIN_OUTCOMES)]
+        rest = len(compare) - len(keep)
+        intro = ("Each scenario against the baseline, paired by replicate seed: the mean "
+                 "difference at the horizon with a 95% interval, and the effect metrics.")
+        if rest:
+            intro += (f" The main outcomes; {rest} more rows are in "
+                      f"<code>compare.csv</code>.")
+        out.append(_section_table("Against the baseline", intro,
+                                  _frame_table(keep, source="compare.csv")))
+    return out
+
+
+def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) -> str:
+    """One table per outcome: factors in rank order, each index with its 95% half-width."""
+    parts = []
+    base = [c for c in indices.columns if c not in ("outcome", "factor", "rank")
+            and not c.endswith("_conf")]
+    for outcome, group in indices.groupby("outcome", sort=False):
+        group = group.sort_values("rank", kind="stable") if "rank" in group else group
+        cells = pd.DataFrame({"rank": [_number(v) for v in group.get("rank", range(1, 1 +
+                                                                                 len(group)))],
+                              "factor": group["factor"].astype(str).to_numpy()})
+        cells["range"] = [_factor_range(factors.get(f)) for f in group["factor"]]
+        numeric = {"rank"}
+        for column in base:
+            values = group[column].to_numpy()
+            if pd.api.types.is_numeric_dtype(group[column]) and column != "distinct_from_noise":
+                values = values.astype(float)
+            label = column.replace("_", " ")
+            if column == "distinct_from_noise":
+                cells["distinct from noise"] = [_number(bool(v)) for v in values]
+                continue
+            if f"{column}_conf" in group.columns:
+                label = f"{label} ± 95%"
+                conf = group[f"{column}_conf"].to_numpy(dtype=float)
+                cells[label] = [f"{_number(v)} ± {_number(c)}" for v, c in
+                                zip(values, conf, strict=True)]
+            else:
+                cells[label] = [_number(v) for v in values]
+            numeric.add(label)
+        parts.append(f"<h4>{_e(str(outcome))}</h4>"
+                     + _html_table(cells, numeric, source="indices.csv"))
+    return "".join(parts)
+
+
+def _factor_range(spec: dict[str, Any] | None) -> str:
+    if not spec:
+        return ""
+    text = f"{_value(spec.get('low'))} to {_value(spec.get('high'))}"
+    dist = spec.get("distribution")
+    if dist and dist != "uniform":
+        text += f", {dist}"
+    if spec.get("group"):
+        text += f" (group {spec['group']})"
+    return text
+
+
+def _tables_sweep(m: dict[str, Any], folder: Path) -> list[str]:
+    out = []
+    factors = {f.get("name"): f for f in (m.get("sweep") or {}).get("factors") or []}
+    indices = _read_csv(folder, "indices.csv")
+    if indices is None or not {"outcome", "factor"} <= set(indices.columns):
+        out.append(_missing("indices.csv"))
+    else:
+        intro = ("Per outcome, the factors from most to least influential (rank 1), each index "
+                 "with the half-width of its 95% bootstrap interval.")
+        if "distinct_from_noise" in indices.columns:
+            intro += (" 'distinct from noise: no' marks a factor whose total index replicate "
+                      "noise alone could explain: its rank is not to be trusted.")
+        out.append(_section_table("Ranking", intro, _sweep_ranking(indices, factors)))
+    noise = _read_csv(folder, "noise.csv")
+    if noise is not None:
+        out.append(_section_table(
+            "Replicate noise",
+            "The share of each outcome's variance across single runs that is replicate noise "
+            "(the same point, another seed), and what is left of it in the replicate means "
+            "the indices use. A dash: one replicate per point, so noise cannot be told apart.",
+            _frame_table(noise, source="noise.csv")))
+    second = _read_csv(folder, "second_order.csv")
+    if second is not None:
+        out.append(_section_table("Second-order Sobol indices", "Interactions between pairs "
+                                  "of factors (S2, with the half-width of the 95% interval).",
+                                  _frame_table(second, source="second_order.csv")))
+    return out
+
+
+def _pivot_districts(table: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
+    """Districts by strategy: one row each, one column per metric, 'mean (low to high)'."""
+    metrics = list(dict.fromkeys(table["metric"]))
+    rows = []
+    for (strategy, district), group in table.groupby(["strategy", "district"], sort=False):
+        row = {"strategy": strategy, "district": district}
+        for _, r in group.iterrows():
+            whole = (_is_rupee_label(str(r.get("meaning", ""))) or r["metric"] == "cost"
+                     or _large([float(r[k]) for k in ("mean", "low", "high")]))
+            mean, low, high = (_number(float(r[k]), whole) for k in ("mean", "low", "high"))
+            row[str(r["metric"]).replace("_", " ")] = (
+                mean if low == "—" and high == "—" else f"{mean}\n({low} to {high})")
+        rows.append(row)
+    cells = pd.DataFrame(rows).fillna("—")
+    return cells, {m.replace("_", " ") for m in metrics}
+
+
+def _tables_plan(m: dict[str, Any], folder: Path) -> list[str]:
+    out = []
+    totals = _read_csv(folder, "totals.csv")
+    if totals is None:
+        out.append(_missing("totals.csv"))
+    else:
+        out.append(_section_table(
+            "Each strategy in total",
+            "Summed over the districts within each replicate, then the mean and 95% interval "
+            "across replicates.", _frame_table(totals, source="totals.csv")))
+    districts = _read_csv(folder, "districts.csv")
+    if districts is not None and {"strategy", "district", "metric"} <= set(districts.columns):
+        cells, numeric = _pivot_districts(districts)
+        out.append(_section_table(
+            "District by district", "Mean, with the 95% interval below it.",
+            _html_table(cells, numeric, source="districts.csv", stacked=True)))
+    allocations = _read_csv(folder, "allocations.csv")
+    if allocations is not None:
+        money = ("allocated", "spent_mean", "spent_max")
+        out.append(_section_table(
+            "Allocations and spending", "Rupees allocated, and spent (mean over replicates and "
+            "the most any replicate spent).",
+            _frame_table(allocations, source="allocations.csv", rupee_columns=money)))
+    curve = _read_csv(folder, "search_curve.csv")
+    if curve is not None:
+        money = ("budget", "cost_expected", "allocated")
+        out.append(_section_table(
+            "The allocation search at each budget",
+            "The searched allocation's objective across the draws of the uncertain parameters: "
+            "expected, worst and best draw.",
+            _frame_table(curve, source="search_curve.csv", rupee_columns=money)))
+    best = _read_csv(folder, "search_best.csv")
+    if best is not None:
+        out.append(_section_table(
+            "The searched allocations", "",
+            _frame_table(best, source="search_best.csv", rupee_columns=("budget", "allocated"))))
+    return out
+
+
+def _tables_calibration(m: dict[str, Any], folder: Path) -> list[str]:
+    out = []
+    posterior = _read_csv(folder, "posterior.csv")
+    if posterior is not None:
+        out.append(_section_table(
+            "Fitted parameters", "Each parameter's fitted value (the median of the accepted "
+            "draws) and spread, beside its prior range.",
+            _frame_table(posterior, source="posterior.csv")))
+    for name, title, intro in (
+            ("fit.csv", "Fit", "The fitted model, run again on fresh seeds, against every "
+             "target."),
+            ("targets.csv", "Targets", "The field figures the model was fitted to, with "
+             "their tolerances and sources.")):
+        table = _read_csv(folder, name)
+        out.append(_missing(name) if table is None else
+                   _section_table(title, intro, _frame_table(table, source=name,
+                                                             interval="95% range")))
+    return out
+
+
+# --- plots --------------------------------------------------------------------------------
+
+def _captions(kind: str, m: dict[str, Any], folder: Path) -> list[tuple[str, str]]:
+    """The kind's plots in reading order, with captions (files absent are skipped)."""
+    if kind == "run":
+        return [("trajectories.png", "The main outcomes month by month; grey: months the kilns "
+                 "are closed.")]
+    if kind == "batch":
+        items = [("final_outcomes.png", "At the horizon: each scenario's median and the range "
+                  "of 95% of replicates."),
+                 ("compare.png", "Each scenario's difference from the baseline at the horizon, "
+                  "paired by seed, with 95% intervals.")]
+        for name in _batch_scenarios(m, folder):
+            items.append((f"trajectories-{name}.png", f"Scenario {name}: the main outcomes "
+                          f"month by month, median and 95% band across replicates; grey: "
+                          f"kilns closed."))
+        return items
+    if kind == "sweep":
+        return [("ranking.png", "The factors ranked by influence, per outcome, with 95% "
+                 "intervals."),
+                ("morris.png", "Morris: mean absolute effect (mu*) against its spread (sigma); "
+                 "far right is influential, high above the diagonal acts through interactions "
+                 "or non-linearly."),
+                ("convergence.png", "Each factor's index against the sample size with its 95% "
+                 "interval: flat lines with narrow bands mean the sample was large enough.")]
+    if kind == "plan":
+        return [("pareto.png", "Each strategy's total cost against bonded household-years "
+                 "averted (95% intervals), with the Pareto front and the budget."),
+                ("allocation.png", "Where each strategy puts the money: district by "
+                 "intervention."),
+                ("search_curve.png", "What the searched allocation achieves at each budget: "
+                 "expected outcome across the parameter draws, worst and best draw as a band.")]
+    if kind == "calibration":
+        return [("fit.png", "The calibrated model against the field figures, with the range "
+                 "over fresh seeds."),
+                ("posterior.png", "What the field figures say about each parameter: the "
+                 "accepted draws against the prior range.")]
+    return []
+
+
+def _figure(path: Path, caption: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (f'<figure><img src="data:image/png;base64,{data}" alt="{_e(caption)}">'
+            f'<figcaption>{_e(caption)} <span class="file">({_e(path.name)})</span>'
+            f"</figcaption></figure>")
+
+
+def _plots(kind: str, m: dict[str, Any], folder: Path) -> str:
+    pngs = {p.name: p for p in sorted(folder.glob("*.png")) if p.is_file()}
+    parts = []
+    for name, caption in _captions(kind, m, folder):
+        if name in pngs:
+            parts.append(_figure(pngs.pop(name), caption))
+    for name, path in pngs.items():
+        parts.append(_figure(path, f"{name} (a plot the report does not describe)"))
+    return "".join(parts) or '<p class="note">No plots in the folder.</p>'
+
+
+# --- caveats ------------------------------------------------------------------------------
+
+FALLBACK_CAVEATS = (
+    "The model's documentation (<code>docs/ODD.md</code>) was not found next to the installed "
+    "package, so its list of simplifications cannot be shown here. In short: household "
+    "composition is fixed (no ageing, births or deaths), owners do not adapt in the baseline, "
+    "many rates are assumptions (marked in the parameter table below), and results are for "
+    "comparing policies in a stylised world, not forecasts. See section 9 of the ODD protocol "
+    "in the bondsim repository.")
+
+
+def odd_file() -> Path:
+    import bondsim
+    return Path(bondsim.__file__).resolve().parents[1] / "docs" / "ODD.md"
+
+
+def caveats_markdown(text: str) -> str | None:
+    """Section 9 ('Known simplifications and caveats') of the ODD text, without its heading."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines)
+                  if re.match(r"^##\s+9[.\s]", line) or
+                  (line.startswith("## ") and "caveat" in line.lower())), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^#{1,2}\s", lines[i])),
+               len(lines))
+    body = "\n".join(lines[start + 1:end]).strip()
+    return body or None
+
+
+def _inline(text: str) -> str:
+    """Inline Markdown: `code`, **bold**, *emphasis*; links keep their text only."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unclosed backtick: plain text
+        parts[-2:] = ["`".join(parts[-2:])]
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(f"<code>{_e(part)}</code>")
+            continue
+        s = _e(part)
+        s = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", s)
+        s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
+        s = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", s)
+        out.append(s)
+    return "".join(out)
+
+
+def markdown_html(text: str) -> str:
+    """Minimal Markdown: paragraphs, '-' or '*' bullets (with indented continuation lines),
+    headings as h4, inline code, bold and emphasis. Enough for the ODD's caveat list."""
+    blocks: list[str] = []
+    items: list[str] = []
+    para: list[str] = []
+
+    def flush_para() -> None:
+        if para:
+            blocks.append(f"<p>{_inline(' '.join(para))}</p>")
+            para.clear()
+
+    def flush_items() -> None:
+        if items:
+            blocks.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        if re.match(r"^[-*]\s+", stripped) and not line.startswith("  "):
+            flush_para()
+            items.append(re.sub(r"^[-*]\s+", "", stripped))
+        elif items and stripped and line.startswith((" ", "\t")):
+            items[-1] += " " + stripped
+        elif not stripped:
+            flush_para()
+        elif stripped.startswith("#"):
+            flush_para()
+            flush_items()
+            blocks.append(f"<h4>{_inline(stripped.lstrip('#').strip())}</h4>")
+        else:
+            flush_items()
+            para.append(stripped)
+    flush_para()
+    flush_items()
+    return "".join(blocks)
+
+
+def _caveats() -> str:
+    path = odd_file()
+    body = None
+    if path.is_file():
+        body = caveats_markdown(path.read_text(encoding="utf-8"))
+    if body is None:
+        return f"<p>{FALLBACK_CAVEATS}</p>"
+    return ("<p>From section 9 of the model's ODD description (<code>docs/ODD.md</code>, read "
+            "when this report was written):</p>" + markdown_html(body))
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+def _basis(source: str) -> str:
+    low = source.lower()
+    if low.startswith("assumption"):
+        return "assumption"
+    return "partly assumed" if "assumption" in low else "sourced"
+
+
+def _parameter_values(kind: str, m: dict[str, Any]) -> tuple[dict[str, str], str]:
+    """The value used for each parameter, as text, and a note saying where it comes from."""
+    defaults = {f.name: getattr(Params(), f.name) for f in dataclasses.fields(Params)}
+    shown: dict[str, str] = {}
+
+    def mark(name: str, value: Any) -> str:
+        default = defaults.get(name)
+        same = _value(value) == _value(default)
+        return _value(value) if same else f"{_value(value)} (default {_value(default)})"
+
+    resolved = m.get("parameters")
+    if isinstance(resolved, dict) and resolved and set(resolved) <= set(PARAM_INFO) | {""}:
+        for name in PARAM_INFO:
+            shown[name] = mark(name, resolved[name]) if name in resolved else \
+                _value(defaults[name])
+        return shown, "Values as resolved for the run and recorded in its manifest."
+    note = "the bondsim defaults"
+    scenario = m.get("scenario")
+    overrides = scenario.get("parameters") if isinstance(scenario, dict) else None
+    for name in PARAM_INFO:
+        shown[name] = _value(defaults[name])
+    if isinstance(overrides, dict):
+        for name, value in overrides.items():
+            if name in shown:
+                shown[name] = mark(name, value)
+        note = "the bondsim defaults with the scenario's overrides, from the manifest"
+    if kind == "sweep":
+        for factor in (m.get("sweep") or {}).get("factors") or []:
+            if factor.get("name") in shown:
+                shown[factor["name"]] = f"varied: {_factor_range(factor)}"
+        note += "; the sweep's parameter factors are varied over the range shown"
+    fitted = m.get("fitted")
+    if isinstance(fitted, dict) and fitted:
+        for name, value in fitted.items():
+            if name in shown:
+                shown[name] = f"fitted {mark(name, value)}"
+        note = "the bondsim defaults, with the calibration's fitted values"
+    if kind == "plan":
+        note = _plan_values(m, shown, defaults)
+    if note == "the bondsim defaults":
+        note += (": this manifest does not record the parameters the runs used, so the "
+                 "scenario files' overrides are not shown")
+    return shown, note[0].upper() + note[1:] + "."
+
+
+PLAN_FIGURES = {"indebted_share": "initial_indebted_share", "cnic_share": "cnic_share",
+                "exit_rate_debt_free": "exit_rate_debt_free"}
+
+
+def _plan_values(m: dict[str, Any], shown: dict[str, str], defaults: dict[str, Any]) -> str:
+    per: dict[str, list[str]] = {}
+    for district in m.get("districts") or []:
+        figures = {param: district.get(field) for field, param in PLAN_FIGURES.items()}
+        figures |= district.get("parameters") or {}
+        for param, item in figures.items():
+            if isinstance(item, dict) and "value" in item:
+                per.setdefault(param, []).append(
+                    f"{district.get('name', '?')} {_value(item['value'])}")
+    for param, values in per.items():
+        if param in shown:
+            shown[param] = "; ".join(values) + f" (default {_value(defaults[param])})"
+    note = ("the bondsim defaults, with each district's figures from its profile (sources in "
+            "the district table below)")
+    base = (m.get("plan") or {}).get("base_scenario")
+    if base:
+        note += (f"; the plan's base scenario ({base}) may change more parameters, which the "
+                 f"manifest does not record")
+    return note
+
+
+def _parameters(kind: str, m: dict[str, Any]) -> str:
+    values, note = _parameter_values(kind, m)
+    rows, classes = [], []
+    for name, info in PARAM_INFO.items():
+        basis = _basis(info.source)
+        rng = "—" if info.plausible is None else \
+            f"{_value(info.plausible[0])} to {_value(info.plausible[1])}"
+        rows.append({"parameter": name, "value used": values[name], "unit": info.unit,
+                     "plausible range": rng, "basis": basis, "source": info.source})
+        classes.append({"assumption": "assumption", "partly assumed": "partly"}.get(basis, ""))
+    count = sum(c == "assumption" for c in classes)
+    partly = sum(c == "partly" for c in classes)
+    intro = (f"{_e(note)} Every parameter with its unit, the range the evidence supports and "
+             f"its source in the project's research digest (<code>domain.md</code>). "
+             f"<span class=\"assumption-key\">Shaded</span>: {count} of {len(rows)} parameters "
+             f"are assumptions; {partly} more are partly assumed.")
+    table = _html_table(pd.DataFrame(rows), set(), classes, max_rows=None,
+                        code_columns=("parameter",))
+    out = [f"<p>{intro}</p>{table}"]
+    if kind == "plan":
+        out.append(_district_figures(m))
+    return "".join(out)
+
+
+def _district_figures(m: dict[str, Any]) -> str:
+    rows, classes = [], []
+    for district in m.get("districts") or []:
+        for field, item in district.items():
+            items = item.items() if field == "parameters" and isinstance(item, dict) else \
+                [(field, item)]
+            for label, entry in items:
+                if isinstance(entry, dict) and "value" in entry:
+                    source = str(entry.get("source", ""))
+                    rows.append({"district": district.get("name", "?"), "figure": label,
+                                 "value": _value(entry["value"]), "source": source})
+                    classes.append("assumption" if _basis(source) == "assumption" else
+                                   "partly" if _basis(source) != "sourced" else "")
+    if not rows:
+        return ""
+    return ("<h3>District figures</h3><p>Each district's profile as the plan used it, with "
+            "sources; assumptions shaded.</p>"
+            + _html_table(pd.DataFrame(rows), {"value"}, classes, max_rows=None))
+
+
+# --- the page -----------------------------------------------------------------------------
+
+CSS = """
+:root { --ink: #1d2329; --muted: #5b6670; --line: #d5dbe0; --band: #f3f5f7;
+        --accent: #7a3b12; --assume: #fff3d6; --partly: #fffaf0; }
+* { box-sizing: border-box; }
+body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); line-height: 1.5; margin: 0 auto; max-width: 1100px;
+       padding: 1.5rem 1.5rem 4rem; font-size: 15px; }
+h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; padding-bottom: .2rem;
+     border-bottom: 2px solid var(--accent); color: var(--accent); }
+h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
+h4 { font-size: 1rem; margin: 1.2rem 0 .3rem; }
+p { margin: .4rem 0 .8rem; }
+.subtitle, .note, figcaption .file { color: var(--muted); }
+.note { font-size: .9rem; font-style: italic; }
+nav ol { margin: .3rem 0 0; padding-left: 1.4rem; }
+nav a { color: var(--accent); }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
+       font-size: .88em; background: var(--band); padding: 0 .2em; border-radius: 3px; }
+.table { overflow-x: auto; margin: .4rem 0 1rem; }
+table { border-collapse: collapse; font-size: .86rem; }
+th, td { padding: .28rem .6rem; border-bottom: 1px solid var(--line); text-align: left;
+         vertical-align: top; }
+th { background: var(--band); border-bottom: 2px solid var(--line); }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+table.stacked td.num { white-space: pre; }
+tbody tr:nth-child(even) { background: #fafbfc; }
+tr.assumption, tr.assumption:nth-child(even) { background: var(--assume); }
+tr.partly, tr.partly:nth-child(even) { background: var(--partly); }
+.assumption-key { background: var(--assume); padding: 0 .3em; }
+figure { margin: 1rem 0 1.6rem; }
+figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
+figcaption { font-size: .9rem; margin-top: .3rem; }
+ul { padding-left: 1.3rem; }
+li { margin: .25rem 0; }
+footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  nav { display: none; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  h3, h4 { break-after: avoid; page-break-after: avoid; }
+  figure, tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  .table { overflow: visible; }
+  table { font-size: 8.5pt; }
+  tbody tr:nth-child(even) { background: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+SUMMARIES: dict[str, Callable[[dict[str, Any], Path], tuple[str, str]]] = {
+    "run": _summary_run, "effect": _summary_effect, "batch": _summary_batch,
+    "sweep": _summary_sweep, "plan": _summary_plan, "calibration": _summary_calibration,
+}
+TABLES: dict[str, Callable[[dict[str, Any], Path], list[str]]] = {
+    "run": _tables_run, "effect": _tables_effect, "batch": _tables_batch,
+    "sweep": _tables_sweep, "plan": _tables_plan, "calibration": _tables_calibration,
+}
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The folder's manifest, checked to be of a kind the report knows."""
+    file = folder / "manifest.json"
+    if not folder.is_dir():
+        raise BondsimError(f"{folder}: not a folder; expected a bondsim output folder")
+    if not file.is_file():
+        raise BondsimError(f"{folder}: no manifest.json; expected the output folder of bondsim "
+                           f"run, effect, batch, sweep, plan or calibrate")
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BondsimError(f"{file}: not valid JSON ({exc})") from None
+    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+    if kind not in KINDS:
+        raise BondsimError(f"{file}: field 'kind': value {kind!r} is not a kind of output the "
+                           f"report knows; expected one of {', '.join(KINDS)}")
+    return manifest
+
+
+def _provenance(m: dict[str, Any], folder: Path) -> str:
+    created = m.get("created")
+    if created:
+        when = f"Created {_e(str(created))}"
+    else:
+        stamp = datetime.fromtimestamp((folder / "manifest.json").stat().st_mtime, UTC)
+        when = (f"Date not recorded in the manifest (manifest.json last written "
+                f"{stamp.isoformat(timespec='seconds')})")
+    git = m.get("git") or {}
+    commit = git.get("commit")
+    dirty = git.get("dirty")
+    code = (f"bondsim commit <code>{_e(str(commit)[:12])}</code>" if commit else
+            "bondsim commit unknown (not run from a git checkout)")
+    if commit:
+        code += {True: ", with uncommitted changes (the results may not be reproducible from "
+                       "the commit alone)",
+                 False: ", no uncommitted changes"}.get(dirty, ", uncommitted changes unknown")
+    seeds = m.get("seeds")
+    count = len(seeds) if isinstance(seeds, list) else (1 if "seed" in m else None)
+    seeds_text = f"; {count} seed{'s' if count != 1 else ''}" if count is not None else ""
+    return f"{when}; {code}{seeds_text}."
+
+
+def _packages(m: dict[str, Any]) -> str:
+    packages = m.get("packages") or {}
+    if not packages:
+        return '<p class="note">Package versions not recorded.</p>'
+    cells = pd.DataFrame([{k: v if v is not None else "not installed"
+                           for k, v in packages.items()}])
+    return "<h3>Package versions</h3>" + _html_table(cells, max_rows=None)
+
+
+def build_report(folder: Path) -> str:
+    """The report of an output folder, as one HTML document."""
+    folder = Path(folder)
+    m = read_manifest(folder)
+    kind = m["kind"]
+    name, summary = SUMMARIES[kind](m, folder)
+    title = f"bondsim {kind}: {name}"
+    sections = [
+        ("summary", "What was run",
+         f"<p>{summary} {_provenance(m, folder)}</p>"
+         f'<p class="note">Folder: <code>{_e(str(folder.resolve()))}</code></p>'
+         + _packages(m)),
+        ("results", "Results", "".join(TABLES[kind](m, folder))),
+        ("plots", "Plots", _plots(kind, m, folder)),
+        ("caveats", "What the model leaves out", _caveats()),
+        ("parameters", "Parameters and their sources", _parameters(kind, m)),
+    ]
+    nav = "".join(f'<li><a href="#{key}">{_e(head)}</a></li>' for key, head, _ in sections)
+    body = "".join(f'<section id="{key}"><h2>{_e(head)}</h2>{content}</section>'
+                   for key, head, content in sections)
+    made = datetime.now(UTC).isoformat(timespec="seconds")
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<header><h1>{_e(title)}</h1>"
+            f'<p class="subtitle">A report of the bondsim output folder '
+            f"<code>{_e(folder.name)}</code>: an agent-based model of debt bondage among "
+            f"brick-kiln worker households in Pakistan.</p></header>\n"
+            f"<nav><ol>{nav}</ol></nav>\n{body}\n"
+            f"<footer>Written by <code>bondsim report</code> on {made}.</footer>\n"
+            f"</body>\n</html>\n")
+
+
+def write_report(folder: Path, out: Path | None = None) -> Path:
+    """Write the report of an output folder (default ``<folder>/report.html``), atomically;
+    return its path. Raises ``BondsimError`` when the folder has no manifest or one of a kind
+    the report does not know."""
+    folder = Path(folder)
+    page = build_report(folder)
+    out = Path(out) if out is not None else folder / "report.html"
+    write_text(out, page)
+    return out

@@ -1,0 +1,363 @@
+"""bondsim report: one self-contained HTML page per output folder, for every kind of output."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from bondsim import PARAM_INFO
+from bondsim.batch import run_batch
+from bondsim.compare import compare_dir
+from bondsim.effect import paired_effect, write_effect
+from bondsim.errors import BondsimError
+from bondsim.plan import run_plan
+from bondsim.report import FALLBACK_CAVEATS, MAX_ROWS, markdown_html, write_report
+from bondsim.run import run_scenario
+from bondsim.scenario import load_scenario
+from bondsim.sweep import run_sweep
+
+BASELINE = """name = "baseline"
+description = "Nothing done."
+horizon = 12
+seed = 5
+[population]
+households = 200
+"""
+
+TRANSFER = """name = "transfer"
+description = "A <cash> transfer & more, from month 3."
+horizon = 12
+seed = 5
+[population]
+households = 200
+[parameters]
+markup_annual = 0.5
+[[interventions]]
+type = "cash_transfer"
+label = "transfer"
+start = 3
+coverage = 0.8
+"""
+
+DISTRICTS = """province = "Testland"
+[[districts]]
+name = "North"
+kilns = { value = 3, source = "assumption: test" }
+families_per_kiln = { value = 10, source = "assumption: test" }
+indebted_share = { value = 0.9, source = "a survey: test" }
+inspections_per_month = { value = 2, source = "assumption: test" }
+cnic_share = { value = 0.5, source = "assumption: test" }
+cash_transfer_coverage = { value = 0.3, source = "assumption: test" }
+exit_rate_debt_free = { value = 0.01, source = "assumption: test" }
+
+[[districts]]
+name = "South"
+kilns = { value = 3, source = "assumption: test" }
+families_per_kiln = { value = 10, source = "assumption: test" }
+indebted_share = { value = 0.8, source = "assumption: test" }
+inspections_per_month = { value = 1, source = "assumption: test" }
+cnic_share = { value = 0.4, source = "assumption: test" }
+cash_transfer_coverage = { value = 0.0, source = "assumption: test" }
+exit_rate_debt_free = { value = 0.005, source = "assumption: test" }
+parameters = { markup_annual = { value = 0.4, source = "assumption: test" } }
+"""
+
+PLAN = """name = "tiny_plan"
+description = "Two districts, one strategy, a small search."
+districts_file = "districts.toml"
+horizon = 12
+budget = 1_000_000
+replicates = 2
+seed = 4
+
+[[strategies]]
+name = "enforce"
+  [[strategies.allocations]]
+  type = "inspections"
+  budget = 200_000
+  inspections_per_district = 2
+
+[search]
+interventions = ["inspections", "cash_transfer"]
+draws = 2
+replicates = 1
+generations = 1
+population = 1
+budgets = [100_000, 400_000]
+seed = 3
+
+[[search.uncertain]]
+name = "risk_sensitivity"
+low = 1.0
+high = 10.0
+"""
+
+SWEEP = """name = "tiny_sweep"
+description = "Two factors, screened."
+scenario = "transfer.toml"
+method = "morris"
+samples = 2
+replicates = 1
+seed = 3
+households = 200
+months = 12
+outcomes = ["bonded_share"]
+
+[[factors]]
+name = "markup_annual"
+low = 0.0
+high = 1.0
+
+[[factors]]
+name = "transfer.coverage"
+low = 0.0
+high = 1.0
+"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("inputs")
+    (tmp / "baseline.toml").write_text(BASELINE)
+    (tmp / "transfer.toml").write_text(TRANSFER)
+    (tmp / "districts.toml").write_text(DISTRICTS)
+    (tmp / "plan.toml").write_text(PLAN)
+    (tmp / "sweep.toml").write_text(SWEEP)
+    (tmp / "experiment.toml").write_text(
+        'name = "tiny_batch"\ndescription = "Baseline and a transfer."\n'
+        'scenarios = ["baseline.toml", "transfer.toml"]\nreplicates = 2\nseed = 1\n'
+        "households = 200\nmonths = 12\n")
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def run_dir(files):
+    return run_scenario(files / "transfer.toml", households=200, months=12,
+                        out=files / "out-run").out
+
+
+@pytest.fixture(scope="module")
+def effect_dir(files):
+    scenario = load_scenario(files / "transfer.toml")
+    result = paired_effect(scenario, files / "baseline.toml", replicates=2, households=200,
+                           months=12)
+    args = argparse.Namespace(command="effect", scenario=str(files / "transfer.toml"),
+                              baseline=str(files / "baseline.toml"), replicates=2, seed=None,
+                              households=200, months=12, out=None)
+    write_effect(files / "out-effect", result, scenario, args)
+    return files / "out-effect"
+
+
+@pytest.fixture(scope="module")
+def batch_dir(files):
+    out = files / "out-batch"
+    run_batch(files / "experiment.toml", out=out, workers=1)
+    compare_dir(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(files):
+    return run_sweep(files / "sweep.toml", out=files / "out-sweep", workers=1).out
+
+
+@pytest.fixture(scope="module")
+def plan_dir(files):
+    return run_plan(files / "plan.toml", out=files / "out-plan", workers=1).out
+
+
+@pytest.fixture(scope="module")
+def calibration_dir(files, run_dir):
+    """A calibration folder made by hand, shaped like ``bondsim.calibration``'s: a (long) fit
+    table, a targets table with markup in a cell, the posterior, the fit plot and one plot the
+    report does not know."""
+    out = files / "out-calibration"
+    out.mkdir()
+    pd.DataFrame({"target": [f"t{i}" for i in range(120)], "value": 0.5, "tolerance": 0.1,
+                  "simulated": [0.4 + i / 1000 for i in range(120)], "low": 0.3, "high": 0.6,
+                  "within": True}).to_csv(out / "fit.csv", index=False)
+    pd.DataFrame({"target": ["bonded_share", "<script>alert(1)</script>"],
+                  "value": [0.6, 0.9], "tolerance": [0.1, 0.05],
+                  "source": ["domain.md 1.5", "https://example.org/survey"]}).to_csv(
+        out / "targets.csv", index=False)
+    pd.DataFrame({"parameter": ["markup_annual"], "fitted": [0.42], "best": [0.4],
+                  "p05": [0.2], "p95": [0.7], "prior_low": [0.0], "prior_high": [1.0]}).to_csv(
+        out / "posterior.csv", index=False)
+    shutil.copy(run_dir / "trajectories.png", out / "fit.png")
+    shutil.copy(run_dir / "trajectories.png", out / "aaa_extra.png")
+    (out / "manifest.json").write_text(json.dumps({
+        "kind": "calibration",
+        "calibration": {"name": "punjab_fit", "description": "Fit to the Punjab figures.",
+                        "samples": 40, "parameters": [{"name": "markup_annual", "low": 0.0,
+                                                       "high": 1.0}],
+                        "targets": [{"outcome": "bonded_share", "value": 0.6}]},
+        "accepted": 10, "draws": 40, "met_every_tolerance": False,
+        "fitted": {"markup_annual": 0.42},
+        "seeds": [1, 2, 3],
+        "git": {"commit": "0123456789abcdef", "dirty": True},
+        "packages": {"python": "3.11", "bondsim": "0.1.0"},
+    }))
+    return out
+
+
+EXPECTED = {
+    "run": ["Main outcomes", "<th>outcome</th>", "<th class=\"num\">month 0</th>",
+            "<th class=\"num\">month 12</th>", "mean of the last 12 months", "median_debt"],
+    "effect": ["Effect and cost-effectiveness", "<th>metric</th>", "<th>unit</th>",
+               "95% interval", "cost_per_bonded_household_year_averted", "Each replicate"],
+    "batch": ["Outcomes at the horizon", "<th>scenario</th>", "<th>outcome</th>",
+              "95% of replicates", "Against the baseline", "<th>measure</th>",
+              "public_cost (Rs)"],
+    "sweep": ["Ranking", "<h4>bonded_share</h4>", "<th class=\"num\">rank</th>",
+              "<th>factor</th>", "<th>range</th>", "mu star ± 95%", "Replicate noise",
+              "noise_share", "noise_in_means"],
+    "plan": ["Each strategy in total", "<th>strategy</th>", "<th>metric</th>",
+             "District by district", "<th>district</th>", "bonded households freed",
+             "Allocations and spending", "spent_mean", "The allocation search at each budget",
+             "cost_expected", "The searched allocations", "District figures"],
+    "calibration": ["Fitted parameters", "<th class=\"num\">fitted</th>", "<h3>Fit</h3>",
+                    "<th class=\"num\">simulated</th>", "95% range", "<h3>Targets</h3>",
+                    "<th>target</th>", "<th class=\"num\">tolerance</th>"],
+}
+SECTIONS = ["What was run", "Results", "Plots", "What the model leaves out",
+            "Parameters and their sources"]
+
+
+def _outside_references(page: str) -> list[str]:
+    """Every src, href or CSS url() that points anywhere but into the page itself."""
+    refs = re.findall(r"""(?:src|href)\s*=\s*["']?([^"'\s>]*)""", page, flags=re.I)
+    refs += re.findall(r"url\(\s*['\"]?([^'\")]*)", page, flags=re.I)
+    return [r for r in refs if not (r.startswith("data:image/png;base64,") or
+                                    r.startswith("#"))]
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_report_of_each_kind_is_one_self_contained_page(kind, request):
+    folder = request.getfixturevalue(f"{kind}_dir")
+    path = write_report(folder)
+    assert path == folder / "report.html"
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert f"<title>bondsim {kind}: " in page
+    for text in EXPECTED[kind]:
+        assert text in page, text
+    # every plot of the folder is embedded, as itself
+    pngs = sorted(folder.glob("*.png"))
+    assert pngs or kind == "effect"
+    assert page.count('<img src="data:image/png;base64,') == len(pngs)
+    for png in pngs:
+        assert base64.b64encode(png.read_bytes()).decode("ascii") in page, png.name
+    # nothing is fetched from anywhere: no links, scripts, style sheets or fonts outside
+    assert _outside_references(page) == []
+    for tag in ("<script", "<link", "@import", "<iframe"):
+        assert tag not in page.lower(), tag
+    # the sections, in order
+    heads = [page.index(f">{head}</h2>") for head in SECTIONS]
+    assert heads == sorted(heads)
+    # the caveats come from the ODD, the parameters are all there, assumptions marked
+    assert "<li><strong>Fixed composition.</strong>" in page
+    for name in PARAM_INFO:
+        assert f"<code>{name}</code>" in page, name
+    assert '<tr class="assumption">' in page
+    assert "commit <code>" in page
+    assert not list(folder.glob(".report.html.*"))  # written atomically, nothing left over
+
+
+def test_run_report_says_what_was_run_with_readable_numbers(run_dir):
+    page = write_report(run_dir).read_text(encoding="utf-8")
+    assert "One run of the scenario <strong>transfer</strong>" in page
+    assert "(A &lt;cash&gt; transfer &amp; more, from month 3)" in page  # escaped
+    assert "200 households" in page
+    assert "12 months" in page
+    assert "<code>cash_transfer</code> (transfer) [from month 3]" in page
+    assert "Values as resolved for the run" in page
+    assert "0.5 (default 0.3)" in page  # the override, against the default
+    table = page[page.index("Main outcomes"):page.index('id="plots"')]
+    assert re.search(r'<td class="num">\d{2,3},\d{3}</td>', table)  # rupees: 97,857
+    assert re.search(r'<td class="num">0\.\d{3}</td>', table)        # shares: 0.240
+
+
+def test_batch_report_orders_plots_and_keeps_the_main_outcomes(batch_dir):
+    page = write_report(batch_dir).read_text(encoding="utf-8")
+    order = [page.index(f"({name})</span>") for name in
+             ("final_outcomes.png", "compare.png", "trajectories-baseline.png",
+              "trajectories-transfer.png")]
+    assert order == sorted(order)
+    results = page[page.index('id="results"'):page.index('id="plots"')]
+    assert "bonded_share" in results
+    assert "production_days" not in results
+    assert "are in <code>summary.csv</code>" in results
+    assert "2 scenarios (baseline and transfer) x 2 replicates = 4 runs" in page
+    assert "Date not recorded in the manifest" in page  # batch manifests have no date
+
+
+def test_sweep_and_plan_reports_show_what_was_varied(sweep_dir, plan_dir):
+    sweep = write_report(sweep_dir).read_text(encoding="utf-8")
+    assert "Morris elementary effects" in sweep
+    assert "varied: 0 to 1" in sweep  # markup_annual, a parameter factor
+    assert "transfer.coverage" in sweep
+    plan = write_report(plan_dir).read_text(encoding="utf-8")
+    assert "North 0.9; South 0.8 (default 0.9)" in plan  # initial_indebted_share by district
+    assert "South 0.4 (default 0.3)" in plan             # a district's own parameter
+    assert "a survey: test" in plan
+    assert "budget Rs 1,000,000" in plan
+
+
+def test_calibration_report_cuts_long_tables_escapes_cells_and_puts_unknown_plots_last(
+        calibration_dir, tmp_path):
+    (calibration_dir / "report.html").unlink(missing_ok=True)
+    out = write_report(calibration_dir, out=tmp_path / "elsewhere" / "cal.html")
+    assert out == tmp_path / "elsewhere" / "cal.html"
+    assert not (calibration_dir / "report.html").exists()
+    page = out.read_text(encoding="utf-8")
+    assert f"First {MAX_ROWS} of 120 rows; all of them are in <code>fit.csv</code>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page
+    assert "https://example.org/survey" in page  # as text, from a source column ...
+    assert _outside_references(page) == []      # ... never as a link
+    assert page.index("(fit.png)") < page.index("(aaa_extra.png)")
+    assert "a plot the report does not describe" in page
+    assert "with uncommitted changes" in page
+    assert "3 seeds" in page
+    assert "fitted 0.42 (default 0.3)" in page
+    assert "10 of 40 draws accepted" in page
+    assert "Not enough draws met every target" in page
+
+
+def test_folders_that_are_not_outputs_are_refused(tmp_path):
+    with pytest.raises(BondsimError, match=r"no manifest\.json"):
+        write_report(tmp_path)
+    with pytest.raises(BondsimError, match="not a folder"):
+        write_report(tmp_path / "missing")
+    (tmp_path / "manifest.json").write_text('{"kind": "picnic"}')
+    with pytest.raises(BondsimError, match=r"field 'kind': value 'picnic'.*expected one of"):
+        write_report(tmp_path)
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(BondsimError, match="not valid JSON"):
+        write_report(tmp_path)
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_caveats_fall_back_when_the_odd_is_not_installed(effect_dir, tmp_path, monkeypatch):
+    import bondsim.report
+
+    monkeypatch.setattr(bondsim.report, "odd_file", lambda: tmp_path / "no" / "ODD.md")
+    page = write_report(effect_dir, out=tmp_path / "r.html").read_text(encoding="utf-8")
+    assert FALLBACK_CAVEATS in page
+    assert "Fixed composition" not in page
+
+
+def test_minimal_markdown():
+    text = ("Intro with `code <x>` and a [link](https://example.org).\n\n"
+            "- **Bold.** First item,\n  continued with *emphasis*.\n- Second `item`.\n\n"
+            "After the list.")
+    assert markdown_html(text) == (
+        "<p>Intro with <code>code &lt;x&gt;</code> and a link.</p>"
+        "<ul><li><strong>Bold.</strong> First item, continued with <em>emphasis</em>.</li>"
+        "<li>Second <code>item</code>.</li></ul><p>After the list.</p>")
