@@ -242,7 +242,8 @@ def accept(dist: np.ndarray, least: int) -> tuple[np.ndarray, bool]:
 class CalibrationResult:
     out: Path
     posterior: pd.DataFrame    # parameter, fitted, best, p05, p95, sd, prior_low, prior_high
-    fit: pd.DataFrame          # target, value, tolerance, simulated, low, high, within
+    fit: pd.DataFrame          # target, value, tolerance, simulated, low, high, within (and
+    #                            the same at the current defaults: default_simulated, _within)
     draws: pd.DataFrame        # every draw: parameters, statistics, distance, accepted
     met: bool                  # whether enough draws met every tolerance
 
@@ -282,7 +283,13 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
     dist = distances(stats, values, tolerances)
     chosen, met = accept(dist, spec.min_accepted)
     posterior = summarise_posterior(factors, samples, chosen, dist)
-    fit = check_fit(loaded, posterior, workers=workers, scheduler=scheduler)
+    fit = check_fit(loaded, posterior["fitted"].to_numpy(dtype=float), workers=workers,
+                    scheduler=scheduler)
+    defaults = posterior["default"].to_numpy(dtype=float)
+    if np.all(np.isfinite(defaults)):  # how the current defaults fare, on the same seeds
+        at_default = check_fit(loaded, defaults, workers=workers, scheduler=scheduler)
+        fit["default_simulated"] = at_default["simulated"]
+        fit["default_within"] = at_default["within"]
     draws = pd.DataFrame(samples, columns=[f.name for f in factors])
     for k, key in enumerate(keys):
         draws[key] = stats[:, k]
@@ -331,14 +338,14 @@ def summarise_posterior(factors: list[Factor], samples: np.ndarray, chosen: np.n
     return pd.DataFrame(rows)
 
 
-def check_fit(loaded: LoadedCalibration, posterior: pd.DataFrame, *, workers: int = 1,
+def check_fit(loaded: LoadedCalibration, values: np.ndarray, *, workers: int = 1,
               scheduler: str | None = None) -> pd.DataFrame:
-    """Run the fitted values on fresh seeds: each target's simulated mean and 95% range
-    across those runs, beside the field value and tolerance."""
+    """Run parameter values (the fitted ones, or the defaults) on fresh seeds: each target's
+    simulated mean and 95% range across those runs, beside the field value and tolerance."""
     from .sensitivity import evaluate
 
     spec = loaded.spec
-    fitted = posterior["fitted"].to_numpy(dtype=float)[None, :]
+    fitted = np.asarray(values, dtype=float)[None, :]
     keys = list(loaded.target_table["target"])
     seeds = replicate_seeds(spec.seed + 1_000_003, spec.check_replicates)
     runs = evaluate(loaded.model, loaded.factors, fitted, keys, seeds, workers=workers,

@@ -29,7 +29,12 @@ def plot_fit(fit: pd.DataFrame, path: Path) -> None:
     ax.axvline(0, color="grey", lw=0.8)
     colours = np.where(fit["within"].to_numpy(dtype=bool), "tab:blue", "tab:red")
     ax.errorbar(mid, y, xerr=[mid - low, high - mid], fmt="none", ecolor="0.4", capsize=3)
-    ax.scatter(mid, y, c=colours, zorder=3)
+    ax.scatter(mid, y, c=colours, zorder=3, label="fitted values")
+    if "default_simulated" in fit:
+        at_default = (fit["default_simulated"].to_numpy(dtype=float)
+                      - fit["value"].to_numpy(dtype=float)) / tol
+        ax.scatter(at_default, y, facecolors="none", edgecolors="black", zorder=4,
+                   label="current defaults")
     labels = [f"{t}  (field {v:.3g} ± {s:.2g}, model {m:.3g})" for t, v, s, m in
               zip(fit["target"], fit["value"], fit["tolerance"], fit["simulated"], strict=True)]
     ax.set_yticks(y, labels, fontsize=8)

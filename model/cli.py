@@ -307,9 +307,11 @@ def _calibrate(args: argparse.Namespace) -> int:
     print("fit on fresh seeds:")
     for row in result.fit.itertuples():
         mark = "ok  " if row.within else "MISS"
+        default = (f"; defaults {_number(row.default_simulated)}"
+                   if hasattr(row, "default_simulated") else "")
         print(f"  {mark} {row.target:<52s} model {_number(row.simulated)} "
               f"[{_number(row.low)}, {_number(row.high)}]  field {_number(row.value)} ± "
-              f"{_number(row.tolerance)}")
+              f"{_number(row.tolerance)}{default}")
     print(f"outputs: {out}")
     return 0
 

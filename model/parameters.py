@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ASSUMPTION = "assumption"
+CALIBRATION = ("within the accepted range of experiments/calibration_baseline.toml (ABC, "
+               "17 of 800 draws;")
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,8 @@ class Params:
         "Fixed monthly consumption need of a household (shelter, fuel).")
     need_per_person: float = par(
         1450.0, "Rs/month/person", (1200.0, 2500.0),
-        "assumption, checked against domain.md 1.3: family gross about Rs 20,000-29,000 a month",
+        "assumption, checked against domain.md 1.3: family gross about Rs 20,000-29,000 a month; "
+        f"{CALIBRATION} median 1,630, 5-95% 1,146-1,917)",
         "Monthly consumption need per household member.")
     illness_rate: float = par(
         0.030, "per household-month", (0.01, 0.06), ASSUMPTION,
@@ -152,11 +155,13 @@ class Params:
     # --- Advances and debt (rules 4 and 5) ----------------------------------------------
     advance_limit_months: float = par(
         8.0, "months of the adults' expected gross pay", (4.0, 14.0),
-        "domain.md 1.4 [derived]: typical debt 5-7 months of a family's gross pay, tail to 14",
+        "domain.md 1.4 [derived]: typical debt 5-7 months of a family's gross pay, tail to 14; "
+        f"{CALIBRATION} median 7.3, 5-95% 6.1-8.4)",
         "Most an owner will have lent a household, against its adults' expected monthly pay.")
     markup_annual: float = par(
         0.30, "per year", (0.0, 1.0),
-        "domain.md 1.6: no Pakistan-specific rate; India quarry loans 24-36%/yr; 0-100%/yr (⚠)",
+        "domain.md 1.6: no Pakistan-specific rate; India quarry loans 24-36%/yr; 0-100%/yr (⚠); "
+        f"{CALIBRATION} median 0.24, 5-95% 0.11-0.48)",
         "Markup added to outstanding debt, pro rata each month.")
     book_inflation_mean: float = par(
         0.20, "share of each advance", (0.0, 1.0),
@@ -193,7 +198,8 @@ class Params:
 
     # --- Children (rule 6) --------------------------------------------------------------
     child_work_trigger: float = par(
-        0.10, "share of the month's need", (0.0, 0.5), ASSUMPTION,
+        0.10, "share of the month's need", (0.0, 0.5),
+        f"assumption; {CALIBRATION} median 0.29, 5-95% 0.03-0.46: weakly identified)",
         "Unmet need, as a share of the month's need, above which a family puts a child to work.",
         valid=PROB)
     child_work_10_14_init: float = par(

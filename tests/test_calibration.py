@@ -98,6 +98,7 @@ def test_calibration_recovers_known_parameters(recovered):
     assert post.loc["markup_annual", "p95"] - post.loc["markup_annual", "p05"] < 0.5
     assert abs(post.loc["markup_annual", "fitted"] - TRUE["markup_annual"]) < 0.15
     assert result.fit["within"].all()
+    assert {"default_simulated", "default_within"} <= set(result.fit.columns)
 
 
 def test_calibration_outputs(recovered):
