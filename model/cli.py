@@ -115,6 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="finish an interrupted calibration in --out")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    dis = sub.add_parser("discover", help="scenario discovery (PRIM) and robustness: under "
+                                          "which conditions each policy fails")
+    dis.add_argument("discovery", help="discovery file (TOML), e.g. "
+                                       "experiments/discovery_policies.toml")
+    dis.add_argument("--out", help="output folder (default outputs/<discovery>-<time>/)")
+    dis.add_argument("--workers", type=_positive, help="local worker processes (default: all "
+                                                       "cores)")
+    dis.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    dis.add_argument("--resume", action="store_true",
+                     help="finish an interrupted discovery in --out")
+    dis.add_argument("--quiet", action="store_true", help="no progress bar")
+
     rep = sub.add_parser("report", help="one self-contained HTML page from the outputs of a "
                                         "run, effect, batch, sweep, plan or calibration")
     rep.add_argument("folder", help="an output folder (it holds manifest.json)")
@@ -316,6 +329,32 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _discover(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .discover import load_discovery, run_discovery
+    from .run import default_out_dir
+    from .sweep import default_workers
+
+    loaded = load_discovery(args.discovery)
+    if args.resume and not args.out:
+        raise BondsimError("--resume needs --out: the folder of the discovery to finish")
+    out = Path(args.out) if args.out else default_out_dir(loaded.spec.name)
+    result = run_discovery(args.discovery, out=out, workers=default_workers(args.workers),
+                           resume=args.resume, progress=not args.quiet,
+                           scheduler=args.scheduler)
+    print(f"{loaded.spec.name}: failure = {loaded.spec.criterion.describe()}")
+    for line in result.summary:
+        print(f"  {line}")
+    print("robustness (best first):")
+    for row in result.robustness.itertuples():
+        print(f"  {row.rank}. {row.policy:<32s} satisfies in {row.satisficing_share:.0%} of "
+              f"futures; regret mean {_number(row.regret_mean)}, 90th percentile "
+              f"{_number(row.regret_p90)}")
+    print(f"outputs: {out}")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -355,7 +394,13 @@ def _validate(args: argparse.Namespace) -> int:
     for file in args.files:
         try:
             data = read_toml(Path(file), "input")
-            if "targets" in data and "parameters" in data:
+            if "criterion" in data and "policies" in data:
+                from .discover import load_discovery
+                found = load_discovery(file)
+                said = (f"discovery {found.spec.name}, {len(found.policies)} policies, "
+                        f"{found.spec.futures} futures")
+                warnings = ()
+            elif "targets" in data and "parameters" in data:
                 from .calibration import load_calibration
                 cal = load_calibration(file)
                 said = (f"calibration {cal.spec.name}, {len(cal.factors)} parameters, "
@@ -402,7 +447,8 @@ def _params(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "sweep": _sweep,
-            "plan": _plan, "calibrate": _calibrate, "report": _report, "compare": _compare,
+            "plan": _plan, "calibrate": _calibrate, "discover": _discover,
+            "report": _report, "compare": _compare,
             "validate": _validate, "params": _params}
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from .outcomes import OUTCOMES
 from .parameters import PARAM_INFO, Params
 
 MAX_ROWS = 50
-KINDS = ("run", "effect", "batch", "sweep", "plan", "calibration")
+KINDS = ("run", "effect", "batch", "sweep", "plan", "calibration", "discovery")
 RUPEE_OUTCOMES = frozenset(name for name, meaning in OUTCOMES.items()
                            if re.search(r"\bRs\b", meaning))
 MAIN_OUTCOMES = ("bonded_share", "indebted_share", "median_debt", "median_debt_months",
@@ -400,7 +400,42 @@ def _summary_calibration(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     return str(name), text
 
 
+def _summary_discovery(m: dict[str, Any], folder: Path) -> tuple[str, str]:
+    spec = m.get("discovery") if isinstance(m.get("discovery"), dict) else {}
+    name = spec.get("name") or folder.name
+    policies = [Path(str(p)).stem for p in spec.get("policies") or []]
+    uncertain = [u.get("name", "?") for u in spec.get("uncertain") or [] if isinstance(u, dict)]
+    text = (f"Scenario discovery, {_named(str(name), str(spec.get('description') or ''))}: "
+            f"{_count(len(policies), 'policy')} ({_e(_list(policies))}) run in "
+            f"{_count(int(spec.get('futures') or 0), 'sampled future')} x "
+            f"{_count(int(spec.get('replicates') or 0), 'replicate')}, the futures drawn over "
+            f"{_count(len(uncertain), 'uncertain parameter')} ({_e(_list(uncertain))}). A "
+            f"policy fails in a future when {_e(str(m.get('criterion', '?')))}. PRIM finds "
+            f"where each policy's failures concentrate.")
+    return str(name), text
+
+
 # --- headline tables ----------------------------------------------------------------------
+
+def _tables_discovery(m: dict[str, Any], folder: Path) -> list[str]:
+    out = []
+    summary = m.get("summary") or []
+    if summary:
+        items = "".join(f"<li>{_e(str(line))}</li>" for line in summary)
+        out.append(_section_table("Where each policy fails", "In plain language, from each "
+                                  "policy's PRIM box.", f"<ul>{items}</ul>"))
+    for name, title, intro in (
+            ("robustness.csv", "Robustness", "Each policy across the futures: the share "
+             "where it satisfies the criterion, its regret against the best policy in each "
+             "future, and each outcome's mean, 10th and 90th percentile (best first)."),
+            ("boxes.csv", "PRIM boxes", "Each policy's box: the limits of every parameter, "
+             "whether the box restricts it, the restriction's quasi-p value, and the box's "
+             "coverage and density.")):
+        table = _read_csv(folder, name)
+        out.append(_missing(name) if table is None else
+                   _section_table(title, intro, _frame_table(table, source=name)))
+    return out
+
 
 def _tables_run(m: dict[str, Any], folder: Path) -> list[str]:
     ts = _read_csv(folder, "timeseries.csv")
@@ -660,6 +695,15 @@ def _captions(kind: str, m: dict[str, Any], folder: Path) -> list[tuple[str, str
                  "intervention."),
                 ("search_curve.png", "What the searched allocation achieves at each budget: "
                  "expected outcome across the parameter draws, worst and best draw as a band.")]
+    if kind == "discovery":
+        items = [("robustness.png", "The policies ranked: the share of futures where each "
+                  "satisfies the criterion, and its regret against the best policy.")]
+        for policy in sorted(p.stem.split("-", 1)[1] for p in folder.glob("peeling-*.png")):
+            items.append((f"peeling-{policy}.png", f"{policy}: PRIM's peeling trajectory, "
+                          f"coverage against density; the chosen box ringed."))
+            items.append((f"box-{policy}.png", f"{policy}: the futures on the two most "
+                          f"restricted parameters, failures in red, and the box."))
+        return items
     if kind == "calibration":
         return [("fit.png", "The calibrated model against the field figures, with the range "
                  "over fresh seeds."),
@@ -962,10 +1006,12 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 SUMMARIES: dict[str, Callable[[dict[str, Any], Path], tuple[str, str]]] = {
     "run": _summary_run, "effect": _summary_effect, "batch": _summary_batch,
     "sweep": _summary_sweep, "plan": _summary_plan, "calibration": _summary_calibration,
+    "discovery": _summary_discovery,
 }
 TABLES: dict[str, Callable[[dict[str, Any], Path], list[str]]] = {
     "run": _tables_run, "effect": _tables_effect, "batch": _tables_batch,
     "sweep": _tables_sweep, "plan": _tables_plan, "calibration": _tables_calibration,
+    "discovery": _tables_discovery,
 }
 
 

@@ -361,3 +361,19 @@ def test_minimal_markdown():
         "<p>Intro with <code>code &lt;x&gt;</code> and a link.</p>"
         "<ul><li><strong>Bold.</strong> First item, continued with <em>emphasis</em>.</li>"
         "<li>Second <code>item</code>.</li></ul><p>After the list.</p>")
+
+
+def test_discovery_report(tmp_path):
+    """A discovery folder's report has the summary sentences, both tables and every plot."""
+    from test_discover import _file
+
+    from bondsim.discover import run_discovery
+    from bondsim.report import write_report
+
+    out = tmp_path / "d"
+    run_discovery(_file(tmp_path), out=out)
+    page = write_report(out).read_text()
+    assert "Where each policy fails" in page
+    assert "Robustness" in page
+    assert "PRIM boxes" in page
+    assert page.count("data:image/png;base64,") == len(list(out.glob("*.png")))

@@ -1,0 +1,481 @@
+"""Scenario discovery: under which plausible conditions does a policy fail, and which policy
+holds up best across all of them?
+
+A discovery file (TOML, in ``experiments/``) names the uncertain parameters with their ranges
+(declared like sweep factors), the policies (scenario files), the number of sampled futures
+(Latin hypercube), the replicates per future, and a failure criterion on an outcome::
+
+    name = "where_policies_fail"
+    policies = ["../scenarios/inspections_only.toml", "../scenarios/combined_package.toml"]
+    baseline = "../scenarios/baseline.toml"   # needed for a relative criterion
+    futures = 200
+    replicates = 2
+    households = 2000
+    months = 60
+    window = 12                               # outcomes: the mean of the last 12 months
+
+    [criterion]
+    outcome = "bonded_share"
+    kind = "relative"                         # or "absolute"
+    ratio = 0.5                               # fails unless the baseline's value is halved
+    # kind = "absolute": threshold = 0.10 and direction = "above" (fails above it)
+
+    [[uncertain]]
+    name = "risk_sensitivity"
+    low = 1.0
+    high = 20.0
+
+Every policy (and the baseline) runs in every future on the same seeds (common random numbers
+within a future; each future has seeds of its own), on the shared executor, resumably. Then,
+per policy, PRIM (the EMA Workbench implementation) finds the box of parameter space where
+failure concentrates: its coverage (the share of all failures inside it), density (the share
+of futures inside it that fail), the restricted parameters, their limits and each
+restriction's significance (quasi-p value). Across policies: mean, 10th and 90th percentile of
+each outcome, the share of futures where the policy satisfies the criterion, and its regret
+against the best policy in each future.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import BondsimError
+from .factors import Factor, Target, apply, resolve
+from .io import atomic_write, read_toml, write_json
+from .outcomes import OUTCOMES
+from .scenario import format_errors, scenario_from_dict
+from .sweep import FactorSpec
+
+STRICT = ConfigDict(extra="forbid", strict=True)
+MONTHLY = [name for name in OUTCOMES if name not in ("month", "calendar_month")]
+BASELINE = "baseline"
+SIGNIFICANT = 0.05  # quasi-p value below which a restriction is named in the summary
+
+
+class Criterion(BaseModel):
+    """When a policy fails in a future."""
+
+    model_config = STRICT
+    outcome: str
+    kind: Literal["absolute", "relative"] = "absolute"
+    direction: Literal["above", "below"] = "above"
+    threshold: float | None = None
+    ratio: float | None = Field(None, gt=0)
+
+    @field_validator("outcome")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in MONTHLY:
+            hint = difflib.get_close_matches(value, MONTHLY, n=1)
+            raise ValueError(f"unknown outcome {value!r}" + (f"; did you mean {hint[0]!r}?"
+                                                              if hint else ""))
+        return value
+
+    def describe(self) -> str:
+        worse = "above" if self.direction == "above" else "below"
+        if self.kind == "absolute":
+            return f"{self.outcome} {worse} {self.threshold:g}"
+        return f"{self.outcome} {worse} {self.ratio:g} x the baseline's in the same future"
+
+    def fails(self, value: np.ndarray, baseline: np.ndarray | None) -> np.ndarray:
+        """Failure per future (NaN outcomes count as failures)."""
+        bound = (np.full_like(value, self.threshold, dtype=float) if self.kind == "absolute"
+                 else self.ratio * baseline)
+        worse = value > bound if self.direction == "above" else value < bound
+        return worse | ~np.isfinite(value)
+
+
+class PrimSettings(BaseModel):
+    model_config = STRICT
+    density: float = Field(0.5, gt=0, le=1)     # least share of failures inside a box
+    peel_alpha: float = Field(0.05, gt=0, lt=0.5)
+    mass_min: float = Field(0.05, gt=0, lt=1)
+
+
+class DiscoverySpec(BaseModel):
+    """The validated content of a discovery file."""
+
+    model_config = STRICT
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    policies: list[str] = Field(min_length=1)
+    baseline: str | None = None
+    futures: int = Field(200, ge=10, le=1_000_000)
+    replicates: int = Field(2, ge=1, le=1000)
+    seed: int = Field(0, ge=0, lt=2**32)
+    households: int | None = Field(None, ge=1)
+    months: int | None = Field(None, ge=1, le=1200)
+    window: int = Field(12, ge=1, le=1200)
+    outcomes: list[str] | None = None
+    criterion: Criterion
+    uncertain: list[FactorSpec] = Field(min_length=2)
+    prim: PrimSettings = Field(default_factory=PrimSettings)
+
+    @field_validator("outcomes")
+    @classmethod
+    def _known(cls, value: list[str] | None) -> list[str] | None:
+        for item in value or []:
+            if item not in MONTHLY:
+                hint = difflib.get_close_matches(item, MONTHLY, n=1)
+                raise ValueError(f"unknown outcome {item!r}" + (f"; did you mean {hint[0]!r}?"
+                                                                 if hint else ""))
+        return value
+
+
+@dataclass(frozen=True)
+class DiscoveryModel:
+    """Every policy (and the baseline) in one future: ``f(params, seed) -> {policy:outcome}``.
+    Parameters apply to every scenario alike."""
+
+    scenarios: dict[str, dict[str, Any]]   # name -> scenario data (the baseline included)
+    targets: tuple[Target, ...]
+    outcomes: tuple[str, ...]
+    households: int | None
+    months: int | None
+    window: int
+
+    def __call__(self, params: dict[str, float], seed: int) -> dict[str, float]:
+        from .run import simulate
+
+        col = {name: k for k, name in enumerate(OUTCOMES)}
+        out = {}
+        for name, data in self.scenarios.items():
+            scenario = scenario_from_dict(apply(data, list(self.targets), params), source=name)
+            table = simulate(scenario, seed=seed, households=self.households,
+                             months=self.months).outcome_matrix()[1:]
+            tail = table[-min(self.window, len(table)):]
+            for outcome in self.outcomes:
+                values = tail[:, col[outcome]]
+                seen = values[np.isfinite(values)]
+                out[f"{name}:{outcome}"] = float(seen.mean()) if seen.size else float("nan")
+        return out
+
+
+@dataclass
+class LoadedDiscovery:
+    spec: DiscoverySpec
+    path: Path
+    factors: list[Factor]
+    policies: list[str]
+    model: DiscoveryModel
+    files: dict[str, Path]
+
+    @property
+    def outcomes(self) -> list[str]:
+        return list(self.model.outcomes)
+
+
+def load_discovery(path: str | Path) -> LoadedDiscovery:
+    """Read and validate a discovery file, its scenarios and every parameter's range."""
+    path = Path(path)
+    raw = read_toml(path, "discovery")
+    try:
+        spec = DiscoverySpec.model_validate(raw)
+    except ValidationError as exc:
+        raise BondsimError("\n".join(format_errors(exc, str(path), DiscoverySpec))) from None
+    c = spec.criterion
+    if c.kind == "absolute" and c.threshold is None:
+        raise BondsimError(f"{path}: field 'criterion.threshold' is missing; an absolute "
+                           f"criterion needs a threshold")
+    if c.kind == "relative" and (c.ratio is None or spec.baseline is None):
+        raise BondsimError(f"{path}: field 'criterion.ratio' and field 'baseline': a relative "
+                           f"criterion needs both (e.g. ratio = 0.5: the baseline's value "
+                           f"halved)")
+    scenarios: dict[str, dict[str, Any]] = {}
+    files: dict[str, Path] = {}
+    entries = [(f"policies.{i}", p) for i, p in enumerate(spec.policies)]
+    if spec.baseline is not None:
+        entries.append(("baseline", spec.baseline))
+    policies = []
+    for field_name, name in entries:
+        file = (path.parent / name).resolve()
+        if not file.is_file():
+            raise BondsimError(f"{path}: field '{field_name}': value {name!r} is not a file "
+                               f"(looked for {file}); expected a scenario file")
+        data = read_toml(file, "scenario")
+        scenario = scenario_from_dict(data, source=str(file))
+        key = BASELINE if field_name == "baseline" else scenario.name
+        if key in scenarios:
+            raise BondsimError(f"{path}: field '{field_name}': scenario {key!r} appears twice")
+        scenarios[key], files[key] = data, file
+        if field_name != "baseline":
+            policies.append(key)
+    names = [u.name for u in spec.uncertain]
+    if len(set(names)) != len(names):
+        raise BondsimError(f"{path}: field 'uncertain': names {names} must be distinct")
+    targets = []
+    for i, item in enumerate(spec.uncertain):
+        try:
+            target = resolve(item.name, {"interventions": []})
+        except BondsimError as exc:
+            raise BondsimError(f"{path}: field 'uncertain.{i}.name': {exc}") from None
+        targets.append(target)
+        for end in ("low", "high"):
+            try:
+                scenario_from_dict(apply(next(iter(scenarios.values())), [target],
+                                         {item.name: getattr(item, end)}), source="")
+            except BondsimError as exc:
+                raise BondsimError(f"{path}: field 'uncertain.{i}.{end}': value "
+                                   f"{getattr(item, end)!r} is outside what {target.describe()} "
+                                   f"accepts ({str(exc).split(': ', 1)[-1]})") from None
+    outcomes = list(dict.fromkeys([c.outcome, *(spec.outcomes or ["child_labour_rate"])]))
+    model = DiscoveryModel(scenarios=scenarios, targets=tuple(targets), outcomes=tuple(outcomes),
+                           households=spec.households, months=spec.months, window=spec.window)
+    return LoadedDiscovery(spec=spec, path=path, factors=[u.factor() for u in spec.uncertain],
+                           policies=policies, model=model, files=files)
+
+
+# --- the analysis: failures, robustness, boxes ------------------------------------------
+
+def failures(criterion: Criterion, values: pd.DataFrame, policies: list[str]) -> pd.DataFrame:
+    """Futures x policies: True where the policy fails the criterion in that future."""
+    base = values[f"{BASELINE}:{criterion.outcome}"].to_numpy() if (
+        criterion.kind == "relative") else None
+    return pd.DataFrame({p: criterion.fails(values[f"{p}:{criterion.outcome}"].to_numpy(),
+                                            base) for p in policies})
+
+
+def regret(scores: pd.DataFrame, lower_is_better: bool = True) -> pd.DataFrame:
+    """Futures x policies: how much worse each policy does than the best policy in the same
+    future (0 for the best), on the criterion's outcome."""
+    best = scores.min(axis=1) if lower_is_better else scores.max(axis=1)
+    return (scores.sub(best, axis=0) if lower_is_better else (-scores).add(best, axis=0))
+
+
+def robustness(values: pd.DataFrame, failed: pd.DataFrame, criterion: Criterion,
+               policies: list[str], outcomes: list[str]) -> pd.DataFrame:
+    """One row per policy: the satisficing share, regret (mean, 90th percentile, max) on the
+    criterion's outcome, and the mean, 10th and 90th percentile of every outcome across
+    futures; ranked by satisficing share, then by the 90th percentile of regret."""
+    scores = pd.DataFrame({p: values[f"{p}:{criterion.outcome}"] for p in policies})
+    regrets = regret(scores, lower_is_better=criterion.direction == "above")
+    rows = []
+    for p in policies:
+        row: dict[str, Any] = {"policy": p,
+                               "satisficing_share": float(1.0 - failed[p].mean()),
+                               "regret_mean": float(regrets[p].mean()),
+                               "regret_p90": float(regrets[p].quantile(0.9)),
+                               "regret_max": float(regrets[p].max())}
+        for outcome in outcomes:
+            v = values[f"{p}:{outcome}"]
+            row[f"{outcome}_mean"] = float(v.mean())
+            row[f"{outcome}_p10"] = float(v.quantile(0.1))
+            row[f"{outcome}_p90"] = float(v.quantile(0.9))
+        rows.append(row)
+    table = pd.DataFrame(rows).sort_values(["satisficing_share", "regret_p90"],
+                                           ascending=[False, True], kind="stable")
+    table.insert(1, "rank", np.arange(1, len(table) + 1))
+    return table.reset_index(drop=True)
+
+
+@dataclass
+class Box:
+    """Where one policy's failures concentrate."""
+
+    policy: str
+    found: bool
+    coverage: float = float("nan")
+    density: float = float("nan")
+    mass: float = float("nan")
+    limits: pd.DataFrame = field(default_factory=pd.DataFrame)  # parameter, min, max, qp,
+    #                                                             restricted
+    trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)  # coverage, density, ...
+    chosen: int = -1
+    failures: int = 0
+    futures: int = 0
+
+
+def _prim() -> Any:
+    """EMA Workbench's PRIM. Its package warns at import that optional parallel back-ends are
+    missing; that is not ours to show."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+    return prim
+
+
+def find_box(x: pd.DataFrame, failed: np.ndarray, policy: str = "", *,
+             density: float = 0.5, peel_alpha: float = 0.05, mass_min: float = 0.05) -> Box:
+    """PRIM on the futures ``x`` (one column per parameter) with ``failed`` as the case of
+    interest. Of the peeling trajectory, the box with the highest coverage whose density is at
+    least ``density`` is chosen."""
+    failed = np.asarray(failed, dtype=bool)
+    box = Box(policy=policy, found=False, failures=int(failed.sum()), futures=len(failed))
+    if failed.sum() == 0 or failed.all():
+        return box  # nothing to tell apart
+    prim = _prim()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas FutureWarnings from inside the package
+        algorithm = prim.Prim(x.reset_index(drop=True), failed, threshold=density,
+                              peel_alpha=peel_alpha, mass_min=mass_min)
+        found = algorithm.find_box()
+    trajectory = found.peeling_trajectory.reset_index(drop=True)
+    eligible = trajectory[(trajectory["density"] >= density) & (trajectory["res_dim"] > 0)]
+    if eligible.empty:
+        box.trajectory = trajectory
+        return box
+    i = int(eligible.sort_values(["coverage", "density"], ascending=False).index[0])
+    lims = found.box_lims[i]
+    qp = found.qp[i]
+    rows = []
+    for name in x.columns:
+        low, high = float(lims[name].iloc[0]), float(lims[name].iloc[1])
+        restricted = name in qp
+        q = [v for v in qp.get(name, []) if v is not None and np.isfinite(v)]
+        rows.append({"parameter": name, "min": low, "max": high,
+                     "restricted": restricted,
+                     "restricts_low": bool(restricted and low > float(x[name].min())),
+                     "restricts_high": bool(restricted and high < float(x[name].max())),
+                     "qp": float(max(q)) if q else float("nan")})
+    row = trajectory.loc[i]
+    box.found, box.chosen, box.trajectory = True, i, trajectory
+    box.coverage, box.density, box.mass = (float(row["coverage"]), float(row["density"]),
+                                           float(row["mass"]))
+    box.limits = pd.DataFrame(rows)
+    return box
+
+
+def sentence(box: Box, units: dict[str, str] | None = None) -> str:
+    """A plain-language summary of a box."""
+    if box.failures == 0:
+        return f"{box.policy} never fails in the {box.futures} futures sampled."
+    if box.failures == box.futures:
+        return f"{box.policy} fails in every one of the {box.futures} futures sampled."
+    if not box.found:
+        return (f"{box.policy} fails in {box.failures} of {box.futures} futures, with no "
+                f"region of the parameters where failures concentrate (no box reaches the "
+                f"density asked for).")
+    parts = []
+    restricted = box.limits[box.limits["restricted"]].sort_values("qp")
+    significant = restricted[restricted["qp"] <= SIGNIFICANT]
+    others = len(restricted) - len(significant)
+    for row in (significant if len(significant) else restricted.head(1)).itertuples():
+        unit = f" {units[row.parameter]}" if units and row.parameter in units else ""
+        if row.restricts_low and row.restricts_high:
+            parts.append(f"{row.parameter} is between {row.min:.3g} and {row.max:.3g}{unit}")
+        elif row.restricts_low:
+            parts.append(f"{row.parameter} exceeds {row.min:.3g}{unit}")
+        else:
+            parts.append(f"{row.parameter} is below {row.max:.3g}{unit}")
+    said = " and ".join(parts) if parts else "no parameter is restricted"
+    rest = (f"; {others} weaker restriction{'s' if others > 1 else ''} in boxes.csv"
+            if others and len(significant) else "")
+    return (f"{box.policy} fails in {box.failures} of {box.futures} futures; it fails mainly "
+            f"when {said} (this region holds {box.coverage:.0%} of the failures, and "
+            f"{box.density:.0%} of the futures in it fail{rest}).")
+
+
+@dataclass
+class DiscoveryResult:
+    out: Path
+    values: pd.DataFrame          # futures: parameters, then every policy's outcomes
+    failed: pd.DataFrame          # futures x policies
+    robustness: pd.DataFrame
+    boxes: dict[str, Box]
+    summary: list[str]
+
+
+def run_discovery(discovery: str | Path, *, out: str | Path, workers: int = 1,
+                  resume: bool = False, progress: bool = False,
+                  scheduler: str | None = None) -> DiscoveryResult:
+    """Run every policy in every future, then discovery and robustness; write the outputs."""
+    from SALib.sample import latin
+
+    from . import __version__
+    from .effect import replicate_seeds
+    from .sensitivity import PointStore, evaluate, salib_problem
+
+    loaded = load_discovery(discovery)
+    spec = loaded.spec
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not resume:
+        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
+                           f"interrupted discovery there, or choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    factors = loaded.factors
+    unit = latin.sample(salib_problem(factors), spec.futures, seed=spec.seed + 1)
+    samples = np.column_stack([f.values(unit[:, j]) for j, f in enumerate(factors)])
+    keys = [f"{name}:{o}" for name in loaded.model.scenarios for o in loaded.outcomes]
+    seeds = replicate_seeds(spec.seed, spec.replicates)
+    store = PointStore(out / "runs")
+    store.check({"bondsim": __version__, "kind": "discovery",
+                 "factors": [f.name for f in factors], "keys": keys, "seeds": seeds,
+                 "samples": samples.round(12).tolist(), "households": spec.households,
+                 "months": spec.months, "window": spec.window,
+                 "scenarios": loaded.model.scenarios})
+    runs = evaluate(loaded.model, factors, samples, keys, seeds, workers=workers,
+                    progress=progress, scheduler=scheduler, store=store, common=False)
+    values = pd.DataFrame(samples, columns=[f.name for f in factors])
+    for k, key in enumerate(keys):
+        values[key] = runs[k].mean(axis=1)
+    failed = failures(spec.criterion, values, loaded.policies)
+    table = robustness(values, failed, spec.criterion, loaded.policies, loaded.outcomes)
+    x = values[[f.name for f in factors]]
+    boxes = {p: find_box(x, failed[p].to_numpy(), p, density=spec.prim.density,
+                         peel_alpha=spec.prim.peel_alpha, mass_min=spec.prim.mass_min)
+             for p in loaded.policies}
+    summary = [sentence(boxes[p]) for p in loaded.policies]
+    _write_outputs(out, loaded, values, failed, table, boxes, summary, seeds, workers)
+    return DiscoveryResult(out=out, values=values, failed=failed, robustness=table,
+                           boxes=boxes, summary=summary)
+
+
+def _write_outputs(out: Path, loaded: LoadedDiscovery, values: pd.DataFrame,
+                   failed: pd.DataFrame, table: pd.DataFrame, boxes: dict[str, Box],
+                   summary: list[str], seeds: list[int], workers: int) -> None:
+    from .discover_plots import plot_box, plot_robustness, plot_trajectory
+    from .manifest import git_state, package_versions
+
+    spec = loaded.spec
+    futures = values.copy()
+    for p in loaded.policies:
+        futures[f"{p}:failed"] = failed[p].to_numpy()
+    atomic_write(out / "futures.parquet", lambda tmp: futures.to_parquet(tmp, index=False))
+    _csv(out / "robustness.csv", table)
+    rows = []
+    for p, box in boxes.items():
+        if box.found:
+            frame = box.limits.copy()
+            frame.insert(0, "policy", p)
+            frame["coverage"], frame["density"], frame["mass"] = (box.coverage, box.density,
+                                                                 box.mass)
+            rows.append(frame)
+    _csv(out / "boxes.csv", pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["policy", "parameter", "min", "max", "restricted", "qp", "coverage",
+                 "density", "mass"]))
+    text = [f"# Scenario discovery: {spec.name}", "",
+            f"Failure: {spec.criterion.describe()} (mean of the last {spec.window} months), "
+            f"over {spec.futures} futures x {spec.replicates} replicates.", ""]
+    text += [f"- {line}" for line in summary]
+    best = table.iloc[0]
+    text += ["", f"Most robust: {best['policy']} satisfies the criterion in "
+                 f"{best['satisficing_share']:.0%} of futures (90th percentile of regret "
+                 f"{best['regret_p90']:.3g})."]
+    atomic_write(out / "summary.md", lambda tmp: Path(tmp).write_text("\n".join(text) + "\n"))
+    names = [f.name for f in loaded.factors]
+    for p, box in boxes.items():
+        if box.found:
+            plot_trajectory(box, out / f"peeling-{p}.png")
+            plot_box(box, values[names], failed[p].to_numpy(), out / f"box-{p}.png")
+    plot_robustness(table, out / "robustness.png", spec.criterion.outcome)
+    write_json(out / "manifest.json", {
+        "kind": "discovery", "discovery": spec.model_dump(),
+        "discovery_file": str(loaded.path),
+        "scenario_files": {k: str(v) for k, v in loaded.files.items()},
+        "criterion": spec.criterion.describe(), "summary": summary,
+        "seeds": seeds, "futures": spec.futures, "workers": workers,
+        "packages": package_versions(), "git": git_state(),
+    })
+
+
+def _csv(path: Path, table: pd.DataFrame) -> None:
+    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n",
+                                                float_format="%.6g"))

@@ -1,0 +1,167 @@
+"""Scenario discovery: a known failure box recovered, regret and satisficing by hand, an end
+to end run on bondsim, bad discovery files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bondsim.cli import main
+from bondsim.discover import (
+    Criterion,
+    find_box,
+    load_discovery,
+    regret,
+    robustness,
+    run_discovery,
+    sentence,
+)
+from bondsim.errors import BondsimError
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+
+def test_prim_recovers_a_known_box_in_three_of_six_inputs():
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.uniform(size=(1000, 6)), columns=[f"x{i}" for i in range(6)])
+    failed = ((x.x0 > 0.6) & (x.x2 < 0.4) & (x.x4 > 0.3) & (x.x4 < 0.8)).to_numpy()
+    box = find_box(x, failed, "synthetic")
+    assert box.found
+    limits = box.limits.set_index("parameter")
+    tolerance = 0.05  # within half a peel step of the true limits
+    assert limits.loc["x0", "min"] == pytest.approx(0.6, abs=tolerance)
+    assert limits.loc["x2", "max"] == pytest.approx(0.4, abs=tolerance)
+    assert limits.loc["x4", "min"] == pytest.approx(0.3, abs=tolerance)
+    assert limits.loc["x4", "max"] == pytest.approx(0.8, abs=tolerance)
+    for name in ("x1", "x3", "x5"):
+        assert not limits.loc[name, "restricted"], name
+    assert box.coverage > 0.9
+    assert box.density > 0.85
+    said = sentence(box)
+    assert "x0 exceeds 0.6" in said
+    assert "x2 is below 0.4" in said
+    assert "x1" not in said
+
+
+def test_no_box_when_nothing_or_everything_fails():
+    x = pd.DataFrame({"a": np.linspace(0, 1, 50), "b": np.linspace(1, 0, 50)})
+    assert not find_box(x, np.zeros(50, dtype=bool), "p").found
+    assert "never fails" in sentence(find_box(x, np.zeros(50, dtype=bool), "p"))
+    assert "every one" in sentence(find_box(x, np.ones(50, dtype=bool), "p"))
+
+
+def test_regret_and_satisficing_by_hand():
+    # bonded share (lower is better) of three policies in four futures
+    scores = pd.DataFrame({"a": [0.30, 0.40, 0.20, 0.50], "b": [0.25, 0.45, 0.30, 0.40],
+                           "c": [0.35, 0.35, 0.25, 0.60]})
+    r = regret(scores)
+    assert r["a"].tolist() == pytest.approx([0.05, 0.05, 0.0, 0.10])
+    assert r["b"].tolist() == pytest.approx([0.0, 0.10, 0.10, 0.0])
+    assert r["c"].tolist() == pytest.approx([0.10, 0.0, 0.05, 0.20])
+    higher = regret(scores, lower_is_better=False)  # if higher were better
+    assert higher["a"].tolist() == pytest.approx([0.05, 0.05, 0.10, 0.10])
+    values = pd.DataFrame({f"{p}:bonded_share": scores[p] for p in scores})
+    criterion = Criterion(outcome="bonded_share", kind="absolute", threshold=0.32)
+    failed = pd.DataFrame({p: criterion.fails(scores[p].to_numpy(), None) for p in scores})
+    # a fails in futures 2 and 4 (0.40, 0.50); b in 2 and 4; c in 1, 2 and 4
+    table = robustness(values, failed, criterion, ["a", "b", "c"], ["bonded_share"])
+    got = table.set_index("policy")
+    assert got.loc["a", "satisficing_share"] == 0.5
+    assert got.loc["b", "satisficing_share"] == 0.5
+    assert got.loc["c", "satisficing_share"] == 0.25
+    assert got.loc["a", "regret_mean"] == pytest.approx(0.05)
+    assert got.loc["b", "regret_mean"] == pytest.approx(0.05)
+    assert got.loc["c", "regret_max"] == pytest.approx(0.20)
+    assert got.loc["c", "rank"] == 3
+    assert got.loc["a", "bonded_share_p10"] == pytest.approx(np.quantile(scores["a"], 0.1))
+
+
+def test_relative_criterion_uses_the_baseline_of_the_same_future():
+    c = Criterion(outcome="bonded_share", kind="relative", ratio=0.5)
+    fails = c.fails(np.array([0.2, 0.3, np.nan]), np.array([0.5, 0.5, 0.5]))
+    assert fails.tolist() == [False, True, True]  # 0.2 <= 0.25; 0.3 > 0.25; NaN fails
+
+
+def _file(tmp_path: Path, **edit: str) -> Path:
+    text = f"""name = "small_discovery"
+policies = ["{(SCENARIOS / 'inspections_only.toml').as_posix()}",
+            "{(SCENARIOS / 'combined_package.toml').as_posix()}"]
+baseline = "{(SCENARIOS / 'baseline.toml').as_posix()}"
+futures = 16
+replicates = 1
+seed = 2
+households = 300
+months = 24
+window = 6
+
+[criterion]
+outcome = "bonded_share"
+kind = "absolute"
+threshold = 0.45
+
+[[uncertain]]
+name = "markup_annual"
+low = 0.0
+high = 1.0
+
+[[uncertain]]
+name = "risk_sensitivity"
+low = 1.0
+high = 20.0
+"""
+    for old, new in edit.items():
+        assert old.replace("_", " ") in text or old in text
+        text = text.replace(old, new)
+    path = tmp_path / "discovery.toml"
+    path.write_text(text)
+    return path
+
+
+def test_discovery_on_bondsim_end_to_end(tmp_path):
+    result = run_discovery(_file(tmp_path), out=tmp_path / "out", workers=2)
+    out = tmp_path / "out"
+    for name in ("futures.parquet", "robustness.csv", "robustness.png", "boxes.csv",
+                 "summary.md", "manifest.json", "runs/layout.json"):
+        assert (out / name).exists(), name
+    assert list(result.robustness["rank"]) == [1, 2]
+    assert len(result.summary) == 2
+    assert len(result.values) == 16
+    # bondage rises with the markup: the futures that fail are the high-markup ones
+    failed = result.failed["inspections_only"].to_numpy()
+    markup = result.values["markup_annual"].to_numpy()
+    assert 0 < failed.sum() < 16
+    assert markup[failed].mean() > markup[~failed].mean()
+    for policy, box in result.boxes.items():
+        if box.found:
+            assert (out / f"peeling-{policy}.png").exists()
+            assert (out / f"box-{policy}.png").exists()
+    again = run_discovery(_file(tmp_path), out=tmp_path / "out", resume=True)
+    pd.testing.assert_frame_equal(again.values, result.values)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('name = "markup_annual"', 'name = "markup_anual"',
+     r"uncertain\.0\.name'.*did you mean 'markup_annual'"),
+    ("low = 0.0\nhigh = 1.0", "low = 1.0\nhigh = 1.0", r"uncertain\.0'.*low < high"),
+    ('outcome = "bonded_share"', 'outcome = "bonded_shar"',
+     r"criterion\.outcome'.*did you mean 'bonded_share'"),
+    ('kind = "absolute"\nthreshold = 0.45', 'kind = "relative"',
+     r"criterion\.ratio'.*relative criterion needs"),
+    ("futures = 16", "futures = 3", r"field 'futures': value 3"),
+])
+def test_bad_discovery_files_name_file_field_and_value(tmp_path, old, new, message):
+    path = _file(tmp_path, **{old: new})
+    with pytest.raises(BondsimError, match=message) as info:
+        load_discovery(path)
+    assert str(path) in str(info.value)
+    assert main(["discover", str(path)]) == 2
+
+
+def test_shipped_discovery_is_valid():
+    loaded = load_discovery(ROOT / "experiments" / "discovery_policies.toml")
+    assert len(loaded.policies) == 4
+    assert "baseline" in loaded.model.scenarios
