@@ -60,8 +60,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .effect import replicate_seeds
 from .errors import BondsimError
-from .factors import Factor, Target, apply, resolve
-from .io import atomic_write, read_toml, write_json
+from .factors import Factor, Target, apply, check_factors
+from .io import atomic_write, input_file, read_toml, write_json
 from .outcomes import OUTCOMES
 from .scenario import format_errors, scenario_from_dict
 from .sweep import FactorSpec
@@ -184,10 +184,7 @@ def load_calibration(path: str | Path) -> LoadedCalibration:
     files: dict[str, Path] = {}
     stats, rows = [], []
     for i, target in enumerate(spec.targets):
-        file = (path.parent / target.scenario).resolve()
-        if not file.is_file():
-            raise BondsimError(f"{path}: field 'targets.{i}.scenario': value "
-                               f"{target.scenario!r} is not a file (looked for {file})")
+        file = input_file(path, target.scenario, f"targets.{i}.scenario")
         data = read_toml(file, "scenario")
         name = scenario_from_dict(data, source=str(file)).name
         scenarios[name], files[name] = data, file
@@ -199,21 +196,8 @@ def load_calibration(path: str | Path) -> LoadedCalibration:
         rows.append({"target": key, "scenario": name, "outcome": target.outcome,
                      "per": target.per or "", "value": target.value,
                      "tolerance": target.tolerance, "source": target.source})
-    targets = []
-    for i, item in enumerate(spec.parameters):
-        try:
-            target = resolve(item.name, {"interventions": []})
-        except BondsimError as exc:
-            raise BondsimError(f"{path}: field 'parameters.{i}.name': {exc}") from None
-        targets.append(target)
-        for end in ("low", "high"):
-            try:
-                scenario_from_dict(apply(next(iter(scenarios.values())), [target],
-                                         {item.name: getattr(item, end)}), source="")
-            except BondsimError as exc:
-                raise BondsimError(f"{path}: field 'parameters.{i}.{end}': value "
-                                   f"{getattr(item, end)!r} is outside what {target.describe()} "
-                                   f"accepts ({str(exc).split(': ', 1)[-1]})") from None
+    targets = check_factors(path, "parameters", spec.parameters,
+                            next(iter(scenarios.values())), levers=False)
     model = CalibrationModel(scenarios=scenarios, targets=tuple(targets), stats=tuple(stats),
                              households=spec.households, months=spec.months,
                              window=spec.window)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .errors import BondsimError
@@ -65,68 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
     eff.add_argument("--months", type=_positive, help="override the horizon in months")
     eff.add_argument("--out", help="output folder (default outputs/<scenario>-effect-<time>/)")
 
-    bat = sub.add_parser("batch", help="run an experiment file: scenarios x replicates, in "
-                                       "parallel, resumable")
-    bat.add_argument("experiment", help="experiment file (TOML), e.g. experiments/policies.toml")
-    bat.add_argument("--out", help="output folder (default outputs/<experiment>-<time>/)")
-    bat.add_argument("--workers", type=_positive, help="local worker processes (default: all "
-                                                       "cores)")
-    bat.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run on an existing Dask distributed cluster, e.g. tcp://host:8786")
-    bat.add_argument("--resume", action="store_true",
-                     help="finish an interrupted batch in --out: run only the missing runs")
+    bat = _many_runs(sub, "batch", "experiment", "experiments/policies.toml",
+                     "run an experiment file: scenarios x replicates, in parallel, resumable")
     bat.add_argument("--csv", action="store_true", help="also write timeseries.csv")
-    bat.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    swp = sub.add_parser("sweep", help="global sensitivity analysis (Sobol, Morris, PAWN): rank "
-                                       "levers and assumptions by how much they move outcomes")
-    swp.add_argument("sweep", help="sweep file (TOML), e.g. experiments/sensitivity_screening.toml")
-    swp.add_argument("--out", help="output folder (default outputs/<sweep>-<time>/)")
-    swp.add_argument("--workers", type=_positive, help="local worker processes (default: all "
-                                                       "cores)")
-    swp.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
-    swp.add_argument("--resume", action="store_true",
-                     help="finish an interrupted sweep in --out, running only missing points")
-    swp.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    pln = sub.add_parser("plan", help="compare strategies for pilot districts under a budget, "
-                                      "and search for a good allocation")
-    pln.add_argument("plan", help="plan file (TOML), e.g. experiments/balochistan_pilot.toml")
-    pln.add_argument("--out", help="output folder (default outputs/<plan>-<time>/)")
-    pln.add_argument("--workers", type=_positive, help="local worker processes (default: all "
-                                                       "cores)")
-    pln.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
-    pln.add_argument("--resume", action="store_true",
-                     help="finish an interrupted plan in --out, running only missing runs")
-    pln.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    cal = sub.add_parser("calibrate", help="fit uncertain parameters to field figures "
-                                           "(approximate Bayesian computation)")
-    cal.add_argument("calibration", help="calibration file (TOML), e.g. "
-                                         "experiments/calibration_baseline.toml")
-    cal.add_argument("--out", help="output folder (default outputs/<calibration>-<time>/)")
-    cal.add_argument("--workers", type=_positive, help="local worker processes (default: all "
-                                                       "cores)")
-    cal.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
-    cal.add_argument("--resume", action="store_true",
-                     help="finish an interrupted calibration in --out")
-    cal.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    dis = sub.add_parser("discover", help="scenario discovery (PRIM) and robustness: under "
-                                          "which conditions each policy fails")
-    dis.add_argument("discovery", help="discovery file (TOML), e.g. "
-                                       "experiments/discovery_policies.toml")
-    dis.add_argument("--out", help="output folder (default outputs/<discovery>-<time>/)")
-    dis.add_argument("--workers", type=_positive, help="local worker processes (default: all "
-                                                       "cores)")
-    dis.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run on a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
-    dis.add_argument("--resume", action="store_true",
-                     help="finish an interrupted discovery in --out")
-    dis.add_argument("--quiet", action="store_true", help="no progress bar")
+    _many_runs(sub, "sweep", "sweep", "experiments/sensitivity_screening.toml",
+               "global sensitivity analysis (Sobol, Morris, PAWN): rank levers and "
+               "assumptions by how much they move outcomes")
+    _many_runs(sub, "plan", "plan", "experiments/balochistan_pilot.toml",
+               "compare strategies for pilot districts under a budget, and search for a good "
+               "allocation")
+    _many_runs(sub, "calibrate", "calibration", "experiments/calibration_baseline.toml",
+               "fit uncertain parameters to field figures (approximate Bayesian computation)")
+    _many_runs(sub, "discover", "discovery", "experiments/discovery_policies.toml",
+               "scenario discovery (PRIM) and robustness: under which conditions each policy "
+               "fails")
 
     rep = sub.add_parser("report", help="one self-contained HTML page from the outputs of a "
                                         "run, effect, batch, sweep, plan or calibration")
@@ -145,6 +98,24 @@ def build_parser() -> argparse.ArgumentParser:
     par = sub.add_parser("params", help="list the model's parameters")
     par.add_argument("--markdown", action="store_true",
                      help="print docs/parameters.md (generated from the code)")
+    return parser
+
+
+def _many_runs(sub: Any, command: str, what: str, example: str,
+               help_text: str) -> argparse.ArgumentParser:
+    """A command that runs many model runs from a file: the options every such job shares
+    (output folder, local workers or a Dask cluster, resume, progress bar)."""
+    parser = sub.add_parser(command, help=help_text)
+    parser.add_argument(what, help=f"{what} file (TOML), e.g. {example}")
+    parser.add_argument("--out", help=f"output folder (default outputs/<{what}>-<time>/)")
+    parser.add_argument("--workers", type=_positive,
+                        help="local worker processes (default: all cores)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on an existing Dask distributed cluster, e.g. "
+                             "tcp://10.0.0.5:8786")
+    parser.add_argument("--resume", action="store_true",
+                        help="finish an interrupted job in --out: only what is missing runs")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 

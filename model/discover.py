@@ -48,8 +48,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import BondsimError
-from .factors import Factor, Target, apply, resolve
-from .io import atomic_write, read_toml, write_json
+from .factors import Factor, Target, apply, check_factors
+from .io import atomic_write, input_file, read_toml, write_json
 from .outcomes import OUTCOMES
 from .scenario import format_errors, scenario_from_dict
 from .sweep import FactorSpec
@@ -196,10 +196,7 @@ def load_discovery(path: str | Path) -> LoadedDiscovery:
         entries.append(("baseline", spec.baseline))
     policies = []
     for field_name, name in entries:
-        file = (path.parent / name).resolve()
-        if not file.is_file():
-            raise BondsimError(f"{path}: field '{field_name}': value {name!r} is not a file "
-                               f"(looked for {file}); expected a scenario file")
+        file = input_file(path, name, field_name)
         data = read_toml(file, "scenario")
         scenario = scenario_from_dict(data, source=str(file))
         key = BASELINE if field_name == "baseline" else scenario.name
@@ -211,21 +208,8 @@ def load_discovery(path: str | Path) -> LoadedDiscovery:
     names = [u.name for u in spec.uncertain]
     if len(set(names)) != len(names):
         raise BondsimError(f"{path}: field 'uncertain': names {names} must be distinct")
-    targets = []
-    for i, item in enumerate(spec.uncertain):
-        try:
-            target = resolve(item.name, {"interventions": []})
-        except BondsimError as exc:
-            raise BondsimError(f"{path}: field 'uncertain.{i}.name': {exc}") from None
-        targets.append(target)
-        for end in ("low", "high"):
-            try:
-                scenario_from_dict(apply(next(iter(scenarios.values())), [target],
-                                         {item.name: getattr(item, end)}), source="")
-            except BondsimError as exc:
-                raise BondsimError(f"{path}: field 'uncertain.{i}.{end}': value "
-                                   f"{getattr(item, end)!r} is outside what {target.describe()} "
-                                   f"accepts ({str(exc).split(': ', 1)[-1]})") from None
+    targets = check_factors(path, "uncertain", spec.uncertain,
+                            next(iter(scenarios.values())), levers=False)
     outcomes = list(dict.fromkeys([c.outcome, *(spec.outcomes or ["child_labour_rate"])]))
     model = DiscoveryModel(scenarios=scenarios, targets=tuple(targets), outcomes=tuple(outcomes),
                            households=spec.households, months=spec.months, window=spec.window)

@@ -26,7 +26,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -146,3 +148,29 @@ def apply(data: dict[str, Any], targets: list[Target], values: dict[str, float],
         elif levers:
             out["interventions"][target.index][target.key] = value
     return out
+
+
+def check_factors(path: Path, field: str, specs: Sequence[Any], data: dict[str, Any],
+                  levers: bool = True) -> list[Target]:
+    """Resolve every declared factor (``specs``: objects with ``name``, ``low``, ``high``)
+    against a scenario's data and check that both ends of its range are values the scenario
+    accepts; errors name the file, the field and the value. ``levers=False``: parameters
+    only (the factor applies to several scenarios)."""
+    from .scenario import scenario_from_dict
+
+    targets = []
+    for i, item in enumerate(specs):
+        try:
+            target = resolve(item.name, data if levers else {"interventions": []})
+        except BondsimError as exc:
+            raise BondsimError(f"{path}: field '{field}.{i}.name': {exc}") from None
+        for end in ("low", "high"):
+            value = getattr(item, end)
+            try:
+                scenario_from_dict(apply(data, [target], {item.name: value}), source="")
+            except BondsimError as exc:
+                raise BondsimError(f"{path}: field '{field}.{i}.{end}': value {value!r} is "
+                                   f"outside what {target.describe()} accepts "
+                                   f"({str(exc).split(': ', 1)[-1]})") from None
+        targets.append(target)
+    return targets

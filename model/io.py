@@ -45,3 +45,15 @@ def read_toml(path: Path, kind: str) -> dict[str, Any]:
         raise BondsimError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise BondsimError(f"{path}: not a text file (expected UTF-8 TOML)") from None
+
+
+def input_file(path: Path, name: str, field: str, what: str = "a scenario file") -> Path:
+    """The file that field ``field`` of input file ``path`` names (relative to ``path``), or a
+    clear error naming both."""
+    from .errors import BondsimError
+
+    file = (path.parent / name).resolve()
+    if not file.is_file():
+        raise BondsimError(f"{path}: field '{field}': value {name!r} is not a file (looked for "
+                           f"{file}); expected {what} path relative to {path.name}")
+    return file

@@ -46,7 +46,7 @@ from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
 from .interventions import REGISTRY
-from .io import atomic_write, read_toml, write_json
+from .io import atomic_write, input_file, read_toml, write_json
 from .scenario import format_errors, scenario_from_dict
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -123,11 +123,12 @@ def load_plan(path: str | Path) -> LoadedPlan:
         spec = PlanSpec.model_validate(raw)
     except ValidationError as exc:
         raise BondsimError("\n".join(format_errors(exc, str(path), PlanSpec))) from None
-    profiles = load_districts(_file(path, spec.districts_file, "districts_file"))
+    profiles = load_districts(input_file(path, spec.districts_file, "districts_file",
+                                         "a district profile file"))
     districts = pick(profiles, spec.districts or list(profiles), str(path))
     base: dict[str, Any] = {}
     if spec.base_scenario:
-        base = read_toml(_file(path, spec.base_scenario, "base_scenario"), "scenario")
+        base = read_toml(input_file(path, spec.base_scenario, "base_scenario"), "scenario")
     names = [s.name for s in spec.strategies]
     reserved = [BASELINE] + (["optimised"] if spec.search is not None else [])
     if any(n in reserved for n in names) or len(set(names)) != len(names):
@@ -212,14 +213,6 @@ def _check_fields(path: Path, where: str, spec_class: type[BaseModel],
         lines = format_errors(exc, str(path), spec_class)
         raise BondsimError("\n".join(line.replace("field '", f"field '{where}.", 1)
                                      for line in lines)) from None
-
-
-def _file(path: Path, name: str, field: str) -> Path:
-    file = (path.parent / name).resolve()
-    if not file.is_file():
-        raise BondsimError(f"{path}: field '{field}': value {name!r} is not a file (looked for "
-                           f"{file}); expected a path relative to the plan file")
-    return file
 
 
 # --- running ------------------------------------------------------------------------------

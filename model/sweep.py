@@ -59,8 +59,8 @@ from pydantic import (
 
 from .effect import METRICS, paired_metrics
 from .errors import BondsimError
-from .factors import Factor, Target, apply, resolve
-from .io import atomic_write, read_toml, write_json
+from .factors import Factor, Target, apply, check_factors
+from .io import atomic_write, input_file, read_toml, write_json
 from .outcomes import OUTCOMES
 from .scenario import format_errors, scenario_from_dict
 
@@ -227,29 +227,15 @@ def load_sweep(path: str | Path) -> LoadedSweep:
         spec = SweepSpec.model_validate(raw)
     except ValidationError as exc:
         raise BondsimError("\n".join(format_errors(exc, str(path), SweepSpec))) from None
-    scenario_file = _file(path, spec.scenario, "scenario")
+    scenario_file = input_file(path, spec.scenario, "scenario")
     data = read_toml(scenario_file, "scenario")
     scenario_from_dict(data, source=str(scenario_file))  # the scenario itself is valid
-    targets = []
-    for i, item in enumerate(spec.factors):
-        try:
-            target = resolve(item.name, data)
-        except BondsimError as exc:
-            raise BondsimError(f"{path}: field 'factors.{i}.name': {exc}") from None
-        targets.append(target)
-        for end in ("low", "high"):
-            value = getattr(item, end)
-            try:
-                scenario_from_dict(apply(data, [target], {item.name: value}), source="")
-            except BondsimError as exc:
-                why = str(exc).split(": ", 1)[-1]
-                raise BondsimError(f"{path}: field 'factors.{i}.{end}': value {value!r} is "
-                                   f"outside what {target.describe()} accepts ({why})") from None
+    targets = check_factors(path, "factors", spec.factors, data)
     baseline_file = None
     baseline = None
     if any(o in METRICS for o in spec.outcomes):
         if spec.baseline is not None:
-            baseline_file = _file(path, spec.baseline, "baseline")
+            baseline_file = input_file(path, spec.baseline, "baseline")
             baseline = read_toml(baseline_file, "scenario")
             scenario_from_dict(baseline, source=str(baseline_file))
             baseline["population"] = data.get("population", {})  # same families as the policy
@@ -263,14 +249,6 @@ def load_sweep(path: str | Path) -> LoadedSweep:
     return LoadedSweep(spec=spec, path=path, scenario_file=scenario_file,
                        baseline_file=baseline_file, model=model,
                        factors=[f.factor() for f in spec.factors])
-
-
-def _file(path: Path, name: str, field: str) -> Path:
-    file = (path.parent / name).resolve()
-    if not file.is_file():
-        raise BondsimError(f"{path}: field '{field}': value {name!r} is not a file (looked for "
-                           f"{file}); expected a scenario file path relative to the sweep file")
-    return file
 
 
 @dataclass
