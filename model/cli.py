@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                "scenario discovery (PRIM) and robustness: under which conditions each policy "
                "fails")
 
+    from . import survey
+    survey.add_parser(sub)
+
     rep = sub.add_parser("report", help="one self-contained HTML page from the outputs of a "
                                         "run, effect, batch, sweep, plan or calibration")
     rep.add_argument("folder", help="an output folder (it holds manifest.json)")
@@ -326,6 +329,11 @@ def _discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _survey(args: argparse.Namespace) -> int:
+    from . import survey
+    return survey.main(args)
+
+
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -419,7 +427,7 @@ def _params(args: argparse.Namespace) -> int:
 
 COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "sweep": _sweep,
             "plan": _plan, "calibrate": _calibrate, "discover": _discover,
-            "report": _report, "compare": _compare,
+            "report": _report, "survey": _survey, "compare": _compare,
             "validate": _validate, "params": _params}
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from .outcomes import OUTCOMES
 from .parameters import PARAM_INFO, Params
 
 MAX_ROWS = 50
-KINDS = ("run", "effect", "batch", "sweep", "plan", "calibration", "discovery")
+KINDS = ("run", "effect", "batch", "sweep", "plan", "calibration", "discovery", "survey")
 RUPEE_OUTCOMES = frozenset(name for name, meaning in OUTCOMES.items()
                            if re.search(r"\bRs\b", meaning))
 MAIN_OUTCOMES = ("bonded_share", "indebted_share", "median_debt", "median_debt_months",
@@ -415,7 +415,35 @@ def _summary_discovery(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     return str(name), text
 
 
+def _summary_survey(m: dict[str, Any], folder: Path) -> tuple[str, str]:
+    name = str(m.get("scenario") or folder.name)
+    errors = m.get("measurement_error") or {}
+    said = "; ".join(f"{_e(str(k))} = {_e(_value(v))}" for k, v in errors.items()
+                     if not isinstance(v, dict))
+    text = (f"A simulated rapid assessment of scenario <strong>{_e(name)}</strong>: "
+            f"{_e(_value(m.get('kilns')))} kilns surveyed in month "
+            f"{_e(_value(m.get('survey_month')))}, every household at a sampled kiln "
+            f"interviewed, estimates of the bonded share and the child labour rate with 95% "
+            f"intervals against the model's true values, over "
+            f"{_count(len(m.get('seeds') or []), 'model run')}. Measurement error: "
+            f"{said or 'none'}.")
+    return name, text
+
+
 # --- headline tables ----------------------------------------------------------------------
+
+def _tables_survey(m: dict[str, Any], folder: Path) -> list[str]:
+    out = []
+    for name, title, intro in (
+            ("summary.csv", "Estimates against the truth", "Per outcome: the true value, the "
+             "mean estimate, bias, error and how often the 95% interval covered the truth."),
+            ("precision.csv", "Kilns needed", "The interval's half-width and coverage at each "
+             "number of kilns surveyed.")):
+        table = _read_csv(folder, name)
+        out.append(_missing(name) if table is None else
+                   _section_table(title, intro, _frame_table(table, source=name)))
+    return out
+
 
 def _tables_discovery(m: dict[str, Any], folder: Path) -> list[str]:
     out = []
@@ -695,6 +723,9 @@ def _captions(kind: str, m: dict[str, Any], folder: Path) -> list[tuple[str, str
                  "intervention."),
                 ("search_curve.png", "What the searched allocation achieves at each budget: "
                  "expected outcome across the parameter draws, worst and best draw as a band.")]
+    if kind == "survey":
+        return [("precision.png", "How precise a survey of a given number of kilns is, and "
+                 "how far measurement error biases it.")]
     if kind == "discovery":
         items = [("robustness.png", "The policies ranked: the share of futures where each "
                   "satisfies the criterion, and its regret against the best policy.")]
@@ -1006,12 +1037,12 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 SUMMARIES: dict[str, Callable[[dict[str, Any], Path], tuple[str, str]]] = {
     "run": _summary_run, "effect": _summary_effect, "batch": _summary_batch,
     "sweep": _summary_sweep, "plan": _summary_plan, "calibration": _summary_calibration,
-    "discovery": _summary_discovery,
+    "discovery": _summary_discovery, "survey": _summary_survey,
 }
 TABLES: dict[str, Callable[[dict[str, Any], Path], list[str]]] = {
     "run": _tables_run, "effect": _tables_effect, "batch": _tables_batch,
     "sweep": _tables_sweep, "plan": _tables_plan, "calibration": _tables_calibration,
-    "discovery": _tables_discovery,
+    "discovery": _tables_discovery, "survey": _tables_survey,
 }
 
 
