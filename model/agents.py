@@ -78,6 +78,7 @@ class Household(_RowAgent):
     stipend = _column("stipend", float, "Rs a month promised per child in school.")
     health_cover = _column("health_cover", float, "Share of illness costs paid by cover.")
     loan_debt = _column("loan_debt", float, "Rs owed to a public interest-free loan scheme.")
+    informed = _column("informed", float, "Knowledge of its rights, 0-1 (awareness campaigns).")
     bonded = _column("bonded", bool, "Bonded (both conditions of rule 7).")
     months_bonded = _column("months_bonded", int, "Consecutive months bonded.")
     released = _column("released", bool, "Released from bondage.")
@@ -120,6 +121,11 @@ class KilnOwner(_RowAgent):
     profit = _column("profit", float, "Operating profit last month, Rs.")
     fines_paid = _column("fines_paid", float, "Fines paid, Rs.")
     advance_cap = _column("advance_cap", float, "Most a family may owe it, Rs (inf: no cap).")
+    code_adopted = _column("code_adopted", bool, "Keeps the employers' code of conduct.")
+    book_inflation_scale = _column("book_inflation_scale", float,
+                                   "Multiplies its book inflation (1: no reduction).")
+    retaliation_scale = _column("retaliation_scale", float,
+                                "Multiplies its chance of selling families in retaliation.")
 
     def __repr__(self) -> str:
         return f"KilnOwner({self.index}, occupants={self.occupants}, risk={self.risk:.3f})"

@@ -32,7 +32,8 @@ def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
         "child_pay": (piece_rate_paid(params.notified_piece_rate, ow.paid_ratio)
                       * params.bricks_per_child_10_14_day * params.working_days_per_month
                       * (1.0 - params.rain_loss_share)),
-        "book_inflation": ow.book_inflation,
+        # an owner keeping the employers' code of conduct over-records less (rule 5)
+        "book_inflation": ow.book_inflation * ow.book_inflation_scale,
         "advance_cap": ow.advance_cap,
         "child_ban": ow.child_ban,
         "coercive": ow.coercive,

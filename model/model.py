@@ -60,6 +60,20 @@ class Vigilance:
         self.follow_through_gain = np.zeros(districts)
 
 
+class Rights:
+    """What households that know their rights do with that knowledge (set by an awareness
+    campaign; each household's knowledge is ``hh.informed``, 0-1). A fully informed household
+    gets ``contest_share`` of the over-recording on its own advances struck out (rule 5); a
+    fully informed bonded household complains ``complaint_multiplier`` times as often between
+    visits (which complaint-targeted inspections follow) and speaks up to a visiting inspector,
+    who then finds it ``report_multiplier`` times as often. Without a campaign nothing changes."""
+
+    def __init__(self) -> None:
+        self.contest_share = 0.0
+        self.complaint_multiplier = 1.0
+        self.report_multiplier = 1.0
+
+
 class BondsimModel(mesa.Model):
     """Peshgi debt bondage at brick kilns.
 
@@ -105,6 +119,7 @@ class BondsimModel(mesa.Model):
         self.terms = KilnTerms()
         self.shock_cost_scale: np.ndarray | None = None  # per kind; e.g. health cover lowers it
         self.vigilance = Vigilance(nd)  # District Vigilance Committees: dormant by default
+        self.rights = Rights()  # what informed households do: nothing until a campaign
         self.ledger = Ledger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
@@ -251,7 +266,11 @@ class BondsimModel(mesa.Model):
         """Rule 5: repayments out; advances, book inflation and markup in."""
         p, hh, led = self.params, self.hh, self.ledger
         hh.debt -= flows.repayment
-        inflated = debt.book_inflation(flows.advance, self.terms.book_inflation)
+        share = self.terms.book_inflation  # the owner's, less any code-of-conduct reduction
+        if self.rights.contest_share > 0.0 and hh.informed.any():
+            # families who know their rights get part of an inflated entry struck out
+            share = share * (1.0 - self.rights.contest_share * hh.informed)
+        inflated = debt.book_inflation(flows.advance, share)
         added = debt.markup(hh.debt, p.markup_annual)
         led.repayments += float(flows.repayment.sum())
         led.markup += float(added.sum())

@@ -48,6 +48,9 @@ def init_owners(kilns: int, districts: int, households: int, params: Params,
         profit=zeros.copy(),
         fines_paid=zeros.copy(),
         advance_cap=np.full(kilns, np.inf),
+        code_adopted=np.zeros(kilns, dtype=bool),
+        book_inflation_scale=np.ones(kilns),
+        retaliation_scale=np.ones(kilns),
     )
 
 
@@ -101,4 +104,5 @@ def init_households(households: int, owners: OwnerState, params: Params,
         stipend=np.zeros(n),
         health_cover=np.zeros(n),
         loan_debt=np.zeros(n),
+        informed=np.zeros(n),
     )

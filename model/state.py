@@ -48,6 +48,7 @@ class HouseholdState:
     stipend: np.ndarray         # float64, Rs a month promised per child in school
     health_cover: np.ndarray    # float64, share of illness costs paid by health cover
     loan_debt: np.ndarray       # float64, Rs owed to a public interest-free loan scheme
+    informed: np.ndarray        # float64 in [0, 1], knowledge of rights (set by ``awareness``)
 
     @property
     def n(self) -> int:
@@ -82,6 +83,9 @@ class OwnerState:
     profit: np.ndarray             # float64, Rs, operating profit last month
     fines_paid: np.ndarray         # float64, Rs, cumulative
     advance_cap: np.ndarray        # float64, Rs, most a family may owe (inf: no cap enforced)
+    code_adopted: np.ndarray       # bool, keeps the employers' code of conduct (``employer_code``)
+    book_inflation_scale: np.ndarray  # float64, multiplies book inflation at the kiln (1: none)
+    retaliation_scale: np.ndarray  # float64, multiplies the chance of retaliatory sales (1: none)
 
     @property
     def k(self) -> int:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .advance_cap import AdvanceCap, AdvanceCapSpec
+from .awareness import Awareness, AwarenessSpec
 from .base import Intervention, InterventionSpec
 from .cash_transfer import CashTransfer, CashTransferSpec
 from .cnic_drive import CnicDrive, CnicDriveSpec
+from .employer_code import EmployerCode, EmployerCodeSpec
 from .health_cover import HealthCover, HealthCoverSpec
 from .inspections import Inspections, InspectionsSpec
 from .interest_free_loans import InterestFreeLoans, InterestFreeLoansSpec
@@ -33,11 +35,13 @@ REGISTRY: dict[str, type[Intervention]] = {
     "cnic_drive": CnicDrive,
     "interest_free_loans": InterestFreeLoans,
     "vigilance_committees": VigilanceCommittees,
+    "employer_code": EmployerCode,
+    "awareness": Awareness,
 }
 
 AnySpec = (CashTransferSpec | AdvanceCapSpec | MinimumPieceRateSpec | InspectionsSpec
            | RehabilitationSpec | SchoolStipendSpec | HealthCoverSpec | CnicDriveSpec
-           | InterestFreeLoansSpec | VigilanceCommitteesSpec)
+           | InterestFreeLoansSpec | VigilanceCommitteesSpec | EmployerCodeSpec | AwarenessSpec)
 
 
 def build(specs: Iterable[InterventionSpec]) -> list[Intervention]:

@@ -3,18 +3,19 @@
 Each month inspectors visit up to ``inspections_per_district`` kilns in every district, chosen
 at random, by risk (kilns with more children at work, which inspectors can see) or by
 complaints (kilns with more bonded families, at the complaint rate; District Vigilance
-Committees raise it). At a visited kiln each bonded family is found with probability
-``detection_bonded`` and each family with working children with ``detection_child``. A kiln
-where bonded families are found has a case registered, a fine, a conviction with
-probability ``conviction_rate``, and may retaliate by selling other indebted families to
-another kiln with a premium on their debt; a share ``follow_through`` of the families found
-(more where a District Vigilance Committee is active) are released and their debts
-extinguished (BLSA 1992 s.6, through ``model.write_off``); children found working stop.
-Owners' perceived risk rises: a little for every visited owner, more for one with a case, and
-a little for every owner in the district (deterrence). Sources: domain.md 1.10 (Punjab police
-2016-18: about 0.08 cases and 0.17 bonded persons found per inspection, about 0.7 inspections
-per kiln a year in a push; fines Rs 50,000 or more ⚠), 1.7 (punitive sales); detection,
-deterrence, retaliation and costs: assumption.
+Committees and awareness campaigns raise it). At a visited kiln each bonded family is found
+with probability ``detection_bonded`` (more if it knows its rights) and each family with
+working children with ``detection_child``. A kiln where bonded families are found has a case
+registered, a fine, a conviction with probability ``conviction_rate``, and may retaliate by
+selling other indebted families to another kiln with a premium on their debt (less often if the
+owner keeps the employers' code of conduct); a share ``follow_through`` of the families found
+(more where a District Vigilance Committee is active) are released and their debts extinguished
+(BLSA 1992 s.6, through ``model.write_off``); children found working stop. Owners' perceived
+risk rises: a little for every visited owner, more for one with a case, and a little for every
+owner in the district (deterrence). Sources: domain.md 1.10 (Punjab police 2016-18: about 0.08
+cases and 0.17 bonded persons found per inspection, about 0.7 inspections per kiln a year in a
+push; fines Rs 50,000 or more ⚠), 1.7 (punitive sales); detection, deterrence, retaliation and
+costs: assumption.
 """
 
 from __future__ import annotations
@@ -91,9 +92,35 @@ class Inspections(Intervention):
             # active vigilance committees multiply complaints in their district
             boost = model.vigilance.complaint_boost[model.ow.district]
             rate = np.minimum(self.spec.complaint_rate * boost, 1.0)
+            if model.rights.complaint_multiplier != 1.0 and hh.informed.any():
+                return self.informed_complaints(model, rate)
             bonded = np.bincount(hh.kiln, weights=hh.bonded.astype(np.float64), minlength=k)
             return 1.0 - (1.0 - rate) ** bonded  # chance of at least one complaint
         return None
+
+    @staticmethod
+    def informed_complaints(model: BondsimModel, rate: np.ndarray) -> np.ndarray:
+        """Per kiln, the chance that at least one bonded family complains, when families who
+        know their rights (an awareness campaign) complain more: family i at kiln k complains
+        with r_i = min(rate_k x (1 + (multiplier - 1) x informed_i), 1)."""
+        hh = model.hh
+        bonded = np.flatnonzero(hh.bonded)
+        kiln = hh.kiln[bonded]
+        boost = 1.0 + (model.rights.complaint_multiplier - 1.0) * hh.informed[bonded]
+        r = np.minimum(rate[kiln] * boost, 1.0)
+        with np.errstate(divide="ignore"):  # r = 1: a sure complaint, log(0) = -inf
+            silent = np.bincount(kiln, weights=np.log1p(-r), minlength=model.ow.k)
+        return -np.expm1(silent)  # 1 - P(no family at the kiln complains)
+
+    def detection(self, model: BondsimModel) -> float | np.ndarray:
+        """Chance that a visit finds a bonded family: ``detection_bonded``, times
+        ``1 + (report_multiplier - 1) x informed`` for families who know their rights and speak
+        up to the inspector (an awareness campaign), at most 1."""
+        multiplier, informed = model.rights.report_multiplier, model.hh.informed
+        if multiplier == 1.0 or not informed.any():
+            return self.spec.detection_bonded
+        return np.minimum(self.spec.detection_bonded * (1.0 + (multiplier - 1.0) * informed),
+                          1.0)
 
     def choose(self, model: BondsimModel, rng: np.random.Generator, most: int) -> np.ndarray:
         """Kilns visited this month, district by district, at most ``most`` in all."""
@@ -123,7 +150,9 @@ class Inspections(Intervention):
         with_case = np.zeros(ow.k, dtype=bool)
         with_case[cases] = True
         at_risk = np.flatnonzero(with_case[hh.kiln] & (hh.debt > 0.0) & ~hh.released)
-        sold = at_risk[rng.random(at_risk.size) < self.spec.retaliation]
+        # an owner keeping the employers' code of conduct retaliates less (retaliation_scale)
+        chance = self.spec.retaliation * ow.retaliation_scale[hh.kiln[at_risk]]
+        sold = at_risk[rng.random(at_risk.size) < chance]
         if sold.size == 0:
             return
         from .. import mobility
@@ -142,7 +171,7 @@ class Inspections(Intervention):
         visited[kilns] = True
         at_visited = visited[hh.kiln]
         u = rng.random(hh.n)  # one draw per household and month: found or not
-        found_bonded = at_visited & hh.bonded & (u < s.detection_bonded)
+        found_bonded = at_visited & hh.bonded & (u < self.detection(model))
         working = (hh.work_5_9 > 0) | (hh.work_10_14 > 0)
         found_child = at_visited & working & (u < s.detection_child)
         # a case is registered where bonded families are found; of those found, a share is

@@ -1,0 +1,87 @@
+"""Awareness campaigns that teach kiln families their rights, through media, parliamentarians
+and religious scholars (ILO evaluation 2010).
+
+The ILO's evaluation of its bonded-labour project (2010) draws the lesson of "exploring new
+partnerships especially with media, parliamentarians and religious scholars with a view to
+extend outreach, widen ownership and mobilize public opinion on the issue"
+(shared/sources/ilo-bonded-labour-project-evaluation-2010.txt). Each month a campaign reaches
+``reach_per_month`` of all households, drawn at random, at ``cost_per_household`` each. A
+household reached knows its rights fully (``hh.informed = 1``); each month it is not reached
+again it keeps ``1 - decay`` of that knowledge. Knowledge acts in proportion: a household with
+knowledge x gets ``contest_share x x`` of the over-recording on its own advances struck out
+(it asks to see the account and contests inflated entries; domain.md 1.6: accounts are not
+shown and labourers do not understand them). If bonded, it complains ``1 +
+(complaint_multiplier - 1) x x`` times as often to inspectors or a vigilance committee between
+visits, which complaint-targeted inspections follow (domain.md 1.10: committees report "no
+complaint"), and speaks up when inspectors visit its kiln, which finds it ``1 +
+(report_multiplier - 1) x x`` times as often. After the window ends knowledge keeps fading.
+Reach, decay, effects and cost: assumption.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from .base import Intervention, InterventionSpec, affordable
+
+if TYPE_CHECKING:
+    from ..model import BondsimModel
+
+
+class AwarenessSpec(InterventionSpec):
+    type: Literal["awareness"]
+    reach_per_month: float = Field(
+        0.05, ge=0, le=1, description="share of all households the campaign reaches a month, "
+                                      "drawn at random; assumption")
+    cost_per_household: float = Field(
+        200.0, ge=0, description="Rs per household reached; assumption")
+    decay: float = Field(
+        0.05, ge=0, le=1, description="share of its knowledge a household loses each month "
+                                      "it is not reached again; assumption")
+    contest_share: float = Field(
+        0.5, ge=0, le=1, description="share of the owner's book inflation on its own advances "
+                                     "that a fully informed household gets struck out; "
+                                     "assumption (domain.md 1.6)")
+    complaint_multiplier: float = Field(
+        3.0, ge=1, description="a fully informed bonded household complains this many times "
+                               "as often between visits (complaint-targeted inspections "
+                               "follow); assumption (domain.md 1.10)")
+    report_multiplier: float = Field(
+        2.0, ge=1, description="a visit finds a fully informed bonded household this many "
+                               "times as often (it speaks up; inspections.detection_bonded); "
+                               "assumption")
+
+
+class Awareness(Intervention):
+    spec_class = AwarenessSpec
+    spec: AwarenessSpec
+
+    def __init__(self, spec: AwarenessSpec) -> None:
+        super().__init__(spec)
+        self._started = False  # nothing to forget before the first month it acts
+
+    def forget(self, model: BondsimModel) -> None:
+        """A month passes: every household keeps ``1 - decay`` of its knowledge."""
+        if self._started and self.spec.decay > 0.0:
+            model.hh.informed *= 1.0 - self.spec.decay
+
+    def act(self, model: BondsimModel, allowance: float) -> float:
+        s, hh = self.spec, model.hh
+        self._started = True
+        self.forget(model)
+        wanted = min(round(s.reach_per_month * hh.n), hh.n)
+        # draw the full month's reach whatever the budget, so that the stream does not depend
+        # on money; reach as many of them as the allowance pays for
+        drawn = model.streams[f"intervention:{self.name}"].choice(hh.n, wanted, replace=False)
+        reached = drawn[:affordable(allowance, s.cost_per_household, wanted)]
+        hh.informed[reached] = 1.0
+        model.rights.contest_share = s.contest_share
+        model.rights.complaint_multiplier = s.complaint_multiplier
+        model.rights.report_multiplier = s.report_multiplier
+        return reached.size * s.cost_per_household
+
+    def idle(self, model: BondsimModel) -> None:
+        """Outside the window nobody is reached, and knowledge fades (its effects stay)."""
+        self.forget(model)
