@@ -289,6 +289,8 @@ class BondsimModel(mesa.Model):
         p, hh = self.params, self.hh
         capacity = bondage.repayment_capacity(expected_gross * self._open_months,
                                               self._capacity_need)
+        # kept for observers (a simulated survey applies rule 7 to reported debts)
+        self.repayment_capacity = capacity
         over = bondage.debt_over_threshold(hh.debt, capacity, p.bondage_debt_multiple)
         held = bondage.held_by_owner(hh.debt, self.terms.coercive)
         now = bondage.bonded(over, held)

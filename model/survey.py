@@ -40,7 +40,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import bondage
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .io import atomic_write, write_json
@@ -140,21 +139,6 @@ class MeasurementError:
 
 
 # -- the sampling frame -------------------------------------------------------------------------
-class SurveyedModel(BondsimModel):
-    """The model, keeping each household's rule-7 debt threshold (the bondage multiple times
-    its repayment capacity) of the latest month, which a survey needs to apply rule 7 to
-    reported debts. It runs exactly as ``BondsimModel`` does."""
-
-    bondage_threshold: np.ndarray
-
-    def _bondage(self, expected_gross: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        over, held = super()._bondage(expected_gross)
-        capacity = bondage.repayment_capacity(expected_gross * self._open_months,
-                                              self._capacity_need)
-        self.bondage_threshold = self.params.bondage_debt_multiple * capacity
-        return over, held
-
-
 @dataclass(frozen=True)
 class SurveyFrame:
     """What a survey can find in a district at one month: per household its kiln (0..N-1,
@@ -200,12 +184,9 @@ class SurveyFrame:
 
 def frame(model: BondsimModel, district: str | None = None) -> SurveyFrame:
     """The sampling frame of a model at its latest month: every kiln of ``district`` (all the
-    model's kilns if None) and the households living there at the month's end. The model must
-    be a ``SurveyedModel`` (see ``simulate``), which keeps rule 7's thresholds."""
-    threshold = getattr(model, "bondage_threshold", None)
-    if threshold is None:
-        raise BondsimError("a survey needs the rule-7 thresholds of the survey month: build the "
-                           "model with bondsim.survey.simulate (a SurveyedModel)")
+    model's kilns if None) and the households living there at the month's end. Rule 7's debt
+    threshold is the bondage multiple times the repayment capacity the model kept."""
+    threshold = model.params.bondage_debt_multiple * model.repayment_capacity
     hh, ow = model.hh, model.ow
     if district is None:
         kilns = np.arange(ow.k)
@@ -428,16 +409,15 @@ def survey(model: BondsimModel | SurveyFrame, n_kilns: int, rng: np.random.Gener
 
 # -- many surveys on many runs ----------------------------------------------------------------
 def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
-             households: int | None = None, months: int | None = None) -> SurveyedModel:
-    """``bondsim.run.simulate`` with a ``SurveyedModel`` (the same run, month for month);
-    ``months`` may be 0 (the initial state)."""
+             households: int | None = None, months: int | None = None) -> BondsimModel:
+    """``bondsim.run.simulate``, except that ``months`` may be 0 (the initial state)."""
     from .run import model_arguments
 
     scenario = _load(scenario)
     months = scenario.spec.horizon if months is None else months
     if months < 0:
         raise BondsimError(f"months ({months}) must not be negative")
-    model = SurveyedModel(**model_arguments(scenario, seed=seed, households=households))
+    model = BondsimModel(**model_arguments(scenario, seed=seed, households=households))
     model.run(months)
     return model
 

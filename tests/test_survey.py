@@ -11,7 +11,6 @@ import math
 import numpy as np
 import pytest
 
-from bondsim import BondsimModel, Params
 from bondsim import survey as sv
 from bondsim.errors import BondsimError
 from bondsim.run import simulate
@@ -46,7 +45,7 @@ def _hand_frame(**changes) -> sv.SurveyFrame:
 
 
 # -- true values and the census ---------------------------------------------------------------
-def test_surveyed_model_runs_as_the_model_and_true_values_are_its_outcomes():
+def test_survey_runs_are_model_runs_and_true_values_are_its_outcomes():
     surveyed = sv.simulate(BASELINE, seed=5, households=1500, months=14)
     plain = simulate(BASELINE, seed=5, households=1500, months=14)
     np.testing.assert_array_equal(surveyed.outcome_matrix(), plain.outcome_matrix())
@@ -212,8 +211,6 @@ def test_bad_inputs_are_clear_errors(frames):
         sv.MeasurementError(refusal=1.0)
     with pytest.raises(BondsimError, match="sqrt"):
         sv.MeasurementError(debt_underreport=0.1, debt_underreport_sd=0.4)
-    with pytest.raises(BondsimError, match="SurveyedModel"):
-        sv.survey(BondsimModel(Params(), households=200, seed=1), 2, rng)
     with pytest.raises(BondsimError, match="survey month"):
         sv.survey_frames(BASELINE, replicates=1, households=300, months=3, month=4)
     with pytest.raises(BondsimError, match="exceeds"):
