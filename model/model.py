@@ -9,6 +9,7 @@
     4. shortfall covered by savings, social-protection cash, owner's advance, outside lender
     5. advances, book inflation and markup added to the debt
     6. children sent to work or to school
+       6b. girls and boys: the sex split follows rule 6's counts (it changes no count)
     7. bondage: debt over threshold and held by the owner
     8. mobility: debt transfers between kilns, debt-free families leaving
     9. owners: the month's profit and cash (booked just before rule 8, so that each family's
@@ -31,6 +32,7 @@ import numpy as np
 from . import bondage, children, credit, debt, earnings, mobility, owners, population, season
 from ._memory import reuse_freed_memory
 from .agents import Households, KilnOwner
+from .gender import SexSplit
 from .kiln_terms import KilnTerms
 from .ledger import Ledger
 from .outcomes import EVENTS, OUTCOMES, MonthFacts, compute
@@ -105,7 +107,9 @@ class BondsimModel(mesa.Model):
         self.ow = population.init_owners(kilns, nd, households, p, init)
         self._days_open = p.working_days_per_month * (1.0 - p.rain_loss_share)
         self._open_months = season.open_months_per_year(p)
-        self.hh = population.init_households(households, self.ow, p, init, self._days_open)
+        self.hh = population.init_households(households, self.ow, p, init, self._days_open,
+                                             self.streams["gender"])
+        self.sex_split = SexSplit(self.hh)  # rule 6b's memory of the counts
         self.district_kilns = np.bincount(self.ow.district, minlength=nd).astype(np.intp)
         self.district_first = np.concatenate(([0], np.cumsum(self.district_kilns)[:-1]))
         self._need = consumption_need(self.hh.size, p)
@@ -115,6 +119,8 @@ class BondsimModel(mesa.Model):
         self._capacity_need = 12.0 * self._need
         self.children_5_14 = int(self.hh.children_5_9.sum(dtype=np.int64)
                                  + self.hh.children_10_14.sum(dtype=np.int64))
+        self.girls_5_14 = int(self.hh.girls_5_9.sum(dtype=np.int64)
+                              + self.hh.girls_10_14.sum(dtype=np.int64))
         self.interventions = list(interventions)
         self.terms = KilnTerms()
         self.shock_cost_scale: np.ndarray | None = None  # per kind; e.g. health cover lowers it
@@ -166,6 +172,7 @@ class BondsimModel(mesa.Model):
             self._has_room(flows), self.terms.child_ban,
             hh.children_5_9, hh.children_10_14, hh.work_5_9, hh.work_10_14,
             hh.school_5_9, hh.school_10_14)
+        self.sex_split.update(self.streams["gender"], hh, p)  # 6b. girls and boys
 
         over, held = self._bondage(expected_gross)  # 7. bondage
         # 9. owners book the month before anyone moves, so each family's bricks, pay and loans

@@ -65,6 +65,17 @@ OUTCOMES: dict[str, str] = {
     "families_sold_in_retaliation": "families sold to another kiln after a case this month",
     "released_bonded_share": "share of households ever released that are bonded now",
     "loan_debt_total": "households' debt to public interest-free loan schemes, Rs",
+    # by sex (rule 6b): girls and boys 5-14, women among the adult moulders
+    "girls_5_14": "girls aged 5-14 in the model (boys: children_5_14 - girls_5_14)",
+    "girls_work_rate": "working girls 5-14 / girls 5-14",
+    "boys_work_rate": "working boys 5-14 / boys 5-14",
+    "girls_school_rate": "girls 5-14 in school / girls 5-14",
+    "boys_school_rate": "boys 5-14 in school / boys 5-14",
+    "women_moulder_share": "women / adult moulders",
+    "women_output_share": "bricks women mould / bricks families mould, per moulding day (women "
+                          "and men mould alike; children's bricks count in the total)",
+    "women_paid_directly_share": "women moulders paid directly / women moulders (0: all pay goes "
+                                 "to the family's head)",
 }
 
 # outcomes that interventions count during the month (``model.events``, reset monthly)
@@ -165,4 +176,35 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "loan_debt_total": float(hh.loan_debt.sum()),
         "released_bonded_share": _safe_div(int(np.count_nonzero(hh.bonded & hh.released)),
                                            int(np.count_nonzero(hh.released))),
+        **by_sex(model, working, school),
+    }
+
+
+def _total(*columns: np.ndarray) -> int:
+    """Sum of small non-negative int8 counts (at most 5 a household, so int32, twice as fast
+    as int64, is exact up to 2**26 households, beyond the 50 million a scenario allows)."""
+    dtype = np.int32 if columns[0].shape[0] < 2**26 else np.int64
+    return sum(int(c.sum(dtype=dtype)) for c in columns)
+
+
+def by_sex(model, working: int, school: int) -> dict[str, float]:  # noqa: ANN001
+    """The outcomes by sex (rule 6b), given the month's working and schooled children 5-14:
+    boys are the children who are not girls, men the adult moulders who are not women."""
+    hh, p = model.hh, model.params
+    children, girls = model.children_5_14, model.girls_5_14
+    girls_work = _total(hh.girls_work_5_9, hh.girls_work_10_14)
+    girls_school = _total(hh.girls_school_5_9, hh.girls_school_10_14)
+    adults, women = _total(hh.adults), _total(hh.women)
+    bricks_adult = float(p.bricks_per_adult_day)
+    bricks = (adults * bricks_adult + _total(hh.work_10_14) * float(p.bricks_per_child_10_14_day)
+              + _total(hh.work_5_9) * float(p.bricks_per_child_5_9_day))
+    return {
+        "girls_5_14": girls,
+        "girls_work_rate": _safe_div(girls_work, girls),
+        "boys_work_rate": _safe_div(working - girls_work, children - girls),
+        "girls_school_rate": _safe_div(girls_school, girls),
+        "boys_school_rate": _safe_div(school - girls_school, children - girls),
+        "women_moulder_share": women / adults,
+        "women_output_share": _safe_div(women * bricks_adult, bricks),
+        "women_paid_directly_share": _safe_div(_total(hh.women_paid), women),
     }

@@ -215,6 +215,39 @@ class Params:
         "domain.md 1.9: about 74% of kiln children enrolled (Punjab census)",
         "Initial share of non-working children aged 5-14 in school.", valid=PROB)
 
+    # --- Women and girls (rule 6b) ------------------------------------------------------
+    women_moulder_share: float = par(
+        0.45, "share of adult moulders", (0.10, 0.55),
+        "assumption, between domain.md 1.1 (Punjab police 2018: 27,358 of 266,750 registered "
+        "labourers female, 0.10, a count of registered workers that misses women moulding in "
+        "the family unit, domain.md 2.2) and domain.md 1.11 [derived] (BLLF releases 25% "
+        "women, 30% men: 0.45 of released adults are women); PILER/ILO (domain.md 1.5): over "
+        "half of the bonded are women and children",
+        "Probability that each moulding adult is a woman (women ~ Binomial(adults, this)).",
+        valid=PROB)
+    girl_share: float = par(
+        0.49, "share of children", (0.47, 0.51), ASSUMPTION,
+        "Probability that each child aged 5-14 is a girl.", valid=PROB)
+    girl_work_weight: float = par(
+        1.0, "relative odds", (0.7, 1.3),
+        "assumption: girls as likely as boys to mould (families mould as units, domain.md 3 "
+        "fact 5; the digest has no split of kiln child workers by sex)",
+        "How much more likely a girl than a boy (1: equally) is the child who starts work "
+        "(rule 6b), and is a working child at the start.")
+    girl_school_weight: float = par(
+        0.8, "relative odds", (0.5, 1.0),
+        "assumption: the digest has no enrolment figure by sex at kilns; the higher stipend for "
+        "girls (Taleemi Wazaif Rs 2,500 v Rs 2,000 a quarter at primary, domain.md 1.12) "
+        "targets a gap",
+        "How much more likely a girl than a boy (below 1: less) is the child who is enrolled "
+        "(rule 6b), and is a pupil at the start.")
+    women_paid_directly: float = par(
+        0.0, "share of women moulders", (0.0, 0.1),
+        "domain.md 2.2 (Anti-Slavery International and VSJ 2017, India): the piece rate is paid "
+        "to the family unit; domain.md 3 fact 5: the family is the contracting unit",
+        "Share of women moulders whose pay is paid to them rather than to the family's head "
+        "(a lever for later interventions; changes no flow of money).", valid=PROB)
+
     # --- Mobility (rule 8) --------------------------------------------------------------
     transfer_rate: float = par(
         0.006, "per indebted household-month", (0.001, 0.02),

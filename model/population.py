@@ -1,4 +1,5 @@
-"""Initialisation: the households and kilns at month 0, drawn from the ``init`` stream.
+"""Initialisation: the households and kilns at month 0, drawn from the ``init`` stream (the
+sex split of adults and children from the ``gender`` stream, ``gender.init_gender``).
 
 Kilns are split evenly across districts and numbered district by district; households are
 spread evenly across kilns (domain.md 1.2: 25-50 families a kiln). Household composition,
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .gender import init_gender
 from .parameters import Params
 from .season import bricks_per_day
 from .state import NOT_YET, HouseholdState, OwnerState
@@ -63,8 +65,13 @@ def _binomial_i8(rng: np.random.Generator, counts: np.ndarray, p: float) -> np.n
 
 
 def init_households(households: int, owners: OwnerState, params: Params,
-                    rng: np.random.Generator, days_open: float) -> HouseholdState:
-    """Households spread over kilns, with composition, children's activities and debts."""
+                    rng: np.random.Generator, days_open: float,
+                    gender_rng: np.random.Generator | None = None) -> HouseholdState:
+    """Households spread over kilns, with composition, children's activities and debts.
+
+    The sex split (``gender.init_gender``) is drawn from ``gender_rng`` (the model passes its
+    ``gender`` stream), or else from ``rng`` after every other draw, so it never changes the
+    other columns."""
     n, k = households, owners.k
     kiln = (np.arange(n, dtype=np.int64) * k // n).astype(np.intp)
     owners.occupants[:] = np.bincount(kiln, minlength=k)
@@ -88,12 +95,16 @@ def init_households(households: int, owners: OwnerState, params: Params,
     outside = rng.random(n) < params.outside_lender_share
     cnic = rng.random(n) < params.cnic_share
 
+    split = init_gender(adults, {"5_9": c59, "10_14": c1014}, {"5_9": w59, "10_14": w1014},
+                        {"5_9": s59, "10_14": s1014}, params,
+                        rng if gender_rng is None else gender_rng)
+
     false = np.zeros(n, dtype=bool)
     never = np.full(n, NOT_YET, dtype=np.int16)
     return HouseholdState(
         district=owners.district[kiln], kiln=kiln, adults=adults, dependants=dependants,
         children_0_4=c04, children_5_9=c59, children_10_14=c1014,
-        work_5_9=w59, work_10_14=w1014, school_5_9=s59, school_10_14=s1014,
+        work_5_9=w59, work_10_14=w1014, school_5_9=s59, school_10_14=s1014, **split,
         debt=debt, outside_debt=np.zeros(n), savings=savings, outside_access=outside,
         cnic=cnic, sp_enrolled=false.copy(), sp_cash=np.zeros(n),
         bonded=false.copy(), months_bonded=np.zeros(n, dtype=np.int16),

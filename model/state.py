@@ -30,6 +30,15 @@ class HouseholdState:
     work_10_14: np.ndarray      # int8, children 10-14 who mould
     school_5_9: np.ndarray      # int8, children 5-9 attending school
     school_10_14: np.ndarray    # int8, children 10-14 attending school
+    # the sex split (rule 6b, ``gender.py``): boys and men are the rest of each count
+    women: np.ndarray           # int8, adult moulders who are women (<= adults)
+    women_paid: np.ndarray      # int8, women moulders paid directly, not via the head (<= women)
+    girls_5_9: np.ndarray       # int8, girls among children_5_9
+    girls_10_14: np.ndarray     # int8, girls among children_10_14
+    girls_work_5_9: np.ndarray  # int8, girls among work_5_9
+    girls_work_10_14: np.ndarray  # int8, girls among work_10_14
+    girls_school_5_9: np.ndarray  # int8, girls among school_5_9
+    girls_school_10_14: np.ndarray  # int8, girls among school_10_14
     debt: np.ndarray            # float64, Rs owed to the current owner (as the books say)
     outside_debt: np.ndarray    # float64, Rs owed to an outside lender
     savings: np.ndarray         # float64, Rs

@@ -99,6 +99,7 @@ def check_invariants(model: BondsimModel) -> None:
         assert w.min() >= 0
         assert s.min() >= 0
         assert np.all(w.astype(int) + s <= c)
+    check_sex_split(model)
     # bondage: bonded needs a debt; the month count runs exactly while bonded
     assert np.all(hh.debt[hh.bonded] > 0.0)
     if out["month"] > 0:  # the initial state starts the count at zero
@@ -151,6 +152,41 @@ def check_invariants(model: BondsimModel) -> None:
     # the season: no moulding in closed months
     if out["month"] > 0:
         assert (out["production_days"] == 0.0) == (not is_open(out["calendar_month"], p))
+
+
+def check_sex_split(model: BondsimModel) -> None:
+    """Rule 6b: the girls (and so the boys) in each count are within it, and the split follows
+    this month's counts; the outcomes by sex add up to the totals."""
+    hh, out = model.hh, model.outcomes
+    assert np.all((hh.women >= 0) & (hh.women <= hh.adults))
+    assert np.all((hh.women_paid >= 0) & (hh.women_paid <= hh.women))
+    for band in ("5_9", "10_14"):
+        c, w, s, g, gw, gs = (getattr(hh, f"{col}_{band}").astype(int) for col in (
+            "children", "work", "school", "girls", "girls_work", "girls_school"))
+        for girls, total in ((g, c), (gw, w), (gs, s)):
+            assert np.all((girls >= 0) & (girls <= total))
+        assert np.all(gw + gs <= g)  # girls: working + in school <= girls
+        assert np.all((w - gw) + (s - gs) <= c - g)  # boys likewise
+        w0, s0 = model.sex_split.counts[band]  # rule 6b saw this month's counts
+        np.testing.assert_array_equal(w0, w)
+        np.testing.assert_array_equal(s0, s)
+    girls = int(hh.girls_5_9.sum()) + int(hh.girls_10_14.sum())
+    children = out["children_5_14"]
+    assert out["girls_5_14"] == girls
+    assert 0.0 <= out["women_moulder_share"] <= 1.0
+    assert 0.0 <= out["women_output_share"] <= out["women_moulder_share"] + 1e-12
+    women = int(hh.women.sum())
+    paid = out["women_paid_directly_share"]
+    assert math.isnan(paid) if women == 0 else 0.0 <= paid <= 1.0
+    for sex, n in (("girls", girls), ("boys", children - girls)):
+        for what in ("work", "school"):
+            v = out[f"{sex}_{what}_rate"]
+            assert math.isnan(v) == (n == 0), (sex, what)
+    if children:  # the rates by sex, weighted by the sexes' shares, give the totals
+        for total, what in (("child_labour_rate", "work"), ("school_enrolment", "school")):
+            parts = [n / children * out[f"{sex}_{what}_rate"]
+                     for sex, n in (("girls", girls), ("boys", children - girls)) if n]
+            assert math.isclose(sum(parts), out[total], rel_tol=1e-12, abs_tol=1e-15), total
 
 
 @st.composite
