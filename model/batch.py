@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
-from .io import atomic_write, read_toml, write_json
+from .io import atomic_write, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES
 from .scenario import Scenario, format_errors, load_scenario
 
@@ -203,11 +203,8 @@ def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
     ``scheduler``: the address of a Dask distributed scheduler to run on instead of local
     processes."""
     spec, files = load_experiment(experiment)
-    out = Path(out)
+    out = output_folder(out, resume, "batch")
     all_tasks = tasks(spec, files)
-    if out.exists() and any(out.iterdir()) and not resume:
-        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
-                           f"interrupted batch there, or choose another --out")
     check_layout(out)
     todo = [t for t in all_tasks if not run_file(out, t).exists()]
     for _ in execute(todo, out, workers, progress, scheduler):

@@ -61,7 +61,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .factors import Factor, Target, apply, check_factors
-from .io import atomic_write, input_file, read_toml, write_json
+from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES
 from .scenario import format_errors, scenario_from_dict
 from .sweep import FactorSpec
@@ -236,20 +236,13 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
                     resume: bool = False, progress: bool = False,
                     scheduler: str | None = None) -> CalibrationResult:
     """Draw, run, accept, check the fit; write the tables, plots and manifest."""
-    from SALib.sample import latin
-
-    from .sensitivity import PointStore, evaluate, salib_problem
+    from .sensitivity import PointStore, evaluate, futures
 
     loaded = load_calibration(calibration)
     spec = loaded.spec
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not resume:
-        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
-                           f"interrupted calibration there, or choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out, resume, "calibration")
     factors = loaded.factors
-    unit = latin.sample(salib_problem(factors), spec.samples, seed=spec.seed + 1)
-    samples = np.column_stack([f.values(unit[:, j]) for j, f in enumerate(factors)])
+    samples = futures(factors, spec.samples, seed=spec.seed + 1)
     keys = list(loaded.target_table["target"])
     seeds = replicate_seeds(spec.seed, spec.replicates)
     store = PointStore(out / "runs")

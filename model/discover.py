@@ -49,7 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import BondsimError
 from .factors import Factor, Target, apply, check_factors
-from .io import atomic_write, input_file, read_toml, write_json
+from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES
 from .scenario import format_errors, scenario_from_dict
 from .sweep import FactorSpec
@@ -371,22 +371,15 @@ def run_discovery(discovery: str | Path, *, out: str | Path, workers: int = 1,
                   resume: bool = False, progress: bool = False,
                   scheduler: str | None = None) -> DiscoveryResult:
     """Run every policy in every future, then discovery and robustness; write the outputs."""
-    from SALib.sample import latin
-
     from . import __version__
     from .effect import replicate_seeds
-    from .sensitivity import PointStore, evaluate, salib_problem
+    from .sensitivity import PointStore, evaluate, futures
 
     loaded = load_discovery(discovery)
     spec = loaded.spec
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not resume:
-        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
-                           f"interrupted discovery there, or choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out, resume, "discovery")
     factors = loaded.factors
-    unit = latin.sample(salib_problem(factors), spec.futures, seed=spec.seed + 1)
-    samples = np.column_stack([f.values(unit[:, j]) for j, f in enumerate(factors)])
+    samples = futures(factors, spec.futures, seed=spec.seed + 1)
     keys = [f"{name}:{o}" for name in loaded.model.scenarios for o in loaded.outcomes]
     seeds = replicate_seeds(spec.seed, spec.replicates)
     store = PointStore(out / "runs")

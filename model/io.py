@@ -57,3 +57,16 @@ def input_file(path: Path, name: str, field: str, what: str = "a scenario file")
         raise BondsimError(f"{path}: field '{field}': value {name!r} is not a file (looked for "
                            f"{file}); expected {what} path relative to {path.name}")
     return file
+
+
+def output_folder(out: str | Path, resume: bool, what: str) -> Path:
+    """The output folder of a many-run job: new or empty, or, with ``resume``, one holding an
+    interrupted job's saved runs (which the job itself checks belong to it)."""
+    from .errors import BondsimError
+
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not resume:
+        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
+                           f"interrupted {what} there, or choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    return out

@@ -46,7 +46,7 @@ from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
 from .interventions import REGISTRY
-from .io import atomic_write, input_file, read_toml, write_json
+from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .scenario import format_errors, scenario_from_dict
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -364,10 +364,7 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
              progress: bool = False, scheduler: str | None = None) -> PlanResult:
     """Run every strategy in every district with replicates; write and return the tables."""
     loaded = load_plan(plan)
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not resume:
-        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
-                           f"interrupted plan there, or choose another --out")
+    out = output_folder(out, resume, "plan")
     _check_layout(out, loaded)
     seeds = replicate_seeds(loaded.spec.seed, loaded.spec.replicates)
     tasks = plan_tasks(loaded, seeds)

@@ -247,7 +247,7 @@ def check_search(loaded: LoadedPlan) -> SearchSpec:
 def context(loaded: LoadedPlan, spec: SearchSpec, out: Path | None, *, workers: int,
             progress: bool, scheduler: str | None) -> Context:
     """Draw the uncertain parameters, run each district's baseline in each draw."""
-    from SALib.sample import latin
+    from .sensitivity import futures
 
     names = [d.name for d in loaded.districts]
     worlds: list[list[dict[str, Any]]] = []
@@ -255,12 +255,8 @@ def context(loaded: LoadedPlan, spec: SearchSpec, out: Path | None, *, workers: 
     if spec.uncertain:
         factors = [f.factor() for f in spec.uncertain]
         targets = [resolve(f.name, {"interventions": []}) for f in factors]
-        problem = {"num_vars": len(factors), "names": [f.name for f in factors],
-                   "bounds": [[0.0, 1.0]] * len(factors)}
-        unit = latin.sample(problem, spec.draws, seed=spec.seed + 1)
-        for row in unit:
-            values = {f.name: float(f.values(np.array([u]))[0])
-                      for f, u in zip(factors, row, strict=True)}
+        for row in futures(factors, spec.draws, seed=spec.seed + 1):
+            values = {f.name: float(v) for f, v in zip(factors, row, strict=True)}
             worlds.append([apply(b, targets, values) for b in bare])
     else:
         worlds = [bare] * spec.draws if spec.draws == 1 else [bare]

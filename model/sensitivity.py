@@ -134,6 +134,14 @@ def sample(method: Method, factors: Sequence[Factor], n: int, *, seed: int = 0,
     return problem, unit, values
 
 
+def futures(factors: Sequence[Factor], n: int, seed: int) -> np.ndarray:
+    """``n`` draws of the factors (a Latin hypercube mapped through each factor's
+    distribution), one row each: the sampled worlds of a calibration, a scenario discovery
+    or a robust search."""
+    unit = latin.sample(salib_problem(factors), n, seed=seed)
+    return np.column_stack([f.values(unit[:, j]) for j, f in enumerate(factors)])
+
+
 # --- running the points -------------------------------------------------------------------
 
 def _run_point(model: Model, names: tuple[str, ...], outcomes: tuple[str, ...],

@@ -60,7 +60,7 @@ from pydantic import (
 from .effect import METRICS, paired_metrics
 from .errors import BondsimError
 from .factors import Factor, Target, apply, check_factors
-from .io import atomic_write, input_file, read_toml, write_json
+from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES
 from .scenario import format_errors, scenario_from_dict
 
@@ -268,11 +268,7 @@ def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: b
 
     loaded = load_sweep(sweep)
     spec = loaded.spec
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not resume:
-        raise BondsimError(f"{out}: output folder is not empty; use --resume to finish an "
-                           f"interrupted sweep there, or choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out, resume, "sweep")
     result = analyse_sample(
         loaded.model, loaded.factors, spec.outcomes, spec.method, spec.samples,
         replicates=spec.replicates, seed=spec.seed, resamples=spec.resamples,
