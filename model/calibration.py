@@ -60,9 +60,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .effect import replicate_seeds
 from .errors import BondsimError
-from .factors import Factor, Target, apply, check_factors
+from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import OUTCOMES
+from .outcomes import OUTCOMES, window_means
 from .scenario import format_errors, scenario_from_dict
 from .sweep import FactorSpec
 
@@ -142,20 +142,20 @@ class CalibrationModel:
         col = {name: k for k, name in enumerate(OUTCOMES)}
         out = {}
         for name, data in self.scenarios.items():
-            scenario = scenario_from_dict(apply(data, list(self.targets), params), source=name)
-            table = simulate(scenario, seed=seed, households=self.households,
-                             months=self.months).outcome_matrix()[1:]
+            table = simulate(scenario_with(data, self.targets, params, name), seed=seed,
+                             households=self.households, months=self.months
+                             ).outcome_matrix()[1:]
+            means = window_means(table, self.window)
             tail = table[-min(self.window, len(table)):]
             for stat in self.stats:
                 if stat.scenario != name:
                     continue
-                values = tail[:, col[stat.outcome]]
                 if stat.per is None:  # months without a value (no pay in a closure) skipped
-                    seen = values[np.isfinite(values)]
-                    out[stat.key] = float(seen.mean()) if seen.size else float("nan")
-                else:
+                    out[stat.key] = means[stat.outcome]
+                else:  # a ratio of sums over the window
                     total = float(tail[:, col[stat.per]].sum())
-                    out[stat.key] = float(values.sum()) / total if total > 0 else float("nan")
+                    out[stat.key] = (float(tail[:, col[stat.outcome]].sum()) / total
+                                     if total > 0 else float("nan"))
         return out
 
 

@@ -48,9 +48,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import BondsimError
-from .factors import Factor, Target, apply, check_factors
+from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import OUTCOMES
+from .outcomes import OUTCOMES, window_means
 from .scenario import format_errors, scenario_from_dict
 from .sweep import FactorSpec
 
@@ -145,17 +145,14 @@ class DiscoveryModel:
     def __call__(self, params: dict[str, float], seed: int) -> dict[str, float]:
         from .run import simulate
 
-        col = {name: k for k, name in enumerate(OUTCOMES)}
         out = {}
         for name, data in self.scenarios.items():
-            scenario = scenario_from_dict(apply(data, list(self.targets), params), source=name)
-            table = simulate(scenario, seed=seed, households=self.households,
-                             months=self.months).outcome_matrix()[1:]
-            tail = table[-min(self.window, len(table)):]
+            table = simulate(scenario_with(data, self.targets, params, name), seed=seed,
+                             households=self.households, months=self.months
+                             ).outcome_matrix()[1:]
+            means = window_means(table, self.window)
             for outcome in self.outcomes:
-                values = tail[:, col[outcome]]
-                seen = values[np.isfinite(values)]
-                out[f"{name}:{outcome}"] = float(seen.mean()) if seen.size else float("nan")
+                out[f"{name}:{outcome}"] = means[outcome]
         return out
 
 

@@ -150,6 +150,14 @@ def apply(data: dict[str, Any], targets: list[Target], values: dict[str, float],
     return out
 
 
+def scenario_with(data: dict[str, Any], targets: Sequence[Target], values: dict[str, float],
+                  source: str, levers: bool = True) -> Any:
+    """The validated scenario of ``data`` with the factors' values written in."""
+    from .scenario import scenario_from_dict
+
+    return scenario_from_dict(apply(data, list(targets), values, levers=levers), source=source)
+
+
 def check_factors(path: Path, field: str, specs: Sequence[Any], data: dict[str, Any],
                   levers: bool = True) -> list[Target]:
     """Resolve every declared factor (``specs``: objects with ``name``, ``low``, ``high``)

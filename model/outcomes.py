@@ -208,3 +208,15 @@ def by_sex(model, working: int, school: int) -> dict[str, float]:  # noqa: ANN00
         "women_output_share": _safe_div(women * bricks_adult, bricks),
         "women_paid_directly_share": _safe_div(_total(hh.women_paid), women),
     }
+
+
+def window_means(matrix: np.ndarray, window: int) -> dict[str, float]:
+    """Each outcome's mean over the last ``window`` months of a run's outcome matrix (months 1
+    onwards, in ``OUTCOMES`` order), skipping months where it is undefined (pay in a closed
+    month): the statistic sweeps, calibrations and discoveries analyse."""
+    tail = matrix[-min(window, len(matrix)):]
+    out = {}
+    for k, name in enumerate(OUTCOMES):
+        seen = tail[:, k][np.isfinite(tail[:, k])]
+        out[name] = float(seen.mean()) if seen.size else float("nan")
+    return out

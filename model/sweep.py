@@ -59,9 +59,9 @@ from pydantic import (
 
 from .effect import METRICS, paired_metrics
 from .errors import BondsimError
-from .factors import Factor, Target, apply, check_factors
+from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import OUTCOMES
+from .outcomes import OUTCOMES, window_means
 from .scenario import format_errors, scenario_from_dict
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -185,17 +185,14 @@ class ScenarioModel:
     def __call__(self, params: dict[str, float], seed: int) -> dict[str, float]:
         from .run import simulate
 
-        scenario = scenario_from_dict(apply(self.data, list(self.targets), params),
-                                      source=self.source)
+        scenario = scenario_with(self.data, self.targets, params, self.source)
         run = simulate(scenario, seed=seed, households=self.households, months=self.months)
-        matrix = run.outcome_matrix()[1:]
-        tail = matrix[-min(self.window, len(matrix)):]
-        out = {name: float(tail[:, k].mean()) for k, name in enumerate(OUTCOMES)
-               if name in self.outcomes}
+        means = window_means(run.outcome_matrix()[1:], self.window)
+        out = {name: means[name] for name in OUTCOMES if name in self.outcomes}
         if self.baseline is not None:
-            world = apply(self.baseline, list(self.targets), params, levers=False)
-            base = simulate(scenario_from_dict(world, source=f"{self.source} (baseline)"),
-                            seed=seed, households=self.households, months=self.months)
+            world = scenario_with(self.baseline, self.targets, params,
+                                  f"{self.source} (baseline)", levers=False)
+            base = simulate(world, seed=seed, households=self.households, months=self.months)
             out |= paired_metrics(base.timeseries(), run.timeseries(), run.hh.n,
                                   run.children_5_14)
         return out
