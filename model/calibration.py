@@ -236,24 +236,19 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
                     resume: bool = False, progress: bool = False,
                     scheduler: str | None = None) -> CalibrationResult:
     """Draw, run, accept, check the fit; write the tables, plots and manifest."""
-    from .sensitivity import PointStore, evaluate, futures
+    from .sensitivity import run_futures
 
     loaded = load_calibration(calibration)
     spec = loaded.spec
     out = output_folder(out, resume, "calibration")
     factors = loaded.factors
-    samples = futures(factors, spec.samples, seed=spec.seed + 1)
     keys = list(loaded.target_table["target"])
-    seeds = replicate_seeds(spec.seed, spec.replicates)
-    store = PointStore(out / "runs")
-    from . import __version__
-    store.check({"bondsim": __version__, "kind": "calibration",
-                 "factors": [f.name for f in factors], "targets": keys, "seeds": seeds,
-                 "samples": samples.round(12).tolist(), "households": spec.households,
-                 "months": spec.months, "window": spec.window,
-                 "scenarios": loaded.model.scenarios})
-    runs = evaluate(loaded.model, factors, samples, keys, seeds, workers=workers,
-                    progress=progress, scheduler=scheduler, store=store, common=False)
+    samples, seeds, runs = run_futures(
+        loaded.model, factors, keys, n=spec.samples, seed=spec.seed,
+        replicates=spec.replicates, folder=out / "runs", workers=workers, progress=progress,
+        scheduler=scheduler,
+        layout={"kind": "calibration", "households": spec.households, "months": spec.months,
+                "window": spec.window, "scenarios": loaded.model.scenarios})
     stats = runs.mean(axis=2).T  # draws x targets
     values = loaded.target_table["value"].to_numpy(dtype=float)
     tolerances = loaded.target_table["tolerance"].to_numpy(dtype=float)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -153,8 +154,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _effect(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .effect import paired_effect, write_effect
     from .run import default_out_dir
     from .scenario import load_scenario
@@ -173,20 +172,26 @@ def _effect(args: argparse.Namespace) -> int:
     return 0
 
 
-def _batch(args: argparse.Namespace) -> int:
+def _job(args: argparse.Namespace, name: str, noun: str) -> tuple[Path, dict[str, Any]]:
+    """The output folder of a many-run job (``--out``, or a new one named after the job) and
+    the executor options every such job takes."""
     import os
-    from pathlib import Path
 
-    from .batch import load_experiment, run_batch
     from .run import default_out_dir
 
-    spec, _ = load_experiment(args.experiment)
     if args.resume and not args.out:
-        raise BondsimError("--resume needs --out: the folder of the batch to finish")
-    out = Path(args.out) if args.out else default_out_dir(spec.name)
-    workers = args.workers or os.cpu_count() or 1
-    result = run_batch(args.experiment, out=out, workers=workers, resume=args.resume,
-                       progress=not args.quiet, scheduler=args.scheduler, csv=args.csv)
+        raise BondsimError(f"--resume needs --out: the folder of the {noun} to finish")
+    out = Path(args.out) if args.out else default_out_dir(name)
+    return out, {"workers": args.workers or os.cpu_count() or 1, "resume": args.resume,
+                 "progress": not args.quiet, "scheduler": args.scheduler}
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import load_experiment, run_batch
+
+    spec, _ = load_experiment(args.experiment)
+    out, options = _job(args, spec.name, "batch")
+    result = run_batch(args.experiment, out=out, csv=args.csv, **options)
     runs = result.timeseries.groupby(["scenario", "replicate"]).ngroups
     print(f"{spec.name}: {runs} runs done, {len(result.errors)} failed")
     if result.errors:
@@ -198,22 +203,16 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .run import default_out_dir
     from .sensitivity import MEASURE
-    from .sweep import default_workers, load_sweep, run_sweep
+    from .sweep import load_sweep, run_sweep
 
     loaded = load_sweep(args.sweep)
     spec = loaded.spec
-    if args.resume and not args.out:
-        raise BondsimError("--resume needs --out: the folder of the sweep to finish")
-    out = Path(args.out) if args.out else default_out_dir(spec.name)
+    out, options = _job(args, spec.name, "sweep")
     if not args.quiet:
         print(f"{spec.name}: {spec.method}, {len(loaded.factors)} factors, "
               f"{loaded.runs():,} model runs", file=sys.stderr)
-    result = run_sweep(args.sweep, out=out, workers=default_workers(args.workers),
-                       resume=args.resume, progress=not args.quiet, scheduler=args.scheduler)
+    result = run_sweep(args.sweep, out=out, **options)
     measure, conf = MEASURE[spec.method]
     noise = result.noise.set_index("outcome")
     for outcome, table in result.indices.groupby("outcome", sort=False):
@@ -232,20 +231,13 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .plan import load_plan, run_plan
-    from .run import default_out_dir
-    from .sweep import default_workers
 
     loaded = load_plan(args.plan)
-    if args.resume and not args.out:
-        raise BondsimError("--resume needs --out: the folder of the plan to finish")
-    out = Path(args.out) if args.out else default_out_dir(loaded.spec.name)
+    out, options = _job(args, loaded.spec.name, "plan")
     for note in loaded.notes:
         print(f"bondsim: note: {note}", file=sys.stderr)
-    result = run_plan(args.plan, out=out, workers=default_workers(args.workers),
-                      resume=args.resume, progress=not args.quiet, scheduler=args.scheduler)
+    result = run_plan(args.plan, out=out, **options)
     spec = loaded.spec
     print(f"{spec.name}: {len(loaded.districts)} districts, {spec.horizon} months, budget "
           f"Rs {spec.budget:,.0f}, {spec.replicates} replicates; totals (95% intervals):")
@@ -270,19 +262,11 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .calibration import load_calibration, run_calibration
-    from .run import default_out_dir
-    from .sweep import default_workers
 
     loaded = load_calibration(args.calibration)
-    if args.resume and not args.out:
-        raise BondsimError("--resume needs --out: the folder of the calibration to finish")
-    out = Path(args.out) if args.out else default_out_dir(loaded.spec.name)
-    result = run_calibration(args.calibration, out=out, workers=default_workers(args.workers),
-                             resume=args.resume, progress=not args.quiet,
-                             scheduler=args.scheduler)
+    out, options = _job(args, loaded.spec.name, "calibration")
+    result = run_calibration(args.calibration, out=out, **options)
     accepted = int(result.draws["accepted"].sum())
     print(f"{loaded.spec.name}: {accepted} of {len(result.draws)} draws accepted"
           + ("" if result.met else " (fewer met every tolerance: the closest were taken)"))
@@ -304,19 +288,11 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _discover(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .discover import load_discovery, run_discovery
-    from .run import default_out_dir
-    from .sweep import default_workers
 
     loaded = load_discovery(args.discovery)
-    if args.resume and not args.out:
-        raise BondsimError("--resume needs --out: the folder of the discovery to finish")
-    out = Path(args.out) if args.out else default_out_dir(loaded.spec.name)
-    result = run_discovery(args.discovery, out=out, workers=default_workers(args.workers),
-                           resume=args.resume, progress=not args.quiet,
-                           scheduler=args.scheduler)
+    out, options = _job(args, loaded.spec.name, "discovery")
+    result = run_discovery(args.discovery, out=out, **options)
     print(f"{loaded.spec.name}: failure = {loaded.spec.criterion.describe()}")
     for line in result.summary:
         print(f"  {line}")
@@ -335,8 +311,6 @@ def _survey(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .report import write_report
 
     path = write_report(Path(args.folder), Path(args.out) if args.out else None)
@@ -364,8 +338,6 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     """Check scenario, experiment, sweep and plan files (told apart by their keys)."""
-    from pathlib import Path
-
     from .io import read_toml
     from .scenario import load_scenario
 

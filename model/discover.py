@@ -368,25 +368,19 @@ def run_discovery(discovery: str | Path, *, out: str | Path, workers: int = 1,
                   resume: bool = False, progress: bool = False,
                   scheduler: str | None = None) -> DiscoveryResult:
     """Run every policy in every future, then discovery and robustness; write the outputs."""
-    from . import __version__
-    from .effect import replicate_seeds
-    from .sensitivity import PointStore, evaluate, futures
+    from .sensitivity import run_futures
 
     loaded = load_discovery(discovery)
     spec = loaded.spec
     out = output_folder(out, resume, "discovery")
     factors = loaded.factors
-    samples = futures(factors, spec.futures, seed=spec.seed + 1)
     keys = [f"{name}:{o}" for name in loaded.model.scenarios for o in loaded.outcomes]
-    seeds = replicate_seeds(spec.seed, spec.replicates)
-    store = PointStore(out / "runs")
-    store.check({"bondsim": __version__, "kind": "discovery",
-                 "factors": [f.name for f in factors], "keys": keys, "seeds": seeds,
-                 "samples": samples.round(12).tolist(), "households": spec.households,
-                 "months": spec.months, "window": spec.window,
-                 "scenarios": loaded.model.scenarios})
-    runs = evaluate(loaded.model, factors, samples, keys, seeds, workers=workers,
-                    progress=progress, scheduler=scheduler, store=store, common=False)
+    samples, seeds, runs = run_futures(
+        loaded.model, factors, keys, n=spec.futures, seed=spec.seed,
+        replicates=spec.replicates, folder=out / "runs", workers=workers, progress=progress,
+        scheduler=scheduler,
+        layout={"kind": "discovery", "households": spec.households, "months": spec.months,
+                "window": spec.window, "scenarios": loaded.model.scenarios})
     values = pd.DataFrame(samples, columns=[f.name for f in factors])
     for k, key in enumerate(keys):
         values[key] = runs[k].mean(axis=1)

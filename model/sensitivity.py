@@ -142,6 +142,24 @@ def futures(factors: Sequence[Factor], n: int, seed: int) -> np.ndarray:
     return np.column_stack([f.values(unit[:, j]) for j, f in enumerate(factors)])
 
 
+def run_futures(model: Model, factors: Sequence[Factor], keys: Sequence[str], *, n: int,
+                seed: int, replicates: int, folder: Path, layout: dict, workers: int = 1,
+                progress: bool = False, scheduler: str | None = None
+                ) -> tuple[np.ndarray, list[int], np.ndarray]:
+    """Draw ``n`` futures and run the model in each, ``replicates`` times on seeds of the
+    future's own, saving each future in ``folder`` as it finishes (resumable; ``layout`` pins
+    what else the runs depend on). Returns the futures (rows), the base seeds and the runs
+    (keys x futures x replicates): what a calibration and a scenario discovery share."""
+    samples = futures(factors, n, seed=seed + 1)
+    seeds = replicate_seeds(seed, replicates)
+    store = PointStore(folder)
+    store.check({"factors": [f.name for f in factors], "keys": list(keys), "seeds": seeds,
+                 "samples": samples.round(12).tolist(), **layout})
+    runs = evaluate(model, factors, samples, keys, seeds, workers=workers, progress=progress,
+                    scheduler=scheduler, store=store, common=False)
+    return samples, seeds, runs
+
+
 # --- running the points -------------------------------------------------------------------
 
 def _run_point(model: Model, names: tuple[str, ...], outcomes: tuple[str, ...],
@@ -181,6 +199,11 @@ class PointStore:
         return self.folder / "points" / f"{index:06d}.npy"
 
     def check(self, layout: dict) -> None:
+        """Pin ``layout`` (and this bondsim's version) to the folder, or refuse a folder pinned
+        to another."""
+        from . import __version__
+
+        layout = {"bondsim": __version__, **layout}
         file = self.folder / "layout.json"
         if file.exists():
             if json.loads(file.read_text()) != layout:
@@ -411,8 +434,7 @@ def analyse_sample(model: Model, factors: Sequence[Factor], outcomes: Sequence[s
     seeds = replicate_seeds(seed, replicates)
     if store is not None:
         digest = hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()
-        from . import __version__
-        store.check({"bondsim": __version__, "method": method, "factors": [f.name for f in factors],
+        store.check({"method": method, "factors": [f.name for f in factors],
                      "outcomes": list(outcomes), "seeds": seeds, "points": len(values),
                      "sample_sha256": digest, **(layout_extra or {})})
     runs = evaluate(model, factors, values, outcomes, seeds, workers=workers,

@@ -40,7 +40,6 @@ finished sample point is saved at once, so ``--resume`` finishes an interrupted 
 from __future__ import annotations
 
 import difflib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -323,7 +322,3 @@ def _long_table(result: Any, loaded: LoadedSweep) -> pd.DataFrame:
 def _write(out: Path, name: str, table: pd.DataFrame) -> None:
     atomic_write(out / name, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n",
                                                       float_format="%.6g"))
-
-
-def default_workers(workers: int | None) -> int:
-    return workers or os.cpu_count() or 1
