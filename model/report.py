@@ -432,17 +432,23 @@ def _summary_survey(m: dict[str, Any], folder: Path) -> tuple[str, str]:
 
 # --- headline tables ----------------------------------------------------------------------
 
-def _tables_survey(m: dict[str, Any], folder: Path) -> list[str]:
+def _csv_sections(folder: Path, sections: tuple[tuple[str, str, str], ...],
+                  **table: Any) -> list[str]:
+    """One titled table per (file, title, intro), or a note where the file is missing."""
     out = []
-    for name, title, intro in (
-            ("summary.csv", "Estimates against the truth", "Per outcome: the true value, the "
-             "mean estimate, bias, error and how often the 95% interval covered the truth."),
-            ("precision.csv", "Kilns needed", "The interval's half-width and coverage at each "
-             "number of kilns surveyed.")):
-        table = _read_csv(folder, name)
-        out.append(_missing(name) if table is None else
-                   _section_table(title, intro, _frame_table(table, source=name)))
+    for name, title, intro in sections:
+        frame = _read_csv(folder, name)
+        out.append(_missing(name) if frame is None else
+                   _section_table(title, intro, _frame_table(frame, source=name, **table)))
     return out
+
+
+def _tables_survey(m: dict[str, Any], folder: Path) -> list[str]:
+    return _csv_sections(folder, (
+        ("summary.csv", "Estimates against the truth", "Per outcome: the true value, the "
+         "mean estimate, bias, error and how often the 95% interval covered the truth."),
+        ("precision.csv", "Kilns needed", "The interval's half-width and coverage at each "
+         "number of kilns surveyed.")))
 
 
 def _tables_discovery(m: dict[str, Any], folder: Path) -> list[str]:
@@ -452,17 +458,13 @@ def _tables_discovery(m: dict[str, Any], folder: Path) -> list[str]:
         items = "".join(f"<li>{_e(str(line))}</li>" for line in summary)
         out.append(_section_table("Where each policy fails", "In plain language, from each "
                                   "policy's PRIM box.", f"<ul>{items}</ul>"))
-    for name, title, intro in (
-            ("robustness.csv", "Robustness", "Each policy across the futures: the share "
-             "where it satisfies the criterion, its regret against the best policy in each "
-             "future, and each outcome's mean, 10th and 90th percentile (best first)."),
-            ("boxes.csv", "PRIM boxes", "Each policy's box: the limits of every parameter, "
-             "whether the box restricts it, the restriction's quasi-p value, and the box's "
-             "coverage and density.")):
-        table = _read_csv(folder, name)
-        out.append(_missing(name) if table is None else
-                   _section_table(title, intro, _frame_table(table, source=name)))
-    return out
+    return out + _csv_sections(folder, (
+        ("robustness.csv", "Robustness", "Each policy across the futures: the share where it "
+         "satisfies the criterion, its regret against the best policy in each future, and "
+         "each outcome's mean, 10th and 90th percentile (best first)."),
+        ("boxes.csv", "PRIM boxes", "Each policy's box: the limits of every parameter, "
+         "whether the box restricts it, the restriction's quasi-p value, and the box's "
+         "coverage and density.")))
 
 
 def _tables_run(m: dict[str, Any], folder: Path) -> list[str]:
@@ -679,16 +681,11 @@ def _tables_calibration(m: dict[str, Any], folder: Path) -> list[str]:
             "Fitted parameters", "Each parameter's fitted value (the median of the accepted "
             "draws) and spread, beside its prior range.",
             _frame_table(posterior, source="posterior.csv")))
-    for name, title, intro in (
-            ("fit.csv", "Fit", "The fitted model, run again on fresh seeds, against every "
-             "target."),
-            ("targets.csv", "Targets", "The field figures the model was fitted to, with "
-             "their tolerances and sources.")):
-        table = _read_csv(folder, name)
-        out.append(_missing(name) if table is None else
-                   _section_table(title, intro, _frame_table(table, source=name,
-                                                             interval="95% range")))
-    return out
+    return out + _csv_sections(folder, (
+        ("fit.csv", "Fit", "The fitted model, run again on fresh seeds, against every "
+         "target."),
+        ("targets.csv", "Targets", "The field figures the model was fitted to, with their "
+         "tolerances and sources.")), interval="95% range")
 
 
 # --- plots --------------------------------------------------------------------------------
