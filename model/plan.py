@@ -370,7 +370,7 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
     tasks = plan_tasks(loaded, seeds)
     results = execute(tasks, out, workers=workers, progress=progress, scheduler=scheduler)
     by_run = metrics_table(loaded, tasks, results)
-    allocations = _spending(loaded, tasks, results)
+    allocations = spending(loaded.allocated, tasks, results)
     search = None
     if loaded.spec.search is not None:
         from .plan_search import search_plan
@@ -402,15 +402,16 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
     return PlanResult(out, by_run, districts, totals, allocations, search)
 
 
-def _spending(loaded: LoadedPlan, tasks: list[PlanRun],
-              results: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    """Allocated and spent per strategy, district and allocation (spent: mean over
-    replicates, and the most any replicate spent)."""
+def spending(allocated: pd.DataFrame, tasks: list[PlanRun],
+             results: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """The ``allocated`` table (strategy, district, type, label, allocated) with what the runs
+    spent per allocation, from the interventions' books: the mean over replicates and the
+    most any replicate spent."""
     spent: dict[tuple[str, str, str], list[float]] = {}
     for task in tasks:
         for label, value in results[task.key]["spent"].items():
             spent.setdefault((task.strategy, task.district, label), []).append(value)
-    table = loaded.allocated.copy()
+    table = allocated.copy()
     if table.empty:
         return pd.DataFrame(columns=["strategy", "district", "type", "label", "allocated",
                                      "spent_mean", "spent_max"])

@@ -349,34 +349,21 @@ def search_plan(loaded: LoadedPlan, out: Path, *, workers: int = 1, progress: bo
 
 def _as_strategy(loaded: LoadedPlan, ctx: Context, top: np.ndarray, out: Path, workers: int,
                  progress: bool, scheduler: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .plan import metrics_table
+    from .plan import metrics_table, spending
 
     seeds = replicate_seeds(loaded.spec.seed, loaded.spec.replicates)
     tasks, rows = [], []
     for d, district in enumerate(loaded.districts):
         items = interventions_for(ctx, top, d)
-        scenario = loaded.scenario(BASELINE, district)
-        scenario["interventions"] = list(scenario["interventions"]) + items
+        world = loaded.scenario(BASELINE, district)
+        scenario = dict(world, interventions=list(world["interventions"]) + items)
         labels = tuple(i["label"] for i in items)
         for r, seed in enumerate(seeds):
-            tasks.append(PlanRun(BASELINE, district.name, r, seed,
-                                 loaded.scenario(BASELINE, district), ()))
+            tasks.append(PlanRun(BASELINE, district.name, r, seed, world, ()))
             tasks.append(PlanRun(OPTIMISED, district.name, r, seed, scenario, labels))
         for item in items:
             rows.append({"strategy": OPTIMISED, "district": district.name,
                          "type": item["type"], "label": item["label"],
                          "allocated": item["budget"]})
     results = execute(tasks, out, workers=workers, progress=progress, scheduler=scheduler)
-    by_run = metrics_table(loaded, tasks, results)
-    table = pd.DataFrame(rows)
-    if not table.empty:
-        per: dict[tuple[str, str], list[float]] = {}  # spending per allocation, from the books
-        for task in tasks:
-            if task.strategy == OPTIMISED:
-                for label, value in results[task.key]["spent"].items():
-                    per.setdefault((task.district, label), []).append(value)
-        table["spent_mean"] = [float(np.mean(per.get((d, lab), [0.0])))
-                               for d, lab in zip(table["district"], table["label"], strict=True)]
-        table["spent_max"] = [float(np.max(per.get((d, lab), [0.0])))
-                              for d, lab in zip(table["district"], table["label"], strict=True)]
-    return by_run, table
+    return metrics_table(loaded, tasks, results), spending(pd.DataFrame(rows), tasks, results)
