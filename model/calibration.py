@@ -245,8 +245,8 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
     keys = list(loaded.target_table["target"])
     samples, seeds, runs = run_futures(
         loaded.model, factors, keys, n=spec.samples, seed=spec.seed,
-        replicates=spec.replicates, folder=out / "runs", workers=workers, progress=progress,
-        scheduler=scheduler,
+        replicates=spec.replicates, folder=out / "runs", job="calibration", workers=workers,
+        progress=progress, scheduler=scheduler,
         layout={"kind": "calibration", "households": spec.households, "months": spec.months,
                 "window": spec.window, "scenarios": loaded.model.scenarios})
     stats = runs.mean(axis=2).T  # draws x targets

@@ -377,8 +377,8 @@ def run_discovery(discovery: str | Path, *, out: str | Path, workers: int = 1,
     keys = [f"{name}:{o}" for name in loaded.model.scenarios for o in loaded.outcomes]
     samples, seeds, runs = run_futures(
         loaded.model, factors, keys, n=spec.futures, seed=spec.seed,
-        replicates=spec.replicates, folder=out / "runs", workers=workers, progress=progress,
-        scheduler=scheduler,
+        replicates=spec.replicates, folder=out / "runs", job="discovery", workers=workers,
+        progress=progress, scheduler=scheduler,
         layout={"kind": "discovery", "households": spec.households, "months": spec.months,
                 "window": spec.window, "scenarios": loaded.model.scenarios})
     values = pd.DataFrame(samples, columns=[f.name for f in factors])

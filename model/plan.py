@@ -423,16 +423,12 @@ def spending(allocated: pd.DataFrame, tasks: list[PlanRun],
 
 def _check_layout(out: Path, loaded: LoadedPlan) -> None:
     """A resumed plan must be the same plan: refuse a folder whose runs came from another."""
-    layout = {"plan": loaded.spec.model_dump(mode="json"),
-              "districts": [d.model_dump(mode="json") for d in loaded.districts],
-              "base": loaded.base}
-    file = out / "runs" / "layout.json"
-    if file.exists():
-        if json.loads(file.read_text()) != json.loads(json.dumps(layout)):
-            raise BondsimError(f"{out}: its runs belong to another plan (or other district "
-                               f"figures); use a new --out folder")
-    else:
-        write_json(file, layout)
+    from .sensitivity import PointStore
+
+    PointStore(out / "runs", "plan").check({
+        "plan": loaded.spec.model_dump(mode="json"),
+        "districts": [d.model_dump(mode="json") for d in loaded.districts],
+        "base": loaded.base})
 
 
 def _write_csv(path: Path, table: pd.DataFrame) -> None:

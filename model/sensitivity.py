@@ -143,7 +143,8 @@ def futures(factors: Sequence[Factor], n: int, seed: int) -> np.ndarray:
 
 
 def run_futures(model: Model, factors: Sequence[Factor], keys: Sequence[str], *, n: int,
-                seed: int, replicates: int, folder: Path, layout: dict, workers: int = 1,
+                seed: int, replicates: int, folder: Path, layout: dict, job: str,
+                workers: int = 1,
                 progress: bool = False, scheduler: str | None = None
                 ) -> tuple[np.ndarray, list[int], np.ndarray]:
     """Draw ``n`` futures and run the model in each, ``replicates`` times on seeds of the
@@ -152,7 +153,7 @@ def run_futures(model: Model, factors: Sequence[Factor], keys: Sequence[str], *,
     (keys x futures x replicates): what a calibration and a scenario discovery share."""
     samples = futures(factors, n, seed=seed + 1)
     seeds = replicate_seeds(seed, replicates)
-    store = PointStore(folder)
+    store = PointStore(folder, job)
     store.check({"factors": [f.name for f in factors], "keys": list(keys), "seeds": seeds,
                  "samples": samples.round(12).tolist(), **layout})
     runs = evaluate(model, factors, samples, keys, seeds, workers=workers, progress=progress,
@@ -188,9 +189,11 @@ def _run_point(model: Model, names: tuple[str, ...], outcomes: tuple[str, ...],
 class PointStore:
     """A folder of finished sample points, ``points/<index>.npy`` (replicates x outcomes),
     each written atomically; ``layout.json`` pins the sample, seeds and outcomes so that a
-    resumed sweep can never mix points from two different sweeps."""
+    resumed sweep can never mix points from two different sweeps. ``job`` names the kind of
+    job (sweep, calibration, discovery, plan) in messages."""
 
     folder: Path
+    job: str = "sweep"
 
     def __post_init__(self) -> None:
         self.folder = Path(self.folder)
@@ -203,13 +206,13 @@ class PointStore:
         to another."""
         from . import __version__
 
-        layout = {"bondsim": __version__, **layout}
+        layout = json.loads(json.dumps({"bondsim": __version__, **layout}))  # as saved
         file = self.folder / "layout.json"
         if file.exists():
             if json.loads(file.read_text()) != layout:
-                raise BondsimError(f"{self.folder}: its saved points belong to another sweep "
-                                   f"(other factors, sample, seeds, outcomes or bondsim "
-                                   f"version); use a new --out folder")
+                raise BondsimError(f"{self.folder}: its saved runs belong to another {self.job} "
+                                   f"(other settings, inputs, seeds or bondsim version); use a "
+                                   f"new --out folder")
         else:
             write_json(file, layout)
 
