@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
-from .effect import METRICS, paired_metrics
+from .effect import METRICS, interval, paired_metrics
 from .errors import BondsimError
 from .io import atomic_write
 from .plots import plot_intervals
@@ -23,18 +21,6 @@ from .plots import plot_intervals
 KEYS = ("scenario", "replicate", "seed", "month")
 EFFECT_COLUMNS = {"bonded_share", "child_labour_rate", "intervention_cost", "households",
                   "children_5_14"}
-
-
-def _interval(values: np.ndarray) -> tuple[float, float, float]:
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(values.mean())
-    if values.size < 2:
-        return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1)
-                 / np.sqrt(values.size))
-    return mean, mean - half, mean + half
 
 
 def compare_table(table: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
@@ -55,7 +41,7 @@ def compare_table(table: pd.DataFrame, baseline: str = "baseline") -> pd.DataFra
         for name in outcomes:
             diff = (scen_last.loc[common, name].to_numpy(dtype=float)
                     - base_last.loc[common, name].to_numpy(dtype=float))
-            mean, low, high = _interval(diff)
+            mean, low, high = interval(diff)
             rows.append({"scenario": scenario, "measure": f"{name} (difference at horizon)",
                          "mean": mean, "low": low, "high": high, "replicates": len(common)})
         if set(table.columns) >= EFFECT_COLUMNS:
@@ -74,7 +60,7 @@ def _effect_rows(table: pd.DataFrame, baseline: str, scenario: str,
     frame = pd.DataFrame(per)
     rows = []
     for name, unit in METRICS.items():
-        mean, low, high = _interval(frame[name].to_numpy(dtype=float))
+        mean, low, high = interval(frame[name].to_numpy(dtype=float))
         rows.append({"scenario": scenario, "measure": f"{name} ({unit})", "mean": mean,
                      "low": low, "high": high, "replicates": len(replicates)})
     return rows

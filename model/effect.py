@@ -77,20 +77,27 @@ def paired_metrics(base: pd.DataFrame, scen: pd.DataFrame, households: int,
     }
 
 
+def interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% Student-t interval over replicates, NaNs left out (the interval is NaN
+    with fewer than two values): the interval of every paired comparison."""
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, float("nan"), float("nan")
+    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
+    return mean, mean - half, mean + half
+
+
 def summarise(by_seed: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95% interval (Student t) of each metric over replicates."""
     rows = []
     for name, unit in METRICS.items():
         values = by_seed[name].to_numpy(dtype=float)
-        values = values[np.isfinite(values)]
-        mean = float(values.mean()) if values.size else float("nan")
-        if values.size > 1:
-            half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1)
-                         / np.sqrt(values.size))
-        else:
-            half = float("nan")
-        rows.append({"metric": name, "unit": unit, "mean": mean, "low": mean - half,
-                     "high": mean + half, "replicates": int(values.size)})
+        mean, low, high = interval(values)
+        rows.append({"metric": name, "unit": unit, "mean": mean, "low": low, "high": high,
+                     "replicates": int(np.isfinite(values).sum())})
     return pd.DataFrame(rows)
 
 

@@ -39,10 +39,9 @@ from typing import Annotated, Any, Literal
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from scipy import stats
 
 from .districts import DistrictProfile, district_scenario, load_districts, pick
-from .effect import replicate_seeds
+from .effect import interval, replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
 from .interventions import REGISTRY
@@ -313,18 +312,6 @@ def metrics_table(loaded: LoadedPlan, tasks: list[PlanRun],
                      "replicate": task.replicate, "seed": task.seed,
                      **paired(base, results[task.key])})
     return pd.DataFrame(rows)
-
-
-def interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% Student-t interval (NaN width with one value)."""
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(values.mean())
-    if values.size < 2:
-        return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
-    return mean, mean - half, mean + half
 
 
 def summarise(by_run: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
