@@ -33,14 +33,14 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
-from .io import atomic_write, output_folder, read_toml, write_json
+from .io import atomic_write, output_folder, write_json
 from .outcomes import OUTCOMES
-from .scenario import Scenario, format_errors, load_scenario
+from .scenario import Scenario, load_scenario, read_spec
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 
@@ -88,11 +88,7 @@ class RunTask:
 def load_experiment(path: str | Path) -> tuple[ExperimentSpec, list[Path]]:
     """Read and validate an experiment file and every scenario it names."""
     path = Path(path)
-    data = read_toml(path, "experiment")
-    try:
-        spec = ExperimentSpec.model_validate(data)
-    except ValidationError as exc:
-        raise BondsimError("\n".join(format_errors(exc, str(path), ExperimentSpec))) from None
+    spec = read_spec(path, "experiment", ExperimentSpec)
     files = []
     for i, name in enumerate(spec.scenarios):
         file = (path.parent / name).resolve()

@@ -56,14 +56,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
-from .scenario import format_errors, scenario_from_dict
+from .scenario import read_spec, scenario_from_dict
 from .sweep import FactorSpec
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -172,11 +172,7 @@ class LoadedCalibration:
 def load_calibration(path: str | Path) -> LoadedCalibration:
     """Read and validate a calibration file, its scenarios and every parameter's range."""
     path = Path(path)
-    raw = read_toml(path, "calibration")
-    try:
-        spec = CalibrationSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise BondsimError("\n".join(format_errors(exc, str(path), CalibrationSpec))) from None
+    spec = read_spec(path, "calibration", CalibrationSpec)
     names = [p.name for p in spec.parameters]
     if len(set(names)) != len(names):
         raise BondsimError(f"{path}: field 'parameters': names {names} must be distinct")

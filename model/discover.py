@@ -45,13 +45,13 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
-from .scenario import format_errors, scenario_from_dict
+from .scenario import read_spec, scenario_from_dict
 from .sweep import FactorSpec
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -173,11 +173,7 @@ class LoadedDiscovery:
 def load_discovery(path: str | Path) -> LoadedDiscovery:
     """Read and validate a discovery file, its scenarios and every parameter's range."""
     path = Path(path)
-    raw = read_toml(path, "discovery")
-    try:
-        spec = DiscoverySpec.model_validate(raw)
-    except ValidationError as exc:
-        raise BondsimError("\n".join(format_errors(exc, str(path), DiscoverySpec))) from None
+    spec = read_spec(path, "discovery", DiscoverySpec)
     c = spec.criterion
     if c.kind == "absolute" and c.threshold is None:
         raise BondsimError(f"{path}: field 'criterion.threshold' is missing; an absolute "

@@ -17,11 +17,10 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import BondsimError
-from .io import read_toml
-from .scenario import format_errors
+from .scenario import read_spec
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 BACKGROUND = "existing_cash_transfer"  # the label of the background programme
@@ -82,11 +81,7 @@ class ProfileFile(BaseModel):
 def load_districts(path: str | Path) -> dict[str, DistrictProfile]:
     """Read and validate a district profile file: the districts by name."""
     path = Path(path)
-    data = read_toml(path, "district profile")
-    try:
-        spec = ProfileFile.model_validate(data)
-    except ValidationError as exc:
-        raise BondsimError("\n".join(format_errors(exc, str(path), ProfileFile))) from None
+    spec = read_spec(path, "district profile", ProfileFile)
     names = [d.name for d in spec.districts]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

@@ -46,7 +46,7 @@ from .errors import BondsimError
 from .executor import run_all
 from .interventions import REGISTRY
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .scenario import format_errors, scenario_from_dict
+from .scenario import format_errors, read_spec, scenario_from_dict
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 BASELINE = "baseline"
@@ -117,11 +117,7 @@ class LoadedPlan:
 def load_plan(path: str | Path) -> LoadedPlan:
     """Read and validate a plan file: its districts, every allocation's fields, the budget."""
     path = Path(path)
-    raw = read_toml(path, "plan")
-    try:
-        spec = PlanSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise BondsimError("\n".join(format_errors(exc, str(path), PlanSpec))) from None
+    spec = read_spec(path, "plan", PlanSpec)
     profiles = load_districts(input_file(path, spec.districts_file, "districts_file",
                                          "a district profile file"))
     districts = pick(profiles, spec.districts or list(profiles), str(path))

@@ -31,7 +31,7 @@ import dataclasses
 import difflib
 import typing
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
@@ -41,6 +41,7 @@ from .io import read_toml
 from .parameters import PARAM_INFO, Params
 
 STRICT = ConfigDict(extra="forbid", strict=True)
+SpecT = TypeVar("SpecT", bound=BaseModel)
 MAX_HORIZON = 1200  # months: a century is more than any policy question needs
 
 
@@ -171,6 +172,16 @@ def plausibility_warnings(overrides: dict[str, Any]) -> list[str]:
             out.append(f"field 'parameters.{name}': value {value!r} is outside the plausible "
                        f"range {rng[0]:g}-{rng[1]:g} ({PARAM_INFO[name].unit})")
     return out
+
+
+def read_spec(path: Path, kind: str, model: type[SpecT]) -> SpecT:
+    """Read an input file (TOML) and validate it against ``model``: every problem becomes one
+    line naming the file, the field, the value and what was expected."""
+    data = read_toml(path, kind)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise BondsimError("\n".join(format_errors(exc, str(path), model))) from None
 
 
 def format_errors(exc: ValidationError, source: str, model: type[BaseModel]) -> list[str]:

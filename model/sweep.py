@@ -50,7 +50,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -61,7 +60,7 @@ from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
-from .scenario import format_errors, scenario_from_dict
+from .scenario import read_spec, scenario_from_dict
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 MONTHLY = [name for name in OUTCOMES if name not in ("month", "calendar_month")]
@@ -218,11 +217,7 @@ class LoadedSweep:
 def load_sweep(path: str | Path) -> LoadedSweep:
     """Read and validate a sweep file, its scenario, and every factor's target and range."""
     path = Path(path)
-    raw = read_toml(path, "sweep")
-    try:
-        spec = SweepSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise BondsimError("\n".join(format_errors(exc, str(path), SweepSpec))) from None
+    spec = read_spec(path, "sweep", SweepSpec)
     scenario_file = input_file(path, spec.scenario, "scenario")
     data = read_toml(scenario_file, "scenario")
     scenario_from_dict(data, source=str(scenario_file))  # the scenario itself is valid
