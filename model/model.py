@@ -121,6 +121,10 @@ class BondsimModel(mesa.Model):
                                  + self.hh.children_10_14.sum(dtype=np.int64))
         self.girls_5_14 = int(self.hh.girls_5_9.sum(dtype=np.int64)
                               + self.hh.girls_10_14.sum(dtype=np.int64))
+        # adult moulders, and the women among them: fixed like the children (composition
+        # does not change over the horizon), so counted once, not every month
+        self.adult_moulders = int(self.hh.adults.sum(dtype=np.int64))
+        self.women_moulders = int(self.hh.women.sum(dtype=np.int64))
         self.interventions = list(interventions)
         self.terms = KilnTerms()
         self.shock_cost_scale: np.ndarray | None = None  # per kind; e.g. health cover lowers it

@@ -123,7 +123,8 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
     indebted = debt > 0.0
     n_indebted = int(np.count_nonzero(indebted))
     children = model.children_5_14  # composition is fixed over the horizon
-    working = int(np.add(hh.work_5_9, hh.work_10_14).sum(dtype=np.int64))
+    work_5_9, work_10_14 = _total(hh.work_5_9), _total(hh.work_10_14)
+    working = work_5_9 + work_10_14
     school = int(np.add(hh.school_5_9, hh.school_10_14).sum(dtype=np.int64))
     bonded = int(np.count_nonzero(hh.bonded))
     was = int(np.count_nonzero(facts.bonded_before))
@@ -148,7 +149,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
             facts.calendar_month),
         "child_labour_rate": _safe_div(working, children),
         "school_enrolment": _safe_div(school, children),
-        "child_worker_share": _safe_div(working, working + int(hh.adults.sum(dtype=np.int64))),
+        "child_worker_share": _safe_div(working, working + model.adult_moulders),
         "bondage_entries": bonded - both,
         "bondage_exits": was - both,
         "moves_transfer": facts.moves_transfer,
@@ -176,7 +177,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "loan_debt_total": float(hh.loan_debt.sum()),
         "released_bonded_share": _safe_div(int(np.count_nonzero(hh.bonded & hh.released)),
                                            int(np.count_nonzero(hh.released))),
-        **by_sex(model, working, school),
+        **by_sex(model, work_5_9, work_10_14, school),
     }
 
 
@@ -187,17 +188,20 @@ def _total(*columns: np.ndarray) -> int:
     return sum(int(c.sum(dtype=dtype)) for c in columns)
 
 
-def by_sex(model, working: int, school: int) -> dict[str, float]:  # noqa: ANN001
-    """The outcomes by sex (rule 6b), given the month's working and schooled children 5-14:
-    boys are the children who are not girls, men the adult moulders who are not women."""
+def by_sex(model, work_5_9: int, work_10_14: int,  # noqa: ANN001
+           school: int) -> dict[str, float]:
+    """The outcomes by sex (rule 6b), given the month's working children of each band and
+    schooled children 5-14: boys are the children who are not girls, men the adult moulders
+    who are not women."""
+    working = work_5_9 + work_10_14
     hh, p = model.hh, model.params
     children, girls = model.children_5_14, model.girls_5_14
     girls_work = _total(hh.girls_work_5_9, hh.girls_work_10_14)
     girls_school = _total(hh.girls_school_5_9, hh.girls_school_10_14)
-    adults, women = _total(hh.adults), _total(hh.women)
+    adults, women = model.adult_moulders, model.women_moulders
     bricks_adult = float(p.bricks_per_adult_day)
-    bricks = (adults * bricks_adult + _total(hh.work_10_14) * float(p.bricks_per_child_10_14_day)
-              + _total(hh.work_5_9) * float(p.bricks_per_child_5_9_day))
+    bricks = (adults * bricks_adult + work_10_14 * float(p.bricks_per_child_10_14_day)
+              + work_5_9 * float(p.bricks_per_child_5_9_day))
     return {
         "girls_5_14": girls,
         "girls_work_rate": _safe_div(girls_work, girls),
