@@ -1,11 +1,38 @@
-"""bondsim: an agent-based model of peshgi debt bondage at Pakistani brick kilns."""
+"""bondsim: an agent-based model of peshgi debt bondage at Pakistani brick kilns.
 
-from .agents import Household, KilnOwner
-from .model import BondsimModel, Intervention
-from .outcomes import OUTCOMES
-from .parameters import PARAM_INFO, Params
+The names below are imported on first use, so that ``bondsim --help`` and ``bondsim validate``
+start without loading Mesa, pandas, SciPy or Matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+#: each public name and the module that defines it
+_EXPORTS = {"Household": "agents", "KilnOwner": "agents", "BondsimModel": "model",
+            "Intervention": "model", "OUTCOMES": "outcomes", "PARAM_INFO": "parameters",
+            "Params": "parameters"}
+
 __all__ = ["OUTCOMES", "PARAM_INFO", "BondsimModel", "Household", "Intervention", "KilnOwner",
            "Params", "__version__"]
+
+if TYPE_CHECKING:
+    from .agents import Household, KilnOwner
+    from .model import BondsimModel, Intervention
+    from .outcomes import OUTCOMES
+    from .parameters import PARAM_INFO, Params
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'bondsim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

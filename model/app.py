@@ -42,12 +42,12 @@ LEVER_START = 13  # added interventions start in month 13 (September of year 2),
 
 
 def scenario_dir() -> Path:
-    """Where the scenario files are: ``$BONDSIM_SCENARIOS``, else the repository's
-    ``scenarios/`` (an editable install), else ``./scenarios``."""
+    """Where the scenario files are: ``$BONDSIM_SCENARIOS``, else the shipped scenarios
+    (inside the installed package, whatever the working directory)."""
     if os.environ.get("BONDSIM_SCENARIOS"):
         return Path(os.environ["BONDSIM_SCENARIOS"])
-    beside = Path(__file__).resolve().parent.parent / "scenarios"
-    return beside if beside.is_dir() else Path.cwd() / "scenarios"
+    from bondsim.shipped import folder
+    return folder("scenario")
 
 
 def scenario_names() -> list[str]:

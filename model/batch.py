@@ -38,9 +38,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
-from .io import atomic_write, output_folder, write_json
+from .io import atomic_write, input_file, output_folder, write_json
 from .outcomes import OUTCOMES
 from .scenario import Scenario, load_scenario, read_spec
+from .shipped import locate
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 
@@ -87,16 +88,11 @@ class RunTask:
 
 def load_experiment(path: str | Path) -> tuple[ExperimentSpec, list[Path]]:
     """Read and validate an experiment file and every scenario it names."""
-    path = Path(path)
+    path = locate(path, "experiment")
     spec = read_spec(path, "experiment", ExperimentSpec)
     files = []
     for i, name in enumerate(spec.scenarios):
-        file = (path.parent / name).resolve()
-        if not file.is_file():
-            raise BondsimError(f"{path}: field 'scenarios.{i}': value {name!r} is not a file "
-                               f"(looked for {file}); expected a scenario file path relative "
-                               f"to the experiment file")
-        files.append(file)
+        files.append(input_file(path, name, f"scenarios.{i}"))
     names = [load_scenario(f).name for f in files]  # validates each scenario too
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

@@ -64,6 +64,7 @@ from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
 from .scenario import read_spec, scenario_from_dict
+from .shipped import locate
 from .sweep import FactorSpec
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -171,7 +172,7 @@ class LoadedCalibration:
 
 def load_calibration(path: str | Path) -> LoadedCalibration:
     """Read and validate a calibration file, its scenarios and every parameter's range."""
-    path = Path(path)
+    path = locate(path, "experiment")
     spec = read_spec(path, "calibration", CalibrationSpec)
     names = [p.name for p in spec.parameters]
     if len(set(names)) != len(names):

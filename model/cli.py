@@ -1,13 +1,16 @@
 """The ``bondsim`` command: a thin face over the Python API.
 
-    bondsim run scenarios/baseline.toml [--seed N] [--households N] [--months N] [--out DIR]
-    bondsim effect SCENARIO [--baseline FILE] [--replicates N] [--out DIR]
+    bondsim run SCENARIO [--seed N] [--households N] [--months N] [--out DIR]
+    bondsim effect SCENARIO [--baseline SCENARIO] [--replicates N] [--out DIR]
     bondsim batch EXPERIMENT [--out DIR] [--workers N] [--scheduler ADDRESS] [--resume]
     bondsim compare DIR [--baseline NAME]
     bondsim validate FILE [FILE ...]
     bondsim params [--markdown]
+    bondsim scenarios [--path]
 
-Bad input prints one clear message per problem and exits with status 2, without a traceback.
+A SCENARIO is a file, or the name of a shipped scenario (``bondsim run baseline``); experiment
+files too may be named (``bondsim batch policies``). Bad input prints one clear message per
+problem and exits with status 2, without a traceback.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run one scenario and write its outputs")
-    run.add_argument("scenario", help="scenario file (TOML), e.g. scenarios/baseline.toml")
+    run.add_argument("scenario", help="scenario file (TOML), or a shipped scenario's name "
+                                      "(bondsim scenarios lists them), e.g. baseline")
     run.add_argument("--seed", type=_seed, help="override the scenario's seed")
     run.add_argument("--households", type=_positive, help="override the number of households")
     run.add_argument("--months", type=_positive, help="override the horizon in months")
@@ -58,32 +62,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     eff = sub.add_parser("effect", help="a scenario's effect and cost-effectiveness against a "
                                         "baseline, on paired runs (common random numbers)")
-    eff.add_argument("scenario", help="scenario file with the policy")
-    eff.add_argument("--baseline", default="scenarios/baseline.toml",
-                     help="scenario file to compare against (default scenarios/baseline.toml)")
+    eff.add_argument("scenario", help="scenario with the policy (a file or a shipped name)")
+    eff.add_argument("--baseline", default="baseline",
+                     help="scenario to compare against (default: the shipped baseline)")
     eff.add_argument("--replicates", type=_positive, default=5, help="paired seeds (default 5)")
     eff.add_argument("--seed", type=_seed, help="seed the replicates' seeds derive from")
     eff.add_argument("--households", type=_positive, help="override the number of households")
     eff.add_argument("--months", type=_positive, help="override the horizon in months")
     eff.add_argument("--out", help="output folder (default outputs/<scenario>-effect-<time>/)")
 
-    bat = _many_runs(sub, "batch", "experiment", "experiments/policies.toml",
+    bat = _many_runs(sub, "batch", "experiment", "policies",
                      "run an experiment file: scenarios x replicates, in parallel, resumable")
     bat.add_argument("--csv", action="store_true", help="also write timeseries.csv")
-    _many_runs(sub, "sweep", "sweep", "experiments/sensitivity_screening.toml",
+    _many_runs(sub, "sweep", "sweep", "sensitivity_screening",
                "global sensitivity analysis (Sobol, Morris, PAWN): rank levers and "
                "assumptions by how much they move outcomes")
-    _many_runs(sub, "plan", "plan", "experiments/balochistan_pilot.toml",
+    _many_runs(sub, "plan", "plan", "balochistan_pilot",
                "compare strategies for pilot districts under a budget, and search for a good "
                "allocation")
-    _many_runs(sub, "calibrate", "calibration", "experiments/calibration_baseline.toml",
+    _many_runs(sub, "calibrate", "calibration", "calibration_baseline",
                "fit uncertain parameters to field figures (approximate Bayesian computation)")
-    _many_runs(sub, "discover", "discovery", "experiments/discovery_policies.toml",
+    _many_runs(sub, "discover", "discovery", "discovery_policies",
                "scenario discovery (PRIM) and robustness: under which conditions each policy "
                "fails")
 
-    from . import survey
-    survey.add_parser(sub)
+    from . import survey_cli
+    survey_cli.add_parser(sub)
 
     rep = sub.add_parser("report", help="one self-contained HTML page from the outputs of a "
                                         "run, effect, batch, sweep, plan or calibration")
@@ -102,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     par = sub.add_parser("params", help="list the model's parameters")
     par.add_argument("--markdown", action="store_true",
                      help="print docs/parameters.md (generated from the code)")
+
+    shp = sub.add_parser("scenarios", help="list the shipped scenarios (run any by name), "
+                                           "district profiles and example experiment files")
+    shp.add_argument("--path", action="store_true",
+                     help="print only the folders they are in (to copy one and edit it)")
     return parser
 
 
@@ -110,7 +119,8 @@ def _many_runs(sub: Any, command: str, what: str, example: str,
     """A command that runs many model runs from a file: the options every such job shares
     (output folder, local workers or a Dask cluster, resume, progress bar)."""
     parser = sub.add_parser(command, help=help_text)
-    parser.add_argument(what, help=f"{what} file (TOML), e.g. {example}")
+    parser.add_argument(what, help=f"{what} file (TOML), or a shipped one's name, e.g. "
+                                   f"{example}")
     parser.add_argument("--out", help=f"output folder (default outputs/<{what}>-<time>/)")
     parser.add_argument("--workers", type=_positive,
                         help="local worker processes (default: all cores)")
@@ -133,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bondsim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head, less, ...: not an error of the job
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -288,6 +302,11 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _discover(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("ema_workbench") is None:
+        raise BondsimError("discover needs EMA Workbench (for PRIM), an optional extra: "
+                           "pip install 'bondsim[discover]'")
     from .discover import load_discovery, run_discovery
 
     loaded = load_discovery(args.discovery)
@@ -306,8 +325,8 @@ def _discover(args: argparse.Namespace) -> int:
 
 
 def _survey(args: argparse.Namespace) -> int:
-    from . import survey
-    return survey.main(args)
+    from . import survey_cli
+    return survey_cli.main(args)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -340,11 +359,13 @@ def _validate(args: argparse.Namespace) -> int:
     """Check scenario, experiment, sweep and plan files (told apart by their keys)."""
     from .io import read_toml
     from .scenario import load_scenario
+    from .shipped import locate
 
     failed = 0
     for file in args.files:
         try:
-            data = read_toml(Path(file), "input")
+            file = locate(file, "")  # a shipped file may be named without a path
+            data = read_toml(file, "input")
             if "criterion" in data and "policies" in data:
                 from .discover import load_discovery
                 found = load_discovery(file)
@@ -397,10 +418,36 @@ def _params(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scenarios(args: argparse.Namespace) -> int:
+    """The shipped input files, each with the line it describes itself with."""
+    import shutil
+
+    from .shipped import FOLDERS, folder, listing
+
+    columns = max(60, shutil.get_terminal_size().columns)
+    if args.path:
+        for kind in FOLDERS:
+            print(f"{kind + 's:':<20s}{folder(kind)}")
+        return 0
+    for kind, note in (("scenario", "run any by name: bondsim run NAME"),
+                       ("experiment", "batches, sweeps, plans, calibrations, discoveries: "
+                                      "bondsim batch|sweep|plan|calibrate|discover NAME"),
+                       ("district profile", "for plan files' districts_file")):
+        items = listing(kind)
+        width = max(len(item.name) for item in items)
+        print(f"{kind}s ({note}):")
+        for item in items:
+            line = f"  {item.name:<{width}s}  {item.description}".rstrip()
+            print(line if len(line) < columns else line[:columns - 4].rstrip() + " ...")
+        print()
+    print("copy one to edit it: bondsim scenarios --path shows where they are")
+    return 0
+
+
 COMMANDS = {"run": _run, "effect": _effect, "batch": _batch, "sweep": _sweep,
             "plan": _plan, "calibrate": _calibrate, "discover": _discover,
             "report": _report, "survey": _survey, "compare": _compare,
-            "validate": _validate, "params": _params}
+            "validate": _validate, "params": _params, "scenarios": _scenarios}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -52,6 +52,7 @@ from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
 from .scenario import read_spec, scenario_from_dict
+from .shipped import locate
 from .sweep import FactorSpec
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -172,7 +173,7 @@ class LoadedDiscovery:
 
 def load_discovery(path: str | Path) -> LoadedDiscovery:
     """Read and validate a discovery file, its scenarios and every parameter's range."""
-    path = Path(path)
+    path = locate(path, "experiment")
     spec = read_spec(path, "discovery", DiscoverySpec)
     c = spec.criterion
     if c.kind == "absolute" and c.threshold is None:

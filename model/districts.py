@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import BondsimError
 from .scenario import read_spec
+from .shipped import locate
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 BACKGROUND = "existing_cash_transfer"  # the label of the background programme
@@ -80,7 +81,7 @@ class ProfileFile(BaseModel):
 
 def load_districts(path: str | Path) -> dict[str, DistrictProfile]:
     """Read and validate a district profile file: the districts by name."""
-    path = Path(path)
+    path = locate(path, "district profile")
     spec = read_spec(path, "district profile", ProfileFile)
     names = [d.name for d in spec.districts]
     repeated = sorted({n for n in names if names.count(n) > 1})

@@ -51,12 +51,21 @@ def input_file(path: Path, name: str, field: str, what: str = "a scenario file")
     """The file that field ``field`` of input file ``path`` names (relative to ``path``), or a
     clear error naming both."""
     from .errors import BondsimError
+    from .shipped import FOLDERS, locate
 
     file = (path.parent / name).resolve()
-    if not file.is_file():
-        raise BondsimError(f"{path}: field '{field}': value {name!r} is not a file (looked for "
-                           f"{file}); expected {what} path relative to {path.name}")
-    return file
+    if file.is_file():
+        return file
+    kind = "district profile" if "district" in what else "scenario"
+    try:
+        shipped = locate(name, kind) if kind in FOLDERS else None
+    except BondsimError:
+        shipped = None
+    if shipped is not None and shipped.is_file():
+        return shipped  # a shipped file named without a path: ``scenario = "baseline"``
+    raise BondsimError(f"{path}: field '{field}': value {name!r} is not a file (looked for "
+                       f"{file}); expected {what} path relative to {path.name}, or the name "
+                       f"of a shipped one (bondsim scenarios)")
 
 
 def output_folder(out: str | Path, resume: bool, what: str) -> Path:

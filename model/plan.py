@@ -47,6 +47,7 @@ from .executor import run_all
 from .interventions import REGISTRY
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .scenario import format_errors, read_spec, scenario_from_dict
+from .shipped import locate
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 BASELINE = "baseline"
@@ -116,7 +117,7 @@ class LoadedPlan:
 
 def load_plan(path: str | Path) -> LoadedPlan:
     """Read and validate a plan file: its districts, every allocation's fields, the budget."""
-    path = Path(path)
+    path = locate(path, "experiment")
     spec = read_spec(path, "plan", PlanSpec)
     profiles = load_districts(input_file(path, spec.districts_file, "districts_file",
                                          "a district profile file"))

@@ -761,7 +761,7 @@ def _plots(kind: str, m: dict[str, Any], folder: Path) -> str:
 # --- caveats ------------------------------------------------------------------------------
 
 FALLBACK_CAVEATS = (
-    "The model's documentation (<code>docs/ODD.md</code>) was not found next to the installed "
+    "The model's documentation (<code>docs/ODD.md</code>) was not found in the installed "
     "package, so its list of simplifications cannot be shown here. In short: household "
     "composition is fixed (no ageing, births or deaths), owners do not adapt in the baseline, "
     "many rates are assumptions (marked in the parameter table below), and results are for "
@@ -770,8 +770,10 @@ FALLBACK_CAVEATS = (
 
 
 def odd_file() -> Path:
-    import bondsim
-    return Path(bondsim.__file__).resolve().parents[1] / "docs" / "ODD.md"
+    """The model description shipped inside the package (``bondsim.docs``), wherever it is
+    installed."""
+    from importlib import resources
+    return Path(str(resources.files("bondsim.docs") / "ODD.md"))
 
 
 def caveats_markdown(text: str) -> str | None:

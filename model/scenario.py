@@ -39,6 +39,7 @@ from .errors import BondsimError
 from .interventions import REGISTRY, AnySpec
 from .io import read_toml
 from .parameters import PARAM_INFO, Params
+from .shipped import locate
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 SpecT = TypeVar("SpecT", bound=BaseModel)
@@ -102,7 +103,7 @@ class Scenario:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise ``BondsimError`` with every problem found."""
-    path = Path(path)
+    path = locate(path, "scenario")
     data = read_toml(path, "scenario")
     return scenario_from_dict(data, source=str(path), path=path)
 

@@ -61,6 +61,7 @@ from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
 from .scenario import read_spec, scenario_from_dict
+from .shipped import locate
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 MONTHLY = [name for name in OUTCOMES if name not in ("month", "calendar_month")]
@@ -216,7 +217,7 @@ class LoadedSweep:
 
 def load_sweep(path: str | Path) -> LoadedSweep:
     """Read and validate a sweep file, its scenario, and every factor's target and range."""
-    path = Path(path)
+    path = locate(path, "experiment")
     spec = read_spec(path, "sweep", SweepSpec)
     scenario_file = input_file(path, spec.scenario, "scenario")
     data = read_toml(scenario_file, "scenario")

@@ -1,8 +1,8 @@
 """The interactive page (bondsim.app): its model, and the page itself in a headless browser.
 
 The browser test starts ``solara run bondsim.app`` on a free local port and drives it with
-Playwright and Debian's chromium (``/usr/bin/chromium``; ``.ci/run`` installs it). It is
-skipped only when that browser is missing.
+Playwright and Debian's chromium (``/usr/bin/chromium``; ``.ci/run`` installs it). Where that
+browser is missing it is skipped, except in CI (``BONDSIM_REQUIRE_BROWSER=1``), where it fails.
 """
 
 from __future__ import annotations
@@ -92,8 +92,11 @@ def _log_tail(log: Path, n: int = 4000) -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """``solara run bondsim.app`` on 127.0.0.1 and a free port; yields its URL and log file."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium "
-                    f"(apt-get install chromium) to run the browser test of the page")
+        why = (f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) "
+               f"to run the browser test of the page")
+        if os.environ.get("BONDSIM_REQUIRE_BROWSER"):  # CI: a missing browser is a failure
+            pytest.fail(why)
+        pytest.skip(why)
     where = tmp_path_factory.mktemp("solara")
     log = where / "solara.log"
     port = _free_port()

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from bondsim import survey as sv
+from bondsim import survey_cli
 from bondsim.errors import BondsimError
 from bondsim.run import simulate
 from bondsim.scenario import scenario_from_dict
@@ -245,12 +246,12 @@ def test_the_precision_curve_narrows_with_more_kilns(frames):
 
 def test_the_survey_command_writes_its_outputs(tmp_path, capsys):
     parser = argparse.ArgumentParser(prog="bondsim")
-    sv.add_parser(parser.add_subparsers(dest="command"))
+    survey_cli.add_parser(parser.add_subparsers(dest="command"))
     out = tmp_path / "s"
     args = parser.parse_args(["survey", str(BASELINE), "--kilns", "12", "--replicates", "2",
                               "--surveys", "20", "--households", "1200", "--months", "12",
                               "--counts", "4,8,16,64", "--out", str(out)])
-    assert sv.main(args) == 0
+    assert survey_cli.main(args) == 0
     printed = capsys.readouterr()
     assert "bonded_share" in printed.out
     assert "kilns reach" in printed.out
@@ -271,7 +272,7 @@ def test_the_survey_command_writes_its_outputs(tmp_path, capsys):
     args = parser.parse_args(["survey", str(BASELINE), "--kilns", "99", "--households", "600",
                               "--months", "2", "--out", str(tmp_path / "t")])
     with pytest.raises(BondsimError, match="has only 17 kilns"):
-        sv.main(args)
+        survey_cli.main(args)
 
 
 def test_the_report_reads_a_survey_folder(tmp_path):

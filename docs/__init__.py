@@ -1,0 +1,1 @@
+"""The model's documentation, shipped so that reports can quote it (data, not code)."""
