@@ -39,7 +39,7 @@ from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
 from .io import atomic_write, input_file, output_folder, write_json
-from .outcomes import OUTCOMES
+from .outcomes import LAST_YEAR, OUTCOMES, Window, is_outcome, why_undefined, window_table
 from .scenario import Scenario, load_scenario, read_spec
 from .shipped import locate
 
@@ -184,16 +184,18 @@ def execute(todo: list[RunTask], out: Path, workers: int, progress: bool = False
 class BatchResult:
     out: Path
     timeseries: pd.DataFrame  # every run's monthly outcomes, long
-    summary: pd.DataFrame     # per scenario and outcome at the horizon
+    summary: pd.DataFrame     # per scenario and outcome over the window (end of the runs)
     errors: list[dict[str, Any]]
 
 
 def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
               resume: bool = False, progress: bool = False,
-              scheduler: str | None = None, csv: bool = False) -> BatchResult:
+              scheduler: str | None = None, csv: bool = False,
+              window: Window = LAST_YEAR) -> BatchResult:
     """Run an experiment file; return and write its long table, summary and manifest.
     ``scheduler``: the address of a Dask distributed scheduler to run on instead of local
-    processes."""
+    processes. ``window``: the months the summary averages as the end of each run (default
+    the last 12; ``Window(month=N)`` for one month)."""
     spec, files = load_experiment(experiment)
     out = output_folder(out, resume, "batch")
     all_tasks = tasks(spec, files)
@@ -201,7 +203,7 @@ def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
     todo = [t for t in all_tasks if not run_file(out, t).exists()]
     for _ in execute(todo, out, workers, progress, scheduler):
         pass
-    return collect(out, spec, all_tasks, files, workers, csv)
+    return collect(out, spec, all_tasks, files, workers, csv, window)
 
 
 def check_layout(out: Path) -> None:
@@ -218,7 +220,7 @@ def check_layout(out: Path) -> None:
 
 
 def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: list[Path],
-            workers: int, csv: bool = False) -> BatchResult:
+            workers: int, csv: bool = False, window: Window = LAST_YEAR) -> BatchResult:
     """Combine the saved runs (in task order, so the result never depends on finishing
     order), write the long table, the summary, the manifest and the plots."""
     frames, errors = [], []
@@ -234,7 +236,8 @@ def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: li
                                                         [c for c in OUTCOMES if c != "month"])]
     table = table[list(dict.fromkeys(keep))]
     atomic_write(out / "timeseries.parquet", lambda tmp: table.to_parquet(tmp, index=False))
-    summary = summarise(table)
+    window = window.fit(int(table.groupby(["scenario", "replicate"])["month"].max().min()))
+    summary = summarise(table, window)
     atomic_write(out / "summary.csv",
                  lambda tmp: summary.to_csv(tmp, index=False, lineterminator="\n"))
     from .manifest import git_state, package_versions
@@ -243,48 +246,57 @@ def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: li
         "scenario_files": [str(f) for f in files],
         "seeds": replicate_seeds(spec.seed, spec.replicates),
         "runs": len(all_tasks), "failed": errors, "workers": workers,
+        "window": window.to_dict(),
         "packages": package_versions(), "git": git_state(),
     })
     if csv:
         atomic_write(out / "timeseries.csv",
                      lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
     plot_batch(out, table)
-    plot_final(out, summary)
+    plot_final(out, summary, window)
     return BatchResult(out=out, timeseries=table, summary=summary, errors=errors)
 
 
-def summarise(table: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario and outcome, at the last month: mean, median and the 2.5-97.5% range
-    across replicates."""
-    last = table[table["month"] == table["month"].max()]
-    numeric = [c for c in table.columns if c not in ("scenario", "replicate", "seed", "month")]
+def summarise(table: pd.DataFrame, window: Window = LAST_YEAR) -> pd.DataFrame:
+    """Per scenario and outcome, each run's mean over ``window`` (by default its last 12
+    months, so never one month when the kilns are shut), then the mean, median and 2.5-97.5%
+    range across replicates. Outcomes are named for the window (``bonded_share_last_year``);
+    the clock and the population's composition are left out. An outcome undefined in some
+    months is averaged over the others; one undefined in every month of the window is kept,
+    blank, with a note saying why."""
+    outcomes = [c for c in table.columns if is_outcome(c)]
+    ends = window_table(table, window, ("scenario", "replicate"), outcomes)
     rows = []
-    for scenario, group in last.groupby("scenario", sort=False):
-        for name in numeric:
+    for scenario, group in ends.groupby("scenario", sort=False):
+        for name in outcomes:
             values = group[name].to_numpy(dtype=float)
             values = values[np.isfinite(values)]
+            missing = len(group) - values.size
+            note = (f"undefined {window.describe()} in {missing} of {len(group)} runs: "
+                    f"{why_undefined(name)}" if missing else "")
             if values.size == 0:
-                continue
-            rows.append({"scenario": scenario, "outcome": name, "mean": values.mean(),
-                         "median": float(np.median(values)),
+                values = np.array([np.nan])
+            rows.append({"scenario": scenario, "outcome": window.name(name),
+                         "mean": float(np.mean(values)), "median": float(np.median(values)),
                          "low": float(np.percentile(values, 2.5)),
                          "high": float(np.percentile(values, 97.5)),
-                         "replicates": int(values.size)})
+                         "replicates": len(group) - missing, "note": note})
     return pd.DataFrame(rows)
 
 
 FINAL_OUTCOMES = ("bonded_share", "indebted_share", "child_labour_rate", "school_enrolment")
 
 
-def plot_final(out: Path, summary: pd.DataFrame) -> None:
-    """Final outcomes side by side: each scenario's median with its 95% range."""
+def plot_final(out: Path, summary: pd.DataFrame, window: Window = LAST_YEAR) -> None:
+    """The end of the runs side by side: each scenario's median with its 95% range."""
     from .plots import plot_intervals
 
-    panels = [(name.replace("_", " "), summary[summary["outcome"] == name])
-              for name in FINAL_OUTCOMES if name in set(summary["outcome"])]
+    panels = [(name.replace("_", " "), summary[summary["outcome"] == window.name(name)])
+              for name in FINAL_OUTCOMES if window.name(name) in set(summary["outcome"])]
     if panels:
         plot_intervals(panels, out / "final_outcomes.png",
-                       "At the horizon: median and 95% range across replicates", "median")
+                       f"End of the runs ({window.describe()}): median and 95% range across "
+                       f"replicates", "median")
 
 
 def plot_batch(out: Path, table: pd.DataFrame) -> None:

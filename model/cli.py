@@ -35,6 +35,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -59,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--months", type=_positive, help="override the horizon in months")
     run.add_argument("--out", help="output folder (default outputs/<scenario>-<timestamp>/)")
     run.add_argument("--quiet", action="store_true", help="print only the output folder")
+    _window_options(run)
 
     eff = sub.add_parser("effect", help="a scenario's effect and cost-effectiveness against a "
                                         "baseline, on paired runs (common random numbers)")
@@ -70,10 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     eff.add_argument("--households", type=_positive, help="override the number of households")
     eff.add_argument("--months", type=_positive, help="override the horizon in months")
     eff.add_argument("--out", help="output folder (default outputs/<scenario>-effect-<time>/)")
+    _window_options(eff)
 
     bat = _many_runs(sub, "batch", "experiment", "policies",
                      "run an experiment file: scenarios x replicates, in parallel, resumable")
     bat.add_argument("--csv", action="store_true", help="also write timeseries.csv")
+    _window_options(bat)
     _many_runs(sub, "sweep", "sweep", "sensitivity_screening",
                "global sensitivity analysis (Sobol, Morris, PAWN): rank levers and "
                "assumptions by how much they move outcomes")
@@ -98,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                                           "replicate seed")
     cmp_.add_argument("folder", help="output folder of bondsim batch")
     cmp_.add_argument("--baseline", default="baseline", help="baseline scenario name")
+    _window_options(cmp_)
 
     val = sub.add_parser("validate", help="check scenario, experiment, sweep and plan files "
                                           "without running them")
@@ -112,6 +126,28 @@ def build_parser() -> argparse.ArgumentParser:
     shp.add_argument("--path", action="store_true",
                      help="print only the folders they are in (to copy one and edit it)")
     return parser
+
+
+def _window_options(parser: argparse.ArgumentParser) -> None:
+    """``--window MONTHS`` or ``--month N``: which months stand for the end of the runs in
+    summaries and comparisons. One design for run, effect, batch and compare (survey's
+    ``--month`` means the same)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--window", type=_positive, metavar="MONTHS",
+                       help="report the end of the run as the mean of its last MONTHS months "
+                            "(default 12: a whole brick year, closures included)")
+    group.add_argument("--month", type=_whole, metavar="N",
+                       help="report one month instead of a window (with --months: the "
+                            "horizon); pay and profit are 0 in months the kilns are shut")
+
+
+def _window(args: argparse.Namespace) -> Any:
+    """The ``outcomes.Window`` the options ask for."""
+    from .outcomes import Window
+
+    if getattr(args, "month", None) is not None:
+        return Window(month=args.month)
+    return Window(months=getattr(args, "window", None) or 12)
 
 
 def _many_runs(sub: Any, command: str, what: str, example: str,
@@ -156,13 +192,16 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     for warning in scenario.warnings:
         print(f"bondsim: warning: {warning}", file=sys.stderr)
+    window = _window(args)
+    if args.month is not None:
+        window.fit(args.months or scenario.spec.horizon)  # refuse a month after the horizon
     result = run_scenario(scenario, seed=args.seed, households=args.households,
-                          months=args.months, out=args.out)
+                          months=args.months, out=args.out, window=window)
     if not args.quiet:
         m = result.manifest
         print(f"{scenario.name}: {m['population']['households']:,} households, "
               f"{m['population']['kilns']:,} kilns, {m['months']} months, seed {m['seed']}")
-        print(summary_table(result.timeseries))
+        print(summary_table(result.timeseries, window))
     print(f"outputs: {result.out}")
     return 0
 
@@ -174,14 +213,17 @@ def _effect(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     result = paired_effect(scenario, args.baseline, replicates=args.replicates, seed=args.seed,
-                           households=args.households, months=args.months)
+                           households=args.households, months=args.months,
+                           window=_window(args))
     out = Path(args.out) if args.out else default_out_dir(f"{scenario.name}-effect")
     write_effect(out, result, scenario, args)
-    print(f"{result.scenario} against {result.baseline}: {args.replicates} paired replicates")
+    print(f"{result.scenario} against {result.baseline}: {args.replicates} paired replicates; "
+          f"end of the run: {result.window.describe()}")
     table = result.summary.copy()
     for col in ("mean", "low", "high"):
-        table[col] = table[col].map(lambda x: f"{x:,.3f}" if abs(x) < 100 else f"{x:,.0f}")
+        table[col] = table[col].map(_cell)
     print(table[["metric", "mean", "low", "high", "unit"]].to_string(index=False))
+    _print_na(table, "metric")
     print(f"outputs: {out}")
     return 0
 
@@ -205,7 +247,8 @@ def _batch(args: argparse.Namespace) -> int:
 
     spec, _ = load_experiment(args.experiment)
     out, options = _job(args, spec.name, "batch")
-    result = run_batch(args.experiment, out=out, csv=args.csv, **options)
+    result = run_batch(args.experiment, out=out, csv=args.csv, window=_window(args),
+                       **options)
     runs = result.timeseries.groupby(["scenario", "replicate"]).ngroups
     print(f"{spec.name}: {runs} runs done, {len(result.errors)} failed")
     if result.errors:
@@ -342,15 +385,36 @@ def _number(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
+def _cell(x: float) -> str:
+    """A table cell for the terminal: n/a where a value is undefined (explained below)."""
+    if x != x:
+        return "n/a"
+    return f"{x:,.4f}" if abs(x) < 100 else f"{x:,.0f}"
+
+
+def _print_na(table: Any, label: str) -> None:
+    """Say why a printed table has n/a cells: no table shows an undefined value unexplained."""
+    no_mean = table["mean"] == "n/a"
+    no_interval = (table["low"] == "n/a") & ~no_mean
+    if no_mean.any():
+        said = ", ".join(dict.fromkeys(table.loc[no_mean, label]))
+        print(f"n/a ({said}): undefined in every replicate (a cost per unit averted where "
+              f"nothing was averted, or an outcome with no value in the window)")
+    if no_interval.any():
+        said = ", ".join(dict.fromkeys(table.loc[no_interval, label]))
+        print(f"n/a interval ({said}): fewer than two replicates have a value")
+
+
 def _compare(args: argparse.Namespace) -> int:
     from .compare import compare_dir
 
-    table = compare_dir(args.folder, args.baseline)
+    table = compare_dir(args.folder, args.baseline, _window(args))
     shown = table.copy()
     for col in ("mean", "low", "high"):
-        shown[col] = shown[col].map(lambda x: f"{x:,.4f}" if abs(x) < 100 else f"{x:,.0f}")
+        shown[col] = shown[col].map(_cell)
     keep = shown["measure"].str.contains("bonded_share|child_labour_rate|averted|public_cost")
     print(shown.loc[keep, ["scenario", "measure", "mean", "low", "high"]].to_string(index=False))
+    _print_na(shown[keep], "measure")
     print(f"outputs: {args.folder}/compare.csv, compare.png")
     return 0
 

@@ -2,9 +2,12 @@
 
 Replicate r of every scenario ran with the same seed as replicate r of the baseline (common
 random numbers), so the per-replicate difference is the policy's effect. For each scenario
-and outcome: the mean difference at the horizon over replicates with a 95% Student-t interval;
-and, where the batch kept the columns they need, the effect metrics of ``effect.py`` (bonded
-household-years and child-years of work averted, public cost, cost per unit averted).
+and outcome: the mean difference over the window that stands for the end of the run (by
+default the last 12 months, a whole brick year: ``outcomes.Window``), over replicates with a
+95% Student-t interval, named for the window (``bonded_share_change_last_year``); and, where
+the batch kept the columns they need, the effect metrics of ``effect.py`` (bonded
+household-years and child-years of work averted, public cost, cost per unit averted), each
+metric once.
 """
 
 from __future__ import annotations
@@ -13,80 +16,100 @@ from pathlib import Path
 
 import pandas as pd
 
-from .effect import METRICS, interval, paired_metrics
+from .effect import interval, metric_units, paired_metrics
 from .errors import BondsimError
 from .io import atomic_write
+from .outcomes import LAST_YEAR, RUPEES, Window, is_outcome, window_table
 from .plots import plot_intervals
 
 KEYS = ("scenario", "replicate", "seed", "month")
 EFFECT_COLUMNS = {"bonded_share", "child_labour_rate", "intervention_cost", "households",
                   "children_5_14"}
+PLOTTED = ("bonded_share", "indebted_share", "child_labour_rate", "school_enrolment")
 
 
-def compare_table(table: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
-    """One row per scenario and measure: mean paired difference from the baseline, 95%."""
+def horizon(table: pd.DataFrame) -> int:
+    """The shortest run's last month: a window must fit in every run."""
+    return int(table.groupby(["scenario", "replicate"], sort=False)["month"].max().min())
+
+
+def compare_table(table: pd.DataFrame, baseline: str = "baseline",
+                  window: Window = LAST_YEAR) -> pd.DataFrame:
+    """One row per scenario and measure: mean paired difference from the baseline, 95%.
+    Outcomes are compared over ``window`` (fitted to the runs' horizon); columns that are not
+    outcomes (the clock, the population) are left out."""
     scenarios = list(dict.fromkeys(table["scenario"]))
     if baseline not in scenarios:
         raise BondsimError(f"no scenario named {baseline!r} in the batch; expected one of "
                            f"{scenarios} (use --baseline NAME)")
-    outcomes = [c for c in table.columns if c not in KEYS]
-    last = table[table["month"] == table["month"].max()].set_index("replicate")
-    base_last = last[last["scenario"] == baseline]
+    window = window.fit(horizon(table))
+    outcomes = [c for c in table.columns if c not in KEYS and is_outcome(c)]
+    ends = window_table(table, window, ("scenario", "replicate"), outcomes)
+    base_end = ends[ends["scenario"] == baseline].set_index("replicate")
     rows = []
     for scenario in scenarios:
         if scenario == baseline:
             continue
-        scen_last = last[last["scenario"] == scenario]
-        common = scen_last.index.intersection(base_last.index)
+        scen_end = ends[ends["scenario"] == scenario].set_index("replicate")
+        common = scen_end.index.intersection(base_end.index)
         for name in outcomes:
-            diff = (scen_last.loc[common, name].to_numpy(dtype=float)
-                    - base_last.loc[common, name].to_numpy(dtype=float))
+            diff = (scen_end.loc[common, name].to_numpy(dtype=float)
+                    - base_end.loc[common, name].to_numpy(dtype=float))
             mean, low, high = interval(diff)
-            rows.append({"scenario": scenario, "measure": f"{name} (difference at horizon)",
-                         "mean": mean, "low": low, "high": high, "replicates": len(common)})
+            unit = f"{'Rs ' if name in RUPEES else ''}(scenario - baseline)"
+            rows.append({"scenario": scenario, "measure": window.name(f"{name}_change"),
+                         "unit": unit, "mean": mean, "low": low, "high": high,
+                         "replicates": len(common)})
         if set(table.columns) >= EFFECT_COLUMNS:
-            rows += _effect_rows(table, baseline, scenario, common)
-    return pd.DataFrame(rows)
+            seen = {row["measure"] for row in rows if row["scenario"] == scenario}
+            rows += [row for row in _effect_rows(table, baseline, scenario, common, window)
+                     if row["measure"] not in seen]
+    return pd.DataFrame(rows, columns=["scenario", "measure", "unit", "mean", "low", "high",
+                                       "replicates"])
 
 
 def _effect_rows(table: pd.DataFrame, baseline: str, scenario: str,
-                 replicates: pd.Index) -> list[dict]:
+                 replicates: pd.Index, window: Window) -> list[dict]:
+    """The effect metrics of ``effect.py`` for one scenario, paired replicate by replicate."""
     per = []
     for r in replicates:
         b = table[(table["scenario"] == baseline) & (table["replicate"] == r)]
         s = table[(table["scenario"] == scenario) & (table["replicate"] == r)]
         per.append(paired_metrics(b, s, int(s["households"].iloc[0]),
-                                  int(s["children_5_14"].iloc[0])))
+                                  int(s["children_5_14"].iloc[0]), window))
     frame = pd.DataFrame(per)
     rows = []
-    for name, unit in METRICS.items():
+    for name, unit in metric_units(window).items():
         mean, low, high = interval(frame[name].to_numpy(dtype=float))
-        rows.append({"scenario": scenario, "measure": f"{name} ({unit})", "mean": mean,
+        rows.append({"scenario": scenario, "measure": name, "unit": unit, "mean": mean,
                      "low": low, "high": high, "replicates": len(replicates)})
     return rows
 
 
-def compare_dir(out: str | Path, baseline: str = "baseline") -> pd.DataFrame:
+def compare_dir(out: str | Path, baseline: str = "baseline",
+                window: Window = LAST_YEAR) -> pd.DataFrame:
     """Read a batch folder, write ``compare.csv`` and ``compare.png`` there, return the table."""
     out = Path(out)
     source = out / "timeseries.parquet"
     if not source.is_file():
         raise BondsimError(f"{out}: not a batch output folder (no timeseries.parquet)")
-    table = compare_table(pd.read_parquet(source), baseline)
+    runs = pd.read_parquet(source)
+    table = compare_table(runs, baseline, window)
     atomic_write(out / "compare.csv",
                  lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
-    plot_compare(table, out / "compare.png", baseline)
+    plot_compare(table, out / "compare.png", baseline, window.fit(horizon(runs)))
     return table
 
 
-def plot_compare(table: pd.DataFrame, path: Path, baseline: str) -> None:
-    """Differences from the baseline with 95% intervals, for the main outcomes."""
-    panels = [(name.replace("_", " "),
-               table[table["measure"] == f"{name} (difference at horizon)"])
-              for name in ("bonded_share", "indebted_share", "child_labour_rate",
-                           "school_enrolment")
-              if f"{name} (difference at horizon)" in set(table["measure"])]
+def plot_compare(table: pd.DataFrame, path: Path, baseline: str,
+                 window: Window = LAST_YEAR) -> None:
+    """Differences from the baseline over the window with 95% intervals, main outcomes."""
+    measures = set(table["measure"])
+    panels = [(window.name(f"{name}_change").replace("_", " "),
+               table[table["measure"] == window.name(f"{name}_change")])
+              for name in PLOTTED if window.name(f"{name}_change") in measures]
     if panels:
-        plot_intervals(panels, path, f"Difference from {baseline} at the horizon, paired by "
-                       "seed (95% interval)", "mean", xlabel=f"scenario - {baseline}",
+        plot_intervals(panels, path, f"Difference from {baseline}, {window.describe()}, "
+                       "paired by seed (95% interval)", "mean", xlabel=f"scenario - {baseline}",
                        zero_line=True)
+

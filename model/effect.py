@@ -7,7 +7,12 @@ numbers): the difference is the policy's effect, not noise. Per replicate:
 - bonded household-years averted = sum over months of (bonded share, baseline - scenario)
   x households / 12;
 - child-years of work averted = sum over months of (child labour rate, baseline - scenario)
-  x children aged 5-14 / 12; children out of work at the horizon likewise at the last month;
+  x children aged 5-14 / 12;
+- at the end of the run, over a stated window (``outcomes.Window``: by default the last 12
+  months, a whole brick year, so never one month when the kilns are shut): children out of
+  work (the child labour rate's mean over the window, baseline - scenario, x children) and
+  the change in the bonded share (scenario - baseline), named for the window
+  (``children_out_of_work_last_year``, ``bonded_share_change_last_year``);
 - public cost = the scenario's intervention costs less the baseline's;
 - cost per bonded household-year averted and per child-year of work averted (NaN when
   nothing was averted).
@@ -25,18 +30,26 @@ import pandas as pd
 from scipy import stats
 
 from .errors import BondsimError
+from .outcomes import LAST_YEAR, Window, window_means
 from .run import simulate
 from .scenario import Scenario, load_scenario
 
-METRICS = {
-    "bonded_household_years_averted": "household-years",
-    "child_work_years_averted": "child-years",
-    "children_out_of_work_at_horizon": "children",
-    "bonded_share_change_at_horizon": "share (scenario - baseline)",
-    "public_cost": "Rs",
-    "cost_per_bonded_household_year_averted": "Rs",
-    "cost_per_child_work_year_averted": "Rs",
-}
+# over the whole horizon; then the metrics of the end of the run (named for their window);
+# then the costs
+CUMULATIVE = {"bonded_household_years_averted": "household-years",
+              "child_work_years_averted": "child-years"}
+AT_END = {"children_out_of_work": "children",
+          "bonded_share_change": "share (scenario - baseline)"}
+COSTS = {"public_cost": "Rs", "cost_per_bonded_household_year_averted": "Rs",
+         "cost_per_child_work_year_averted": "Rs"}
+
+
+def metric_units(window: Window = LAST_YEAR) -> dict[str, str]:
+    """Every metric's name (the end-of-run ones named for ``window``) and unit, in order."""
+    return {**CUMULATIVE, **{window.name(k): u for k, u in AT_END.items()}, **COSTS}
+
+
+METRICS = metric_units()  # the names with the default window: what sweeps analyse
 
 
 @dataclass
@@ -45,6 +58,7 @@ class EffectResult:
     baseline: str
     by_seed: pd.DataFrame   # one row per replicate: seed and every metric
     summary: pd.DataFrame   # one row per metric: unit, mean, low, high (95%)
+    window: Window = LAST_YEAR  # the end of the run the end-of-run metrics cover
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -54,27 +68,34 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
 
 
 def paired_metrics(base: pd.DataFrame, scen: pd.DataFrame, households: int,
-                   children: int) -> dict[str, float]:
-    """The metrics of one replicate from the two runs' monthly outcomes (months 1..H)."""
+                   children: int, window: Window = LAST_YEAR) -> dict[str, float]:
+    """The metrics of one replicate from the two runs' monthly outcomes (months 0..H): sums
+    over months 1..H, and the end of the run averaged over ``window``."""
     b, s = base[base["month"] > 0], scen[scen["month"] > 0]
+    end_b, end_s = _window_means(base, window), _window_means(scen, window)
     bonded = float((b["bonded_share"].to_numpy() - s["bonded_share"].to_numpy()).sum())
     child = float((b["child_labour_rate"].to_numpy() - s["child_labour_rate"].to_numpy()).sum())
     years_bonded = bonded * households / 12.0
     years_child = child * children / 12.0
     cost = float(s["intervention_cost"].sum() - b["intervention_cost"].sum())
-    last_b, last_s = b.iloc[-1], s.iloc[-1]
     return {
         "bonded_household_years_averted": years_bonded,
         "child_work_years_averted": years_child,
-        "children_out_of_work_at_horizon":
-            float(last_b["child_labour_rate"] - last_s["child_labour_rate"]) * children,
-        "bonded_share_change_at_horizon": float(last_s["bonded_share"] - last_b["bonded_share"]),
+        window.name("children_out_of_work"):
+            (end_b["child_labour_rate"] - end_s["child_labour_rate"]) * children,
+        window.name("bonded_share_change"): end_s["bonded_share"] - end_b["bonded_share"],
         "public_cost": cost,
         "cost_per_bonded_household_year_averted": cost / years_bonded if years_bonded > 0
         else float("nan"),
         "cost_per_child_work_year_averted": cost / years_child if years_child > 0
         else float("nan"),
     }
+
+
+def _window_means(run: pd.DataFrame, window: Window) -> dict[str, float]:
+    """The bonded share and child labour rate of one run over the window."""
+    names = ["month", "bonded_share", "child_labour_rate"]
+    return window_means(run[names].to_numpy(dtype=float), window, names)
 
 
 def interval(values: np.ndarray) -> tuple[float, float, float]:
@@ -90,10 +111,10 @@ def interval(values: np.ndarray) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def summarise(by_seed: pd.DataFrame) -> pd.DataFrame:
+def summarise(by_seed: pd.DataFrame, window: Window = LAST_YEAR) -> pd.DataFrame:
     """Mean and 95% interval (Student t) of each metric over replicates."""
     rows = []
-    for name, unit in METRICS.items():
+    for name, unit in metric_units(window).items():
         values = by_seed[name].to_numpy(dtype=float)
         mean, low, high = interval(values)
         rows.append({"metric": name, "unit": unit, "mean": mean, "low": low, "high": high,
@@ -103,11 +124,12 @@ def summarise(by_seed: pd.DataFrame) -> pd.DataFrame:
 
 def paired_effect(scenario: Scenario | str | Path, baseline: Scenario | str | Path, *,
                   replicates: int = 5, seed: int | None = None, households: int | None = None,
-                  months: int | None = None) -> EffectResult:
+                  months: int | None = None, window: Window | None = None) -> EffectResult:
     """Run the scenario and the baseline on ``replicates`` paired seeds and compare them.
 
     Both use the scenario's population and horizon (unless overridden), so that only the
-    policy differs."""
+    policy differs. ``window``: the months the end-of-run metrics average (default the last
+    12; ``Window(month=N)`` for one month)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if not isinstance(baseline, Scenario):
@@ -117,6 +139,7 @@ def paired_effect(scenario: Scenario | str | Path, baseline: Scenario | str | Pa
     spec = scenario.spec
     households = spec.population.households if households is None else households
     months = spec.horizon if months is None else months
+    window = (window or Window()).fit(months)
     pop = spec.population
     same_population = baseline.spec.model_copy(update={"population": pop})
     baseline = Scenario(spec=same_population, params=baseline.params, path=baseline.path)
@@ -125,10 +148,10 @@ def paired_effect(scenario: Scenario | str | Path, baseline: Scenario | str | Pa
         b = simulate(baseline, seed=s, households=households, months=months)
         r = simulate(scenario, seed=s, households=households, months=months)
         rows.append({"seed": s, **paired_metrics(b.timeseries(), r.timeseries(), households,
-                                                 r.children_5_14)})
+                                                 r.children_5_14, window)})
     by_seed = pd.DataFrame(rows)
     return EffectResult(scenario=spec.name, baseline=baseline.spec.name, by_seed=by_seed,
-                        summary=summarise(by_seed))
+                        summary=summarise(by_seed, window), window=window)
 
 
 def write_effect(out: Path, result: EffectResult, scenario: Scenario, args: object) -> None:
@@ -146,6 +169,7 @@ def write_effect(out: Path, result: EffectResult, scenario: Scenario, args: obje
         "scenario": result.scenario,
         "scenario_file": str(scenario.path) if scenario.path else None,
         "baseline": result.baseline,
+        "window": result.window.to_dict(),
         "options": {k: v for k, v in vars(args).items() if k != "command"},
         "seeds": result.by_seed["seed"].tolist(),
         "interventions": [item.model_dump() for item in scenario.spec.interventions],

@@ -7,9 +7,17 @@ sweep tools read it from here.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from .errors import BondsimError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OUTCOMES: dict[str, str] = {
     "month": "simulation month (0 = initial state)",
@@ -214,13 +222,148 @@ def by_sex(model, work_5_9: int, work_10_14: int,  # noqa: ANN001
     }
 
 
-def window_means(matrix: np.ndarray, window: int) -> dict[str, float]:
-    """Each outcome's mean over the last ``window`` months of a run's outcome matrix (months 1
-    onwards, in ``OUTCOMES`` order), skipping months where it is undefined (pay in a closed
-    month): the statistic sweeps, calibrations and discoveries analyse."""
-    tail = matrix[-min(window, len(matrix)):]
+# outcomes in rupees (their meaning says "Rs")
+RUPEES = frozenset(name for name, meaning in OUTCOMES.items() if re.search(r"\bRs\b", meaning))
+
+# the clock and the population's fixed composition: columns of every run, not outcomes of a
+# policy, so outcome tables (summaries, comparisons) leave them out
+NOT_OUTCOMES = frozenset({"month", "calendar_month", "production_days", "households",
+                          "children_5_14", "girls_5_14"})
+
+# why a ratio outcome can be undefined (NaN): its denominator is 0 in every month it covers
+UNDEFINED_WHEN: dict[str, str] = {
+    "net_pay_share": "no pay: the kilns were closed",
+    "advance_share_after_shock": "no household was hit by a shock",
+    "child_labour_rate": "no children aged 5-14",
+    "school_enrolment": "no children aged 5-14",
+    "child_worker_share": "nobody moulded",
+    "released_bonded_share": "no household had been released",
+    "girls_work_rate": "no girls aged 5-14",
+    "girls_school_rate": "no girls aged 5-14",
+    "boys_work_rate": "no boys aged 5-14",
+    "boys_school_rate": "no boys aged 5-14",
+    "women_output_share": "no bricks were moulded",
+    "women_paid_directly_share": "no women moulders",
+}
+
+
+def is_outcome(name: str) -> bool:
+    """Whether a column belongs in an outcome table (not the clock or the composition)."""
+    return name in OUTCOMES and name not in NOT_OUTCOMES
+
+
+def why_undefined(name: str) -> str:
+    """Why an outcome has no value in a window, for the note beside a table's blank cell."""
+    return UNDEFINED_WHEN.get(outcome_stem(name), "not defined in any month of the window")
+
+
+_SUFFIX = re.compile(r"_(last_year|last_month|last_\d+_years|last_\d+_months|month_\d+)$")
+
+
+def outcome_stem(name: str) -> str:
+    """A window-named column without its window (``bonded_share_last_year`` -> ``bonded_share``)."""
+    return _SUFFIX.sub("", name)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which months "the end of a run" means in every summary, effect and comparison.
+
+    A horizon of whole years ends in August, when the kilns are shut: one such month shows no
+    pay and no profit and the seasonal peak of bondage. So the end is by default the mean of
+    the last ``months`` months (12: a whole brick year, closures and all); ``month`` asks for
+    one month instead. The window is named in every column or title it produces (``suffix``).
+    """
+
+    months: int = 12
+    month: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.months < 1 or (self.month is not None and self.month < 0):
+            raise BondsimError(f"a window is at least 1 month and a month is not negative, got "
+                               f"{self.months} months, month {self.month}")
+
+    def fit(self, horizon: int) -> Window:
+        """This window in a run of ``horizon`` months: never longer than the run (so its name
+        is true); an explicit month must lie in the run."""
+        if self.month is not None:
+            if self.month > horizon:
+                raise BondsimError(f"month {self.month} is after the horizon ({horizon} "
+                                   f"months); expected a month in 0 .. {horizon}")
+            return self
+        return self if self.months <= horizon else Window(max(horizon, 1))
+
+    @property
+    def suffix(self) -> str:
+        """The window's part of a column name: last_year, last_6_months, month_118, ..."""
+        if self.month is not None:
+            return f"month_{self.month}"
+        if self.months == 1:
+            return "last_month"
+        if self.months == 12:
+            return "last_year"
+        if self.months % 12 == 0:
+            return f"last_{self.months // 12}_years"
+        return f"last_{self.months}_months"
+
+    def name(self, stem: str) -> str:
+        """``stem`` named for this window: ``bonded_share`` -> ``bonded_share_last_year``."""
+        return f"{stem}_{self.suffix}"
+
+    def describe(self) -> str:
+        """The window in words, for titles and table introductions."""
+        if self.month is not None:
+            return f"in month {self.month}"
+        if self.months == 1:
+            return "in the last month"
+        year = " (a whole brick year, closures included)" if self.months == 12 else ""
+        return f"mean over the last {self.months} months{year}"
+
+    def select(self, month: np.ndarray) -> np.ndarray:
+        """Which rows of a run's month column the window covers (never month 0, the initial
+        state, unless asked for by ``month``)."""
+        if self.month is not None:
+            return month == self.month
+        end = month.max() if month.size else 0
+        return (month > end - self.months) & (month >= 1)
+
+    def to_dict(self) -> dict[str, int | str | None]:
+        """For manifests: the window as given, and its name."""
+        return {"months": None if self.month is not None else self.months,
+                "month": self.month, "name": self.suffix}
+
+
+LAST_YEAR = Window()  # the default end of a run: the last 12 months
+
+
+def window_means(matrix: np.ndarray, window: int | Window,
+                 names: Sequence[str] = tuple(OUTCOMES)) -> dict[str, float]:
+    """Each outcome's mean over a window of a run's outcome matrix (columns ``names``, in
+    ``OUTCOMES`` order by default), skipping months where it is undefined (pay in a closed
+    month): the statistic every summary, comparison, sweep, calibration and discovery reports.
+    An ``int`` window is the last that many rows (months 1 onwards); a ``Window`` picks its
+    months from the ``month`` column."""
+    if isinstance(window, Window):
+        tail = matrix[window.select(matrix[:, list(names).index("month")])]
+    else:
+        tail = matrix[-min(window, len(matrix)):]
     out = {}
-    for k, name in enumerate(OUTCOMES):
+    for k, name in enumerate(names):
         seen = tail[:, k][np.isfinite(tail[:, k])]
         out[name] = float(seen.mean()) if seen.size else float("nan")
     return out
+
+
+def window_table(table: pd.DataFrame, window: Window, by: Sequence[str],
+                 columns: Sequence[str]) -> pd.DataFrame:
+    """One row per run (the ``by`` columns of a long table, e.g. scenario and replicate) with
+    each of ``columns`` averaged over the window of that run, by ``window_means``."""
+    import pandas as pd
+
+    names = ["month", *[c for c in columns if c != "month"]]
+    rows = []
+    for key, run in table.groupby(list(by), sort=False):
+        means = window_means(run[names].to_numpy(dtype=float), window, names)
+        rows.append({**dict(zip(by, key, strict=True)),
+                     **{c: means[c] for c in columns if c != "month"}})
+    return pd.DataFrame(rows, columns=[*by, *[c for c in columns if c != "month"]])

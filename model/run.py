@@ -22,6 +22,7 @@ from .errors import BondsimError
 from .io import atomic_write, write_json
 from .manifest import build_manifest
 from .model import BondsimModel
+from .outcomes import LAST_YEAR, Window, why_undefined, window_means
 from .plots import plot_trajectories
 from .scenario import Scenario, load_scenario
 
@@ -85,8 +86,11 @@ def model_arguments(scenario: Scenario, *, seed: int | None = None,
 
 def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
                  households: int | None = None, months: int | None = None,
-                 out: str | Path | None = None, write: bool = True) -> RunResult:
-    """Run a scenario (a loaded ``Scenario`` or a path) and, if ``write``, save its outputs."""
+                 out: str | Path | None = None, write: bool = True,
+                 window: Window = LAST_YEAR) -> RunResult:
+    """Run a scenario (a loaded ``Scenario`` or a path) and, if ``write``, save its outputs.
+    ``window`` (recorded in the manifest, for the report): the months that stand for the end
+    of the run in its summaries."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     spec = scenario.spec
@@ -95,6 +99,7 @@ def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
     ts = model.timeseries()
     manifest = build_manifest(scenario, seed=seed, households=model.hh.n, kilns=model.ow.k,
                               months=model.steps, params=scenario.params)
+    manifest["window"] = window.fit(model.steps).to_dict()
     out_dir = None
     if write:
         out_dir = Path(out) if out is not None else default_out_dir(spec.name)
@@ -122,19 +127,37 @@ def write_outputs(out: Path, ts: pd.DataFrame, manifest: dict[str, Any], title: 
     write_json(out / "manifest.json", manifest)
 
 
-def summary_table(ts: pd.DataFrame) -> str:
-    """A plain-text table of the main outcomes: start, end, and the mean of the last year."""
-    last = ts.iloc[-min(12, len(ts) - 1):]
-    rows = [("outcome", "month 0", f"month {int(ts['month'].iloc[-1])}", "last-12 mean")]
+def summary_table(ts: pd.DataFrame, window: Window = LAST_YEAR) -> str:
+    """A plain-text table of the main outcomes: at the start (month 0) and at the end, over
+    ``window`` (by default the mean of the last 12 months, since a horizon of whole years ends
+    in a month when the kilns are shut). A value undefined over the window shows as n/a, with
+    a note below the table saying why."""
+    window = window.fit(int(ts["month"].iloc[-1]))
+    names = ["month", *SUMMARY_OUTCOMES]
+    end = window_means(ts[names].to_numpy(dtype=float), window, names)
+    months = ts["month"].to_numpy()[window.select(ts["month"].to_numpy())]
+    closed = window.month is not None and not ts.loc[ts["month"] == window.month,
+                                                      "production_days"].gt(0).any()
+    label = (f"month {window.month}{' (kilns closed)' if closed else ''}"
+             if window.month is not None else
+             f"mean, months {int(months.min())}-{int(months.max())}")
+    rows = [("outcome", "month 0", label)]
+    notes = []
     for name in SUMMARY_OUTCOMES:
-        rows.append((name, _fmt(ts[name].iloc[0]), _fmt(ts[name].iloc[-1]),
-                     _fmt(last[name].mean())))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        start, last = _fmt(ts[name].iloc[0]), _fmt(end[name])
+        for value, when in ((start, "in month 0"), (last, window.describe())):
+            if value == "n/a":
+                notes.append(f"n/a: {name} is undefined {when} ({why_undefined(name)})")
+        rows.append((name, start, last))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                        for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return "\n".join([f"end of the run: {window.describe()}", *lines, *notes])
 
 
 def _fmt(x: float) -> str:
+    """A number for the terminal; n/a where it is undefined (NaN)."""
+    if x != x:
+        return "n/a"
     return f"{x:,.3f}" if abs(x) < 100 else f"{x:,.0f}"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,6 +13,7 @@ from bondsim import batch
 from bondsim.batch import load_experiment, run_batch, run_file, tasks
 from bondsim.cli import main
 from bondsim.errors import BondsimError
+from bondsim.outcomes import Window
 from conftest import ROOT
 
 SCENARIOS = ROOT / "scenarios"
@@ -155,13 +158,62 @@ def test_compare_command_on_a_batch(tmp_path, capsys):
     assert "cash_transfer" in printed
     assert "public_cost" in printed
     table = pd.read_csv(tmp_path / "b" / "compare.csv")
-    cost = table[table["measure"] == "public_cost (Rs)"]["mean"].iloc[0]
+    cost = table[table["measure"] == "public_cost"]["mean"].iloc[0]
     runs = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
     spent = runs[runs["scenario"] == "cash_transfer"].groupby("replicate")[
         "intervention_cost"].sum().mean()
     assert cost == pytest.approx(spent)
     assert (tmp_path / "b" / "compare.png").exists()
     assert main(["compare", str(tmp_path)]) == 2  # not a batch folder
+
+
+NOT_OUTCOMES = {"month", "calendar_month", "production_days", "households", "children_5_14",
+                "girls_5_14"}
+
+
+def test_a_horizon_in_a_closed_month_is_summarised_over_the_last_year(tmp_path, capsys):
+    """24 months end in August, kilns shut: the summary, the comparison and the printed
+    table read the last 12 months (owners' profit and pay not 0, net_pay_share defined and
+    kept), name the window, leave out rows that are not outcomes and give each metric once;
+    --month 24 asks for the closed month itself, and its undefined values are kept, with why."""
+    exp = _experiment(tmp_path, replicates=2).read_text().replace("months = 14", "months = 24")
+    (tmp_path / "exp24.toml").write_text(exp)
+    out = tmp_path / "b24"
+    assert main(["batch", str(tmp_path / "exp24.toml"), "--out", str(out), "--workers", "1",
+                 "--quiet"]) == 0
+    summary = pd.read_csv(out / "summary.csv").set_index(["scenario", "outcome"])
+    base = summary.loc["baseline"]
+    assert base.loc["owner_profit_last_year", "mean"] > 0
+    assert base.loc["gross_pay_last_year", "mean"] > 0
+    assert 0 < base.loc["net_pay_share_last_year", "mean"] < 1
+    assert base.loc["net_pay_share_last_year", "replicates"] == 2
+    outcomes = set(summary.index.get_level_values("outcome"))
+    assert all(name.endswith("_last_year") for name in outcomes)
+    assert not {f"{n}_last_year" for n in NOT_OUTCOMES} & outcomes
+    assert json.loads((out / "manifest.json").read_text())["window"]["name"] == "last_year"
+
+    assert main(["compare", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "nan" not in printed
+    table = pd.read_csv(out / "compare.csv")
+    measures = table[table["scenario"] == "cash_transfer"]["measure"].tolist()
+    assert len(measures) == len(set(measures))  # each metric once
+    assert measures.count("bonded_share_change_last_year") == 1
+    assert "net_pay_share_change_last_year" in measures
+    assert not any("horizon" in m for m in measures)
+    assert not {f"{n}_change_last_year" for n in NOT_OUTCOMES} & set(measures)
+    net = table[table["measure"] == "net_pay_share_change_last_year"]["mean"]
+    assert np.isfinite(net).all()
+
+    assert main(["compare", str(out), "--month", "24"]) == 0
+    capsys.readouterr()
+    august = pd.read_csv(out / "compare.csv")
+    assert "owner_profit_change_month_24" in set(august["measure"])
+    closed = run_batch(tmp_path / "exp24.toml", out=out, resume=True, window=Window(month=24))
+    one = closed.summary.set_index(["scenario", "outcome"]).loc["baseline"]
+    assert one.loc["owner_profit_month_24", "mean"] == 0  # the closed month, as asked
+    assert np.isnan(one.loc["net_pay_share_month_24", "mean"])  # kept, not dropped ...
+    assert "no pay" in one.loc["net_pay_share_month_24", "note"]  # ... and explained
 
 
 def test_dask_cluster_gives_the_same_results(tmp_path):

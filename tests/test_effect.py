@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from bondsim.cli import main
-from bondsim.effect import paired_effect, paired_metrics, replicate_seeds, summarise
+from bondsim.effect import METRICS, paired_effect, paired_metrics, replicate_seeds, summarise
+from bondsim.outcomes import Window
 from bondsim.scenario import scenario_from_dict
 from conftest import ROOT
 
@@ -24,13 +25,18 @@ def test_paired_metrics_by_hand():
     # 1,200 households, 600 children; months 1-3 (month 0 is ignored)
     base = _frame([0.5, 0.5, 0.5, 0.5], [0.3, 0.3, 0.3, 0.3], [0, 0, 0, 0])
     scen = _frame([0.5, 0.4, 0.4, 0.3], [0.3, 0.3, 0.2, 0.1], [0, 100, 100, 100])
-    m = paired_metrics(base, scen, households=1200, children=600)
+    m = paired_metrics(base, scen, households=1200, children=600, window=Window(3))
     # bonded: (0.1 + 0.1 + 0.2) x 1,200 / 12 = 40 household-years
     assert m["bonded_household_years_averted"] == pytest.approx(40.0)
-    # children: (0 + 0.1 + 0.2) x 600 / 12 = 15 child-years; at the horizon 0.2 x 600 = 120
+    # children: (0 + 0.1 + 0.2) x 600 / 12 = 15 child-years
     assert m["child_work_years_averted"] == pytest.approx(15.0)
-    assert m["children_out_of_work_at_horizon"] == pytest.approx(120.0)
-    assert m["bonded_share_change_at_horizon"] == pytest.approx(-0.2)
+    # over the last 3 months: child labour 0.3 against 0.2 x 600 = 60; bonded 0.3667 - 0.5
+    assert m["children_out_of_work_last_3_months"] == pytest.approx(60.0)
+    assert m["bonded_share_change_last_3_months"] == pytest.approx(-0.4 / 3)
+    # one month asked for explicitly: the last, 0.2 x 600 = 120 and 0.3 - 0.5
+    one = paired_metrics(base, scen, households=1200, children=600, window=Window(month=3))
+    assert one["children_out_of_work_month_3"] == pytest.approx(120.0)
+    assert one["bonded_share_change_month_3"] == pytest.approx(-0.2)
     assert m["public_cost"] == 300.0
     assert m["cost_per_bonded_household_year_averted"] == pytest.approx(7.5)
     assert m["cost_per_child_work_year_averted"] == pytest.approx(20.0)
@@ -41,8 +47,8 @@ def test_paired_metrics_by_hand():
 def test_summary_interval_by_hand():
     by_seed = pd.DataFrame({name: [1.0, 2.0, 3.0] for name in
                             ["bonded_household_years_averted", "child_work_years_averted",
-                             "children_out_of_work_at_horizon",
-                             "bonded_share_change_at_horizon", "public_cost",
+                             "children_out_of_work_last_year",
+                             "bonded_share_change_last_year", "public_cost",
                              "cost_per_bonded_household_year_averted",
                              "cost_per_child_work_year_averted"]})
     row = summarise(by_seed).iloc[0]
@@ -98,7 +104,17 @@ def test_effect_command_writes_tables_and_manifest(tmp_path, capsys):
     summary = pd.read_csv(out / "effect_summary.csv")
     assert len(by_seed) == 2
     assert "public_cost" in summary["metric"].tolist()
+    assert "bonded_share_change_last_year" in summary["metric"].tolist()
+    assert "end of the run: mean over the last 12 months" in printed
+    assert "nan" not in printed
     assert (out / "manifest.json").exists()
+    assert main(["effect", str(SCENARIOS / "cash_transfer.toml"), "--replicates", "1",
+                 "--households", "300", "--months", "16", "--month", "16", "--out",
+                 str(tmp_path / "one")]) == 0
+    printed = capsys.readouterr().out
+    assert "children_out_of_work_month_16" in printed
+    assert "nan" not in printed
+    assert "n/a interval" in printed  # one replicate: said why
 
 
 def test_enforcement_alone_leaves_families_not_released_as_indebted():
@@ -114,3 +130,21 @@ def test_enforcement_alone_leaves_families_not_released_as_indebted():
         diffs.append(shares[1] - shares[0])
     assert min(diffs) >= -0.02, diffs
     assert np.mean(diffs) >= -0.01, diffs
+
+
+def test_effect_at_a_closed_horizon_reads_the_last_year_not_the_closed_month():
+    """A 24-month horizon ends in August, kilns shut: the end-of-run metrics are the mean of
+    the last 12 months, named so; one month on request; no metric is named 'at horizon'."""
+    result = paired_effect(SCENARIOS / "cash_transfer.toml", SCENARIOS / "baseline.toml",
+                           replicates=2, households=300, months=24)
+    assert list(result.summary["metric"]) == list(METRICS)
+    assert "children_out_of_work_last_year" in METRICS
+    assert not any("horizon" in name for name in METRICS)
+    assert result.window == Window(12)
+    august = paired_effect(SCENARIOS / "cash_transfer.toml", SCENARIOS / "baseline.toml",
+                           replicates=2, households=300, months=24, window=Window(month=24))
+    assert "bonded_share_change_month_24" in set(august.summary["metric"])
+    # the same runs: cumulative metrics agree, the end-of-run ones differ by their window
+    assert august.by_seed["public_cost"].equals(result.by_seed["public_cost"])
+    assert not np.allclose(august.by_seed["bonded_share_change_month_24"],
+                           result.by_seed["bonded_share_change_last_year"])
