@@ -7,8 +7,10 @@ The folder is any output of bondsim: a run, an effect, a batch (with its compari
 sweep, a plan or a calibration; its ``manifest.json`` says which. The page opens in a browser
 without a server and without the internet: no external style sheets, scripts, fonts or links;
 plots are embedded as base64 PNGs, tables are HTML with numbers formatted for reading (shares
-to 3 decimals, rupees with thousands separators) and long tables cut at ``MAX_ROWS`` rows with
-a note naming the CSV file that holds them all. In order: a plain-language summary of what was
+to 3 decimals, rupees with thousands separators); long tables of a job's inputs or diagnostics
+are cut at ``MAX_ROWS`` rows with a note naming the CSV file that holds them all, but a
+comparison never is: a batch's scenarios are shown in full, in wide tables (scenario x
+outcome) split so that each fits a 1280-pixel screen. In order: a plain-language summary of what was
 run (from the manifest), the kind's headline tables, its plots, the model's caveats (section 9
 of ``docs/ODD.md``, read when the report is written) and every parameter with its value, unit,
 plausible range and source, assumptions marked.
@@ -32,7 +34,7 @@ import pandas as pd
 
 from .errors import BondsimError
 from .io import write_text
-from .outcomes import OUTCOMES
+from .outcomes import OUTCOMES, Window, outcome_stem, why_undefined
 from .parameters import PARAM_INFO, Params
 
 MAX_ROWS = 50
@@ -70,7 +72,7 @@ def _number(value: Any, rupees: bool = False) -> str:
         text = f"{x:.3g}"
     else:
         text = f"{x:,.3f}"
-    return "0.000" if text == "-0.000" else text
+    return text.lstrip("-") if text in ("-0.000", "-0") else text
 
 
 def _value(value: Any) -> str:
@@ -90,7 +92,7 @@ def _value(value: Any) -> str:
 
 def _is_rupee_label(text: str) -> bool:
     """Does a label (an outcome, metric, unit or meaning) denote rupees?"""
-    head = text.split(" (", 1)[0].strip()
+    head = outcome_stem(text.split(" (", 1)[0].strip()).removesuffix("_change")
     return (head in RUPEE_OUTCOMES or text.strip() == "Rs" or text.startswith("Rs ")
             or "(Rs)" in text)
 
@@ -146,21 +148,23 @@ def _interval_columns(frame: pd.DataFrame, cells: pd.DataFrame, low: str = "low"
 def _html_table(cells: pd.DataFrame, numeric: set[str] | None = None,
                 row_classes: list[str] | None = None, source: str | None = None,
                 max_rows: int | None = MAX_ROWS, code_columns: tuple[str, ...] = (),
-                stacked: bool = False) -> str:
+                stacked: bool = False, breakable: bool = False) -> str:
     """An HTML table of display text (escaped), numbers right-aligned, cut at ``max_rows``;
-    ``stacked``: line breaks in cells are kept."""
+    ``stacked``: line breaks in cells are kept; ``breakable``: column names and the first
+    column's labels may wrap after their underscores."""
     numeric = numeric or set()
     total = len(cells)
     shown = cells if max_rows is None or total <= max_rows else cells.iloc[:max_rows]
     num = ' class="num"'
-    head = "".join(f"<th{num if c in numeric else ''}>{_e(str(c))}</th>"
+    name = _breakable if breakable else _e
+    head = "".join(f"<th{num if c in numeric else ''}>{name(str(c))}</th>"
                    for c in shown.columns)
     rows = []
     for i, (_, row) in enumerate(shown.iterrows()):
         cls = row_classes[i] if row_classes else ""
         tds = []
-        for column in shown.columns:
-            text = _e(str(row[column]))
+        for k, column in enumerate(shown.columns):
+            text = name(str(row[column])) if breakable and k == 0 else _e(str(row[column]))
             if column in code_columns:
                 text = f"<code>{text}</code>"
             tds.append(f"<td{num if column in numeric else ''}>{text}</td>")
@@ -175,9 +179,15 @@ def _html_table(cells: pd.DataFrame, numeric: set[str] | None = None,
             f'<tbody>{"".join(rows)}</tbody></table></div>{note}')
 
 
+def _breakable(name: str) -> str:
+    """A column name, escaped, that may wrap after its underscores (long snake_case names
+    would otherwise widen a table beyond the screen)."""
+    return _e(name).replace("_", "_<wbr>")
+
+
 def _frame_table(frame: pd.DataFrame, *, source: str | None = None,
                  rupee_columns: tuple[str, ...] = (), interval: str | None = "95% interval",
-                 max_rows: int | None = MAX_ROWS) -> str:
+                 max_rows: int | None = MAX_ROWS, breakable: bool = False) -> str:
     """A data table: formatted, with low/high merged into one column named ``interval``."""
     if frame.empty:
         where = f" in <code>{_e(source)}</code>" if source else ""
@@ -187,7 +197,7 @@ def _frame_table(frame: pd.DataFrame, *, source: str | None = None,
     if interval:
         cells = _interval_columns(frame, cells, label=interval)
         numeric.add(interval)
-    return _html_table(cells, numeric, source=source, max_rows=max_rows)
+    return _html_table(cells, numeric, source=source, max_rows=max_rows, breakable=breakable)
 
 
 def _read_csv(folder: Path, name: str) -> pd.DataFrame | None:
@@ -467,24 +477,53 @@ def _tables_discovery(m: dict[str, Any], folder: Path) -> list[str]:
          "coverage and density.")))
 
 
+def _window(m: dict[str, Any]) -> Window:
+    """The window a job's manifest records as the end of its runs (the last 12 months for
+    folders written before windows were recorded)."""
+    said = m.get("window") if isinstance(m.get("window"), dict) else {}
+    if said.get("month") is not None:
+        return Window(month=int(said["month"]))
+    return Window(months=int(said.get("months") or 12))
+
+
 def _tables_run(m: dict[str, Any], folder: Path) -> list[str]:
+    from .outcomes import window_means
+
     ts = _read_csv(folder, "timeseries.csv")
     if ts is None:
         return [_missing("timeseries.csv")]
-    last = ts.iloc[-min(12, max(len(ts) - 1, 1)):]
-    end = int(ts["month"].iloc[-1]) if "month" in ts.columns else len(ts) - 1
-    rows = []
-    for name in MAIN_OUTCOMES:
-        if name in ts.columns:
-            rows.append({"outcome": name, "month 0": float(ts[name].iloc[0]),
-                         f"month {end}": float(ts[name].iloc[-1]),
-                         f"mean of the last {len(last)} months": float(last[name].mean()),
-                         "meaning": OUTCOMES.get(name, "")})
-    table = _frame_table(pd.DataFrame(rows), interval=None)
+    window = _window(m).fit(int(ts["month"].iloc[-1]))
+    names = ["month", *[n for n in MAIN_OUTCOMES if n in ts.columns]]
+    end = window_means(ts[names].to_numpy(dtype=float), window, names)
+    rows, undefined = [], []
+    for name in names[1:]:
+        start = float(ts[name].iloc[0])
+        for value, when in ((start, "in month 0"), (end[name], window.describe())):
+            if math.isnan(value):
+                undefined.append(f"{name} {when}: {why_undefined(name)}")
+        rows.append({"outcome": name, "month 0": start, _end_label(window, ts): end[name],
+                     "meaning": OUTCOMES.get(name, "")})
+    table = _frame_table(pd.DataFrame(rows), interval=None) + _dash_note(undefined)
     return [_section_table(
-        "Main outcomes", "At the start, at the end and averaged over the last months; every "
-        f"outcome, month by month, is in <code>timeseries.csv</code> ({len(ts) - 1} months).",
-        table)]
+        "Main outcomes", f"At the start and at the end of the run, {_e(window.describe())}; "
+        f"every outcome, month by month, is in <code>timeseries.csv</code> ({len(ts) - 1} "
+        f"months).", table)]
+
+
+def _end_label(window: Window, ts: pd.DataFrame) -> str:
+    """The heading of the end-of-run column: the month asked for, or the months averaged."""
+    months = ts["month"].to_numpy()[window.select(ts["month"].to_numpy())]
+    if window.month is not None or months.size == 0:
+        return f"month {window.month}"
+    return f"mean, months {int(months.min())}-{int(months.max())}"
+
+
+def _dash_note(undefined: list[str]) -> str:
+    """Below a table: why each of its dashes has no value."""
+    if not undefined:
+        return ""
+    return ('<p class="note">A dash: no value, because ' + "; ".join(_e(u) for u in undefined)
+            + ".</p>")
 
 
 def _tables_effect(m: dict[str, Any], folder: Path) -> list[str]:
@@ -503,44 +542,142 @@ def _tables_effect(m: dict[str, Any], folder: Path) -> list[str]:
         by_seed = by_seed.astype({"seed": str}) if "seed" in by_seed.columns else by_seed
         cost = tuple(c for c in by_seed.columns if "cost" in c)
         out.append(_section_table("Each replicate", "", _frame_table(
-            by_seed, source="effect_by_seed.csv", rupee_columns=cost)))
+            by_seed, source="effect_by_seed.csv", rupee_columns=cost, max_rows=None,
+            breakable=True)))
     return out
+
+
+SCREEN_PX = 1050  # the page's text width (1100 px less padding), all of a 1280-pixel screen
+CHAR_PX = 7.6     # a character of a table cell (0.86 rem of 15 px; digits are tabular)
+CELL_PX = 22      # a cell's padding
+LABEL_CHARS = 24  # the row labels' column: longer labels wrap after an underscore
+EFFECT_ORDER = ("bonded_household_years_averted", "child_work_years_averted",
+                "children_out_of_work", "public_cost", "cost_per_bonded_household_year_averted",
+                "cost_per_child_work_year_averted")
+
+
+def _key(name: str) -> str:
+    """What a summary outcome or comparison measure is about, whatever its window: the
+    outcome (``bonded_share`` for ``bonded_share_change_last_year``) or the metric."""
+    return outcome_stem(str(name).split(" (", 1)[0]).removesuffix("_change")
+
+
+def _interval_cell(mean: float, low: float, high: float, money: bool) -> str:
+    """'mean' over 'low to high', written alike (the same decimals)."""
+    whole = money or _large([mean, low, high])
+    a, b, c = (_number(v, whole) for v in (mean, low, high))
+    return a if b == "—" and c == "—" else f"{a}\n{b} to {c}"
+
+
+def _column_px(texts: list[str]) -> float:
+    """About how wide a column of these cells is drawn (its longest line)."""
+    return max((len(line) for t in texts for line in t.split("\n")), default=1) * CHAR_PX \
+        + CELL_PX
+
+
+def _fit(columns: list[Any], px: dict[Any, float], label_px: float) -> list[list[Any]]:
+    """The columns in groups, in order, each group as many as fit beside the row labels."""
+    groups: list[list[Any]] = [[]]
+    used = label_px
+    for column in columns:
+        if groups[-1] and used + px[column] > SCREEN_PX:
+            groups.append([])
+            used = label_px
+        groups[-1].append(column)
+        used += px[column]
+    return groups
+
+
+def _wide(long: pd.DataFrame, down: str, across: str, centre: str = "mean",
+          source: str = "") -> str:
+    """A long table (one row per ``down`` x ``across``) as wide tables: every ``down`` value
+    a row, never cut; the ``across`` values as columns, as many a table as fit a 1280-pixel
+    screen (the row labels repeated in each). Each cell: the centre over its interval."""
+    rows = list(dict.fromkeys(long[down]))
+    columns = list(dict.fromkeys(long[across]))
+    cells = {(r[down], r[across]): _interval_cell(
+        float(r[centre]), float(r["low"]), float(r["high"]), _rupee_row(r))
+        for _, r in long.iterrows()}
+    px = {c: _column_px([v for (_, col), v in cells.items() if col == c]) for c in columns}
+    label_px = min(max(len(str(r)) for r in rows), LABEL_CHARS) * CHAR_PX + CELL_PX
+    parts = []
+    for chunk in _fit(columns, px, label_px):
+        frame = pd.DataFrame([{down: str(row), **{str(c): cells.get((row, c), "—")
+                                                 for c in chunk}} for row in rows])
+        parts.append(_html_table(frame, {str(c) for c in chunk}, source=source or None,
+                                 max_rows=None, stacked=True, breakable=True))
+    return "".join(parts)
 
 
 def _tables_batch(m: dict[str, Any], folder: Path) -> list[str]:
     out = []
+    window = _window(m)
     summary = _read_csv(folder, "summary.csv")
     if summary is None:
         out.append(_missing("summary.csv"))
+    elif {"scenario", "outcome", "mean", "low", "high"} <= set(summary.columns):
+        out.append(_section_table(
+            "Outcomes at the end of the runs",
+            f"Each scenario (a row) at the end of the runs, {_e(window.describe())}: the mean "
+            f"over replicates, and below it the range of the middle 95% of replicates (2.5th to "
+            f"97.5th percentile).", _batch_summary(summary)))
     else:
-        main, rest = summary, 0
-        if "outcome" in summary.columns:
-            main = summary[summary["outcome"].isin(MAIN_OUTCOMES)]
-            main = summary if main.empty else main
-            order = {name: i for i, name in enumerate(MAIN_OUTCOMES)}
-            main = main.sort_values("outcome", key=lambda s: s.map(order).fillna(len(order)),
-                                    kind="stable")
-            rest = summary["outcome"].nunique() - main["outcome"].nunique()
-        intro = ("Each scenario at the horizon: mean, median and the range of the middle "
-                 "95% of replicates (2.5th to 97.5th percentile).")
-        if rest > 0:
-            intro += (f" The main outcomes; the other {rest} are in <code>summary.csv</code>.")
-        out.append(_section_table("Outcomes at the horizon", intro, _frame_table(
-            main, source="summary.csv", interval="95% of replicates")))
+        out.append(_frame_table(summary, source="summary.csv", max_rows=None))
     compare = _read_csv(folder, "compare.csv")
-    if compare is not None and "measure" in compare.columns:
-        is_diff = compare["measure"].str.endswith("(difference at horizon)")
-        heads = compare["measure"].str.split(" (", n=1, regex=False).str[0]
-        keep = compare[~is_diff | heads.isin(MAIN_OUTCOMES)]
-        rest = len(compare) - len(keep)
-        intro = ("Each scenario against the baseline, paired by replicate seed: the mean "
-                 "difference at the horizon with a 95% interval, and the effect metrics.")
-        if rest:
-            intro += (f" The main outcomes; {rest} more rows are in "
-                      f"<code>compare.csv</code>.")
-        out.append(_section_table("Against the baseline", intro,
-                                  _frame_table(keep, source="compare.csv")))
+    if compare is not None and {"scenario", "measure", "mean", "low", "high"} <= set(
+            compare.columns):
+        out.append(_section_table(
+            "Against the baseline",
+            f"Each scenario (a row) against the baseline, paired by replicate seed: the mean "
+            f"difference at the end of the runs, {_e(window.describe())}; and the effect "
+            f"metrics (summed over the whole run where they say 'years'), with the 95% "
+            f"interval below. A dash: not "
+            f"defined (a cost per unit averted where nothing was averted; an interval needs "
+            f"two replicates).", _batch_compare(compare)))
     return out
+
+
+def _folded(title: str, body: str) -> str:
+    """A titled part shown open, which a reader may fold away."""
+    return f"<details open><summary><h4>{_e(title)}</h4></summary>{body}</details>"
+
+
+def _batch_summary(summary: pd.DataFrame) -> str:
+    """The main outcomes by scenario, then every outcome; dashes explained."""
+    keys = summary["outcome"].map(_key)
+    order = {name: i for i, name in enumerate(MAIN_OUTCOMES)}
+    main = summary[keys.isin(MAIN_OUTCOMES)].sort_values(
+        "outcome", key=lambda s: s.map(_key).map(order), kind="stable")
+    notes = []
+    if "note" in summary.columns:
+        said = summary[summary["mean"].isna()].dropna(subset=["note"])
+        notes = [f"{r.outcome} of {r.scenario}: {r.note}" for r in said.itertuples()
+                 if str(r.note).strip()]
+    rest = summary[~keys.isin(MAIN_OUTCOMES)]
+    body = _wide(main, "scenario", "outcome", source="summary.csv")
+    if len(rest):
+        body += _folded(f"Every other outcome ({rest['outcome'].nunique()})",
+                        _wide(rest, "outcome", "scenario", source="summary.csv"))
+    return body + _dash_note(notes)
+
+
+def _batch_compare(compare: pd.DataFrame) -> str:
+    """The main differences and the effect metrics by scenario, then every other difference."""
+    keys = compare["measure"].map(_key)
+    diffs = compare[keys.isin(MAIN_OUTCOMES)]
+    effects = compare[keys.isin(EFFECT_ORDER) & ~keys.isin(MAIN_OUTCOMES)]
+    rest = compare[~compare.index.isin(diffs.index) & ~compare.index.isin(effects.index)]
+    order = {name: i for i, name in enumerate((*MAIN_OUTCOMES, *EFFECT_ORDER))}
+    diffs, effects = (t.sort_values("measure", key=lambda s: s.map(_key).map(order),
+                                    kind="stable") for t in (diffs, effects))
+    body = _wide(diffs, "scenario", "measure", source="compare.csv")
+    if len(effects):
+        body += "<h4>Effect and cost</h4>" + _wide(effects, "scenario", "measure",
+                                                    source="compare.csv")
+    if len(rest):
+        body += _folded(f"Every other outcome's difference ({rest['measure'].nunique()})",
+                        _wide(rest, "measure", "scenario", source="compare.csv"))
+    return body
 
 
 def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) -> str:
@@ -696,10 +833,11 @@ def _captions(kind: str, m: dict[str, Any], folder: Path) -> list[tuple[str, str
         return [("trajectories.png", "The main outcomes month by month; grey: months the kilns "
                  "are closed.")]
     if kind == "batch":
-        items = [("final_outcomes.png", "At the horizon: each scenario's median and the range "
-                  "of 95% of replicates."),
-                 ("compare.png", "Each scenario's difference from the baseline at the horizon, "
-                  "paired by seed, with 95% intervals.")]
+        end = _window(m).describe()
+        items = [("final_outcomes.png", f"At the end of the runs ({end}): each scenario's "
+                  f"median and the range of 95% of replicates."),
+                 ("compare.png", f"Each scenario's difference from the baseline ({end}), "
+                  f"paired by seed, with 95% intervals.")]
         for name in _batch_scenarios(m, folder):
             items.append((f"trajectories-{name}.png", f"Scenario {name}: the main outcomes "
                           f"month by month, median and 95% band across replicates; grey: "
@@ -994,6 +1132,8 @@ h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; padding-bottom: .2rem;
      border-bottom: 2px solid var(--accent); color: var(--accent); }
 h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
 h4 { font-size: 1rem; margin: 1.2rem 0 .3rem; }
+summary h4 { display: inline; }
+summary { margin: 1.2rem 0 .3rem; cursor: pointer; }
 p { margin: .4rem 0 .8rem; }
 .subtitle, .note, figcaption .file { color: var(--muted); }
 .note { font-size: .9rem; font-style: italic; }

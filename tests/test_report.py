@@ -208,12 +208,14 @@ def calibration_dir(files, run_dir):
 
 EXPECTED = {
     "run": ["Main outcomes", "<th>outcome</th>", "<th class=\"num\">month 0</th>",
-            "<th class=\"num\">month 12</th>", "mean of the last 12 months", "median_debt"],
+            "<th class=\"num\">mean, months 1-12</th>", "mean over the last 12 months",
+            "median_debt"],
     "effect": ["Effect and cost-effectiveness", "<th>metric</th>", "<th>unit</th>",
                "95% interval", "cost_per_bonded_household_year_averted", "Each replicate"],
-    "batch": ["Outcomes at the horizon", "<th>scenario</th>", "<th>outcome</th>",
+    "batch": ["Outcomes at the end of the runs", "<th>scenario</th>", "<th>outcome</th>",
               "95% of replicates", "Against the baseline", "<th>measure</th>",
-              "public_cost (Rs)"],
+              "bonded_<wbr>share_<wbr>last_<wbr>year", "public_<wbr>cost",
+              "bonded_<wbr>share_<wbr>change_<wbr>last_<wbr>year"],
     "sweep": ["Ranking", "<h4>bonded_share</h4>", "<th class=\"num\">rank</th>",
               "<th>factor</th>", "<th>range</th>", "mu star ± 95%", "Replicate noise",
               "noise_share", "noise_in_means"],
@@ -292,7 +294,9 @@ def test_batch_report_orders_plots_and_keeps_the_main_outcomes(batch_dir):
     results = page[page.index('id="results"'):page.index('id="plots"')]
     assert "bonded_share" in results
     assert "production_days" not in results
-    assert "are in <code>summary.csv</code>" in results
+    assert "calendar_month" not in results  # not an outcome
+    assert "Every other outcome (" in results  # nothing cut: the rest follow the main ones
+    assert "First " not in results
     assert "2 scenarios (baseline and transfer) x 2 replicates = 4 runs" in page
     assert "Date not recorded in the manifest" in page  # batch manifests have no date
 
@@ -377,3 +381,99 @@ def test_discovery_report(tmp_path):
     assert "Robustness" in page
     assert "PRIM boxes" in page
     assert page.count("data:image/png;base64,") == len(list(out.glob("*.png")))
+
+
+# -- a comparison is never cut ----------------------------------------------------------------
+
+POLICIES = [f"policy_{name}_{k}" for k, name in enumerate(
+    ("release_with_rehabilitation", "school_stipend", "cash_transfer", "interest_free_loans",
+     "vigilance_committees", "minimum_piece_rate", "combined_package", "awareness",
+     "employer_code", "advance_cap", "inspections_only", "release_without_rehabilitation"))]
+
+
+@pytest.fixture(scope="module")
+def wide_batch_dir(tmp_path_factory):
+    """A batch folder of 12 policies and every outcome (no runs: written tables), 720 rows of
+    comparison, with the best two policies last, where a cut at 50 rows used to hide them."""
+    from bondsim.effect import metric_units
+    from bondsim.outcomes import OUTCOMES, RUPEES, is_outcome
+
+    out = tmp_path_factory.mktemp("wide")
+    outcomes = [name for name in OUTCOMES if is_outcome(name)]
+    summary, compare = [], []
+    for k, scenario in enumerate(["baseline", *POLICIES]):
+        for name in outcomes:
+            big = 1e7 if name in RUPEES else 0.5
+            summary.append({"scenario": scenario, "outcome": f"{name}_last_year",
+                            "mean": big * (1 - k / 20), "median": big, "low": -big * 1.2345,
+                            "high": big * 1.2345, "replicates": 10, "note": ""})
+            if scenario != "baseline":
+                compare.append({"scenario": scenario, "measure": f"{name}_change_last_year",
+                                "unit": "(scenario - baseline)", "mean": -big * k / 20,
+                                "low": -big * 1.2345, "high": big * 0.987, "replicates": 10})
+        if scenario != "baseline":
+            compare += [{"scenario": scenario, "measure": name, "unit": unit,
+                         "mean": -123_456_789.0 if unit == "Rs" else 1234.5, "low": -2e9,
+                         "high": 1.5e9, "replicates": 10}
+                        for name, unit in metric_units().items()
+                        if name != "bonded_share_change_last_year"]
+    pd.DataFrame(summary).to_csv(out / "summary.csv", index=False)
+    pd.DataFrame(compare).to_csv(out / "compare.csv", index=False)
+    (out / "manifest.json").write_text(json.dumps({
+        "kind": "batch", "experiment": {"name": "wide", "replicates": 10},
+        "runs": 130, "window": {"months": 12, "month": None, "name": "last_year"}}))
+    assert len(compare) > 50
+    return out
+
+
+def _tables(html: str) -> list[str]:
+    return re.findall(r"<table.*?</table>", html, flags=re.S)
+
+
+def test_a_batch_report_shows_every_scenario_and_every_outcome(wide_batch_dir):
+    page = write_report(wide_batch_dir).read_text(encoding="utf-8")
+    results = page[page.index('id="results"'):page.index('id="plots"')]
+    assert "First " not in results
+    assert "mean over the last 12 months" in results
+    summary_part = results[:results.index("Against the baseline")]
+    compare_part = results[results.index("Against the baseline"):]
+    compare = pd.read_csv(wide_batch_dir / "compare.csv")
+    for part, csv in ((summary_part, "summary.csv"), (compare_part, "compare.csv")):
+        tables = _tables(part)
+        # the wide tables with a scenario a row hold every scenario, the two best included
+        by_scenario = [t for t in tables if "<th>scenario</th>" in t]
+        assert by_scenario
+        for table in by_scenario:
+            for scenario in POLICIES:
+                assert f"{scenario.replace('_', '_<wbr>')}</td>" in table, (csv, scenario)
+        # and every outcome or measure is somewhere, in a row or a column
+        names = (pd.read_csv(wide_batch_dir / csv)["outcome"] if csv == "summary.csv"
+                 else compare["measure"])
+        for name in set(names):
+            assert name.replace("_", "_<wbr>") in part, name
+    assert "production_days" not in results
+
+
+def test_wide_tables_fit_a_1280_pixel_screen(wide_batch_dir):
+    """In a browser 1280 pixels wide, no table of the batch report is wider than the page."""
+    from test_app import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install "
+                    f"chromium) to measure the report in a browser")
+    from playwright.sync_api import sync_playwright
+
+    page_file = write_report(wide_batch_dir)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(page_file.as_uri())
+            widths = page.evaluate("""() => [...document.querySelectorAll('#results div.table')]
+                .map(d => [d.clientWidth, d.querySelector('table').scrollWidth])""")
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+        finally:
+            browser.close()
+    assert len(widths) >= 6
+    assert all(table <= box for box, table in widths), widths
+    assert overflow <= 1280
