@@ -22,6 +22,14 @@ def is_open(cal_month: int, params: Params) -> bool:
     return cal_month not in params.closure_months and cal_month not in params.extra_closure_months
 
 
+def last_open_month(months: int, params: Params) -> int:
+    """The latest simulation month up to ``months`` in which kilns mould (``months`` itself
+    when none does): a survey visits working kilns, not ones shut for the monsoon, when pay,
+    profit and children's work are nil and families may be away."""
+    return next((m for m in range(months, 0, -1) if is_open(calendar_month(m, params), params)),
+                months)
+
+
 def production_days(cal_month: int, params: Params) -> float:
     """Moulding days in a calendar month: working days less rain losses, or 0 when closed."""
     if not is_open(cal_month, params):

@@ -45,6 +45,7 @@ from .io import atomic_write, write_json
 from .measurement import DEFAULT_KILN_COUNTS, SOURCES, MeasurementError
 from .model import BondsimModel
 from .scenario import Scenario, load_scenario
+from .season import last_open_month
 
 OUTCOMES = ("bonded_share", "child_labour_rate")
 LEVEL = 0.95  # the intervals' nominal coverage
@@ -342,13 +343,14 @@ def survey_frames(scenario: Scenario | str | Path, *, replicates: int = 5,
                   months: int | None = None, month: int | None = None,
                   district: str | None = None) -> list[SurveyFrame]:
     """One frame per replicate run (seeds from ``effect.replicate_seeds``), at the survey
-    ``month`` (default: the last month, ``months``, itself the scenario's horizon unless
-    given). A run stops at the survey month: later months cannot change what it finds."""
+    ``month`` (default: the last month up to ``months``, itself the scenario's horizon unless
+    given, in which the kilns work; a horizon of whole years ends in August, when they are
+    shut). A run stops at the survey month: later months cannot change what it finds."""
     scenario = _load(scenario)
     if replicates < 1:
         raise BondsimError(f"replicates must be at least 1, got {replicates}")
     months = scenario.spec.horizon if months is None else months
-    month = months if month is None else month
+    month = last_open_month(months, scenario.params) if month is None else month
     if months < 1 or not 0 <= month <= months:
         raise BondsimError(f"the survey month ({month}) must lie in 0 .. months ({months}), "
                            f"and months must be at least 1")

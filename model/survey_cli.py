@@ -60,7 +60,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_whole(0), help="seed the runs' and surveys' seeds derive from")
     p.add_argument("--households", type=_whole(1), help="override the number of households")
     p.add_argument("--months", type=_whole(1), help="override the horizon in months")
-    p.add_argument("--month", type=_whole(0), help="month of the survey (default: the last)")
+    p.add_argument("--month", type=_whole(0),
+                   help="month of the survey (default: the last month the kilns work)")
     p.add_argument("--district", help="survey this district's kilns (default: all kilns)")
     p.add_argument("--precision", type=float, default=0.05,
                    help="target half-width of the 95%% interval, as a share (default 0.05)")
@@ -136,7 +137,9 @@ def main(args: argparse.Namespace) -> int:
         + (f" ({error.refusal_coercive:.0%} at coercive kilns)"
            if error.refusal_coercive is not None else ""))
     print(f"{scenario.name}: {args.kilns} of {fr.kilns} kilns ({fr.households:,} households) "
-          f"surveyed in month {fr.month}, {args.surveys} surveys x {len(frames)} runs; {what}")
+          f"surveyed in month {fr.month}"
+          f"{' (the last month the kilns work)' if args.month is None else ''}, "
+          f"{args.surveys} surveys x {len(frames)} runs; {what}")
     shown = run.summary[["outcome", "true_mean", "estimate_mean", "bias", "rmse", "coverage",
                          "mean_half_width"]]
     print(shown.to_string(index=False, float_format=lambda x: f"{x:.4f}"))

@@ -24,7 +24,8 @@ SMALL = {"households": 2000, "months": 24}  # 57 kilns of 35 families: fast
 
 @pytest.fixture(scope="module")
 def frames() -> list[sv.SurveyFrame]:
-    """Three small runs of the baseline at month 24 (57 kilns each)."""
+    """Three small runs of the baseline up to month 22, June, the last month of 24 the kilns
+    work (57 kilns each)."""
     return sv.survey_frames(BASELINE, replicates=3, seed=11, **SMALL)
 
 
@@ -220,6 +221,19 @@ def test_bad_inputs_are_clear_errors(frames):
         sv.kilns_for_precision(sv.precision_curve(frames, [5], surveys=2), 0.0)
     with pytest.raises(BondsimError, match="not above"):
         _hand_frame(threshold=np.full(6, 500.0))
+
+
+def test_the_default_survey_month_is_the_last_month_the_kilns_work(frames):
+    """24 months end in August (month 1 is September), kilns shut since July: by default the
+    survey visits in June, month 22, when children mould; a month can be asked for."""
+    assert {f.month for f in frames} == {22}
+    assert all(sv.true_values(f)["child_labour_rate"] > 0 for f in frames)
+    august = sv.survey_frames(BASELINE, replicates=1, seed=11, month=24, **SMALL)
+    assert august[0].month == 24
+    from bondsim.parameters import Params
+    from bondsim.season import last_open_month
+    assert last_open_month(12, Params()) == 10  # month 12 is August, 11 July: both shut
+    assert last_open_month(10, Params()) == 10
 
 
 # -- the precision curve and the command ------------------------------------------------------
