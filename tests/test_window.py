@@ -1,0 +1,106 @@
+"""The end of a run is a stated window (by default the last 12 months), never one month
+when the kilns are shut, unless a user asks for that month."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bondsim.cli import main
+from bondsim.errors import BondsimError
+from bondsim.outcomes import (
+    LAST_YEAR,
+    OUTCOMES,
+    Window,
+    is_outcome,
+    outcome_stem,
+    why_undefined,
+    window_means,
+)
+from conftest import ROOT
+
+BASELINE = str(ROOT / "scenarios" / "baseline.toml")
+
+
+def test_a_window_names_itself_and_fits_the_run():
+    assert Window(12) == LAST_YEAR
+    assert Window(12).name("bonded_share") == "bonded_share_last_year"
+    assert Window(24).suffix == "last_2_years"
+    assert Window(6).suffix == "last_6_months"
+    assert Window(1).suffix == "last_month"
+    assert Window(month=118).name("owner_profit") == "owner_profit_month_118"
+    for window in (Window(12), Window(24), Window(6), Window(1), Window(month=7)):
+        assert outcome_stem(window.name("net_pay_share")) == "net_pay_share"
+    assert Window(12).fit(6) == Window(6)  # never named for more months than the run has
+    assert Window(12).fit(120) == Window(12)
+    with pytest.raises(BondsimError, match="after the horizon"):
+        Window(month=13).fit(12)
+    with pytest.raises(BondsimError):
+        Window(0)
+    assert "a whole brick year" in Window(12).describe()
+    assert Window(month=5).describe() == "in month 5"
+    assert Window(12).to_dict() == {"months": 12, "month": None, "name": "last_year"}
+
+
+def test_window_means_skip_undefined_months_and_never_take_month_0():
+    names = ["month", "net_pay_share", "owner_profit"]
+    # months 0-4: pay only in months 1 and 3; month 0 would pull the mean if counted
+    matrix = np.array([[0, 9.0, 9.0], [1, 0.6, 10.0], [2, np.nan, 0.0], [3, 0.8, 20.0],
+                       [4, np.nan, 0.0]])
+    means = window_means(matrix, Window(12), names)
+    assert means["net_pay_share"] == pytest.approx(0.7)  # over months 1 and 3 only
+    assert means["owner_profit"] == pytest.approx(7.5)   # months 1-4
+    assert window_means(matrix, Window(2), names)["net_pay_share"] == pytest.approx(0.8)
+    one = window_means(matrix, Window(month=4), names)
+    assert one["owner_profit"] == 0.0
+    assert np.isnan(one["net_pay_share"])  # undefined, not dropped: the key is there
+    assert "kilns were closed" in why_undefined("net_pay_share_month_4")
+    # the old signature (the last rows of a months-1-onwards matrix) is unchanged
+    assert window_means(matrix[1:], 2, names)["owner_profit"] == pytest.approx(10.0)
+
+
+def test_the_clock_and_the_composition_are_not_outcomes():
+    assert not any(is_outcome(n) for n in ("month", "calendar_month", "production_days",
+                                           "households", "children_5_14", "girls_5_14"))
+    assert is_outcome("bonded_share")
+    assert is_outcome("net_pay_share")
+    assert sum(is_outcome(n) for n in OUTCOMES) == len(OUTCOMES) - 6
+
+
+def test_run_table_at_a_closed_horizon_reads_the_last_year(tmp_path, capsys):
+    """24 months end in August: the printed table is over months 13-24, with the owners'
+    profit and net pay share of a working year; --month 24 shows that month, its undefined
+    net pay share as n/a with the reason; the manifest records the window."""
+    out = tmp_path / "r"
+    assert main(["run", BASELINE, "--households", "300", "--months", "24", "--seed", "3",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "end of the run: mean over the last 12 months" in printed
+    assert "mean, months 13-24" in printed
+    assert "nan" not in printed.lower().replace("n/a", "")
+    rows = {line.split()[0]: line.split()[1:] for line in printed.splitlines()
+            if line.split() and line.split()[0] in ("owner_profit", "net_pay_share")}
+    assert float(rows["owner_profit"][-1].replace(",", "")) > 0
+    assert 0 < float(rows["net_pay_share"][-1]) < 1
+    assert json.loads((out / "manifest.json").read_text())["window"]["name"] == "last_year"
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert ts["production_days"].iloc[-1] == 0  # the horizon month is indeed closed
+
+    assert main(["run", BASELINE, "--households", "300", "--months", "24", "--seed", "3",
+                 "--out", str(tmp_path / "m"), "--month", "24"]) == 0
+    printed = capsys.readouterr().out
+    assert "month 24 (kilns closed)" in printed
+    assert "n/a: net_pay_share is undefined in month 24 (no pay: the kilns were closed)" \
+        in printed
+    assert "nan" not in printed.lower().replace("n/a", "")
+    assert main(["run", BASELINE, "--months", "12", "--month", "13"]) == 2  # after the horizon
+
+
+def test_window_and_month_are_one_or_the_other(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["run", BASELINE, "--window", "6", "--month", "3"])
+    assert stop.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
