@@ -53,8 +53,8 @@ from .plan import BASELINE, LoadedPlan, PlanRun, execute, paired, run_one
 from .scenario import format_errors
 from .sweep import FactorSpec
 
-OBJECTIVES = ("bonded_household_years_averted", "bonded_households_freed",
-              "child_work_years_averted", "children_out_of_work")
+OBJECTIVES = ("bonded_household_years_averted", "bonded_households_freed_last_year",
+              "child_work_years_averted", "children_out_of_work_last_year")
 OPTIMISED = "optimised"
 
 

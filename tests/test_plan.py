@@ -92,8 +92,8 @@ def test_a_strategy_that_spends_nothing_equals_the_baseline(small_plan):
     result, _ = small_plan
     nothing = result.by_run[result.by_run["strategy"] == "nothing"]
     assert len(nothing) == 2 * 3  # districts x replicates
-    for column in ("bonded_households_freed", "bonded_household_years_averted",
-                   "children_out_of_work", "child_work_years_averted", "cost"):
+    for column in ("bonded_households_freed_last_year", "bonded_household_years_averted",
+                   "children_out_of_work_last_year", "child_work_years_averted", "cost"):
         assert (nothing[column] == 0.0).all(), column
 
 

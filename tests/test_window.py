@@ -104,3 +104,21 @@ def test_window_and_month_are_one_or_the_other(capsys):
         main(["run", BASELINE, "--window", "6", "--month", "3"])
     assert stop.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_plan_metrics_at_the_end_are_the_last_year():
+    """A plan's freed households and children out of work are the mean difference over the
+    last 12 months, not the last (closed) month: by hand on 14 months of runs."""
+    from bondsim.plan import METRICS, paired
+
+    months = 14
+    base = {"bonded_share": [0.5] * months, "child_labour_rate": [0.2] * months,
+            "households": 1000, "children_5_14": 400, "spent": {"x": 10.0}}
+    # the policy lowers bondage by 0.1 in months 3-13 and not at all in the last month
+    bonded = [0.5, 0.5] + [0.4] * 11 + [0.5]
+    run = {**base, "bonded_share": bonded, "child_labour_rate": [0.1] * months}
+    m = paired(base, run)
+    assert m["bonded_households_freed_last_year"] == pytest.approx(0.1 * 11 / 12 * 1000)
+    assert m["children_out_of_work_last_year"] == pytest.approx(0.1 * 400)
+    assert m["bonded_household_years_averted"] == pytest.approx(0.1 * 11 * 1000 / 12)
+    assert not any("horizon" in name for name in METRICS)
