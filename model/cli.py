@@ -310,6 +310,9 @@ def _plan(args: argparse.Namespace) -> int:
         print(f"  {strategy:<24s} cost Rs {cell(strategy, 'cost')}; bonded household-years "
               f"averted {cell(strategy, 'bonded_household_years_averted')}; Rs per year "
               f"averted {cell(strategy, 'cost_per_bonded_household_year_averted')}")
+    if low.isna().any().any() or table.isna().any().any():
+        print("  n/a: undefined (Rs per year averted where nothing was averted; an interval "
+              "needs two replicates with a value)")
     if result.search is not None:
         for row in result.search.curve.itertuples():
             print(f"  search at Rs {row.budget:,.0f}: {row.objective} expected "
@@ -381,7 +384,10 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _number(x: float) -> str:
-    """Readable at any scale: 0.0123, 4.56, 1,234,567."""
+    """Readable at any scale: 0.0123, 4.56, 1,234,567; n/a where undefined (NaN), which the
+    command then explains."""
+    if x != x:
+        return "n/a"
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
