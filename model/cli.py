@@ -414,7 +414,8 @@ def _print_na(table: Any, label: str) -> None:
 def _compare(args: argparse.Namespace) -> int:
     from .compare import compare_dir
 
-    table = compare_dir(args.folder, args.baseline, _window(args))
+    asked = args.window is not None or args.month is not None
+    table = compare_dir(args.folder, args.baseline, _window(args) if asked else None)
     shown = table.copy()
     for col in ("mean", "low", "high"):
         shown[col] = shown[col].map(_cell)

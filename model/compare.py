@@ -87,18 +87,30 @@ def _effect_rows(table: pd.DataFrame, baseline: str, scenario: str,
 
 
 def compare_dir(out: str | Path, baseline: str = "baseline",
-                window: Window = LAST_YEAR) -> pd.DataFrame:
-    """Read a batch folder, write ``compare.csv`` and ``compare.png`` there, return the table."""
+                window: Window | None = None) -> pd.DataFrame:
+    """Read a batch folder, write ``compare.csv`` and ``compare.png`` there, return the table.
+    ``window``: by default the batch's own (from its manifest), else the last 12 months."""
     out = Path(out)
     source = out / "timeseries.parquet"
     if not source.is_file():
         raise BondsimError(f"{out}: not a batch output folder (no timeseries.parquet)")
+    window = window or _batch_window(out) or LAST_YEAR
     runs = pd.read_parquet(source)
     table = compare_table(runs, baseline, window)
     atomic_write(out / "compare.csv",
                  lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
     plot_compare(table, out / "compare.png", baseline, window.fit(horizon(runs)))
     return table
+
+
+def _batch_window(out: Path) -> Window | None:
+    """The window the batch in ``out`` summarised over, if its manifest says."""
+    import json
+
+    try:
+        return Window.from_dict(json.loads((out / "manifest.json").read_text()).get("window"))
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def plot_compare(table: pd.DataFrame, path: Path, baseline: str,

@@ -332,6 +332,30 @@ class Window:
         return {"months": None if self.month is not None else self.months,
                 "month": self.month, "name": self.suffix}
 
+    @classmethod
+    def from_dict(cls, said: object) -> Window | None:
+        """The window a manifest recorded (``to_dict``), or None if it recorded none."""
+        if not isinstance(said, dict):
+            return None
+        if said.get("month") is not None:
+            return cls(month=int(said["month"]))
+        return cls(months=int(said.get("months") or 12))
+
+    @classmethod
+    def from_name(cls, name: str) -> Window | None:
+        """The window a column is named for (``bonded_share_last_6_months`` -> 6 months), or
+        None if its name carries none: how a table read back tells which window it holds."""
+        found = _SUFFIX.search(name)
+        if found is None:
+            return None
+        suffix = found.group(1)
+        number = int(re.sub(r"\D", "", suffix) or 0)
+        if suffix.startswith("month_"):
+            return cls(month=number)
+        if suffix.endswith("_years"):
+            return cls(months=12 * number)
+        return cls(months={"last_year": 12, "last_month": 1}.get(suffix, number))
+
 
 LAST_YEAR = Window()  # the default end of a run: the last 12 months
 

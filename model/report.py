@@ -477,13 +477,14 @@ def _tables_discovery(m: dict[str, Any], folder: Path) -> list[str]:
          "coverage and density.")))
 
 
-def _window(m: dict[str, Any]) -> Window:
-    """The window a job's manifest records as the end of its runs (the last 12 months for
-    folders written before windows were recorded)."""
-    said = m.get("window") if isinstance(m.get("window"), dict) else {}
-    if said.get("month") is not None:
-        return Window(month=int(said["month"]))
-    return Window(months=int(said.get("months") or 12))
+def _window(m: dict[str, Any], names: Any = ()) -> Window:
+    """The window a table's names carry (a comparison may be rerun with another), else the one
+    the job's manifest records, else the last 12 months."""
+    for name in names:
+        found = Window.from_name(str(name))
+        if found is not None:
+            return found
+    return Window.from_dict(m.get("window")) or Window()
 
 
 def _tables_run(m: dict[str, Any], folder: Path) -> list[str]:
@@ -611,11 +612,11 @@ def _wide(long: pd.DataFrame, down: str, across: str, centre: str = "mean",
 
 def _tables_batch(m: dict[str, Any], folder: Path) -> list[str]:
     out = []
-    window = _window(m)
     summary = _read_csv(folder, "summary.csv")
     if summary is None:
         out.append(_missing("summary.csv"))
     elif {"scenario", "outcome", "mean", "low", "high"} <= set(summary.columns):
+        window = _window(m, summary["outcome"][:1])
         out.append(_section_table(
             "Outcomes at the end of the runs",
             f"Each scenario (a row) at the end of the runs, {_e(window.describe())}: the mean "
@@ -626,6 +627,7 @@ def _tables_batch(m: dict[str, Any], folder: Path) -> list[str]:
     compare = _read_csv(folder, "compare.csv")
     if compare is not None and {"scenario", "measure", "mean", "low", "high"} <= set(
             compare.columns):
+        window = _window(m, compare["measure"][:1])
         out.append(_section_table(
             "Against the baseline",
             f"Each scenario (a row) against the baseline, paired by replicate seed: the mean "
@@ -834,10 +836,13 @@ def _captions(kind: str, m: dict[str, Any], folder: Path) -> list[tuple[str, str
                  "are closed.")]
     if kind == "batch":
         end = _window(m).describe()
+        compare = _read_csv(folder, "compare.csv")
+        differences = _window(m, [] if compare is None or "measure" not in compare.columns
+                              else compare["measure"][:1]).describe()
         items = [("final_outcomes.png", f"At the end of the runs ({end}): each scenario's "
                   f"median and the range of 95% of replicates."),
-                 ("compare.png", f"Each scenario's difference from the baseline ({end}), "
-                  f"paired by seed, with 95% intervals.")]
+                 ("compare.png", f"Each scenario's difference from the baseline "
+                  f"({differences}), paired by seed, with 95% intervals.")]
         for name in _batch_scenarios(m, folder):
             items.append((f"trajectories-{name}.png", f"Scenario {name}: the main outcomes "
                           f"month by month, median and 95% band across replicates; grey: "

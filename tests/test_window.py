@@ -122,3 +122,11 @@ def test_plan_metrics_at_the_end_are_the_last_year():
     assert m["children_out_of_work_last_year"] == pytest.approx(0.1 * 400)
     assert m["bonded_household_years_averted"] == pytest.approx(0.1 * 11 * 1000 / 12)
     assert not any("horizon" in name for name in METRICS)
+
+
+def test_a_window_is_read_back_from_names_and_manifests():
+    for window in (Window(12), Window(24), Window(6), Window(1), Window(month=118)):
+        assert Window.from_name(window.name("bonded_share_change")) == window
+        assert Window.from_dict(window.to_dict()) == window
+    assert Window.from_name("bonded_share") is None
+    assert Window.from_dict(None) is None
