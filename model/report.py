@@ -286,7 +286,9 @@ def _summary_effect(m: dict[str, Any], folder: Path) -> tuple[str, str]:
             f"shocks and the difference is the policy's effect. Households: "
             f"{_given(hh, 'the scenario file’s population')}; months: "
             f"{_given(months, 'the scenario file’s horizon')}. "
-            f"Interventions: {_interventions(m.get('interventions') or [])}.")
+            f"Interventions: {_interventions(m.get('interventions') or [])}. The metrics of "
+            f"the end of the run are {_e(_window(m).describe())}; the others are over the "
+            f"whole run.")
     return str(m.get("scenario", folder.name)), text
 
 
