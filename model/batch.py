@@ -197,6 +197,7 @@ def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
     processes. ``window``: the months the summary averages as the end of each run (default
     the last 12; ``Window(month=N)`` for one month)."""
     spec, files = load_experiment(experiment)
+    window.fit(spec.months or min(load_scenario(f).spec.horizon for f in files))  # before runs
     out = output_folder(out, resume, "batch")
     all_tasks = tasks(spec, files)
     check_layout(out)

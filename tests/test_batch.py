@@ -214,6 +214,9 @@ def test_a_horizon_in_a_closed_month_is_summarised_over_the_last_year(tmp_path, 
     assert one.loc["owner_profit_month_24", "mean"] == 0  # the closed month, as asked
     assert np.isnan(one.loc["net_pay_share_month_24", "mean"])  # kept, not dropped ...
     assert "no pay" in one.loc["net_pay_share_month_24", "note"]  # ... and explained
+    with pytest.raises(BondsimError, match="after the horizon"):  # refused before any run
+        run_batch(tmp_path / "exp24.toml", out=tmp_path / "late", window=Window(month=25))
+    assert not (tmp_path / "late").exists()
     assert main(["compare", str(out)]) == 0  # by default, the batch's own window
     capsys.readouterr()
     assert "owner_profit_change_month_24" in set(pd.read_csv(out / "compare.csv")["measure"])
