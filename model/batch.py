@@ -296,7 +296,7 @@ def plot_final(out: Path, summary: pd.DataFrame, window: Window = LAST_YEAR) -> 
               for name in FINAL_OUTCOMES if window.name(name) in set(summary["outcome"])]
     if panels:
         plot_intervals(panels, out / "final_outcomes.png",
-                       f"End of the runs ({window.describe()}): median and 95% range across "
+                       f"End of the runs, {window.describe()}: median and 95% range across "
                        f"replicates", "median")
 
 

@@ -841,10 +841,10 @@ def _captions(kind: str, m: dict[str, Any], folder: Path) -> list[tuple[str, str
         compare = _read_csv(folder, "compare.csv")
         differences = _window(m, [] if compare is None or "measure" not in compare.columns
                               else compare["measure"][:1]).describe()
-        items = [("final_outcomes.png", f"At the end of the runs ({end}): each scenario's "
+        items = [("final_outcomes.png", f"At the end of the runs, {end}: each scenario's "
                   f"median and the range of 95% of replicates."),
-                 ("compare.png", f"Each scenario's difference from the baseline "
-                  f"({differences}), paired by seed, with 95% intervals.")]
+                 ("compare.png", f"Each scenario's difference from the baseline, "
+                  f"{differences}, paired by seed, with 95% intervals.")]
         for name in _batch_scenarios(m, folder):
             items.append((f"trajectories-{name}.png", f"Scenario {name}: the main outcomes "
                           f"month by month, median and 95% band across replicates; grey: "
