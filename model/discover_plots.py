@@ -32,13 +32,17 @@ def plot_trajectory(box: Box, path: Path) -> None:
     points = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=18)
     fig.colorbar(points, ax=ax, label="restricted parameters")
     ax.scatter([box.coverage], [box.density], s=160, facecolors="none", edgecolors="red",
-               label=f"chosen box (coverage {box.coverage:.2f}, density {box.density:.2f})")
+               label=f"chosen box (coverage {box.coverage:.2f}, density {box.density:.2f}, "
+                     f"mass {box.mass:.2f})")
+    ax.axhline(box.base_rate, color="grey", ls="--", lw=0.8,
+               label=f"base rate {box.base_rate:.2f} (all futures)")
     ax.set_xlabel("coverage: share of all failures inside the box")
     ax.set_ylabel("density: share of futures in the box that fail")
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=8, loc="lower left")
-    ax.set_title(f"{box.policy}: PRIM peeling trajectory")
+    said = "" if box.informative else " (no informative region)"
+    ax.set_title(f"{box.policy}: PRIM peeling trajectory{said}")
     _save(fig, path)
 
 
@@ -63,8 +67,9 @@ def plot_box(box: Box, x: pd.DataFrame, failed: np.ndarray, path: Path) -> None:
     ax.set_xlabel(a)
     ax.set_ylabel(b)
     ax.legend(fontsize=8, loc="best")
-    ax.set_title(f"{box.policy}: where it fails (coverage {box.coverage:.0%}, "
-                 f"density {box.density:.0%})", fontsize=10)
+    head = "where it fails" if box.informative else "no informative region"
+    ax.set_title(f"{box.policy}: {head} (coverage {box.coverage:.0%}, mass {box.mass:.0%}, "
+                 f"density {box.density:.0%}, base rate {box.base_rate:.0%})", fontsize=10)
     _save(fig, path)
 
 

@@ -475,8 +475,10 @@ def _tables_discovery(m: dict[str, Any], folder: Path) -> list[str]:
          "satisfies the criterion, its regret against the best policy in each future, and "
          "each outcome's mean, 10th and 90th percentile (best first)."),
         ("boxes.csv", "PRIM boxes", "Each policy's box: the limits of every parameter, "
-         "whether the box restricts it, the restriction's quasi-p value, and the box's "
-         "coverage and density.")))
+         "which side the box restricts, each side's quasi-p value, the box's coverage, "
+         "density and mass, the policy's base rate (the share of all futures that fail), and "
+         "whether the box is informative (denser in failures than the base rate on futures "
+         "it was not chosen from).")))
 
 
 def _window(m: dict[str, Any], names: Any = ()) -> Window:

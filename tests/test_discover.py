@@ -3,6 +3,7 @@ to end run on bondsim, bad discovery files."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,50 @@ def test_prim_recovers_a_known_box_in_three_of_six_inputs():
     assert "x0 exceeds 0.6" in said
     assert "x2 is below 0.4" in said
     assert "x1" not in said
+
+
+def test_summary_names_every_side_of_a_known_box():
+    # u0 > 0.6 (its lower side restricted), u2 < 0.3 (its upper side), u4 > 0.5. PRIM also
+    # trims u0's upper end a little; taking a parameter's quasi-p as the larger of its two
+    # sides hid u0, the main driver, from the summary with these futures
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.uniform(size=(600, 6)), columns=[f"u{i}" for i in range(6)])
+    failed = ((x.u0 > 0.6) & (x.u2 < 0.3) & (x.u4 > 0.5)).to_numpy()
+    box = find_box(x, failed, "known")
+    assert box.found
+    assert box.informative
+    limits = box.limits.set_index("parameter")
+    assert limits.loc["u0", "restricts_low"]
+    assert limits.loc["u0", "qp_low"] <= 0.05
+    assert limits.loc["u0", "qp"] <= 0.05
+    said = sentence(box)
+    tolerance = 0.05
+    for name, side, truth in (("u0", "exceeds", 0.6), ("u2", "is below", 0.3),
+                              ("u4", "exceeds", 0.5)):
+        found = re.search(rf"{name} {side} ([0-9.]+)", said)
+        assert found, (name, said)
+        assert float(found.group(1)) == pytest.approx(truth, abs=tolerance), said
+    for name in ("u1", "u3", "u5"):
+        assert name not in said
+    # the library's -1 "side not restricted" marker is never a limit or a quasi-p value
+    assert not (box.limits[["min", "max", "qp_low", "qp_high", "qp"]] == -1).any().any()
+    assert limits.loc["u2", "min"] >= 0.0
+    assert np.isnan(limits.loc["u2", "qp_low"])
+    for word in ("coverage", "mass", "density", "base rate"):
+        assert word in said
+
+
+@pytest.mark.parametrize("base_rate", [0.3, 0.83])
+def test_failures_spread_at_random_have_no_informative_region(base_rate):
+    rng = np.random.default_rng(5)
+    x = pd.DataFrame(rng.uniform(size=(400, 6)), columns=[f"u{i}" for i in range(6)])
+    failed = rng.uniform(size=400) < base_rate
+    box = find_box(x, failed, "noise")
+    said = sentence(box)
+    assert not box.informative
+    assert "no informative region" in said
+    assert "fails mainly when" not in said
+    assert f"base rate {failed.mean():.0%}" in said
 
 
 def test_no_box_when_nothing_or_everything_fails():
