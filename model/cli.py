@@ -260,7 +260,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from .sensitivity import MEASURE
+    from .sensitivity import MEASURE, small_sample
     from .sweep import load_sweep, run_sweep
 
     loaded = load_sweep(args.sweep)
@@ -272,6 +272,7 @@ def _sweep(args: argparse.Namespace) -> int:
     result = run_sweep(args.sweep, out=out, **options)
     measure, conf = MEASURE[spec.method]
     noise = result.noise.set_index("outcome")
+    too_small = small_sample(result.indices)
     for outcome, table in result.indices.groupby("outcome", sort=False):
         share = noise.loc[outcome, "noise_share"]
         print(f"\n{outcome} (replicate noise: {share:.0%} of a single run's variance)")
@@ -281,6 +282,8 @@ def _sweep(args: argparse.Namespace) -> int:
                     and not row["distinct_from_noise"] else "")
             print(f"  {row['rank']:>2}. {row['factor']:<40s} {measure} {_number(row[measure])}"
                   f"{interval}{flag}")
+        if outcome in too_small:
+            print(f"  warning: {too_small[outcome]}")
     for outcome, why in result.skipped.items():
         print(f"bondsim: warning: outcome {outcome!r} not analysed: {why}", file=sys.stderr)
     print(f"outputs: {out}")

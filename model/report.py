@@ -689,8 +689,11 @@ def _batch_compare(compare: pd.DataFrame) -> str:
 def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) -> str:
     """One table per outcome: factors in rank order, each index with its 95% half-width."""
     parts = []
-    base = [c for c in indices.columns if c not in ("outcome", "factor", "rank")
+    base = [c for c in indices.columns if c not in ("outcome", "factor", "rank",
+                                                     "sample_warning")
             and not c.endswith("_conf")]
+    from .sensitivity import small_sample
+    too_small = small_sample(indices)
     for outcome, group in indices.groupby("outcome", sort=False):
         group = group.sort_values("rank", kind="stable") if "rank" in group else group
         cells = pd.DataFrame({"rank": [_number(v) for v in group.get("rank", range(1, 1 +
@@ -714,7 +717,9 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
             else:
                 cells[label] = [_number(v) for v in values]
             numeric.add(label)
-        parts.append(f"<h4>{_e(str(outcome))}</h4>"
+        warning = (f"<p class=\"note\"><strong>Warning:</strong> "
+                   f"{_e(too_small[str(outcome)])}.</p>" if str(outcome) in too_small else "")
+        parts.append(f"<h4>{_e(str(outcome))}</h4>" + warning
                      + _html_table(cells, numeric, source="indices.csv"))
     return "".join(parts)
 

@@ -7,6 +7,7 @@ as the model, so researchers can sweep their own models the same way as bondsim:
     result = sobol(my_model, [Factor("a", 0, 1), Factor("b", 1, 10, distribution="loguniform")],
                    ["y"], n=256, replicates=4, workers=2)
     result.indices      # outcome, factor, S1, S1_conf, ST, ST_conf, rank, ...
+    small_sample(result.indices)   # outcomes whose sample is too small for the indices
 
 Three methods on one footing: Sobol (variance-based first-, total- and optionally
 second-order indices with bootstrap intervals), Morris (elementary effects, mu* and sigma, for
@@ -344,6 +345,44 @@ def analyse(method: Method, problem: dict, unit: np.ndarray, y: np.ndarray, outc
     return rows, pairs
 
 
+WIDE = 0.1  # a 95% half-width up to this is readable whatever the index (an index near 0)
+
+
+def sample_warning(row: pd.Series) -> str:
+    """Why one factor's Sobol indices mean nothing at this sample size, or "" if they may:
+    a total index above 1 or a first-order index below 0 beyond its interval (impossible
+    values the estimator gives when the sample is too small), or an interval wider than the
+    index it brackets (and wider than ``WIDE``: a factor whose index is near 0 with a narrow
+    interval is simply unimportant)."""
+    said = []
+    if row["ST"] > 1.0:
+        said.append(f"ST {row['ST']:.2f} above 1")
+    if row["S1"] + row["S1_conf"] < 0.0:
+        said.append(f"S1 {row['S1']:.2f} below 0 beyond its interval")
+    for index in ("S1", "ST"):
+        conf = row[f"{index}_conf"]
+        if conf > max(abs(row[index]), WIDE):
+            said.append(f"{index} interval ±{conf:.2f} wider than the index {row[index]:.2f}")
+    return "; ".join(said)
+
+
+def small_sample(indices: pd.DataFrame) -> dict[str, str]:
+    """Per outcome whose Sobol indices the sample is too small for, one line saying which
+    factors and why (from the ``sample_warning`` column); outcomes without a warning are
+    left out."""
+    if "sample_warning" not in indices.columns:
+        return {}
+    out = {}
+    for outcome, group in indices.groupby("outcome", sort=False):
+        flagged = group[group["sample_warning"].fillna("").astype(str) != ""]
+        if not flagged.empty:
+            out[str(outcome)] = (
+                "the sample is too small for these Sobol indices to mean anything ("
+                + "; ".join(f"{r.factor}: {r.sample_warning}" for r in flagged.itertuples())
+                + "); raise the sample size")
+    return out
+
+
 def pawn_slices(wanted: int) -> int:
     """The nearest slice count at or below ``wanted`` that SALib 1.6's PAWN can use: it builds
     its quantile grid with ``np.arange(0, 1 + 1/S, 1/S)``, which overshoots 1 for some S (6, 9,
@@ -461,6 +500,7 @@ def analyse_sample(model: Model, factors: Sequence[Factor], outcomes: Sequence[s
     if method == "sobol":
         floor = indices["outcome"].map(noise.set_index("outcome")["noise_in_means"]).fillna(0)
         indices["distinct_from_noise"] = (indices["ST"] - indices["ST_conf"]) > floor
+        indices["sample_warning"] = indices.apply(sample_warning, axis=1).astype(str)
     conv = convergence(method, problem, unit,
                        {k: v for k, v in means.items() if k not in skipped},
                        default_sizes(method, n) if sizes is None else sizes, seed=seed,

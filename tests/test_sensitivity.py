@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bondsim.errors import BondsimError
-from bondsim.sensitivity import Factor, sobol
+from bondsim.sensitivity import Factor, small_sample, sobol
 
 PI = float(np.pi)
 # Ishigami (a = 7, b = 0.1): analytical first-order and total indices
@@ -26,6 +26,21 @@ FACTORS = [Factor("x1", -PI, PI), Factor("x2", -PI, PI), Factor("x3", -PI, PI),
 @pytest.fixture(scope="module")
 def ishigami_result():
     return sobol(ishigami, FACTORS, ["y"], n=1024, seed=3)
+
+
+def test_a_sample_too_small_for_the_indices_is_flagged():
+    # 8 base rows: ST above 1, S1 below 0 beyond its interval or intervals wider than the
+    # indices; the 1024-row sample of the same function gives readable indices
+    small = sobol(ishigami, FACTORS, ["y"], n=8, seed=0, sizes=[8])
+    flagged = small.indices.set_index("factor")["sample_warning"]
+    assert "ST 1.01 above 1" in flagged["x1"]
+    assert flagged["dummy"] == ""
+    assert "too small" in small_sample(small.indices)["y"]
+
+
+def test_a_large_sample_is_not_flagged(ishigami_result):
+    assert (ishigami_result.indices["sample_warning"] == "").all()
+    assert small_sample(ishigami_result.indices) == {}
 
 
 def test_ishigami_indices_match_the_analytical_values(ishigami_result):

@@ -223,6 +223,19 @@ def test_sweep_on_bondsim_end_to_end(small_sweep):
     assert manifest["factors"][1]["integer"] is True
 
 
+def test_a_small_sobol_sample_is_flagged_in_table_command_and_report(small_sweep, capsys):
+    _result, tmp = small_sweep  # 8 base rows of a noisy model: too few
+    out = tmp / "out"
+    table = pd.read_csv(out / "indices.csv", keep_default_na=False)
+    assert "sample_warning" in table.columns
+    assert (table["sample_warning"] != "").any()
+    assert main(["sweep", str(_sweep(tmp)), "--out", str(out), "--resume", "--quiet"]) == 0
+    assert "warning: the sample is too small for these Sobol indices" in capsys.readouterr().out
+    from bondsim.report import write_report
+    page = write_report(out, tmp / "report.html").read_text(encoding="utf-8")
+    assert "the sample is too small for these Sobol indices to mean anything" in page
+
+
 def test_sweep_resume_after_interruption_gives_the_same_results(small_sweep, tmp_path):
     result, tmp = small_sweep
     out = tmp_path / "resumed"
