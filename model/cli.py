@@ -319,7 +319,8 @@ def _plan(args: argparse.Namespace) -> int:
     if result.search is not None:
         for row in result.search.curve.itertuples():
             print(f"  search at Rs {row.budget:,.0f}: {row.objective} expected "
-                  f"{_number(row.expected)}, worst draw {_number(row.worst)}")
+                  f"{_number(row.expected)}, worst draw {_number(row.worst)}; spent Rs "
+                  f"{row.cost_expected:,.0f} of Rs {row.allocated:,.0f} allocated")
     print(f"outputs: {out}")
     return 0
 

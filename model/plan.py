@@ -109,7 +109,8 @@ class LoadedPlan:
     districts: list[DistrictProfile]
     base: dict[str, Any]                       # the base scenario's data
     interventions: dict[str, dict[str, list[dict[str, Any]]]]  # strategy -> district -> items
-    allocated: pd.DataFrame                    # strategy, district, type, label, allocated
+    allocated: pd.DataFrame                    # strategy, district, type, label, allocated,
+    #                                            capacity (bondsim.absorb)
     notes: list[str]                           # scaling and capping, for the manifest
 
     def scenario(self, strategy: str, district: DistrictProfile) -> dict[str, Any]:
@@ -145,7 +146,32 @@ def load_plan(path: str | Path) -> LoadedPlan:
             except BondsimError as exc:
                 raise BondsimError(f"{path}: strategy {strategy!r} in district "
                                    f"{district.name!r}: {str(exc).split(': ', 1)[-1]}") from None
+    _absorption(loaded)
     return loaded
+
+
+def _absorption(loaded: LoadedPlan) -> None:
+    """Each written allocation's absorptive capacity (``bondsim.absorb``) in the
+    ``capacity`` column, and a note for every allocation above it: that money cannot be spent
+    however the plan is run, so its cost and cost-effectiveness are judged on what is spent."""
+    from .absorb import capacity
+
+    table = loaded.allocated
+    if table.empty:
+        return
+    scenarios = {(s, d.name): loaded.scenario(s, d) for s in loaded.interventions
+                 for d in loaded.districts}
+    items = {(s, d, item["label"]): item for s, by in loaded.interventions.items()
+             for d, listed in by.items() for item in listed}
+    keys = list(zip(table["strategy"], table["district"], table["label"], strict=True))
+    table["capacity"] = [capacity(items[k], scenarios[k[:2]]) for k in keys]
+    over = table[table["allocated"] > table["capacity"]]
+    for (strategy, label), group in over.groupby(["strategy", "label"], sort=False):
+        said = ", ".join(f"{r.district} (Rs {r.allocated:,.0f} against Rs {r.capacity:,.0f})"
+                         for r in group.itertuples())
+        loaded.notes.append(f"strategy {strategy!r}, {label}: allocates more than it can "
+                            f"spend over its window (its absorptive capacity) in {said}; the "
+                            f"rest stays unspent")
 
 
 def _allocate(path: Path, spec: PlanSpec, districts: list[DistrictProfile]
@@ -393,9 +419,9 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
 
 def spending(allocated: pd.DataFrame, tasks: list[PlanRun],
              results: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    """The ``allocated`` table (strategy, district, type, label, allocated) with what the runs
-    spent per allocation, from the interventions' books: the mean over replicates and the
-    most any replicate spent."""
+    """The ``allocated`` table (strategy, district, type, label, allocated, capacity) with
+    what the runs spent per allocation, from the interventions' books: the mean over
+    replicates and the most any replicate spent."""
     spent: dict[tuple[str, str, str], list[float]] = {}
     for task in tasks:
         for label, value in results[task.key]["spent"].items():
@@ -403,7 +429,7 @@ def spending(allocated: pd.DataFrame, tasks: list[PlanRun],
     table = allocated.copy()
     if table.empty:
         return pd.DataFrame(columns=["strategy", "district", "type", "label", "allocated",
-                                     "spent_mean", "spent_max"])
+                                     "capacity", "spent_mean", "spent_max"])
     keys = list(zip(table["strategy"], table["district"], table["label"], strict=True))
     table["spent_mean"] = [float(np.mean(spent.get(k, [0.0]))) for k in keys]
     table["spent_max"] = [float(np.max(spent.get(k, [0.0]))) for k in keys]

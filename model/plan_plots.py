@@ -59,10 +59,14 @@ def plot_pareto(totals: pd.DataFrame, path: Path, budget: float) -> None:
     plt.close(fig)
 
 
-def plot_allocation(allocations: pd.DataFrame, path: Path) -> None:
-    """One panel per strategy: Rs million per district, stacked by intervention type."""
-    if allocations.empty:
-        return
+SERIES = (("allocated", "allocated", 0.4), ("spent", "spent_mean", 1.0))  # label, column,
+#                                                                         opacity
+
+
+def allocation_figure(allocations: pd.DataFrame) -> plt.Figure:
+    """One panel per strategy: per district, Rs million allocated (pale) beside Rs million
+    spent (mean over replicates, solid), each stacked by intervention type, so money an
+    intervention could not spend shows as the gap between the two bars."""
     strategies = list(dict.fromkeys(allocations["strategy"]))
     kinds = list(dict.fromkeys(allocations["type"]))
     colours = {k: plt.get_cmap("tab10")(i % 10) for i, k in enumerate(kinds)}
@@ -73,23 +77,43 @@ def plot_allocation(allocations: pd.DataFrame, path: Path) -> None:
     axes = list(grid.flat)
     for ax in axes[len(strategies):]:
         ax.set_visible(False)
+    width = 0.4
     for ax, strategy in zip(axes, strategies, strict=False):
         t = allocations[allocations["strategy"] == strategy]
-        table = t.pivot_table(index="district", columns="type", values="allocated",
-                              aggfunc="sum", fill_value=0.0, sort=False)
-        bottom = np.zeros(len(table))
-        for kind in kinds:
-            if kind in table:
-                values = table[kind].to_numpy() / 1e6
-                ax.bar(table.index, values, bottom=bottom, color=colours[kind], label=kind)
-                bottom += values
-        ax.set_title(strategy, fontsize=10)
+        districts = list(dict.fromkeys(t["district"]))
+        x = np.arange(len(districts))
+        for offset, (series, column, alpha) in zip((-width / 2, width / 2), SERIES,
+                                                   strict=True):
+            if column not in t:
+                continue
+            table = t.pivot_table(index="district", columns="type", values=column,
+                                  aggfunc="sum", fill_value=0.0, sort=False).reindex(districts)
+            bottom = np.zeros(len(districts))
+            for kind in kinds:
+                if kind in table:
+                    values = table[kind].to_numpy(dtype=float) / 1e6
+                    ax.bar(x + offset, values, width, bottom=bottom, color=colours[kind],
+                           alpha=alpha, label=f"{series}: {kind}")
+                    bottom += values
+        ax.set_xticks(x, districts)
+        ax.set_title(f"{strategy} (left pale: allocated; right solid: spent)", fontsize=9)
         ax.tick_params(axis="x", labelrotation=60, labelsize=8)
     for row in grid:
-        row[0].set_ylabel("allocated, Rs million")
+        row[0].set_ylabel("Rs million")
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[k]) for k in kinds]
-    fig.legend(handles, kinds, loc="outside right center", fontsize=8)
-    fig.suptitle("Where each strategy puts the money: district by intervention")
+    handles += [plt.Rectangle((0, 0), 1, 1, color="0.3", alpha=a) for _, _, a in SERIES]
+    fig.legend(handles, [*kinds, "allocated", "spent (mean over replicates)"],
+               loc="outside right center", fontsize=8)
+    fig.suptitle("Where each strategy puts the money and what it spent: district by "
+                 "intervention")
+    return fig
+
+
+def plot_allocation(allocations: pd.DataFrame, path: Path) -> None:
+    """``allocation_figure``, saved (nothing when no strategy allocates anything)."""
+    if allocations.empty:
+        return
+    fig = allocation_figure(allocations)
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
     plt.close(fig)
 

@@ -24,7 +24,10 @@ fields, the objective (bonded household-years averted, by default), the uncertai
 
 An allocation is a mix of the interventions (shares), a weight per district and an unspent
 share: the budget of intervention t in district d is ``budget x (1 - unspent) x district
-weight x intervention share``, in whole rupees. scipy's differential evolution searches that
+weight x intervention share``, in whole rupees, but never more than that intervention can
+spend in that district over the horizon (its absorptive capacity, ``bondsim.absorb``); an
+allocation is worth its objective, and of two that achieve the same, the one that spends
+less. scipy's differential evolution searches that
 space; every candidate is judged on the same draws and seeds (common random numbers), so the
 objective is a deterministic function and the search is reproducible, serially or in
 parallel. With several budgets, each search also judges the previous budget's best allocation
@@ -132,11 +135,48 @@ def interventions_for(ctx: Context, budgets: np.ndarray, d: int) -> list[dict[st
     return items
 
 
+def absorbable(ctx: Context, budgets: np.ndarray) -> np.ndarray:
+    """``budgets`` (district x intervention) lowered to what each intervention can spend in
+    its district over the horizon (``bondsim.absorb``: its absorptive capacity, given the
+    district's other allocations), in the draw of the uncertain parameters where it can spend
+    most. Money above it stays unallocated: the search cannot claim what cannot be spent."""
+    from .absorb import cap
+
+    out = np.zeros_like(budgets, dtype=float)
+    for d in range(len(ctx.districts)):
+        items = interventions_for(ctx, budgets, d)
+        for worlds in ctx.worlds:
+            for item in cap(items, worlds[d]):
+                t = ctx.kinds.index(item["type"])
+                out[d, t] = max(out[d, t], item["budget"])
+    return np.floor(np.minimum(out, budgets))
+
+
+def capacities(ctx: Context, budgets: np.ndarray) -> np.ndarray:
+    """Each allocation's absorptive capacity given the district's other allocations (the
+    largest over the draws); NaN where nothing is allocated."""
+    from .absorb import capacity
+
+    out = np.full(budgets.shape, np.nan)
+    for d in range(len(ctx.districts)):
+        items = interventions_for(ctx, budgets, d)
+        for worlds in ctx.worlds:
+            scenario = dict(worlds[d], interventions=list(worlds[d]["interventions"]) + items)
+            for item in items:
+                t = ctx.kinds.index(item["type"])
+                out[d, t] = np.fmax(out[d, t], capacity(item, scenario))
+    return out
+
+
 def judge(ctx: Context, budgets: np.ndarray) -> dict[str, Any]:
     """Run the allocation in every district, draw and replicate: the objective per draw (the
-    districts summed, replicates averaged), the cost per draw, and per-district metrics."""
+    districts summed, replicates averaged), the cost per draw, what each allocation spent
+    (district x intervention, averaged over draws and replicates), and per-district
+    metrics."""
     per_draw = np.zeros(len(ctx.worlds))
     cost = np.zeros(len(ctx.worlds))
+    spent = np.zeros((len(ctx.districts), len(ctx.kinds)))
+    runs = len(ctx.worlds) * len(ctx.seeds)
     rows = []
     for k, worlds in enumerate(ctx.worlds):
         for d, world in enumerate(worlds):
@@ -149,15 +189,30 @@ def judge(ctx: Context, budgets: np.ndarray) -> dict[str, Any]:
                 metrics = paired(ctx.baselines[k][d][r], result)
                 per_draw[k] += metrics[ctx.objective] / len(ctx.seeds)
                 cost[k] += metrics["cost"] / len(ctx.seeds)
+                for t, kind in enumerate(ctx.kinds):
+                    spent[d, t] += result["spent"].get(f"{OPTIMISED}-{kind}", 0.0) / runs
                 rows.append({"draw": k, "district": ctx.districts[d], "replicate": r,
                              **metrics})
-    return {"per_draw": per_draw, "cost": cost, "rows": rows}
+    return {"per_draw": per_draw, "cost": cost, "spent": spent, "rows": rows}
+
+
+def allocation(ctx: Context, x: np.ndarray, budget: float) -> np.ndarray:
+    """The rupees per (district, intervention) of a decision vector, within capacity."""
+    return absorbable(ctx, amounts(x, budget, len(ctx.districts), len(ctx.kinds)))
+
+
+TIE = 1e-9  # objective units per share of the budget spent: breaks exact ties only
+
+
+def _value(judged: dict[str, Any], robust: str, budget: float) -> float:
+    """An allocation's worth: the (mean or worst) objective, and between allocations that
+    achieve the same, the one that spends less."""
+    return _robust(judged, robust) - TIE * float(judged["cost"].mean()) / max(budget, 1.0)
 
 
 def _score(ctx: Context, budget: float, robust: str, x: np.ndarray) -> float:
-    """What differential evolution minimises: minus the (mean or worst) objective."""
-    per_draw = judge(ctx, amounts(x, budget, len(ctx.districts), len(ctx.kinds)))["per_draw"]
-    return -float(per_draw.mean() if robust == "mean" else per_draw.min())
+    """What differential evolution minimises: minus the allocation's worth (``_value``)."""
+    return -_value(judge(ctx, allocation(ctx, x, budget)), robust, budget)
 
 
 def _indexed(func: Any, task: tuple[int, np.ndarray]) -> tuple[int, float]:
@@ -190,7 +245,7 @@ class _Mapper:
 
 @dataclass
 class SearchResult:
-    best: pd.DataFrame          # budget, district, intervention, allocated
+    best: pd.DataFrame          # budget, district, intervention, capacity, allocated, spent
     curve: pd.DataFrame         # budget, expected, worst, cost (per budget searched)
     by_run: pd.DataFrame        # the optimised allocation at the plan budget, by replicate
     allocations: pd.DataFrame   # as plan.allocations, for the optimised strategy
@@ -302,11 +357,11 @@ def _search_at(ctx: Context, spec: SearchSpec, bounds: list[tuple[float, float]]
     result = differential_evolution(
         score, bounds, maxiter=spec.generations, popsize=spec.population,
         seed=spec.seed, polish=False, updating="deferred", tol=0.0, workers=mapper)
-    best = amounts(result.x, budget, len(ctx.districts), len(ctx.kinds))
+    best = allocation(ctx, result.x, budget)
     judged = judge(ctx, best)
     if incumbent is not None and incumbent.sum() <= budget:
         previous = judge(ctx, incumbent)
-        if _robust(previous, spec.robust) > _robust(judged, spec.robust):
+        if _value(previous, spec.robust, budget) > _value(judged, spec.robust, budget):
             best, judged = incumbent, previous
     return {"budget": budget, "amounts": best, "judged": judged}
 
@@ -325,12 +380,14 @@ def search_plan(loaded: LoadedPlan, out: Path, *, workers: int = 1, progress: bo
     found = optimise(ctx, spec, budgets, workers=workers, scheduler=scheduler)
     best_rows, curve = [], []
     for item in found:
+        judged = item["judged"]
+        caps = capacities(ctx, item["amounts"])
         for d, district in enumerate(ctx.districts):
             for t, kind in enumerate(ctx.kinds):
                 best_rows.append({"budget": item["budget"], "district": district,
-                                  "intervention": kind,
-                                  "allocated": float(item["amounts"][d, t])})
-        judged = item["judged"]
+                                  "intervention": kind, "capacity": float(caps[d, t]),
+                                  "allocated": float(item["amounts"][d, t]),
+                                  "spent": float(judged["spent"][d, t])})
         curve.append({"budget": item["budget"], "objective": ctx.objective,
                       "expected": float(judged["per_draw"].mean()),
                       "worst": float(judged["per_draw"].min()),
@@ -349,6 +406,7 @@ def search_plan(loaded: LoadedPlan, out: Path, *, workers: int = 1, progress: bo
 
 def _as_strategy(loaded: LoadedPlan, ctx: Context, top: np.ndarray, out: Path, workers: int,
                  progress: bool, scheduler: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from .absorb import capacity
     from .plan import metrics_table, spending
 
     seeds = replicate_seeds(loaded.spec.seed, loaded.spec.replicates)
@@ -364,6 +422,6 @@ def _as_strategy(loaded: LoadedPlan, ctx: Context, top: np.ndarray, out: Path, w
         for item in items:
             rows.append({"strategy": OPTIMISED, "district": district.name,
                          "type": item["type"], "label": item["label"],
-                         "allocated": item["budget"]})
+                         "allocated": item["budget"], "capacity": capacity(item, scenario)})
     results = execute(tasks, out, workers=workers, progress=progress, scheduler=scheduler)
     return metrics_table(loaded, tasks, results), spending(pd.DataFrame(rows), tasks, results)

@@ -800,10 +800,11 @@ def _tables_plan(m: dict[str, Any], folder: Path) -> list[str]:
             _html_table(cells, numeric, source="districts.csv", stacked=True)))
     allocations = _read_csv(folder, "allocations.csv")
     if allocations is not None:
-        money = ("allocated", "spent_mean", "spent_max")
+        money = ("allocated", "capacity", "spent_mean", "spent_max")
         out.append(_section_table(
-            "Allocations and spending", "Rupees allocated, and spent (mean over replicates and "
-            "the most any replicate spent).",
+            "Allocations and spending", "Rupees allocated, the most the intervention can spend "
+            "in the district over its window (its absorptive capacity), and spent (mean over "
+            "replicates and the most any replicate spent).",
             _frame_table(allocations, source="allocations.csv", rupee_columns=money)))
     curve = _read_csv(folder, "search_curve.csv")
     if curve is not None:
@@ -816,8 +817,11 @@ def _tables_plan(m: dict[str, Any], folder: Path) -> list[str]:
     best = _read_csv(folder, "search_best.csv")
     if best is not None:
         out.append(_section_table(
-            "The searched allocations", "",
-            _frame_table(best, source="search_best.csv", rupee_columns=("budget", "allocated"))))
+            "The searched allocations", "Per budget, district and intervention: its "
+            "absorptive capacity, what the search allocated (never above it) and what it "
+            "spent (mean over draws and replicates).",
+            _frame_table(best, source="search_best.csv",
+                         rupee_columns=("budget", "capacity", "allocated", "spent"))))
     return out
 
 

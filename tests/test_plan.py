@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bondsim.absorb import cap, capacity
 from bondsim.cli import main
 from bondsim.districts import load_districts
 from bondsim.errors import BondsimError
 from bondsim.interventions.cash_transfer import CashTransfer, CashTransferSpec
 from bondsim.plan import load_plan, run_plan
-from bondsim.plan_plots import pareto_front
+from bondsim.plan_plots import allocation_figure, pareto_front
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -128,6 +129,72 @@ def test_inspections_are_capped_at_district_capacity(tmp_path):
               for d, items in loaded.interventions["enforce"].items()}
     assert visits == {"North": 2, "South": 1}
     assert any("capped at the district's capacity of 2" in n for n in loaded.notes)
+
+
+# a district of 25 kilns x 25 families, one inspection a month, as in Balochistan's smallest
+SMALL_DISTRICT = {"name": "d", "horizon": 60,
+                  "population": {"households": 625, "kilns": 25, "districts": ["D"]},
+                  "parameters": {"initial_indebted_share": 0.9, "cnic_share": 0.3},
+                  "interventions": [{"type": "cash_transfer", "label": "existing",
+                                     "coverage": 0.3}]}
+INSPECT = {"type": "inspections", "label": "i", "budget": 1_800_000.0, "end": 60,
+           "pacing": "even", "inspections_per_district": 1}
+REHABILITATE = {"type": "rehabilitation", "label": "r", "budget": 2_060_000.0, "end": 60,
+                "pacing": "even", "coverage": 1.0}
+
+
+def _with(*items: dict) -> dict:
+    return dict(SMALL_DISTRICT, interventions=SMALL_DISTRICT["interventions"] + list(items))
+
+
+def test_absorptive_capacity_by_hand():
+    scenario = _with(INSPECT, REHABILITATE)
+    # inspections: 1 visit x 60 months x Rs 5,000, and releases: 60 visits x 25 families x
+    # 0.9 indebted x 0.005 found x 0.7 followed through = 4.725, x Rs 10,000
+    assert capacity(INSPECT, scenario) == 300_000 + 47_250
+    # rehabilitation: families released by month 57 (3 months' delay) x coverage 1 x
+    # (Rs 30,000 grant + Rs 20,000 training): 57 x 25 x 0.9 x 0.005 x 0.7 = 4.48875
+    assert capacity(REHABILITATE, scenario) == 224_437  # whole rupees, rounded down
+    # no inspections, nobody released: nothing to rehabilitate
+    assert capacity(REHABILITATE, _with(REHABILITATE)) == 0
+    # cash transfer: 625 x 0.6 coverage x 0.8 (exclusion error) x 0.3 with a CNIC, 20
+    # quarterly payments of Rs 13,500 + 5% administration
+    transfer = {"type": "cash_transfer", "label": "c", "budget": 1e8, "coverage": 0.6}
+    assert capacity(transfer, _with(transfer)) == 25_515_000
+    # CNIC drive: the 437.5 families without one (200 a month could register) x Rs 500
+    drive = {"type": "cnic_drive", "label": "n", "budget": 1e6}
+    assert capacity(drive, _with(drive)) == 218_750
+    # ... and a drive opens the transfer to the families it registers
+    assert capacity(transfer, _with(transfer, drive)) > 25_515_000
+    capped = {item["label"]: item["budget"] for item in cap([INSPECT, REHABILITATE],
+                                                            SMALL_DISTRICT)}
+    assert capped == {"i": 347_250, "r": 224_437}
+
+
+def test_written_allocations_above_capacity_are_noted(tmp_path):
+    loaded = load_plan(_plan(tmp_path))
+    mixed = loaded.allocated.query("strategy == 'mixed'").set_index("label")
+    # rehabilitation in North with no inspections there: nobody is released
+    assert mixed.loc["rehabilitation-1", "capacity"] == 0
+    assert any("'mixed', rehabilitation-1: allocates more than it can spend" in n
+               for n in loaded.notes)
+    enforce = loaded.allocated.query("strategy == 'enforce'").set_index("district")
+    # North: 2 visits x 24 months x Rs 5,000 + releases; 200,000 fits
+    assert enforce.loc["North", "capacity"] > 240_000
+    assert enforce.loc["North", "allocated"] <= enforce.loc["North", "capacity"]
+
+
+def test_allocation_plot_shows_spent_beside_allocated():
+    table = pd.DataFrame({"strategy": ["a", "a"], "district": ["N", "S"],
+                          "type": ["inspections", "rehabilitation"], "label": ["i", "r"],
+                          "allocated": [1e6, 2e6], "capacity": [1e6, 1e5],
+                          "spent_mean": [8e5, 5e4], "spent_max": [9e5, 6e4]})
+    fig = allocation_figure(table)
+    bars = {c.get_label(): [b.get_height() for b in c] for c in fig.axes[0].containers}
+    assert bars["allocated: rehabilitation"][1] == pytest.approx(2.0)
+    assert bars["spent: rehabilitation"][1] == pytest.approx(0.05)
+    assert bars["allocated: inspections"][0] == pytest.approx(1.0)
+    assert bars["spent: inspections"][0] == pytest.approx(0.8)
 
 
 def test_outputs_and_plots(small_plan):
@@ -256,7 +323,7 @@ def test_pareto_front_by_hand():
 
 SEARCH = """
 [search]
-interventions = ["inspections", "cash_transfer"]
+interventions = ["inspections", "rehabilitation", "cash_transfer"]
 draws = 2
 replicates = 1
 generations = 1
@@ -282,16 +349,22 @@ def test_search_never_does_worse_with_more_budget(tmp_path):
     best = result.search.best
     for budget, group in best.groupby("budget"):
         assert group["allocated"].sum() <= budget
+    # never more than an intervention can spend in its district; judged on what it spent
+    given = best[best["allocated"] > 0]
+    assert (given["allocated"] <= given["capacity"]).all()
+    assert (best["spent"] <= best["allocated"] + 1e-6).all()
+    assert (best.query("intervention == 'rehabilitation'")["allocated"] < 100_000).all()
     # the searched allocation is judged like the written strategies
     assert "optimised" in set(result.totals["strategy"])
     spent = result.allocations.query("strategy == 'optimised'")
     assert (spent["spent_max"] <= spent["allocated"] + 1e-6).all()
+    assert (spent["allocated"] <= spent["capacity"]).all()
     for name in ("search_curve.csv", "search_best.csv", "search_curve.png"):
         assert (tmp_path / "s" / name).exists(), name
 
 
 def test_search_errors_name_the_field(tmp_path):
-    bad = SEARCH.replace('["inspections", "cash_transfer"]', '["inspection"]')
+    bad = SEARCH.replace('["inspections", "rehabilitation", "cash_transfer"]', '["inspection"]')
     with pytest.raises(BondsimError, match=r"field 'search\.interventions'"):
         run_plan(_plan(tmp_path, strategies=STRATEGIES + bad), out=tmp_path / "x")
     bad = SEARCH.replace('name = "risk_sensitivity"', 'name = "risk_sensitivty"')
