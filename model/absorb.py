@@ -9,10 +9,11 @@ enrol in a cash transfer) and the intervention's own unit costs, which are its f
 scenario or plan (defaults and their sources: ``docs/parameters.md``).
 
 The convention: counts drawn at random use their expected values (coverage, exclusion error,
-children per family), states that evolve with the simulation take their most favourable value
-for spending (every child in school, every indebted family at a visited kiln bonded, every
-payment delivered). So a capacity is an upper estimate of what the model can spend, not a
-forecast: check ``spent_mean`` in a plan's ``allocations.csv`` for what it did spend.
+children per family), except releases, rare events whose 95th percentile is taken; states
+that evolve with the simulation take their most favourable value for spending (every child in
+school, every indebted family at a visited kiln bonded, every payment delivered). So a
+capacity is an upper estimate of what the model can spend, not a forecast: check
+``spent_mean`` in a plan's ``allocations.csv`` for what it did spend.
 """
 
 from __future__ import annotations
@@ -94,6 +95,18 @@ def releases(s: Any, d: District, last: int | None = None) -> float:
             * follow)
 
 
+SURE = 0.95  # plan for this quantile of a random count of releases
+
+
+def likely_most(expected: float) -> float:
+    """The ``SURE`` quantile of a Poisson count with this mean. Releases are rare events: a
+    district expecting 4.5 releases has one chance in twenty of 9 or more, and money capped
+    at the mean would run out in many runs."""
+    from scipy.stats import poisson
+
+    return float(poisson.ppf(SURE, expected)) if expected > 0 else 0.0
+
+
 def eligible_share(cnic_required: bool, d: District) -> float:
     """The share of families who may enrol where a CNIC is required: those holding one, plus
     as many as the district's CNIC drives can register."""
@@ -118,19 +131,20 @@ def _children(d: District) -> float:
 
 def inspections(s: Any, d: District) -> float:
     """Visits x cost per visit + releases x cost per release: visits are
-    min(inspections_per_district, kilns) a month for the months it acts; releases as in
-    ``releases``."""
+    min(inspections_per_district, kilns) a month for the months it acts; releases the 95th
+    percentile (``likely_most``) of those expected in ``releases``."""
     visits = min(s.inspections_per_district, d.kilns) * months(s, d.horizon)
-    return visits * s.cost_per_inspection + releases(s, d) * s.cost_per_release
+    return visits * s.cost_per_inspection + likely_most(releases(s, d)) * s.cost_per_release
 
 
 def rehabilitation(s: Any, d: District) -> float:
-    """Families released by the district's inspections early enough to be served
-    ``delay_months`` later within the window x coverage x (cash grant + training + housing),
-    + education support for each child 5-14 of those families for the months it acts."""
+    """Families offered the package: the 95th percentile (``likely_most``) of those expected
+    to be released by the district's inspections early enough to be served ``delay_months``
+    later within the window, x coverage; each x (cash grant + training + housing), +
+    education support for each child 5-14 of those families for the months it acts."""
     last = (s.end or d.horizon) - s.delay_months
     released = sum(releases(i, d, last) for i in d.of_type("inspections"))
-    families = released * s.coverage
+    families = likely_most(released * s.coverage)
     package = s.cash_grant + s.training_cost + s.housing_cost
     support = families * _children(d) * s.education_support * months(s, d.horizon)
     return families * package + support
