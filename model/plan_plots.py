@@ -120,12 +120,16 @@ def plot_allocation(allocations: pd.DataFrame, path: Path) -> None:
 
 def plot_budget_curve(curve: pd.DataFrame, path: Path) -> None:
     """What the searched allocation achieves at each budget: its expected outcome across the
-    parameter draws, with the worst and best draw as a band."""
+    parameter draws, with the worst and best draw as a band, and what it spent."""
     fig, ax = plt.subplots(figsize=(6.5, 4.5), constrained_layout=True)
     x = curve["budget"].to_numpy() / 1e6
     ax.fill_between(x, curve["worst"], curve["best_draw"], alpha=0.2, color="tab:blue",
                     label="worst to best parameter draw")
     ax.plot(x, curve["expected"], marker="o", color="tab:blue", label="expected (mean of draws)")
+    if "cost_expected" in curve:  # judged on what it spends, not on what it was given
+        for xi, yi, spent in zip(x, curve["expected"], curve["cost_expected"], strict=True):
+            ax.annotate(f"spent Rs {spent / 1e6:.1f} M", (xi, yi), fontsize=7,
+                        xytext=(4, -10), textcoords="offset points")
     ax.set_xlabel("budget, Rs million")
     ax.set_ylabel(str(curve["objective"].iloc[0]).replace("_", " "))
     ax.set_title("The searched allocation at each budget")
