@@ -29,8 +29,12 @@ Every policy (and the baseline) runs in every future on the same seeds (common r
 within a future; each future has seeds of its own), on the shared executor, resumably. Then,
 per policy, PRIM (the EMA Workbench implementation) finds the box of parameter space where
 failure concentrates: its coverage (the share of all failures inside it), density (the share
-of futures inside it that fail), the restricted parameters, their limits and each
-restriction's significance (quasi-p value). Across policies: mean, 10th and 90th percentile of
+of futures inside it that fail), mass (the share of futures inside it), the restricted
+parameters, the side of each that is restricted, their limits and each side's significance
+(quasi-p value), beside the policy's base rate (the share of all futures that fail). A box is
+reported as a region where the policy fails only when it is denser in failures than the base
+rate on futures it was not chosen from; otherwise the summary says "no informative region".
+Across policies: mean, 10th and 90th percentile of
 each outcome, the share of futures where the policy satisfies the criterion, and its regret
 against the best policy in each future.
 """
