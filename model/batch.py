@@ -40,10 +40,10 @@ from .errors import BondsimError
 from .executor import run_all
 from .io import atomic_write, input_file, output_folder, write_json
 from .outcomes import LAST_YEAR, OUTCOMES, Window, is_outcome, why_undefined, window_table
-from .scenario import Scenario, load_scenario, read_spec
+from .scenario import MAX_HOUSEHOLDS, Scenario, load_scenario, read_spec
 from .shipped import locate
 
-STRICT = ConfigDict(extra="forbid", strict=True)
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class ExperimentSpec(BaseModel):
@@ -56,7 +56,7 @@ class ExperimentSpec(BaseModel):
     replicates: int = Field(10, ge=1, le=100_000)
     seed: int = Field(0, ge=0, lt=2**63)
     outcomes: list[str] | None = None
-    households: int | None = Field(None, ge=1)
+    households: int | None = Field(None, ge=1, le=MAX_HOUSEHOLDS)
     months: int | None = Field(None, ge=1, le=1200)
 
     @field_validator("outcomes")

@@ -63,11 +63,11 @@ from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
-from .scenario import read_spec, scenario_from_dict
+from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
 from .sweep import FactorSpec
 
-STRICT = ConfigDict(extra="forbid", strict=True)
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 STATISTICS = [name for name in OUTCOMES if name not in ("month", "calendar_month")]
 
 
@@ -108,7 +108,7 @@ class CalibrationSpec(BaseModel):
     check_replicates: int = Field(5, ge=2, le=1000)
     min_accepted: int = Field(10, ge=2)
     seed: int = Field(0, ge=0, lt=2**32)
-    households: int | None = Field(None, ge=1)
+    households: int | None = Field(None, ge=1, le=MAX_HOUSEHOLDS)
     months: int | None = Field(None, ge=1, le=1200)
     window: int = Field(12, ge=1, le=1200)
     parameters: list[FactorSpec] = Field(min_length=1)

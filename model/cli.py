@@ -113,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--baseline", default="baseline", help="baseline scenario name")
     _window_options(cmp_)
 
-    val = sub.add_parser("validate", help="check scenario, experiment, sweep and plan files "
+    val = sub.add_parser("validate", help="check input files (scenario, experiment, sweep, "
+                                          "plan, calibration, discovery, district profile) "
                                           "without running them")
     val.add_argument("files", nargs="+")
 
@@ -431,52 +432,23 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    """Check scenario, experiment, sweep and plan files (told apart by their keys)."""
-    from .io import read_toml
-    from .scenario import load_scenario
+    """Check input files of every kind without running them; each kind is decided from the
+    file's keys (the rule is in ``bondsim.kinds``) and named in the answer."""
+    from .kinds import check_file
     from .shipped import locate
 
     failed = 0
     for file in args.files:
         try:
             file = locate(file, "")  # a shipped file may be named without a path
-            data = read_toml(file, "input")
-            if "criterion" in data and "policies" in data:
-                from .discover import load_discovery
-                found = load_discovery(file)
-                said = (f"discovery {found.spec.name}, {len(found.policies)} policies, "
-                        f"{found.spec.futures} futures")
-                warnings = ()
-            elif "targets" in data and "parameters" in data:
-                from .calibration import load_calibration
-                cal = load_calibration(file)
-                said = (f"calibration {cal.spec.name}, {len(cal.factors)} parameters, "
-                        f"{len(cal.target_table)} targets")
-                warnings = ()
-            elif "districts_file" in data:
-                from .plan import load_plan
-                plan = load_plan(file)
-                said = (f"plan {plan.spec.name}, {len(plan.districts)} districts, "
-                        f"{len(plan.spec.strategies)} strategies")
-                warnings = tuple(plan.notes)
-            elif "factors" in data:
-                from .sweep import load_sweep
-                loaded = load_sweep(file)
-                said, warnings = f"sweep {loaded.spec.name}, {loaded.runs():,} model runs", ()
-            elif "scenarios" in data:
-                from .batch import load_experiment
-                spec, files = load_experiment(file)
-                said, warnings = f"experiment {spec.name}, {len(files)} scenarios", ()
-            else:
-                scenario = load_scenario(file)
-                said, warnings = scenario.name, scenario.warnings
+            checked = check_file(Path(file))
         except BondsimError as exc:
             print(f"bondsim: error: {exc}", file=sys.stderr)
             failed += 1
             continue
-        for warning in warnings:
+        for warning in checked.warnings:
             print(f"bondsim: warning: {warning}", file=sys.stderr)
-        print(f"{file}: ok ({said})")
+        print(f"{file}: ok ({checked.kind} {checked.said})")
     return 2 if failed else 0
 
 

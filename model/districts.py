@@ -23,7 +23,7 @@ from .errors import BondsimError
 from .scenario import read_spec
 from .shipped import locate
 
-STRICT = ConfigDict(extra="forbid", strict=True)
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 BACKGROUND = "existing_cash_transfer"  # the label of the background programme
 
 

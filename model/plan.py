@@ -50,7 +50,7 @@ from .outcomes import LAST_YEAR, window_means
 from .scenario import format_errors, read_spec, scenario_from_dict
 from .shipped import locate
 
-STRICT = ConfigDict(extra="forbid", strict=True)
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 BASELINE = "baseline"
 METRICS = {
     "bonded_households_freed_last_year": "households bonded in the baseline but not under "

@@ -41,16 +41,19 @@ from .io import read_toml
 from .parameters import PARAM_INFO, Params
 from .shipped import locate
 
-STRICT = ConfigDict(extra="forbid", strict=True)
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 SpecT = TypeVar("SpecT", bound=BaseModel)
 MAX_HORIZON = 1200  # months: a century is more than any policy question needs
+# About 60 times Pakistan's kiln families (18-20k kilns x 30-40 families): more is a typo. Every
+# file kind that sets households (scenario, experiment, sweep, calibration, discovery) uses it.
+MAX_HOUSEHOLDS = 50_000_000
 
 
 class Population(BaseModel):
     """Who is simulated: households, kilns and the districts they are in."""
 
     model_config = STRICT
-    households: int = Field(10_000, ge=1, le=50_000_000)
+    households: int = Field(10_000, ge=1, le=MAX_HOUSEHOLDS)
     kilns: int | None = Field(None, ge=1)
     districts: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=lambda: ["district"], min_length=1)

@@ -60,10 +60,10 @@ from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
-from .scenario import read_spec, scenario_from_dict
+from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
 
-STRICT = ConfigDict(extra="forbid", strict=True)
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 MONTHLY = [name for name in OUTCOMES if name not in ("month", "calendar_month")]
 SWEEP_OUTCOMES = [*MONTHLY, *METRICS]
 
@@ -106,7 +106,7 @@ class SweepSpec(BaseModel):
     samples: int = Field(64, ge=2, le=1_000_000)
     replicates: int = Field(2, ge=1, le=10_000)
     seed: int = Field(0, ge=0, lt=2**63)
-    households: int | None = Field(None, ge=1)
+    households: int | None = Field(None, ge=1, le=MAX_HOUSEHOLDS)
     months: int | None = Field(None, ge=1, le=1200)
     window: int = Field(12, ge=1, le=1200)
     second_order: bool = False

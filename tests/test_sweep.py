@@ -351,7 +351,7 @@ def test_validate_tells_sweeps_experiments_and_scenarios_apart(tmp_path, capsys)
     printed = capsys.readouterr().out
     assert "ok (sweep small, 160 model runs)" in printed
     assert "ok (experiment policies" in printed
-    assert "ok (baseline)" in printed
+    assert "ok (scenario baseline)" in printed
     assert main(["validate", str(_sweep(tmp_path, samples=12, name="bad.toml"))]) == 2
 
 
