@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
                                           "without running them")
     val.add_argument("files", nargs="+")
 
-    par = sub.add_parser("params", help="list the model's parameters")
+    par = sub.add_parser("params", help="list the model's parameters and the interventions' "
+                                        "fields: default, unit, range, source")
     par.add_argument("--markdown", action="store_true",
                      help="print docs/parameters.md (generated from the code)")
 
@@ -453,15 +454,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _params(args: argparse.Namespace) -> int:
-    from .parameters import PARAM_INFO, Params
-    from .reference import reference_markdown
+    import shutil
+
+    from .reference import params_text, reference_markdown
 
     if args.markdown:
         sys.stdout.write(reference_markdown())
         return 0
-    defaults = Params()
-    for name, info in PARAM_INFO.items():
-        print(f"{name:28s} {getattr(defaults, name)!s:>12}  {info.unit}")
+    sys.stdout.write(params_text(shutil.get_terminal_size((100, 24)).columns))
     return 0
 
 

@@ -1,7 +1,8 @@
 """Model parameters: one frozen dataclass, each field declared with its metadata.
 
 Every parameter carries a unit, a default, a plausible range (the bounds a sensitivity sweep
-uses) and a source from ``shared/research/domain.md`` or the word *assumption*. The same
+uses) and a source: publications cited by key, ``[@curry-2020]``, each an entry of
+``docs/references.md``, or the word *assumption* first. The same
 declaration generates ``docs/parameters.md`` and validates scenario files, so the numbers are
 written down once. Hard ``valid`` bounds are what the model can run with at all; the
 ``plausible`` range is what the evidence supports.
@@ -54,28 +55,30 @@ class Params:
     # --- Season and production (rule 1) -------------------------------------------------
     start_month: int = par(
         9, "calendar month (1-12)", None,
-        "domain.md 1.3: kilns reopen after the monsoon in September",
+        "kilns reopen after the monsoon in September [@nation-2017-monsoon] "
+        "[@tns-brick-upon-brick]",
         "Calendar month of simulation month 1 (the season's start).", valid=MONTH_OF_YEAR)
     closure_months: tuple[int, ...] = par(
         (7, 8), "calendar months", None,
-        "domain.md 1.3: monsoon closure about July to early September",
+        "monsoon closure about July to early September [@nation-2017-monsoon]",
         "Months in which kilns do not mould (monsoon closure).", valid=MONTH_OF_YEAR)
     extra_closure_months: tuple[int, ...] = par(
         (), "calendar months", None,
-        "domain.md 1.3: Punjab anti-smog bans 20 Oct-31 Dec 2018, 7 Nov-31 Dec 2020",
+        "Punjab anti-smog bans 20 Oct-31 Dec 2018 [@tns-bricks-mortals], 7 Nov-31 Dec 2020 "
+        "[@urdupoint-2020-closure]",
         "Additional closed months, for example a smog ban (11, 12).", valid=MONTH_OF_YEAR)
     working_days_per_month: float = par(
         26.0, "days/month", (22.0, 27.0),
-        "domain.md 1.3 [derived]: 9-10 months of about 26 days",
+        "[derived] a 9-10 month season [@tns-brick-upon-brick] of about 26 working days a month",
         "Moulding days in an open month before rain losses.", valid=(1.0, 31.0))
     rain_loss_share: float = par(
         0.10, "share of days", (0.0, 0.25),
-        "domain.md 1.3 [derived]: about 200-250 moulding days a year",
+        "[derived] about 200-250 moulding days a year; rain stops work for days [@curry-2020]",
         "Share of working days lost to rain in open months.", valid=(0.0, 0.9))
     bricks_per_adult_day: float = par(
         420.0, "bricks/adult/day", (250.0, 600.0),
-        "domain.md 1.3: about 1,000 bricks a day for a family of five; split by adult is an "
-        "assumption",
+        "about 1,000 bricks a day for a family of five (labour department) [@ahrc-2012]; split "
+        "by adult is an assumption",
         "Raw bricks moulded per working adult per day.", valid=(1.0, None))
     bricks_per_child_10_14_day: float = par(
         200.0, "bricks/child/day", (100.0, 350.0), ASSUMPTION,
@@ -87,28 +90,31 @@ class Params:
     # --- Wages and owners' economics (rules 2 and 9) ------------------------------------
     notified_piece_rate: float = par(
         1295.0, "Rs per 1,000 bricks", (960.0, 1600.0),
-        "domain.md 1.3: Punjab notified pathera rate Rs 1,295 (2019-21)",
+        "Punjab notified pathera rate Rs 1,295 (2019-21) [@urdupoint-2019-notices]",
         "Official minimum piece rate.", valid=(1.0, None))
     paid_ratio_low: float = par(
         0.50, "paid/notified", (0.4, 0.7),
-        "domain.md 1.3 [derived]: paid/notified about 0.5-0.93",
+        "[derived] rates paid against rates notified, about 0.5-0.93: Rs 300-450 against Rs "
+        "665.7 [@tribune-2012-modern-slavery]; Rs 1,000 against Rs 1,295 "
+        "[@urdupoint-2019-notices]; Rs 800 against about Rs 1,100 [@curry-2020]",
         "Lowest share of the notified rate an owner pays (owners draw uniformly).",
         valid=(0.01, 1.0))
     paid_ratio_high: float = par(
         0.93, "paid/notified", (0.8, 1.0),
-        "domain.md 1.3 [derived]: paid/notified about 0.5-0.93",
+        "[derived] Rs 1,200 paid against Rs 1,295 notified (2021) [@uca-2021-jhang]; range "
+        "about 0.5-0.93 across reports",
         "Highest share of the notified rate an owner pays.", valid=PROB)
     deduction_share_low: float = par(
         0.25, "share of gross pay", (0.1, 0.35),
-        "domain.md 1.6: Rs 200 of Rs 800 deducted (25%)",
+        "Rs 200 of Rs 800 deducted (25%) [@curry-2020]",
         "Lowest share of gross pay an owner deducts against debt.", valid=PROB)
     deduction_share_high: float = par(
         0.50, "share of gross pay", (0.35, 0.6),
-        "domain.md 1.6: owner retains half of earnings (50%)",
+        "owner retains half of earnings (50%) [@insider-2023-thar]",
         "Highest share of gross pay an owner deducts against debt.", valid=PROB)
     brick_price: float = par(
         9000.0, "Rs per 1,000 bricks", (8000.0, 10500.0),
-        "domain.md 1.3: Rs 8,000-10,000 per 1,000 (2020)",
+        "Rs 8,000-10,000 per 1,000 (2020) [@curry-2020]",
         "Sale price of fired bricks, for owners' revenue.")
     nonlabour_cost_share: float = par(
         0.60, "share of revenue", (0.4, 0.8), ASSUMPTION,
@@ -121,7 +127,8 @@ class Params:
         "Fixed monthly consumption need of a household (shelter, fuel).")
     need_per_person: float = par(
         1450.0, "Rs/month/person", (1200.0, 2500.0),
-        "assumption, checked against domain.md 1.3: family gross about Rs 20,000-29,000 a month; "
+        "assumption, checked against a family's gross pay of about Rs 28,800 a month at the "
+        "notified rate [@tns-2016-ordinance], about Rs 20,000 at rates paid; "
         f"{CALIBRATION} median 1,630, 5-95% 1,146-1,917)",
         "Monthly consumption need per household member.")
     illness_rate: float = par(
@@ -129,7 +136,8 @@ class Params:
         "Probability that a household has a costly illness in a month.", valid=PROB)
     illness_cost_median: float = par(
         20000.0, "Rs", (10000.0, 60000.0),
-        "domain.md 1.8 [derived]: illness Rs 10-60k (assumption)",
+        "assumption: no survey of shock costs found; Rs 10-60k, against one medical debt of "
+        "about US$560 [@insider-2023-thar]",
         "Median cost of an illness shock (lognormal).")
     illness_cost_sigma: float = par(
         0.6, "log-sd", (0.3, 1.0), ASSUMPTION, "Log-scale spread of illness costs.")
@@ -138,7 +146,7 @@ class Params:
         "Probability of a funeral in a month.", valid=PROB)
     funeral_cost_median: float = par(
         30000.0, "Rs", (20000.0, 50000.0),
-        "domain.md 1.8 [derived]: funeral Rs 20-50k (assumption)",
+        "assumption: no survey of shock costs found; Rs 20-50k",
         "Median cost of a funeral (lognormal).")
     funeral_cost_sigma: float = par(
         0.4, "log-sd", (0.2, 0.8), ASSUMPTION, "Log-scale spread of funeral costs.")
@@ -147,7 +155,8 @@ class Params:
         "Probability of a marriage (dowry) in a month.", valid=PROB)
     marriage_cost_median: float = par(
         150000.0, "Rs", (100000.0, 400000.0),
-        "domain.md 1.4 and 1.8: dowry Rs 100-400k (UCA 2021 case Rs 400k)",
+        "a Rs 400,000 advance for a dowry (2018) [@uca-2021-jhang]; the range Rs 100-400k is an "
+        "assumption",
         "Median cost of a marriage (lognormal).")
     marriage_cost_sigma: float = par(
         0.5, "log-sd", (0.2, 0.9), ASSUMPTION, "Log-scale spread of marriage costs.")
@@ -155,17 +164,19 @@ class Params:
     # --- Advances and debt (rules 4 and 5) ----------------------------------------------
     advance_limit_months: float = par(
         8.0, "months of the adults' expected gross pay", (4.0, 14.0),
-        "domain.md 1.4 [derived]: typical debt 5-7 months of a family's gross pay, tail to 14; "
+        "[derived] typical debt Rs 150-200k [@curry-2020], 5-7 months of a family's gross pay "
+        "[@tns-2016-ordinance], tail to 14 [@uca-2021-jhang]; "
         f"{CALIBRATION} median 7.3, 5-95% 6.1-8.4)",
         "Most an owner will have lent a household, against its adults' expected monthly pay.")
     markup_annual: float = par(
         0.30, "per year", (0.0, 1.0),
-        "domain.md 1.6: no Pakistan-specific rate; India quarry loans 24-36%/yr; 0-100%/yr (⚠); "
+        "no Pakistan-specific rate found; India quarry loans 24-36%/yr [@gsi-2018]; South Asian "
+        "bonded loans often above 100%/yr [@kara-2011-interest] (⚠); "
         f"{CALIBRATION} median 0.24, 5-95% 0.11-0.48)",
         "Markup added to outstanding debt, pro rata each month.")
     book_inflation_mean: float = par(
         0.20, "share of each advance", (0.0, 1.0),
-        "domain.md 1.6: 'if I borrow another 500 rupees they write down 1,000' (⚠)",
+        "'if I borrow another 500 rupees they write down 1,000' [@aljazeera-2019] (⚠)",
         "Mean over-recording of advances; owners draw uniformly on [0, 2 x mean].")
     savings_buffer_months: float = par(
         1.0, "months of need", (0.0, 3.0), ASSUMPTION,
@@ -176,14 +187,14 @@ class Params:
         valid=PROB)
     outside_lender_share: float = par(
         0.0, "share of households", (0.0, 0.5),
-        "domain.md 2.1 (Genicot 2002): outside credit is scarce where bondage exists",
+        "outside credit is scarce where bondage exists [@genicot-2002]",
         "Share of households with access to an outside lender.", valid=PROB)
     outside_limit_months: float = par(
         2.0, "months of expected gross pay", (0.5, 6.0), ASSUMPTION,
         "Most an outside lender lends a household.")
     outside_rate_annual: float = par(
         0.30, "per year", (0.0, 1.0),
-        "domain.md 1.6: India quarry loans 24-36%/yr",
+        "India quarry loans 24-36%/yr [@gsi-2018]",
         "Interest charged by the outside lender.")
 
     # --- Bondage (rule 7) ---------------------------------------------------------------
@@ -193,7 +204,8 @@ class Params:
         "need) cannot realistically be repaid.")
     coercive_owner_share: float = par(
         0.85, "share of owners", (0.5, 1.0),
-        "domain.md 1.5: 90% bonded (FBS 2002), 97% trapped (NCHR 2025) (⚠)",
+        "90% bonded (FBS 2002) [@brecorder-2017-consultation], 97% trapped by loans [@nchr-2025] "
+        "(⚠)",
         "Share of owners who do not let an indebted family leave.", valid=PROB)
 
     # --- Children (rule 6) --------------------------------------------------------------
@@ -204,25 +216,25 @@ class Params:
         valid=PROB)
     child_work_10_14_init: float = par(
         0.30, "share of children", (0.1, 0.5),
-        "assumption, with domain.md 1.9: about 74% of kiln children enrolled (Punjab census); "
-        "children 10-14 mould as patheras",
+        "assumption, with about 74% of kiln children enrolled [@urban-unit-census]; children "
+        "10-14 mould as patheras [@piler-ilo-2004]",
         "Initial share of children aged 10-14 who work.", valid=PROB)
     child_work_5_9_init: float = par(
         0.10, "share of children", (0.0, 0.3), ASSUMPTION,
         "Initial share of children aged 5-9 who work.", valid=PROB)
     school_init: float = par(
         0.88, "share of non-working children", (0.6, 1.0),
-        "domain.md 1.9: about 74% of kiln children enrolled (Punjab census)",
+        "about 74% of kiln children enrolled [@urban-unit-census]",
         "Initial share of non-working children aged 5-14 in school.", valid=PROB)
 
     # --- Women and girls (rule 6b) ------------------------------------------------------
     women_moulder_share: float = par(
         0.45, "share of adult moulders", (0.10, 0.55),
-        "assumption, between domain.md 1.1 (Punjab police 2018: 27,358 of 266,750 registered "
-        "labourers female, 0.10, a count of registered workers that misses women moulding in "
-        "the family unit, domain.md 2.2) and domain.md 1.11 [derived] (BLLF releases 25% "
-        "women, 30% men: 0.45 of released adults are women); PILER/ILO (domain.md 1.5): over "
-        "half of the bonded are women and children",
+        "assumption, between the Punjab police count (27,358 of 266,750 registered labourers "
+        "female, 0.10 [@nation-2018-police]: registered workers, missing women who mould in "
+        "the family unit [@asi-vsj-2017]) and BLLF's releases (25% women, 30% men: 0.45 of "
+        "released adults are women [@bllf-releases]); over half of the bonded are women and "
+        "children [@piler-ilo-2004]",
         "Probability that each moulding adult is a woman (women ~ Binomial(adults, this)).",
         valid=PROB)
     girl_share: float = par(
@@ -230,33 +242,34 @@ class Params:
         "Probability that each child aged 5-14 is a girl.", valid=PROB)
     girl_work_weight: float = par(
         1.0, "relative odds", (0.7, 1.3),
-        "assumption: girls as likely as boys to mould (families mould as units, domain.md 3 "
-        "fact 5; the digest has no split of kiln child workers by sex)",
+        "assumption: girls as likely as boys to mould (families mould as units "
+        "[@asi-vsj-2017]; no split of kiln child workers by sex found)",
         "How much more likely a girl than a boy (1: equally) is the child who starts work "
         "(rule 6b), and is a working child at the start.")
     girl_school_weight: float = par(
         0.8, "relative odds", (0.5, 1.0),
-        "assumption: the digest has no enrolment figure by sex at kilns; the higher stipend for "
-        "girls (Taleemi Wazaif Rs 2,500 v Rs 2,000 a quarter at primary, domain.md 1.12) "
-        "targets a gap",
+        "assumption: no enrolment figure by sex at kilns found; the higher stipend for girls "
+        "(Taleemi Wazaif Rs 2,500 v Rs 2,000 a quarter at primary "
+        "[@urdupoint-taleemi-wazaif]) targets a gap",
         "How much more likely a girl than a boy (below 1: less) is the child who is enrolled "
         "(rule 6b), and is a pupil at the start.")
     women_paid_directly: float = par(
         0.0, "share of women moulders", (0.0, 0.1),
-        "domain.md 2.2 (Anti-Slavery International and VSJ 2017, India): the piece rate is paid "
-        "to the family unit; domain.md 3 fact 5: the family is the contracting unit",
+        "the piece rate is paid to the family unit, the family is the contracting unit (India) "
+        "[@asi-vsj-2017]",
         "Share of women moulders whose pay is paid to them rather than to the family's head "
         "(a lever for later interventions; changes no flow of money).", valid=PROB)
 
     # --- Mobility (rule 8) --------------------------------------------------------------
     transfer_rate: float = par(
         0.006, "per indebted household-month", (0.001, 0.02),
-        "domain.md 1.7: debts are traded between kilns (rate ⚠ assumption)",
+        "debts are traded between kilns [@tns-vicious-circle] (rate ⚠ assumption)",
         "Probability that another owner buys an indebted household's debt in a month.",
         valid=PROB)
     transfer_premium: float = par(
         0.10, "share of debt", (0.0, 0.3),
-        "domain.md 1.7: new owner pays 'the outstanding peshgi plus a minimum amount'",
+        "new owner pays 'the outstanding peshgi amount ... plus a minimum amount' "
+        "[@tns-vicious-circle]",
         "Premium added to the family's debt when it is bought by another kiln.")
     exit_rate_debt_free: float = par(
         0.01, "per debt-free household-month", (0.0, 0.05), ASSUMPTION,
@@ -270,7 +283,8 @@ class Params:
     # --- Owners' perceived inspection risk (rule 9) -------------------------------------
     risk_baseline: float = par(
         0.02, "perceived inspections/kiln-month", (0.0, 0.1),
-        "domain.md 1.10 [derived]: about 0.7 inspections per kiln per year in a push",
+        "[derived] 15,813 inspections of 9,288 kilns over about 2.3 years, about 0.7 per kiln a "
+        "year in a push [@nation-2018-police]",
         "Owners' perceived monthly inspection risk without any intervention.", valid=PROB)
     risk_memory: float = par(
         0.90, "monthly persistence", (0.5, 0.99), ASSUMPTION,
@@ -290,31 +304,37 @@ class Params:
     # --- Households at start ------------------------------------------------------------
     extra_adults_mean: float = par(
         1.3, "adults beyond the first", (0.8, 2.0),
-        "domain.md 1.2: 2-3 adult moulders per family",
+        "[derived] families of about 7 with at least 3 children [@aftab-social-protection]: 2-3 "
+        "adult moulders",
         "Poisson mean of moulding adults beyond the first (capped at 2 more: 1-3 adults).")
     children_0_4_mean: float = par(
-        1.4, "children", (0.5, 1.5), "domain.md 1.2: family of 7 with at least 3 children",
+        1.4, "children", (0.5, 1.5),
+        "family of 7 with at least 3 children [@aftab-social-protection]",
         "Poisson mean of children aged 0-4.")
     children_5_9_mean: float = par(
-        1.2, "children", (0.7, 1.7), "domain.md 1.2: family of 7 with at least 3 children",
+        1.2, "children", (0.7, 1.7),
+        "family of 7 with at least 3 children [@aftab-social-protection]",
         "Poisson mean of children aged 5-9.")
     children_10_14_mean: float = par(
-        1.1, "children", (0.6, 1.6), "domain.md 1.2: family of 7 with at least 3 children",
+        1.1, "children", (0.6, 1.6),
+        "family of 7 with at least 3 children [@aftab-social-protection]",
         "Poisson mean of children aged 10-14.")
     dependants_mean: float = par(
-        1.0, "persons", (0.0, 1.5), "domain.md 1.2: average family size about 7",
+        1.0, "persons", (0.0, 1.5), "average family size about 7 [@aftab-social-protection]",
         "Poisson mean of members who neither mould nor are children (elderly, sick).")
     cnic_share: float = par(
         0.50, "share of households", (0.3, 0.8),
-        "domain.md 3 fact 12: more than 50% without CNICs (BLLF)",
+        "assumption: BLLF is reported to find more than half of kiln workers without a CNIC "
+        "(the report was not identified)",
         "Share of households holding an identity card (CNIC).", valid=PROB)
     initial_indebted_share: float = par(
         0.90, "share of households", (0.7, 0.97),
-        "domain.md 1.5: about 90% (FBS 2002), 97% (NCHR 2025)",
+        "about 90% (FBS 2002) [@brecorder-2017-consultation], 97% [@nchr-2025]",
         "Share of households holding debt at the start.", valid=PROB)
     initial_debt_months: float = par(
         5.5, "months of expected gross pay", (3.0, 8.0),
-        "domain.md 1.4 [derived]: typical debt 5-7 months of gross family earnings",
+        "[derived] typical debt Rs 150-200k [@curry-2020], 5-7 months of gross family earnings "
+        "[@tns-2016-ordinance]",
         "Median initial debt of indebted households (lognormal).")
     initial_debt_sigma: float = par(
         0.6, "log-sd", (0.3, 1.0), ASSUMPTION, "Log-scale spread of initial debts.")
@@ -339,8 +359,9 @@ def params_table_markdown() -> str:
         "Generated from `model/parameters.py` and `model/interventions/` by `bondsim params "
         "--markdown`; do not edit by "
         "hand. Each parameter has a unit, a default, a plausible range (the bounds used by "
-        "sensitivity sweeps) and a source in `shared/research/domain.md` or the word "
-        "*assumption*. ⚠ marks figures the digest flags as uncertain.",
+        "sensitivity sweeps) and a source: publications cited by key, `[@key]`, each an entry "
+        "of [`references.md`](references.md), or the word *assumption* first. ⚠ marks "
+        "uncertain or conflicting figures.",
         "",
         "| parameter | default | unit | plausible range | source | meaning |",
         "|---|---|---|---|---|---|",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 from .interventions import REGISTRY
 from .interventions.base import InterventionSpec
-from .parameters import params_table_markdown
+from .parameters import ASSUMPTION, PARAM_INFO, Params, params_table_markdown
 
 
 def _bounds(field: Any) -> str:
@@ -30,29 +31,124 @@ def _default(field: Any) -> str:
 
 
 def interventions_markdown() -> str:
-    """One table per intervention type: its fields, defaults, bounds and meaning."""
+    """One table per intervention type: its fields, defaults, units, bounds, sources and
+    meaning."""
+    head = ["| field | default | unit | bounds | source | meaning |", "|---|---|---|---|---|---|"]
     lines = ["", "## Interventions", "",
              "Fields of each entry in a scenario's `[[interventions]]` list. Every "
-             "intervention also takes the common fields below. Mechanisms and sources: "
+             "intervention also takes the common fields below. Mechanisms: "
              "`docs/ODD.md` section 7.11 and each module's docstring in "
-             "`model/interventions/`.", "",
-             "| field | default | bounds | meaning |", "|---|---|---|---|"]
-    for name, field in InterventionSpec.model_fields.items():
-        if name != "type":
-            lines.append(f"| `{name}` | {_default(field)} | {_bounds(field)} | "
-                         f"{field.description or ''} |")
+             "`model/interventions/`. Sources cite [`references.md`](references.md) by key; "
+             "switches and choices have none.", "", *head]
+    lines += [_field_row(name, field) for name, field in InterventionSpec.model_fields.items()
+              if name != "type"]
     for kind, cls in REGISTRY.items():
-        doc = inspect.getdoc(inspect.getmodule(cls)) or ""
-        lines += ["", f"### `{kind}`", "", doc.split("\n\n")[0].replace("\n", " "), "",
-                  "| field | default | bounds | meaning |", "|---|---|---|---|"]
-        for name, field in cls.spec_class.model_fields.items():
-            if name in InterventionSpec.model_fields:
-                continue
-            lines.append(f"| `{name}` | {_default(field)} | {_bounds(field)} | "
-                         f"{field.description or ''} |")
+        lines += ["", f"### `{kind}`", "", _summary(cls), "", *head]
+        lines += [_field_row(name, field) for name, field in cls.spec_class.model_fields.items()
+                  if name not in InterventionSpec.model_fields]
     return "\n".join(lines) + "\n"
+
+
+def _summary(cls: type) -> str:
+    """The first paragraph of an intervention module's docstring, on one line."""
+    doc = inspect.getdoc(inspect.getmodule(cls)) or ""
+    return doc.split("\n\n")[0].replace("\n", " ")
+
+
+def _field_row(name: str, field: Any) -> str:
+    unit, source = field_info(field)
+    shown = f"*{source}*" if source == ASSUMPTION else (source or "—")
+    return (f"| `{name}` | {_default(field)} | {unit or '—'} | {_bounds(field)} | {shown} | "
+            f"{field.description or ''} |")
 
 
 def reference_markdown() -> str:
     """The whole of ``docs/parameters.md``."""
     return params_table_markdown() + interventions_markdown()
+
+
+CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
+BIBLIOGRAPHY_ROW = re.compile(r"^\| `([a-z0-9][a-z0-9-]*)` \|", re.MULTILINE)
+
+
+def citations(source: str) -> list[str]:
+    """The bibliography keys a source cites (``[@key]``, entries of docs/references.md)."""
+    return CITATION.findall(source)
+
+
+def field_info(field: Any) -> tuple[str, str]:
+    """An intervention field's unit and source (see ``interventions.base.about``)."""
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    return str(extra.get("unit", "")), str(extra.get("source", ""))
+
+
+def cited_sources() -> dict[str, str]:
+    """Every source the code cites, by where: parameters and intervention fields."""
+    out = {f"parameter {name}": info.source for name, info in PARAM_INFO.items()}
+    for name, field in InterventionSpec.model_fields.items():
+        out[f"intervention field {name}"] = field_info(field)[1]
+    for kind, cls in REGISTRY.items():
+        for name, field in cls.spec_class.model_fields.items():
+            if name not in InterventionSpec.model_fields:
+                out[f"intervention field {kind}.{name}"] = field_info(field)[1]
+    return out
+
+
+def params_text(width: int = 100) -> str:
+    """What ``bondsim params`` prints: every parameter, then every intervention field, each
+    with its default, unit, range or bounds on one line and its source wrapped below it, so
+    that a terminal shows it all without a table wider than the screen."""
+    width = max(width, 60)
+    defaults = Params()
+    out = [*_wrapped("Model parameters: name, default, unit, plausible range (the range "
+                     "sweeps use), meaning and source. Sources cite docs/references.md by key "
+                     "([@key]); 'assumption': no publication gives the number. The same as "
+                     "tables: bondsim params --markdown.", width), ""]
+    for name, info in PARAM_INFO.items():
+        rng = "—" if info.plausible is None else f"{info.plausible[0]:g} to {info.plausible[1]:g}"
+        value = _shown(getattr(defaults, name))
+        out += _entry(f"{name:<28} {value:>10}  {info.unit}; plausible {rng}", info.source,
+                      width, info.doc)
+    out += ["", *_wrapped("Intervention fields (of an entry in a scenario's [[interventions]] "
+                          "list): name, default, unit, bounds, meaning and source.", width),
+            "", "every type:"]
+    out += _fields(InterventionSpec.model_fields, set(), width)
+    for kind, cls in REGISTRY.items():
+        out += ["", *_wrapped(f"{kind}: {_summary(cls)}", width)]
+        out += _fields(cls.spec_class.model_fields, set(InterventionSpec.model_fields), width)
+    return "\n".join(out) + "\n"
+
+
+def _fields(fields: dict[str, Any], skip: set[str], width: int) -> list[str]:
+    out = []
+    for name, field in fields.items():
+        if name == "type" or name in skip:
+            continue
+        unit, source = field_info(field)
+        out += _entry(f"  {name:<26} {_default(field):>10}  {unit or '—'}; {_bounds(field)}",
+                      source, width, field.description or "")
+    return out
+
+
+def _entry(line: str, source: str, width: int, meaning: str = "") -> list[str]:
+    """One parameter or field: its line, then what it means and its source, each wrapped."""
+    out = _wrapped(line, width, "", " " * 42)
+    if meaning:
+        out += _wrapped(meaning, width, " " * 6, " " * 6)
+    if source:
+        out += _wrapped(f"source: {source}", width, " " * 6, " " * 14)
+    return out
+
+
+def _wrapped(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Lines of at most ``width``, never broken inside a citation key's hyphens."""
+    import textwrap
+
+    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(str(v) for v in value) + ")"
+    return f"{value:g}" if isinstance(value, float) else str(value)

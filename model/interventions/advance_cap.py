@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -24,12 +24,18 @@ if TYPE_CHECKING:
 class AdvanceCapSpec(InterventionSpec):
     type: Literal["advance_cap"]
     cap: float = Field(
-        50000.0, ge=0, description="Rs a family may owe its owner at most; domain.md 1.4")
+        50000.0, ge=0,
+        description="most a family may owe its owner",
+        json_schema_extra=about("Rs", "the Punjab 2016 Act's cap [@nation-2016-act]"))
     enforcement: float = Field(
         0.3, ge=0, le=1,
-        description="share of owners who comply; assumption (domain.md 3 fact 10)")
+        description="share of owners who comply",
+        json_schema_extra=about("share", "assumption: caps sit far below typical debts of Rs "
+                                "150-200k [@curry-2020] and do not bind"))
     cost_per_kiln_month: float = Field(
-        1000.0, ge=0, description="Rs to register and monitor a kiln a month; assumption")
+        1000.0, ge=0,
+        description="to register and monitor a kiln a month",
+        json_schema_extra=about("Rs/kiln/month", "assumption"))
 
 class AdvanceCap(Intervention):
     spec_class = AdvanceCapSpec

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, affordable
+from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -33,25 +33,35 @@ if TYPE_CHECKING:
 class AwarenessSpec(InterventionSpec):
     type: Literal["awareness"]
     reach_per_month: float = Field(
-        0.05, ge=0, le=1, description="share of all households the campaign reaches a month, "
-                                      "drawn at random; assumption")
+        0.05, ge=0, le=1,
+        description="share of all households the campaign reaches a month, drawn at random",
+        json_schema_extra=about("share of households/month", "assumption: the ILO project's "
+                                "evaluation recommends outreach through media, parliamentarians "
+                                "and religious scholars [@ilo-2010-evaluation]"))
     cost_per_household: float = Field(
-        200.0, ge=0, description="Rs per household reached; assumption")
+        200.0, ge=0,
+        description="per household reached",
+        json_schema_extra=about("Rs/household", "assumption"))
     decay: float = Field(
-        0.05, ge=0, le=1, description="share of its knowledge a household loses each month "
-                                      "it is not reached again; assumption")
+        0.05, ge=0, le=1,
+        description="share of its knowledge a household loses each month it is not reached again",
+        json_schema_extra=about("per month", "assumption"))
     contest_share: float = Field(
-        0.5, ge=0, le=1, description="share of the owner's book inflation on its own advances "
-                                     "that a fully informed household gets struck out; "
-                                     "assumption (domain.md 1.6)")
+        0.5, ge=0, le=1,
+        description="share of the owner's book inflation on its own advances that a fully "
+                    "informed household gets struck out",
+        json_schema_extra=about("share", "assumption: entries are inflated and accounts not "
+                                "shown [@aljazeera-2019]"))
     complaint_multiplier: float = Field(
-        3.0, ge=1, description="a fully informed bonded household complains this many times "
-                               "as often between visits (complaint-targeted inspections "
-                               "follow); assumption (domain.md 1.10)")
+        3.0, ge=1,
+        description="a fully informed bonded household complains this many times as often between "
+                    "visits (complaint-targeted inspections follow)",
+        json_schema_extra=about("multiple", "assumption"))
     report_multiplier: float = Field(
-        2.0, ge=1, description="a visit finds a fully informed bonded household this many "
-                               "times as often (it speaks up; inspections.detection_bonded); "
-                               "assumption")
+        2.0, ge=1,
+        description="a visit finds a fully informed bonded household this many times as often (it "
+                    "speaks up; inspections.detection_bonded)",
+        json_schema_extra=about("multiple", "assumption"))
 
 
 class Awareness(Intervention):

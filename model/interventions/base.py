@@ -16,18 +16,40 @@ if TYPE_CHECKING:
     from ..model import BondsimModel
 
 
+def about(unit: str, source: str = "") -> dict[str, str]:
+    """A field's unit and source, kept beside its default and bounds (in its JSON schema
+    extra) so that ``bondsim params`` and ``docs/parameters.md`` can show them. A source cites
+    ``docs/references.md`` by key (``[@key]``) or starts with *assumption*; switches and
+    choices have none."""
+    return {"unit": unit, "source": source}
+
+
 class InterventionSpec(BaseModel):
     """Fields common to all interventions in a scenario file's ``[[interventions]]`` list."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
     type: str
-    label: str | None = Field(None, description="name in outputs (default: the type)")
-    start: int = Field(1, ge=1, description="first month it acts")
-    end: int | None = Field(None, ge=1, description="last month it acts (default: the horizon)")
-    budget: float | None = Field(None, ge=0, description="most it may spend over the run, Rs")
+    label: str | None = Field(
+        None,
+        description="name in outputs (default: the type)",
+        json_schema_extra=about("text"))
+    start: int = Field(
+        1, ge=1,
+        description="first month it acts",
+        json_schema_extra=about("month"))
+    end: int | None = Field(
+        None, ge=1,
+        description="last month it acts (default: the horizon)",
+        json_schema_extra=about("month"))
+    budget: float | None = Field(
+        None, ge=0,
+        description="most it may spend over the run",
+        json_schema_extra=about("Rs"))
     pacing: Literal["as_needed", "even"] = Field(
-        "as_needed", description="as_needed: spend until the budget runs out; even: spread "
-                                 "the budget evenly over start..end (needs budget and end)")
+        "as_needed",
+        description="as_needed: spend until the budget runs out; even: spread the budget evenly "
+                    "over start..end (needs budget and end)",
+        json_schema_extra=about("choice"))
 
 
 def affordable(allowance: float, unit_cost: float, most: int) -> int:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, affordable
+from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -25,16 +25,26 @@ if TYPE_CHECKING:
 class CashTransferSpec(InterventionSpec):
     type: Literal["cash_transfer"]
     amount_per_quarter: float = Field(
-        13500.0, ge=0, description="Rs per household a quarter; domain.md 1.12 (BISP, 2025)")
+        13500.0, ge=0,
+        description="paid to each enrolled household a quarter",
+        json_schema_extra=about("Rs/household/quarter", "BISP Kafaalat from January 2025 "
+                                "[@arynews-2024-bisp]"))
     coverage: float = Field(
-        0.5, ge=0, le=1, description="share of eligible households enrolled; assumption")
+        0.5, ge=0, le=1,
+        description="share of eligible households enrolled",
+        json_schema_extra=about("share", "assumption"))
     exclusion_error: float = Field(
         0.2, ge=0, le=1,
-        description="share of those meant to be enrolled left out; assumption")
+        description="share of those meant to be enrolled left out",
+        json_schema_extra=about("share", "assumption"))
     cnic_required: bool = Field(
-        True, description="only CNIC holders are eligible; domain.md 3 fact 12")
+        True,
+        description="only CNIC holders are eligible",
+        json_schema_extra=about("yes/no", "assumption: the programme enrols by identity card"))
     admin_cost_share: float = Field(
-        0.05, ge=0, le=1, description="admin cost per rupee paid; assumption")
+        0.05, ge=0, le=1,
+        description="admin cost per rupee paid",
+        json_schema_extra=about("Rs per Rs paid", "assumption"))
 
 class CashTransfer(Intervention):
     spec_class = CashTransferSpec

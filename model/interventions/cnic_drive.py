@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, affordable
+from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -22,10 +22,14 @@ if TYPE_CHECKING:
 class CnicDriveSpec(InterventionSpec):
     type: Literal["cnic_drive"]
     registrations_per_month: int = Field(
-        200, ge=0, description="families registered a month; assumption (EBLIK-4D: 12,000 "
-                               "over about 8 years in four districts)")
+        200, ge=0,
+        description="families registered a month",
+        json_schema_extra=about("families/month", "assumption: EBLIK-4D targeted 12,000 CNICs "
+                                "in four districts over about 8 years [@punjab-eblik-4d]"))
     cost_per_registration: float = Field(
-        500.0, ge=0, description="Rs per family registered; assumption")
+        500.0, ge=0,
+        description="per family registered",
+        json_schema_extra=about("Rs/family", "assumption"))
 
 
 class CnicDrive(Intervention):

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, affordable
+from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -36,36 +36,51 @@ if TYPE_CHECKING:
 class EmployerCodeSpec(InterventionSpec):
     type: Literal["employer_code"]
     uptake_per_month: float = Field(
-        0.01, ge=0, le=1, description="monthly chance the federation recruits an owner not "
-                                      "yet keeping the code, before the peer effect; "
-                                      "assumption")
+        0.01, ge=0, le=1,
+        description="monthly chance the federation recruits an owner not yet keeping the code, "
+                    "before the peer effect",
+        json_schema_extra=about("per kiln-month", "assumption: the ILO project's evaluation "
+                                "recommends voluntary adoption of the code through the employers' "
+                                "federation [@ilo-2010-evaluation]"))
     peer_effect: float = Field(
-        0.05, ge=0, le=1, description="added to that chance per unit of the district's share "
-                                     "of kilns keeping the code (Bass diffusion); assumption")
+        0.05, ge=0, le=1,
+        description="added to that chance per unit of the district's share of kilns keeping the "
+                    "code (Bass diffusion)",
+        json_schema_extra=about("per kiln-month per unit share", "assumption"))
     max_share: float = Field(
-        0.6, ge=0, le=1, description="most of a district's kilns that keep the code (members "
-                                     "of the association); assumption (domain.md 1.1: about "
-                                     "6,300 of over 10,000 Punjab kilns registered ⚠)")
+        0.6, ge=0, le=1,
+        description="most of a district's kilns that keep the code (members of the association)",
+        json_schema_extra=about("share", "assumption: about 6,300 of over 10,000 Punjab kilns "
+                                "registered [@tns-brick-upon-brick] ⚠"))
     inflation_reduction: float = Field(
-        0.5, ge=0, le=1, description="share by which book inflation falls at a kiln keeping "
-                                     "the code (written contracts, open register of "
-                                     "advances); assumption (domain.md 1.4, 1.6)")
+        0.5, ge=0, le=1,
+        description="share by which book inflation falls at a kiln keeping the code (written "
+                    "contracts, open register of advances)",
+        json_schema_extra=about("share", "assumption: the 2016 Act requires written contracts "
+                                "and a register of advances [@nation-2016-act]; entries are "
+                                "inflated and accounts not shown [@aljazeera-2019]"))
     retaliation_factor: float = Field(
-        0.5, ge=0, le=1, description="multiplies the chance that an owner keeping the code "
-                                     "sells families in retaliation after a case "
-                                     "(inspections.retaliation); assumption")
+        0.5, ge=0, le=1,
+        description="multiplies the chance that an owner keeping the code sells families in "
+                    "retaliation after a case (inspections.retaliation)",
+        json_schema_extra=about("multiple", "assumption"))
     lapse_rate: float = Field(
-        0.05, ge=0, le=1, description="monthly chance that an owner not visited that month "
-                                      "drops the code; assumption")
+        0.05, ge=0, le=1,
+        description="monthly chance that an owner not visited that month drops the code",
+        json_schema_extra=about("per kiln-month", "assumption"))
     follow_up: bool = Field(
-        True, description="fund a follow-up visit to every kiln keeping the code each month "
-                          "(as far as the budget allows); visited owners do not lapse")
+        True,
+        description="fund a follow-up visit to every kiln keeping the code each month (as far as "
+                    "the budget allows); visited owners do not lapse",
+        json_schema_extra=about("yes/no"))
     cost_per_adoption: float = Field(
-        25000.0, ge=0, description="Rs to recruit a kiln (meetings, printed contracts and "
-                                   "register); assumption")
+        25000.0, ge=0,
+        description="to recruit a kiln (meetings, printed contracts and register)",
+        json_schema_extra=about("Rs/kiln", "assumption"))
     cost_per_follow_up: float = Field(
-        2000.0, ge=0, description="Rs per kiln keeping the code a month for a follow-up "
-                                  "visit; assumption")
+        2000.0, ge=0,
+        description="per kiln keeping the code a month for a follow-up visit",
+        json_schema_extra=about("Rs/kiln/month", "assumption"))
 
 
 class EmployerCode(Intervention):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -22,13 +22,21 @@ if TYPE_CHECKING:
 class HealthCoverSpec(InterventionSpec):
     type: Literal["health_cover"]
     coverage: float = Field(
-        0.6, ge=0, le=1, description="share of eligible families covered; assumption")
+        0.6, ge=0, le=1,
+        description="share of eligible families covered",
+        json_schema_extra=about("share", "assumption"))
     share_paid: float = Field(
-        0.7, ge=0, le=1, description="share of an illness's cost the cover pays; assumption")
+        0.7, ge=0, le=1,
+        description="share of an illness's cost the cover pays",
+        json_schema_extra=about("share", "assumption"))
     premium: float = Field(
-        300.0, ge=0, description="Rs of public money per covered family a month; assumption")
+        300.0, ge=0,
+        description="public money per covered family",
+        json_schema_extra=about("Rs/family/month", "assumption"))
     cnic_required: bool = Field(
-        True, description="only CNIC holders can enrol; domain.md 3 fact 12")
+        True,
+        description="only CNIC holders can enrol",
+        json_schema_extra=about("yes/no", "assumption"))
 
 
 class HealthCover(Intervention):

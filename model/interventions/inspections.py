@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, affordable
+from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -34,44 +34,74 @@ if TYPE_CHECKING:
 class InspectionsSpec(InterventionSpec):
     type: Literal["inspections"]
     inspections_per_district: int = Field(
-        10, ge=0, description="kiln visits a month in each district; domain.md 1.10")
+        10, ge=0,
+        description="kiln visits a month in each district",
+        json_schema_extra=about("visits/district/month", "Punjab police: 15,813 inspections, "
+                                "2016 to April 2018 [@nation-2018-police]"))
     targeting: Literal["random", "risk_based", "complaint"] = Field(
-        "random", description="how kilns are chosen: random, risk_based (visible child "
-                              "labour), complaint (bonded families x complaint_rate)")
+        "random",
+        description="how kilns are chosen: random, risk_based (visible child labour), complaint "
+                    "(bonded families x complaint_rate)",
+        json_schema_extra=about("choice"))
     complaint_rate: float = Field(
-        0.02, ge=0, le=1, description="monthly chance a bonded family complains; assumption")
+        0.02, ge=0, le=1,
+        description="monthly chance a bonded family complains",
+        json_schema_extra=about("per bonded household-month", "assumption"))
     detection_bonded: float = Field(
-        0.005, ge=0, le=1, description="chance a visit finds a given bonded family; set so "
-                                       "that cases per inspection are about 0.08 "
-                                       "(domain.md 1.10)")
+        0.005, ge=0, le=1,
+        description="chance a visit finds a given bonded family; set so that cases per inspection "
+                    "are about 0.08",
+        json_schema_extra=about("per family and visit", "[derived] 1,301 cases in 15,813 "
+                                "inspections [@nation-2018-police]"))
     detection_child: float = Field(
-        0.05, ge=0, le=1, description="chance a visit finds a family's working children; "
-                                      "assumption")
+        0.05, ge=0, le=1,
+        description="chance a visit finds a family's working children",
+        json_schema_extra=about("per family and visit", "assumption"))
     follow_through: float = Field(
-        0.7, ge=0, le=1, description="share of bonded families found who are actually "
-                                     "released; assumption (District Vigilance Committees "
-                                     "raise it)")
-    fine: float = Field(50000.0, ge=0, description="Rs per case; domain.md 1.10 ⚠")
+        0.7, ge=0, le=1,
+        description="share of bonded families found who are actually released (District Vigilance "
+                    "Committees raise it)",
+        json_schema_extra=about("share", "assumption"))
+    fine: float = Field(
+        50000.0, ge=0,
+        description="per case",
+        json_schema_extra=about("Rs", "fines of Rs 50,000-500,000 under the Punjab 2016 "
+                                "ordinance [@nation-2016-arrests] (⚠ reports conflict)"))
     conviction_rate: float = Field(
-        0.1, ge=0, le=1, description="share of cases ending in a conviction; assumption")
+        0.1, ge=0, le=1,
+        description="share of cases ending in a conviction",
+        json_schema_extra=about("share", "assumption"))
     risk_visit: float = Field(
-        0.02, ge=0, le=1, description="perceived risk added to a visited owner; assumption")
+        0.02, ge=0, le=1,
+        description="perceived risk added to a visited owner",
+        json_schema_extra=about("perceived inspections/kiln-month", "assumption"))
     risk_case: float = Field(
-        0.2, ge=0, le=1, description="perceived risk added to an owner with a case; assumption")
+        0.2, ge=0, le=1,
+        description="perceived risk added to an owner with a case",
+        json_schema_extra=about("perceived inspections/kiln-month", "assumption"))
     risk_district: float = Field(
-        0.5, ge=0, description="perceived risk added to every owner in a district per visit "
-                               "per kiln there; assumption")
+        0.5, ge=0,
+        description="perceived risk added to every owner in a district per visit per kiln there",
+        json_schema_extra=about(
+            "perceived inspections/kiln-month per visit per kiln", "assumption"))
     retaliation: float = Field(
-        0.1, ge=0, le=1, description="chance an owner with a case sells each family still "
-                                     "in debt to another kiln; assumption (domain.md 1.7: 10 "
-                                     "of 22 families sold after a wage demand)")
+        0.1, ge=0, le=1,
+        description="chance an owner with a case sells each family still in debt to another kiln",
+        json_schema_extra=about("per family and case", "assumption: 10 of 22 families sold "
+                                "after a wage demand [@tns-law-on-bonded-labour]"))
     retaliation_premium: float = Field(
-        0.15, ge=0, description="premium added to a family's debt when sold in retaliation; "
-                                "assumption (domain.md 1.7: peshgi raised Rs 25,000)")
+        0.15, ge=0,
+        description="premium added to a family's debt when sold in retaliation",
+        json_schema_extra=about("share of debt", "assumption: the peshgi was raised by Rs "
+                                "25,000 [@tns-law-on-bonded-labour]"))
     cost_per_inspection: float = Field(
-        5000.0, ge=0, description="Rs per visit; assumption")
+        5000.0, ge=0,
+        description="per visit",
+        json_schema_extra=about("Rs", "assumption"))
     cost_per_release: float = Field(
-        10000.0, ge=0, description="Rs to process a release (court, transport); assumption")
+        10000.0, ge=0,
+        description="to process a release (court, transport)",
+        json_schema_extra=about("Rs", "assumption"))
 
 
 class Inspections(Intervention):

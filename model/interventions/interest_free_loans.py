@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -31,24 +31,39 @@ if TYPE_CHECKING:
 class InterestFreeLoansSpec(InterventionSpec):
     type: Literal["interest_free_loans"]
     coverage: float = Field(
-        0.5, ge=0, le=1, description="share of families who may borrow; assumption")
+        0.5, ge=0, le=1,
+        description="share of families who may borrow",
+        json_schema_extra=about("share", "assumption"))
     loans_per_month: int = Field(
-        50, ge=0, description="new loans a month in the model's population; assumption")
+        50, ge=0,
+        description="new loans a month in the model's population",
+        json_schema_extra=about("loans/month", "assumption"))
     max_loan: float = Field(
-        100000.0, ge=0, description="Rs lent at most to one family; assumption (typical "
-                                    "debts Rs 150-200k, domain.md 1.4)")
+        100000.0, ge=0,
+        description="lent at most to one family",
+        json_schema_extra=about("Rs", "assumption: typical debts are Rs 150-200k [@curry-2020]"))
     instalment_months: int = Field(
-        36, ge=1, description="months to repay at an even pace; assumption")
+        36, ge=1,
+        description="months to repay at an even pace",
+        json_schema_extra=about("months", "assumption"))
     purpose: Literal["buyout", "emergency", "both"] = Field(
-        "buyout", description="buy families out of peshgi, lend for emergencies before the "
-                              "owner does (rule 4), or both")
+        "buyout",
+        description="buy families out of peshgi, lend for emergencies before the owner does (rule "
+                    "4), or both",
+        json_schema_extra=about("choice"))
     max_emergency: float = Field(
-        30000.0, ge=0, description="Rs of emergency credit a family may owe the scheme; "
-                                   "assumption (illness costs Rs 10-60k, domain.md 1.8)")
+        30000.0, ge=0,
+        description="of emergency credit a family may owe the scheme",
+        json_schema_extra=about("Rs", "assumption: no survey of illness costs found; the "
+                                "model's illness costs are Rs 10-60k"))
     bonded_first: bool = Field(
-        True, description="lend to bonded families before other indebted ones")
+        True,
+        description="lend to bonded families before other indebted ones",
+        json_schema_extra=about("yes/no"))
     admin_cost_per_loan: float = Field(
-        2000.0, ge=0, description="Rs to appraise and follow a loan; assumption")
+        2000.0, ge=0,
+        description="to appraise and follow a loan",
+        json_schema_extra=about("Rs/loan", "assumption"))
 
 
 class InterestFreeLoans(Intervention):

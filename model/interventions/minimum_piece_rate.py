@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, affordable
+from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -27,14 +27,25 @@ UNDERPAY_TOLERANCE = 0.99  # paying at least 99% of the notified rate counts as 
 class MinimumPieceRateSpec(InterventionSpec):
     type: Literal["minimum_piece_rate"]
     inspections_per_district: int = Field(
-        10, ge=0, description="wage inspections a month; domain.md 1.10 (about 0.7 a kiln "
-                              "a year in a push)")
+        10, ge=0,
+        description="wage inspections a month",
+        json_schema_extra=about("inspections/district/month", "[derived] about 0.7 inspections "
+                                "a kiln a year in a push [@nation-2018-police]"))
     fine: float = Field(
-        50000.0, ge=0, description="Rs per owner found underpaying; domain.md 1.10")
+        50000.0, ge=0,
+        description="per owner found underpaying",
+        json_schema_extra=about("Rs", "the lowest fine of the Punjab 2016 child-labour "
+                                "ordinance [@nation-2016-arrests]; Faisalabad's underpayment "
+                                "fines came to Rs 185,000 over 168 inspections "
+                                "[@urdupoint-2021-fines]"))
     risk_increase: float = Field(
-        0.2, ge=0, le=1, description="perceived risk added to an owner found out; assumption")
+        0.2, ge=0, le=1,
+        description="perceived risk added to an owner found out",
+        json_schema_extra=about("perceived inspections/kiln-month", "assumption"))
     cost_per_inspection: float = Field(
-        5000.0, ge=0, description="Rs per inspection; assumption")
+        5000.0, ge=0,
+        description="per inspection",
+        json_schema_extra=about("Rs", "assumption"))
 
 class MinimumPieceRate(Intervention):
     spec_class = MinimumPieceRateSpec

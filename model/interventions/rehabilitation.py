@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, affordable
+from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -28,30 +28,46 @@ if TYPE_CHECKING:
 class RehabilitationSpec(InterventionSpec):
     type: Literal["rehabilitation"]
     coverage: float = Field(
-        0.8, ge=0, le=1, description="share of released families offered the package; "
-                                     "assumption")
+        0.8, ge=0, le=1,
+        description="share of released families offered the package",
+        json_schema_extra=about("share", "assumption"))
     delay_months: int = Field(
-        3, ge=0, description="months from release to the package; assumption (India: often "
-                             "much longer, domain.md 1.12)")
+        3, ge=0,
+        description="from release to the package",
+        json_schema_extra=about("months", "assumption: India's immediate cash arrived after "
+                                "about 2 years [@indiaspend-delayed-rehabilitation]"))
     cash_grant: float = Field(
-        30000.0, ge=0, description="Rs into savings; domain.md 1.12 (India 2021: Rs 30,000)")
+        30000.0, ge=0,
+        description="paid into the family's savings",
+        json_schema_extra=about("Rs/family", "India's immediate assistance in the 2021 scheme "
+                                "[@india-rehabilitation-scheme]"))
     skills_success: float = Field(
-        0.5, ge=0, le=1, description="share of trainees who gain an outside income; "
-                                     "assumption (PEBLIP: 85% of women self-employed)")
+        0.5, ge=0, le=1,
+        description="share of trainees who gain an outside income",
+        json_schema_extra=about("share", "assumption: 85% of women beneficiaries later "
+                                "self-employed [@ilo-peblip]"))
     outside_income: float = Field(
-        4000.0, ge=0, description="Rs a month earned outside the kiln after training; "
-                                  "assumption")
+        4000.0, ge=0,
+        description="earned outside the kiln after training",
+        json_schema_extra=about("Rs/month", "assumption"))
     training_cost: float = Field(
-        20000.0, ge=0, description="Rs per family trained; assumption")
+        20000.0, ge=0,
+        description="per family trained",
+        json_schema_extra=about("Rs/family", "assumption"))
     housing_cost: float = Field(
-        0.0, ge=0, description="Rs per family for a home off the kiln; assumption (PEBLIP "
-                               "built a colony, domain.md 1.12)")
+        0.0, ge=0,
+        description="per family for a home off the kiln",
+        json_schema_extra=about("Rs/family", "assumption: PEBLIP built a colony for released "
+                                "families [@ilo-peblip]"))
     rent_saved: float = Field(
-        1000.0, ge=0, description="Rs a month a housed family no longer pays the owner; "
-                                  "domain.md 1.6 (Rs 1,000 rent and utilities, 2021)")
+        1000.0, ge=0,
+        description="a housed family no longer pays the owner",
+        json_schema_extra=about("Rs/month", "Rs 1,000 for rent and utilities (2021) "
+                                "[@uca-2021-jhang]"))
     education_support: float = Field(
-        0.0, ge=0, description="Rs a month per child in school for rehabilitated families; "
-                               "assumption")
+        0.0, ge=0,
+        description="per child in school for rehabilitated families",
+        json_schema_extra=about("Rs/child/month", "assumption"))
 
 
 class Rehabilitation(Intervention):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -26,14 +26,22 @@ if TYPE_CHECKING:
 class SchoolStipendSpec(InterventionSpec):
     type: Literal["school_stipend"]
     amount_per_child: float = Field(
-        1000.0, ge=0, description="Rs a month per child in school; domain.md 1.9 (Khidmat)")
+        1000.0, ge=0,
+        description="per child in school",
+        json_schema_extra=about("Rs/child/month", "Khidmat card [@dawn-stipends]"))
     coverage: float = Field(
-        0.8, ge=0, le=1, description="share of families enrolled in the scheme; assumption")
+        0.8, ge=0, le=1,
+        description="share of families enrolled in the scheme",
+        json_schema_extra=about("share", "assumption"))
     delivery: float = Field(
-        0.9, ge=0, le=1, description="chance a month's payment reaches the family; "
-                                     "domain.md 1.9: about 0.1 for Khidmat ⚠")
+        0.9, ge=0, le=1,
+        description="chance a month's payment reaches the family",
+        json_schema_extra=about("per payment", "assumption for a working scheme: only about 10% "
+                                "of parents got the Khidmat stipend [@dawn-stipends] ⚠"))
     admin_cost_share: float = Field(
-        0.05, ge=0, le=1, description="admin cost per rupee paid; assumption")
+        0.05, ge=0, le=1,
+        description="admin cost per rupee paid",
+        json_schema_extra=about("Rs per Rs paid", "assumption"))
 
 
 class SchoolStipend(Intervention):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec
+from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
@@ -25,13 +25,21 @@ if TYPE_CHECKING:
 class VigilanceCommitteesSpec(InterventionSpec):
     type: Literal["vigilance_committees"]
     districts: list[str] | None = Field(
-        None, description="district names where committees are active (default: all)")
+        None,
+        description="district names where committees are active (default: all)",
+        json_schema_extra=about("district names"))
     complaint_boost: float = Field(
-        3.0, ge=1, description="complaints multiplied by this where active; assumption")
+        3.0, ge=1,
+        description="complaints multiplied by this where active",
+        json_schema_extra=about("multiple", "assumption"))
     follow_through_gain: float = Field(
-        0.25, ge=0, le=1, description="added to the release follow-through; assumption")
+        0.25, ge=0, le=1,
+        description="added to the release follow-through",
+        json_schema_extra=about("share", "assumption"))
     cost_per_committee_month: float = Field(
-        100000.0, ge=0, description="Rs to run a committee a month; assumption")
+        100000.0, ge=0,
+        description="to run a committee a month",
+        json_schema_extra=about("Rs/committee/month", "assumption"))
 
 
 class VigilanceCommittees(Intervention):
