@@ -62,7 +62,7 @@ from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
 from .factors import Factor
-from .io import write_json
+from .io import write_json, write_text
 
 Model = Callable[[dict[str, float], int], dict[str, float]]
 Method = Literal["sobol", "morris", "pawn"]
@@ -266,10 +266,23 @@ def evaluate(model: Model, factors: Sequence[Factor], samples: np.ndarray,
         index, error = min(failed)
         params = dict(zip(names, samples[index].tolist(), strict=True))
         raise BondsimError(f"{len(failed)} of {samples.shape[0]} sample points failed; the "
-                           f"first, point {index} at {params}: {str(error).strip()}"
+                           f"first, point {index} at {params}: {_told(str(error), store)}"
                            + ("; the finished points are saved: fix the cause and resume"
                               if store is not None else ""))
     return runs
+
+
+def _told(error: str, store: PointStore | None) -> str:
+    """A failed point's error for a message: never a traceback (its last line says what went
+    wrong; the whole of it is kept in the job's folder, for whoever fixes the cause)."""
+    lines = error.strip().splitlines()
+    if not lines or not lines[0].startswith("Traceback"):
+        return error.strip()
+    if store is None:
+        return lines[-1]
+    file = store.folder / "failed_point.txt"
+    write_text(file, error)
+    return f"{lines[-1]} (traceback in {file})"
 
 
 def point_seeds(seeds: Sequence[int], index: int) -> list[int]:

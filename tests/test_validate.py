@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bondsim.cli import main
@@ -160,3 +161,26 @@ def test_odd_files_get_one_message_and_no_traceback(text, tmp_path):
     assert done.returncode == 2, done.stdout
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"bondsim: error: {path}")
+
+
+def _broken(params: dict, seed: int) -> dict:
+    if params["a"] > 0.5:
+        raise ValueError("the model broke")
+    return {"y": params["a"]}
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_a_failed_run_is_told_in_one_line_with_the_traceback_kept(stored, tmp_path):
+    from bondsim.errors import BondsimError
+    from bondsim.sensitivity import Factor, PointStore, evaluate
+
+    store = PointStore(tmp_path) if stored else None
+    samples = np.array([[0.1], [0.9]])
+    with pytest.raises(BondsimError) as info:
+        evaluate(_broken, [Factor("a", 0.0, 1.0)], samples, ["y"], [1], store=store)
+    message = str(info.value)
+    assert "ValueError: the model broke" in message
+    assert "Traceback" not in message
+    assert "\n" not in message
+    if stored:
+        assert "Traceback" in (tmp_path / "failed_point.txt").read_text()
