@@ -24,7 +24,7 @@ from .manifest import build_manifest
 from .model import BondsimModel
 from .outcomes import LAST_YEAR, Window, why_undefined, window_means
 from .plots import plot_trajectories
-from .scenario import Scenario, load_scenario
+from .scenario import MAX_HOUSEHOLDS, Scenario, load_scenario
 
 SUMMARY_OUTCOMES = ("bonded_share", "indebted_share", "median_debt", "median_debt_months",
                     "child_labour_rate", "school_enrolment", "net_pay_share", "owner_profit")
@@ -70,6 +70,9 @@ def model_arguments(scenario: Scenario, *, seed: int | None = None,
     if households < 1 or seed < 0:
         raise BondsimError(f"households ({households}) must be at least 1, and seed ({seed}) "
                            f"not negative")
+    if households > MAX_HOUSEHOLDS:  # an override (--households, the API) the file could not set
+        raise BondsimError(f"households: value {households} is too many; expected at most "
+                           f"{MAX_HOUSEHOLDS:,}, as in scenario files")
     kilns = spec.population.kilns
     if kilns is not None and kilns > households:
         kilns = households  # --households below the file's kiln count: one family a kiln

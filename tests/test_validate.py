@@ -184,3 +184,11 @@ def test_a_failed_run_is_told_in_one_line_with_the_traceback_kept(stored, tmp_pa
     assert "\n" not in message
     if stored:
         assert "Traceback" in (tmp_path / "failed_point.txt").read_text()
+
+
+def test_a_households_override_beyond_the_bound_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(ROOT / "scenarios" / "baseline.toml"), "--households",
+                 str(10**9), "--out", str(out)]) == 2
+    assert "expected at most 50,000,000" in capsys.readouterr().err
+    assert not out.exists()
