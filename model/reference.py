@@ -101,9 +101,10 @@ def params_text(width: int = 100) -> str:
     width = max(width, 60)
     defaults = Params()
     out = [*_wrapped("Model parameters: name, default, unit, plausible range (the range "
-                     "sweeps use), meaning and source. Sources cite docs/references.md by key "
-                     "([@key]); 'assumption': no publication gives the number. The same as "
-                     "tables: bondsim params --markdown.", width), ""]
+                     "sweeps use), meaning and source. Sources cite the bibliography "
+                     f"docs/references.md (installed: {_bibliography()}) by key ([@key]); "
+                     "'assumption': no publication gives the number. The same as tables: "
+                     "bondsim params --markdown.", width), ""]
     for name, info in PARAM_INFO.items():
         rng = "—" if info.plausible is None else f"{info.plausible[0]:g} to {info.plausible[1]:g}"
         value = _shown(getattr(defaults, name))
@@ -117,6 +118,13 @@ def params_text(width: int = 100) -> str:
         out += ["", *_wrapped(f"{kind}: {_summary(cls)}", width)]
         out += _fields(cls.spec_class.model_fields, set(InterventionSpec.model_fields), width)
     return "\n".join(out) + "\n"
+
+
+def _bibliography() -> str:
+    """Where the installed package keeps docs/references.md (a wheel carries it)."""
+    from importlib import resources
+
+    return str(resources.files("bondsim.docs") / "references.md")
 
 
 def _fields(fields: dict[str, Any], skip: set[str], width: int) -> list[str]:

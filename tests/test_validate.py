@@ -192,3 +192,16 @@ def test_a_households_override_beyond_the_bound_is_refused(tmp_path, capsys):
                  str(10**9), "--out", str(out)]) == 2
     assert "expected at most 50,000,000" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("argv", [["params"], ["validate", "punjab"],
+                                  ["validate", str(ROOT / "scenarios" / "districts" /
+                                                   "balochistan.toml")]])
+def test_params_and_profiles_load_no_heavy_library(argv, tmp_path):
+    code = ("import sys, io, contextlib; from bondsim.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    status = main(sys.argv[1:])\n"
+            "print(status, sorted(m for m in ('scipy', 'matplotlib', 'pandas', 'mesa') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, *argv], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
