@@ -21,7 +21,7 @@ scenario's outcomes with the field value, a tolerance and the source::
     outcome = "indebted_share"          # mean over the window
     value = 0.82
     tolerance = 0.08
-    source = "domain.md 3 fact 1: 70-97% of kiln households carry advances"
+    source = "70-97% of kiln households carry advances [@nchr-2025]"   # docs/references.md
 
     [[targets]]
     scenario = "../scenarios/inspections_only.toml"
@@ -29,7 +29,7 @@ scenario's outcomes with the field value, a tolerance and the source::
     per = "inspections"                 # a ratio of sums over the window
     value = 0.08
     tolerance = 0.03
-    source = "domain.md 1.10"
+    source = "about 0.08 cases per inspection [@nation-2018-police]"
 
 The method is approximate Bayesian computation by rejection, which needs nothing of the
 model but runs, copes with its noise and says how well the figures pin each parameter down:

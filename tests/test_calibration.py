@@ -133,7 +133,7 @@ def test_bad_calibration_files_name_file_field_and_value(tmp_path, edit, message
 def test_shipped_calibration_is_valid():
     loaded = load_calibration(ROOT / "experiments" / "calibration_baseline.toml")
     assert len(loaded.target_table) >= 5
-    assert loaded.target_table["source"].str.contains("domain.md").all()
+    assert loaded.target_table["source"].str.contains(r"\[@[a-z0-9-]+\]").all()  # cites by key
 
 
 def test_calibrate_command(tmp_path, capsys):

@@ -1,6 +1,6 @@
-"""Every source a parameter, an intervention field or a district profile value cites is an
-entry of the bibliography in the repository (docs/references.md), every entry is cited, and no
-source points at a file outside the repository."""
+"""Every source a parameter, an intervention field, a district profile value or a calibration
+target cites is an entry of the bibliography in the repository (docs/references.md), every
+entry is cited, and no source points at a file outside the repository."""
 
 from __future__ import annotations
 
@@ -31,7 +31,16 @@ def _profile_sources() -> dict[str, str]:
     return out
 
 
-SOURCES = cited_sources() | _profile_sources()
+def _target_sources() -> dict[str, str]:
+    """The field figures calibration files fit to."""
+    out = {}
+    for path in sorted((ROOT / "experiments").glob("*.toml")):
+        for i, target in enumerate(tomllib.loads(path.read_text()).get("targets", [])):
+            out[f"{path.name} targets.{i}"] = target["source"]
+    return out
+
+
+SOURCES = cited_sources() | _profile_sources() | _target_sources()
 
 
 def _entries() -> dict[str, list[str]]:
