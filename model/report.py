@@ -1105,7 +1105,7 @@ def _parameters(kind: str, m: dict[str, Any]) -> str:
     count = sum(c == "assumption" for c in classes)
     partly = sum(c == "partly" for c in classes)
     intro = (f"{_e(note)} Every parameter with its unit, the range the evidence supports and "
-             f"its source in the project's research digest (<code>domain.md</code>). "
+             f"its source, cited by key from <code>docs/references.md</code>. "
              f"<span class=\"assumption-key\">Shaded</span>: {count} of {len(rows)} parameters "
              f"are assumptions; {partly} more are partly assumed.")
     table = _html_table(pd.DataFrame(rows), set(), classes, max_rows=None,
