@@ -35,7 +35,7 @@ DISTINCTIVE: dict[str, frozenset[str]] = {
     "plan": frozenset({"districts_file", "strategies", "base_scenario", "over_budget",
                        "search", "budget"}),
     "district profile": frozenset({"province"}),
-    "sweep": frozenset({"factors", "scenario", "method", "samples", "second_order", "levels",
+    "sweep": frozenset({"factors", "scenario", "method", "second_order", "levels",
                         "slices", "resamples", "convergence"}),
     "experiment": frozenset({"scenarios", "replicates"}),
     "scenario": frozenset({"population", "interventions"}),

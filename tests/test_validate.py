@@ -205,3 +205,32 @@ def test_params_and_profiles_load_no_heavy_library(argv, tmp_path):
     done = subprocess.run([sys.executable, "-c", code, *argv], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
+
+
+def _specs() -> dict:
+    from bondsim.batch import ExperimentSpec
+    from bondsim.calibration import CalibrationSpec
+    from bondsim.discover import DiscoverySpec
+    from bondsim.districts import ProfileFile
+    from bondsim.plan import PlanSpec
+    from bondsim.scenario import ScenarioSpec
+    from bondsim.sweep import SweepSpec
+    return {"scenario": ScenarioSpec, "experiment": ExperimentSpec, "sweep": SweepSpec,
+            "plan": PlanSpec, "calibration": CalibrationSpec, "discovery": DiscoverySpec,
+            "district profile": ProfileFile}
+
+
+def test_the_kind_rule_matches_the_file_formats():
+    """A distinctive key belongs to its kind's format and to no other (``replicates`` aside:
+    every many-run format has it); a required key is required by the format."""
+    from bondsim.kinds import DISTINCTIVE
+
+    specs = _specs()
+    for kind, keys in DISTINCTIVE.items():
+        fields = specs[kind].model_fields
+        for key in keys:
+            assert key in fields, (kind, key)
+            others = [k for k, spec in specs.items() if k != kind and key in spec.model_fields]
+            assert key == "replicates" or not others, (kind, key, others)
+        for key in REQUIRED[kind]:
+            assert fields[key].is_required(), (kind, key)
