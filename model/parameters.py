@@ -370,10 +370,17 @@ def params_table_markdown() -> str:
     for name, info in PARAM_INFO.items():
         default = getattr(defaults, name)
         rng = "—" if info.plausible is None else f"{info.plausible[0]:g} – {info.plausible[1]:g}"
-        source = f"*{info.source}*" if info.source == ASSUMPTION else info.source
+        source = f"*{info.source}*" if info.source == ASSUMPTION else linked(info.source)
         lines.append(
             f"| `{name}` | {_fmt(default)} | {info.unit} | {rng} | {source} | {info.doc} |")
     return "\n".join(lines) + "\n"
+
+
+def linked(source: str) -> str:
+    """A source for the generated docs: each ``[@key]`` links to its entry of references.md."""
+    import re
+
+    return re.sub(r"\[@([a-z0-9][a-z0-9-]*)\]", r"[[@\1](references.md#\1)]", source)
 
 
 def _fmt(value: Any) -> str:

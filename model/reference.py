@@ -8,7 +8,7 @@ from typing import Any
 
 from .interventions import REGISTRY
 from .interventions.base import InterventionSpec
-from .parameters import ASSUMPTION, PARAM_INFO, Params, params_table_markdown
+from .parameters import ASSUMPTION, PARAM_INFO, Params, linked, params_table_markdown
 
 
 def _bounds(field: Any) -> str:
@@ -57,7 +57,7 @@ def _summary(cls: type) -> str:
 
 def _field_row(name: str, field: Any) -> str:
     unit, source = field_info(field)
-    shown = f"*{source}*" if source == ASSUMPTION else (source or "—")
+    shown = f"*{source}*" if source == ASSUMPTION else (linked(source) or "—")
     return (f"| `{name}` | {_default(field)} | {unit or '—'} | {_bounds(field)} | {shown} | "
             f"{field.description or ''} |")
 
@@ -68,7 +68,7 @@ def reference_markdown() -> str:
 
 
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
-BIBLIOGRAPHY_ROW = re.compile(r"^\| `([a-z0-9][a-z0-9-]*)` \|", re.MULTILINE)
+BIBLIOGRAPHY_ROW = re.compile(r'^\| <a id="([a-z0-9][a-z0-9-]*)"></a>`\1` \|', re.MULTILINE)
 
 
 def citations(source: str) -> list[str]:
