@@ -41,6 +41,8 @@ def _target_sources() -> dict[str, str]:
 
 
 SOURCES = cited_sources() | _profile_sources() | _target_sources()
+DOCS = {f"docs/{p.name}": p.read_text() for p in sorted((ROOT / "docs").glob("*.md"))
+        if p.name not in ("references.md", "parameters.md")}  # prose that cites by key
 
 
 def _entries() -> dict[str, list[str]]:
@@ -64,13 +66,13 @@ def test_every_entry_has_author_title_publisher_year_and_address():
 
 def test_every_cited_source_resolves_to_an_entry():
     entries = _entries()
-    unknown = {where: key for where, source in SOURCES.items() for key in citations(source)
-               if key not in entries}
+    unknown = {where: key for where, source in (SOURCES | DOCS).items()
+               for key in citations(source) if key not in entries}
     assert not unknown, f"cited keys missing from docs/references.md: {unknown}"
 
 
 def test_every_entry_is_cited():
-    cited = {key for source in SOURCES.values() for key in citations(source)}
+    cited = {key for source in (SOURCES | DOCS).values() for key in citations(source)}
     unused = sorted(set(_entries()) - cited)
     assert not unused, f"entries of docs/references.md that nothing cites: {unused}"
 
