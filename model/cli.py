@@ -16,13 +16,16 @@ problem and exits with status 2, without a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import BondsimError
+from .errors import BondsimError, Terminated
 
 
 def _positive(text: str) -> int:
@@ -174,17 +177,48 @@ def _many_runs(sub: Any, command: str, what: str, example: str,
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with _sigterm_raises():
+            return COMMANDS[args.command](args)
     except BondsimError as exc:
         print(f"bondsim: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("bondsim: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (errors.Terminated)
+        terminated = isinstance(exc, Terminated)
+        print(f"bondsim: {'terminated' if terminated else 'interrupted'}{_kept(args)}",
+              file=sys.stderr)
+        return 143 if terminated else 130
     except BrokenPipeError:  # output piped into head, less, ...: not an error of the job
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises ``Terminated`` in the main thread, as Ctrl-C raises KeyboardInterrupt, so
+    that a job stops cleanly either way (its workers ended, its saved runs kept) instead of
+    dying at once and leaving its workers running."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _kept(args: argparse.Namespace) -> str:
+    """After an interrupt, where the finished runs of a many-run job are kept (nothing for a
+    job that saves nothing until it ends)."""
+    out = getattr(args, "resumable", None)
+    if out is None or not Path(out).is_dir():
+        return ""
+    return f"; the finished runs are kept in {out}: add --resume --out {out} to finish"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -240,6 +274,7 @@ def _job(args: argparse.Namespace, name: str, noun: str) -> tuple[Path, dict[str
     if args.resume and not args.out:
         raise BondsimError(f"--resume needs --out: the folder of the {noun} to finish")
     out = Path(args.out) if args.out else default_out_dir(name)
+    args.resumable = out  # named if the job is interrupted
     return out, {"workers": args.workers or os.cpu_count() or 1, "resume": args.resume,
                  "progress": not args.quiet, "scheduler": args.scheduler}
 

@@ -6,12 +6,21 @@ they finish. ``work`` must be picklable (a module-level function, or a ``functoo
 of one) and each result must depend only on its task: then every way of running gives the
 same results, and the caller, which saves each result as it arrives, can resume an
 interrupted job by passing only the tasks still missing.
+
+Interrupts: Ctrl-C sends SIGINT to the whole process group, workers included. Workers ignore
+it and the parent decides: when anything ends the loop early (Ctrl-C, SIGTERM turned into
+``errors.Terminated`` by the CLI, an error), the work not started is cancelled and the
+workers are ended at once, so a job stops within seconds and leaves no process behind; the
+runs already saved stay for ``--resume``.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from .errors import BondsimError
@@ -42,20 +51,99 @@ def run_all(work: Callable[[T], R], tasks: Iterable[T], *, workers: int = 1,
         elif pool is not None:
             yield from _on_pool(pool, work, todo, bar)
         else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as own:
+            with process_pool(min(workers, len(todo))) as own:
                 yield from _on_pool(own, work, todo, bar)
     finally:
         bar.close()
 
 
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A local pool whose workers ignore SIGINT: Ctrl-C reaches the whole process group, and
+    only the parent may decide what happens (see ``stop_pool``)."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+
+
+def _ignore_sigint() -> None:
+    """A worker's first act: ignore SIGINT, then drop the block it was spawned with (a
+    Ctrl-C held back meanwhile is discarded, not raised in the middle of a run)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def held(*signals: signal.Signals) -> Iterator[None]:
+    """Block ``signals`` in this thread for the duration. What matters is what a process
+    spawned meanwhile inherits: the block, until its ``_ignore_sigint`` (multiprocessing
+    starts its resource tracker the same way). So a Ctrl-C while a worker still imports
+    bondsim cannot print that worker's traceback. (This process may still see the signal at
+    once, through another of its threads: callers must be ready for it.)"""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not \
+            threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set(signals))
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
+def deferred(*signals: signal.Signals) -> Iterator[None]:
+    """Let the block finish whatever ``signals`` arrive, then deliver the last that did:
+    cleaning up after a Ctrl-C must not be cut short by a second one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum))
+                for s in signals}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if caught:
+            signal.raise_signal(caught[-1])
+
+
 def _on_pool(pool: ProcessPoolExecutor, work: Callable[[T], R], todo: list[T],
              bar: Any) -> Iterator[R]:
-    pending = {pool.submit(work, t) for t in todo}
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            bar.update(1)
-            yield future.result()
+    """Submit every task, yield the results as they finish; if the loop ends early for any
+    reason (an interrupt, an error, the caller stopping), stop the pool rather than wait for
+    the work still queued."""
+    pending: set[Future[R]] = set()
+    try:
+        with held(signal.SIGINT):  # the workers are spawned by the first submissions
+            for task in todo:
+                pending.add(pool.submit(work, task))
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                bar.update(1)
+                yield future.result()
+    except BaseException:
+        stop_pool(pool)
+        raise
+
+
+def stop_pool(pool: ProcessPoolExecutor, grace: float = 1.0) -> None:
+    """Cancel the work not started and end the workers now, their runs in progress lost
+    (the finished runs are saved already). Leaving a pool otherwise waits for every queued
+    task: a sweep ran on for minutes after Ctrl-C. A second Ctrl-C or SIGTERM meanwhile
+    waits until the workers are gone, so that it cannot leave them orphaned."""
+    with deferred(signal.SIGINT, signal.SIGTERM):
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(grace)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        pool.shutdown(wait=True)
 
 
 def _on_dask(work: Callable[[T], R], todo: list[T], scheduler: str, bar: Any) -> Iterator[R]:
@@ -69,9 +157,14 @@ def _on_dask(work: Callable[[T], R], todo: list[T], scheduler: str, bar: Any) ->
         raise BondsimError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
         futures = client.map(work, todo, pure=False)
-        for future in as_completed(futures):
-            bar.update(1)
-            yield future.result()
+        try:
+            for future in as_completed(futures):
+                bar.update(1)
+                yield future.result()
+        except BaseException:  # interrupted or failed: free the cluster of what is queued
+            with deferred(signal.SIGINT, signal.SIGTERM):
+                client.cancel(futures)
+            raise
 
 
 def _progress(total: int, show: bool, unit: str) -> Any:

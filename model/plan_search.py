@@ -49,7 +49,7 @@ from scipy.optimize import differential_evolution
 
 from .effect import replicate_seeds
 from .errors import BondsimError
-from .executor import run_all
+from .executor import process_pool, run_all
 from .factors import apply, resolve
 from .interventions import REGISTRY
 from .plan import BASELINE, LoadedPlan, PlanRun, execute, paired, run_one
@@ -227,7 +227,7 @@ class _Mapper:
         self.workers, self.scheduler = workers, scheduler
         self.pool: ProcessPoolExecutor | None = None
         if workers > 1 and scheduler is None:
-            self.pool = ProcessPoolExecutor(max_workers=workers)
+            self.pool = process_pool(workers)
 
     def __call__(self, func: Any, xs: Any) -> list[float]:
         tasks = list(enumerate(xs))
