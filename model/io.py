@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -14,15 +14,27 @@ from typing import Any
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path = _new_temporary(path)
     try:
         write(tmp_path)
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _new_temporary(path: Path) -> Path:
+    """A new empty file beside ``path`` with the permissions of any file the user creates
+    (0644 under umask 022): ``tempfile.mkstemp`` makes 0600 files, and results written
+    through it could not be read by the user's group, a web server or a colleague."""
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def write_text(path: Path, text: str) -> None:
@@ -79,3 +91,4 @@ def output_folder(out: str | Path, resume: bool, what: str) -> Path:
                            f"interrupted {what} there, or choose another --out")
     out.mkdir(parents=True, exist_ok=True)
     return out
+
