@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--households", type=_positive, help="override the number of households")
     run.add_argument("--months", type=_positive, help="override the horizon in months")
     run.add_argument("--out", help="output folder (default outputs/<scenario>-<timestamp>/)")
+    run.add_argument("--force", action="store_true",
+                     help="write into --out even if it is not empty (same-named files replaced)")
     run.add_argument("--quiet", action="store_true", help="print only the output folder")
     _window_options(run)
 
@@ -232,7 +234,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.month is not None:
         window.fit(args.months or scenario.spec.horizon)  # refuse a month after the horizon
     result = run_scenario(scenario, seed=args.seed, households=args.households,
-                          months=args.months, out=args.out, window=window)
+                          months=args.months, out=args.out, window=window,
+                          force=args.force)
     if not args.quiet:
         m = result.manifest
         print(f"{scenario.name}: {m['population']['households']:,} households, "

@@ -92,3 +92,17 @@ def output_folder(out: str | Path, resume: bool, what: str) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     return out
 
+
+def run_folder(out: str | Path, force: bool) -> Path:
+    """The output folder of a single run: new or empty, or, with ``force``, any folder (files
+    of the same name are replaced): a run never mixes its files into another's unasked."""
+    from .errors import BondsimError
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise BondsimError(f"{out}: --out is a file; expected a folder")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise BondsimError(f"{out}: output folder is not empty; use --force to write over "
+                           f"it, or choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    return out

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import interventions
 from .errors import BondsimError
-from .io import atomic_write, write_json
+from .io import atomic_write, run_folder, write_json
 from .manifest import build_manifest
 from .model import BondsimModel
 from .outcomes import LAST_YEAR, Window, why_undefined, window_means
@@ -90,13 +90,16 @@ def model_arguments(scenario: Scenario, *, seed: int | None = None,
 def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
                  households: int | None = None, months: int | None = None,
                  out: str | Path | None = None, write: bool = True,
-                 window: Window = LAST_YEAR) -> RunResult:
+                 window: Window = LAST_YEAR, force: bool = False) -> RunResult:
     """Run a scenario (a loaded ``Scenario`` or a path) and, if ``write``, save its outputs.
     ``window`` (recorded in the manifest, for the report): the months that stand for the end
-    of the run in its summaries."""
+    of the run in its summaries. An ``out`` folder that is not empty is refused (before the
+    run) unless ``force``."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     spec = scenario.spec
+    if write and out is not None:
+        out = run_folder(out, force)
     model = simulate(scenario, seed=seed, households=households, months=months)
     seed = model.seed
     ts = model.timeseries()

@@ -1,4 +1,5 @@
-"""What every job leaves behind: files with the user's permissions."""
+"""What every job leaves behind: files with the user's permissions, and a run that never
+writes into another's folder unasked."""
 
 from __future__ import annotations
 
@@ -35,3 +36,25 @@ def test_outputs_are_written_with_the_users_umask(tmp_path, umask):
     for path in files:
         expected = (0o777 if path.is_dir() else 0o666) & ~umask
         assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+# --- run --out ------------------------------------------------------------------------------
+
+def test_run_refuses_a_folder_that_is_not_empty_unless_forced(tmp_path, capsys):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("someone else's\n")
+    args = ["run", str(BASELINE), "--households", "200", "--months", "3", "--out", str(out),
+            "--quiet"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "output folder is not empty" in err
+    assert "--force" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]  # refused before the run
+    assert main([*args, "--force"]) == 0
+    assert (out / "timeseries.csv").is_file()
+    assert (out / "notes.txt").read_text() == "someone else's\n"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main([*args[:-3], "--out", str(empty), "--quiet"]) == 0  # an empty folder is fine
