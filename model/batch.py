@@ -198,13 +198,23 @@ def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
     the last 12; ``Window(month=N)`` for one month)."""
     spec, files = load_experiment(experiment)
     window.fit(spec.months or min(load_scenario(f).spec.horizon for f in files))  # before runs
+    inputs = experiment_inputs(experiment, files)  # as read, before the runs
     out = output_folder(out, resume, "batch")
     all_tasks = tasks(spec, files)
     check_layout(out)
     todo = [t for t in all_tasks if not run_file(out, t).exists()]
     for _ in execute(todo, out, workers, progress, scheduler):
         pass
-    return collect(out, spec, all_tasks, files, workers, csv, window)
+    return collect(out, spec, all_tasks, files, workers, csv, window, inputs)
+
+
+def experiment_inputs(experiment: str | Path, files: list[Path]) -> list[dict[str, str]]:
+    """The experiment file and its scenario files, with the sha256 of each, for the
+    manifest."""
+    from .manifest import input_files
+
+    return input_files(("experiment", locate(experiment, "experiment")),
+                       *(("scenario", f) for f in files))
 
 
 def check_layout(out: Path) -> None:
@@ -221,9 +231,11 @@ def check_layout(out: Path) -> None:
 
 
 def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: list[Path],
-            workers: int, csv: bool = False, window: Window = LAST_YEAR) -> BatchResult:
+            workers: int, csv: bool = False, window: Window = LAST_YEAR,
+            inputs: list[dict[str, str]] | None = None) -> BatchResult:
     """Combine the saved runs (in task order, so the result never depends on finishing
-    order), write the long table, the summary, the manifest and the plots."""
+    order), write the long table, the summary, the manifest and the plots. ``inputs``: the
+    input files as the job read them (by default as they are now, scenarios only)."""
     frames, errors = [], []
     for task in all_tasks:
         if run_file(out, task).exists():
@@ -241,14 +253,16 @@ def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: li
     summary = summarise(table, window)
     atomic_write(out / "summary.csv",
                  lambda tmp: summary.to_csv(tmp, index=False, lineterminator="\n"))
-    from .manifest import git_state, package_versions
+    from .manifest import core, input_files
+    if inputs is None:
+        inputs = input_files(*(("scenario", f) for f in files))
     write_json(out / "manifest.json", {
-        "kind": "batch", "experiment": spec.model_dump(),
+        **core("batch", parameters={s.name: s.params for s in map(_scenario, map(str, files))},
+               seeds=replicate_seeds(spec.seed, spec.replicates), inputs=inputs),
+        "experiment": spec.model_dump(),
         "scenario_files": [str(f) for f in files],
-        "seeds": replicate_seeds(spec.seed, spec.replicates),
         "runs": len(all_tasks), "failed": errors, "workers": workers,
         "window": window.to_dict(),
-        "packages": package_versions(), "git": git_state(),
     })
     if csv:
         atomic_write(out / "timeseries.csv",

@@ -233,10 +233,13 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
                     resume: bool = False, progress: bool = False,
                     scheduler: str | None = None) -> CalibrationResult:
     """Draw, run, accept, check the fit; write the tables, plots and manifest."""
+    from .manifest import input_files
     from .sensitivity import run_futures
 
     loaded = load_calibration(calibration)
     spec = loaded.spec
+    inputs = input_files(("calibration", loaded.path),
+                         *(("scenario", f) for f in loaded.files.values()))  # as read
     out = output_folder(out, resume, "calibration")
     factors = loaded.factors
     keys = list(loaded.target_table["target"])
@@ -271,16 +274,18 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
     from .calibration_plots import plot_fit, plot_posterior
     plot_fit(fit, out / "fit.png")
     plot_posterior(posterior, draws, out / "posterior.png")
-    from .manifest import git_state, package_versions
+    from .manifest import core
+    parameters = {name: scenario_from_dict(data, source=name).params
+                  for name, data in loaded.model.scenarios.items()}
     write_json(out / "manifest.json", {
-        "kind": "calibration", "calibration": spec.model_dump(),
+        **core("calibration", parameters=parameters, seeds=seeds, inputs=inputs),
+        "calibration": spec.model_dump(),
         "calibration_file": str(loaded.path),
         "scenario_files": {k: str(v) for k, v in loaded.files.items()},
         "accepted": len(chosen), "draws": len(dist),
-        "met_every_tolerance": bool(met), "seeds": seeds, "workers": workers,
+        "met_every_tolerance": bool(met), "workers": workers,
         "fitted": {p: float(v) for p, v in zip(posterior["parameter"], posterior["fitted"],
                                                 strict=True)},
-        "packages": package_versions(), "git": git_state(),
     })
     return CalibrationResult(out=out, posterior=posterior, fit=fit, draws=draws, met=met)
 

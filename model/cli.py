@@ -251,11 +251,12 @@ def _effect(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    result = paired_effect(scenario, args.baseline, replicates=args.replicates, seed=args.seed,
+    baseline = load_scenario(args.baseline)
+    result = paired_effect(scenario, baseline, replicates=args.replicates, seed=args.seed,
                            households=args.households, months=args.months,
                            window=_window(args))
     out = Path(args.out) if args.out else default_out_dir(f"{scenario.name}-effect")
-    write_effect(out, result, scenario, args)
+    write_effect(out, result, scenario, args, baseline)
     print(f"{result.scenario} against {result.baseline}: {args.replicates} paired replicates; "
           f"end of the run: {result.window.describe()}")
     table = result.summary.copy()

@@ -487,10 +487,13 @@ def run_discovery(discovery: str | Path, *, out: str | Path, workers: int = 1,
                   resume: bool = False, progress: bool = False,
                   scheduler: str | None = None) -> DiscoveryResult:
     """Run every policy in every future, then discovery and robustness; write the outputs."""
+    from .manifest import input_files
     from .sensitivity import run_futures
 
     loaded = load_discovery(discovery)
     spec = loaded.spec
+    inputs = input_files(("discovery", loaded.path),
+                         *(("scenario", f) for f in loaded.files.values()))  # as read
     out = output_folder(out, resume, "discovery")
     factors = loaded.factors
     keys = [f"{name}:{o}" for name in loaded.model.scenarios for o in loaded.outcomes]
@@ -510,16 +513,17 @@ def run_discovery(discovery: str | Path, *, out: str | Path, workers: int = 1,
                          peel_alpha=spec.prim.peel_alpha, mass_min=spec.prim.mass_min)
              for p in loaded.policies}
     summary = [sentence(boxes[p]) for p in loaded.policies]
-    _write_outputs(out, loaded, values, failed, table, boxes, summary, seeds, workers)
+    _write_outputs(out, loaded, values, failed, table, boxes, summary, seeds, workers, inputs)
     return DiscoveryResult(out=out, values=values, failed=failed, robustness=table,
                            boxes=boxes, summary=summary)
 
 
 def _write_outputs(out: Path, loaded: LoadedDiscovery, values: pd.DataFrame,
                    failed: pd.DataFrame, table: pd.DataFrame, boxes: dict[str, Box],
-                   summary: list[str], seeds: list[int], workers: int) -> None:
+                   summary: list[str], seeds: list[int], workers: int,
+                   inputs: list[dict[str, str]]) -> None:
     from .discover_plots import plot_box, plot_robustness, plot_trajectory
-    from .manifest import git_state, package_versions
+    from .manifest import core
 
     spec = loaded.spec
     futures = values.copy()
@@ -543,13 +547,15 @@ def _write_outputs(out: Path, loaded: LoadedDiscovery, values: pd.DataFrame,
             plot_trajectory(box, out / f"peeling-{p}.png")
             plot_box(box, values[names], failed[p].to_numpy(), out / f"box-{p}.png")
     plot_robustness(table, out / "robustness.png", spec.criterion.outcome)
+    parameters = {name: scenario_from_dict(data, source=name).params
+                  for name, data in loaded.model.scenarios.items()}
     write_json(out / "manifest.json", {
-        "kind": "discovery", "discovery": spec.model_dump(),
+        **core("discovery", parameters=parameters, seeds=seeds, inputs=inputs),
+        "discovery": spec.model_dump(),
         "discovery_file": str(loaded.path),
         "scenario_files": {k: str(v) for k, v in loaded.files.items()},
         "criterion": spec.criterion.describe(), "summary": summary,
-        "seeds": seeds, "futures": spec.futures, "workers": workers,
-        "packages": package_versions(), "git": git_state(),
+        "futures": spec.futures, "workers": workers,
     })
 
 

@@ -154,25 +154,32 @@ def paired_effect(scenario: Scenario | str | Path, baseline: Scenario | str | Pa
                         summary=summarise(by_seed, window), window=window)
 
 
-def write_effect(out: Path, result: EffectResult, scenario: Scenario, args: object) -> None:
-    """``effect_by_seed.csv``, ``effect_summary.csv`` and ``manifest.json``, atomically."""
+def write_effect(out: Path, result: EffectResult, scenario: Scenario, args: object,
+                 baseline: Scenario | None = None) -> None:
+    """``effect_by_seed.csv``, ``effect_summary.csv`` and ``manifest.json``, atomically.
+    ``baseline``: the baseline scenario, for its parameters and file in the manifest (read
+    from ``args.baseline`` when not given)."""
     from .io import atomic_write, write_json
-    from .manifest import git_state, package_versions
+    from .manifest import core, input_files
 
+    if baseline is None:
+        baseline = load_scenario(args.baseline)  # type: ignore[attr-defined]
+    base_key = result.baseline if result.baseline != result.scenario else \
+        f"{result.baseline} (baseline)"
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "effect_by_seed.csv",
                  lambda tmp: result.by_seed.to_csv(tmp, index=False, lineterminator="\n"))
     atomic_write(out / "effect_summary.csv",
                  lambda tmp: result.summary.to_csv(tmp, index=False, lineterminator="\n"))
     write_json(out / "manifest.json", {
-        "kind": "effect",
+        **core("effect", parameters={result.scenario: scenario.params,
+                                     base_key: baseline.params},
+               seeds=result.by_seed["seed"].tolist(),
+               inputs=input_files(("scenario", scenario.path), ("baseline", baseline.path))),
         "scenario": result.scenario,
         "scenario_file": str(scenario.path) if scenario.path else None,
         "baseline": result.baseline,
         "window": result.window.to_dict(),
         "options": {k: v for k, v in vars(args).items() if k != "command"},
-        "seeds": result.by_seed["seed"].tolist(),
         "interventions": [item.model_dump() for item in scenario.spec.interventions],
-        "packages": package_versions(),
-        "git": git_state(),
     })

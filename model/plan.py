@@ -379,6 +379,7 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
              progress: bool = False, scheduler: str | None = None) -> PlanResult:
     """Run every strategy in every district with replicates; write and return the tables."""
     loaded = load_plan(plan)
+    inputs = plan_inputs(loaded)  # as read, before the runs
     out = output_folder(out, resume, "plan")
     _check_layout(out, loaded)
     seeds = replicate_seeds(loaded.spec.seed, loaded.spec.replicates)
@@ -406,15 +407,32 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
         _write_csv(out / "search_best.csv", search.best)
         from .plan_plots import plot_budget_curve
         plot_budget_curve(search.curve, out / "search_curve.png")
-    from .manifest import git_state, package_versions
+    from .manifest import core
+    parameters = {d.name: scenario_from_dict(loaded.scenario(BASELINE, d), source=d.name).params
+                  for d in loaded.districts}
     write_json(out / "manifest.json", {
-        "kind": "plan", "plan": loaded.spec.model_dump(), "plan_file": str(loaded.path),
+        **core("plan", parameters=parameters, seeds=seeds, inputs=inputs),
+        "plan": loaded.spec.model_dump(), "plan_file": str(loaded.path),
         "districts": [d.model_dump() for d in loaded.districts], "notes": loaded.notes,
-        "seeds": seeds, "runs": len(tasks), "workers": workers,
+        "runs": len(tasks), "workers": workers,
         "search": None if search is None else search.summary,
-        "packages": package_versions(), "git": git_state(),
     })
     return PlanResult(out, by_run, districts, totals, allocations, search)
+
+
+def plan_inputs(loaded: LoadedPlan) -> list[dict[str, str]]:
+    """The plan file, its district profile file and base scenario, with the sha256 of each,
+    for the manifest. (Each district's parameters, which the profile sets, are recorded
+    by district.)"""
+    from .manifest import input_files
+
+    spec = loaded.spec
+    profile = input_file(loaded.path, spec.districts_file, "districts_file",
+                         "a district profile file")
+    base = (input_file(loaded.path, spec.base_scenario, "base_scenario")
+            if spec.base_scenario else None)
+    return input_files(("plan", loaded.path), ("district profile", profile),
+                       ("base scenario", base))
 
 
 def spending(allocated: pd.DataFrame, tasks: list[PlanRun],

@@ -34,6 +34,7 @@ import pandas as pd
 
 from .errors import BondsimError
 from .io import write_text
+from .manifest import INSTALLED
 from .outcomes import OUTCOMES, Window, outcome_stem, why_undefined
 from .parameters import PARAM_INFO, Params
 
@@ -311,8 +312,23 @@ def _summary_batch(m: dict[str, Any], folder: Path) -> tuple[str, str]:
             f"with the same seed in every scenario (common random numbers). Households: "
             f"{_given(exp.get('households'), own)}; months: {_given(exp.get('months'), own)}. "
             f"Outcomes kept: {_e(_list(kept)) if kept else 'all'}. "
-            f"{'No run failed.' if not failed else f'{len(failed)} runs failed (see runs/).'}")
+            f"{'No run failed.' if not failed else f'{len(failed)} runs failed (see runs/).'}"
+            f"{_replicate_seeds(m.get('seeds'), exp.get('seed'))}")
     return str(exp.get("name", folder.name)), text
+
+
+def _replicate_seeds(seeds: Any, base: Any) -> str:
+    """Every replicate's seed, in replicate order, so that any one run can be repeated with
+    ``bondsim run --seed``: inline when few, in a collapsed list when many."""
+    if not isinstance(seeds, list) or not seeds:
+        return " Replicate seeds: not recorded in the manifest."
+    listed = ", ".join(f"<code>{int(s)}</code>" for s in seeds)
+    origin = f", derived from the experiment's seed {_e(str(base))}" if base is not None else ""
+    head = f" Replicate seeds (replicate 0 first{origin}): "
+    if len(seeds) <= 12:
+        return f"{head}{listed}."
+    return (f"{head}</p><details><summary>all {len(seeds):,} seeds</summary><p>{listed}"
+            f"</p></details><p>")
 
 
 METHODS = {
@@ -1022,6 +1038,17 @@ def _basis(source: str) -> str:
     return "partly assumed" if "assumption" in low else "sourced"
 
 
+def _parameter_sets(m: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The resolved parameters of the manifest, by scenario: ``{name: {parameter: value}}``
+    (older run manifests kept one flat set, returned under the name "")."""
+    resolved = m.get("parameters")
+    if not isinstance(resolved, dict) or not resolved:
+        return {}
+    if set(resolved) <= set(PARAM_INFO) | {""}:
+        return {"": resolved}
+    return {str(k): v for k, v in resolved.items() if isinstance(v, dict)}
+
+
 def _parameter_values(kind: str, m: dict[str, Any]) -> tuple[dict[str, str], str]:
     """The value used for each parameter, as text, and a note saying where it comes from."""
     defaults = {f.name: getattr(Params(), f.name) for f in dataclasses.fields(Params)}
@@ -1032,12 +1059,19 @@ def _parameter_values(kind: str, m: dict[str, Any]) -> tuple[dict[str, str], str
         same = _value(value) == _value(default)
         return _value(value) if same else f"{_value(value)} (default {_value(default)})"
 
-    resolved = m.get("parameters")
-    if isinstance(resolved, dict) and resolved and set(resolved) <= set(PARAM_INFO) | {""}:
+    sets = _parameter_sets(m)
+    if sets and kind not in ("sweep", "calibration", "discovery", "plan"):
+        differ = False
         for name in PARAM_INFO:
-            shown[name] = mark(name, resolved[name]) if name in resolved else \
-                _value(defaults[name])
-        return shown, "Values as resolved for the run and recorded in its manifest."
+            values = {label: s[name] for label, s in sets.items() if name in s}
+            if len({json.dumps(v) for v in values.values()}) > 1:
+                differ = True
+                shown[name] = "; ".join(f"{label}: {_value(v)}" for label, v in values.items())
+            else:
+                shown[name] = mark(name, next(iter(values.values()))) if values else \
+                    _value(defaults[name])
+        return shown, ("Values as resolved for the runs and recorded in the manifest"
+                       + (", by scenario where they differ." if differ else "."))
     note = "the bondsim defaults"
     scenario = m.get("scenario")
     overrides = scenario.get("parameters") if isinstance(scenario, dict) else None
@@ -1233,9 +1267,12 @@ def _provenance(m: dict[str, Any], folder: Path) -> str:
     git = m.get("git") or {}
     commit = git.get("commit")
     dirty = git.get("dirty")
-    code = (f"bondsim commit <code>{_e(str(commit)[:12])}</code>" if commit else
-            "bondsim commit unknown (not run from a git checkout)")
-    if commit:
+    version = f"bondsim {_e(str(m['bondsim']))}" if m.get("bondsim") else "bondsim"
+    code = (f"{version} commit <code>{_e(str(commit)[:12])}</code>" if commit else
+            f"{version}, commit unknown (not run from a git checkout)")
+    if commit == INSTALLED:
+        code = f"{version}, an installed package (not run from a git checkout)"
+    elif commit:
         code += {True: ", with uncommitted changes (the results may not be reproducible from "
                        "the commit alone)",
                  False: ", no uncommitted changes"}.get(dirty, ", uncommitted changes unknown")

@@ -28,10 +28,8 @@ how many kilns a survey needs for a given precision. See ``docs/survey.md``.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -556,7 +554,7 @@ def write_survey(out: Path, run: SurveyRun, curve: pd.DataFrame, scenario: Scena
                  precision: float | None = None) -> None:
     """``survey.csv`` (every survey), ``summary.csv``, ``precision.csv``, ``precision.png``
     and ``manifest.json`` (kind "survey"), each atomically."""
-    from .manifest import git_state, package_versions
+    from .manifest import core, input_files
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -574,14 +572,14 @@ def write_survey(out: Path, run: SurveyRun, curve: pd.DataFrame, scenario: Scena
               if precision else None)
     fr = run.frames[0]
     write_json(out / "manifest.json", {
-        "kind": "survey",
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        **core("survey", parameters={scenario.spec.name: scenario.params},
+               seeds=[f.seed for f in run.frames],
+               inputs=input_files(("scenario", scenario.path))),
         "scenario": {"name": scenario.spec.name, "description": scenario.spec.description,
                      "file": str(scenario.path) if scenario.path else None},
         "options": dict(options or {}),
         "kilns": run.kilns,
         "seed": run.seed,
-        "seeds": [f.seed for f in run.frames],
         "survey_month": fr.month,
         "district": fr.district,
         "frame": {"kilns": fr.kilns, "households": fr.households},
@@ -593,7 +591,4 @@ def write_survey(out: Path, run: SurveyRun, curve: pd.DataFrame, scenario: Scena
         "interventions": [item.model_dump() for item in scenario.spec.interventions],
         "parameter_overrides": {k: list(v) if isinstance(v, tuple) else v
                                 for k, v in scenario.params.overrides().items()},
-        "packages": package_versions(),
-        "git": git_state(),
-        "command": sys.argv,
     })

@@ -256,10 +256,13 @@ class SweepResult:
 def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: bool = False,
               progress: bool = False, scheduler: str | None = None) -> SweepResult:
     """Run a sweep file; write and return its ranking, noise, convergence and every run."""
+    from .manifest import input_files
     from .sensitivity import PointStore, analyse_sample
 
     loaded = load_sweep(sweep)
     spec = loaded.spec
+    inputs = input_files(("sweep", loaded.path), ("scenario", loaded.scenario_file),
+                         ("baseline", loaded.baseline_file))  # as read, before the runs
     out = output_folder(out, resume, "sweep")
     result = analyse_sample(
         loaded.model, loaded.factors, spec.outcomes, spec.method, spec.samples,
@@ -282,9 +285,10 @@ def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: b
     plot_convergence(result.convergence, spec.method, out / "convergence.png")
     if spec.method == "morris":
         plot_morris(result.indices, out / "morris.png")
-    from .manifest import git_state, package_versions
+    from .manifest import core
     write_json(out / "manifest.json", {
-        "kind": "sweep", "sweep": spec.model_dump(), "sweep_file": str(loaded.path),
+        **core("sweep", parameters=_parameters(loaded), seeds=result.seeds, inputs=inputs),
+        "sweep": spec.model_dump(), "sweep_file": str(loaded.path),
         "scenario_file": str(loaded.scenario_file),
         "baseline_file": str(loaded.baseline_file) if loaded.baseline_file else None,
         "baseline": ("the scenario without its interventions"
@@ -294,12 +298,23 @@ def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: b
         "factors": [{"name": t.factor, "sets": t.describe(), "integer": t.integer}
                     for t in loaded.model.targets],
         "skipped_outcomes": result.skipped,
-        "seeds": result.seeds, "points": len(result.samples), "model_runs": loaded.runs(),
-        "workers": workers, "packages": package_versions(), "git": git_state(),
+        "points": len(result.samples), "model_runs": loaded.runs(), "workers": workers,
     })
     return SweepResult(out=out, indices=result.indices, noise=result.noise,
                        convergence=result.convergence, results=results,
                        skipped=result.skipped)
+
+
+def _parameters(loaded: LoadedSweep) -> dict[str, Any]:
+    """The parameters of the scenario (and of its baseline) before the factors vary them, by
+    scenario name."""
+    model = loaded.model
+    scenario = scenario_from_dict(model.data, source=model.source)
+    out = {scenario.name: scenario.params}
+    if model.baseline is not None:
+        base = scenario_from_dict(model.baseline, source=model.source)
+        out[base.name if base.name != scenario.name else f"{base.name} (baseline)"] = base.params
+    return out
 
 
 def _long_table(result: Any, loaded: LoadedSweep) -> pd.DataFrame:

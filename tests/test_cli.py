@@ -36,7 +36,8 @@ def test_run_writes_timeseries_manifest_and_plot(tmp_path, capsys):
     assert manifest["seed"] == 4
     assert manifest["months"] == 15
     assert manifest["population"]["households"] == 300
-    assert manifest["parameters"]["markup_annual"] == pytest.approx(0.3)
+    assert manifest["parameters"][manifest["scenario"]["name"]]["markup_annual"] == \
+        pytest.approx(0.3)
     assert manifest["packages"]["mesa"]
     assert "commit" in manifest["git"]
     png = (out / "trajectories.png").read_bytes()

@@ -299,7 +299,13 @@ def test_batch_report_orders_plots_and_keeps_the_main_outcomes(batch_dir):
     assert "Every other outcome (" in results  # nothing cut: the rest follow the main ones
     assert "First " not in results
     assert "2 scenarios (baseline and transfer) x 2 replicates = 4 runs" in page
-    assert "Date not recorded in the manifest" in page  # batch manifests have no date
+    manifest = json.loads((batch_dir / "manifest.json").read_text())
+    assert f"Created {manifest['created']}" in page  # every manifest has its date now
+    seeds = ", ".join(f"<code>{s}</code>" for s in manifest["seeds"])
+    base = manifest["experiment"]["seed"]
+    assert f"Replicate seeds (replicate 0 first, derived from the experiment's seed {base}): " \
+        in page
+    assert seeds in page  # the batch report shows the seeds
 
 
 def test_sweep_and_plan_reports_show_what_was_varied(sweep_dir, plan_dir):
