@@ -211,7 +211,8 @@ def _sigterm_raises() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:  # None: set outside Python, which cannot put it back
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _kept(args: argparse.Namespace) -> str:

@@ -103,7 +103,8 @@ def deferred(*signals: signal.Signals) -> Iterator[None]:
         yield
     finally:
         for s, handler in previous.items():
-            signal.signal(s, handler)
+            if handler is not None:  # None: set outside Python, which cannot put it back
+                signal.signal(s, handler)
         if caught:
             signal.raise_signal(caught[-1])
 
