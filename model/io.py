@@ -94,8 +94,10 @@ def output_folder(out: str | Path, resume: bool, what: str) -> Path:
 
 
 def run_folder(out: str | Path, force: bool) -> Path:
-    """The output folder of a single run: new or empty, or, with ``force``, any folder (files
-    of the same name are replaced): a run never mixes its files into another's unasked."""
+    """The output folder of a single run, checked before the run and made only when its
+    outputs are written (a run refused for another reason leaves nothing behind): new or
+    empty, or, with ``force``, any folder (files of the same name are replaced), so that a
+    run never mixes its files into another's unasked."""
     from .errors import BondsimError
 
     out = Path(out)
@@ -104,5 +106,4 @@ def run_folder(out: str | Path, force: bool) -> Path:
     if out.exists() and any(out.iterdir()) and not force:
         raise BondsimError(f"{out}: output folder is not empty; use --force to write over "
                            f"it, or choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
     return out
