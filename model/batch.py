@@ -29,12 +29,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ._lazy import deferred
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
@@ -42,6 +42,11 @@ from .io import atomic_write, input_file, output_folder, write_json
 from .outcomes import LAST_YEAR, OUTCOMES, Window, is_outcome, why_undefined, window_table
 from .scenario import MAX_HOUSEHOLDS, Scenario, load_scenario, read_spec
 from .shipped import locate
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = deferred("pandas")  # imported on first use: validating stays fast
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 

@@ -50,14 +50,15 @@ executor and resumable point by point.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ._lazy import deferred
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
@@ -66,6 +67,11 @@ from .outcomes import OUTCOMES, window_means
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
 from .sweep import FactorSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = deferred("pandas")  # imported on first use: validating stays fast
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 STATISTICS = [name for name in OUTCOMES if name not in ("month", "calendar_month")]
@@ -167,7 +173,12 @@ class LoadedCalibration:
     factors: list[Factor]
     model: CalibrationModel
     files: dict[str, Path]                 # scenario name -> file
-    target_table: pd.DataFrame             # key, scenario, outcome, per, value, tolerance, source
+    target_rows: list[dict[str, Any]]      # key, scenario, outcome, per, value, tolerance, source
+
+    @functools.cached_property
+    def target_table(self) -> pd.DataFrame:
+        """The targets as a table (built when first needed: validating needs no pandas)."""
+        return pd.DataFrame(self.target_rows)
 
 
 def load_calibration(path: str | Path) -> LoadedCalibration:
@@ -199,7 +210,7 @@ def load_calibration(path: str | Path) -> LoadedCalibration:
                              households=spec.households, months=spec.months,
                              window=spec.window)
     return LoadedCalibration(spec=spec, path=path, factors=[p.factor() for p in spec.parameters],
-                             model=model, files=files, target_table=pd.DataFrame(rows))
+                             model=model, files=files, target_rows=rows)
 
 
 def distances(stats: np.ndarray, values: np.ndarray, tolerances: np.ndarray) -> np.ndarray:

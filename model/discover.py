@@ -45,12 +45,12 @@ import difflib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ._lazy import deferred
 from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
@@ -58,6 +58,11 @@ from .outcomes import OUTCOMES, window_means
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
 from .sweep import FactorSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = deferred("pandas")  # imported on first use: validating stays fast
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 MONTHLY = [name for name in OUTCOMES if name not in ("month", "calendar_month")]
@@ -133,6 +138,11 @@ class DiscoverySpec(BaseModel):
                 raise ValueError(f"unknown outcome {item!r}" + (f"; did you mean {hint[0]!r}?"
                                                                  if hint else ""))
         return value
+
+
+def _empty() -> pd.DataFrame:
+    """An empty table, made when needed (pandas is imported on first use)."""
+    return pd.DataFrame()
 
 
 @dataclass(frozen=True)
@@ -268,9 +278,9 @@ class Box:
     coverage: float = float("nan")
     density: float = float("nan")
     mass: float = float("nan")
-    limits: pd.DataFrame = field(default_factory=pd.DataFrame)  # parameter, min, max,
+    limits: pd.DataFrame = field(default_factory=_empty)  # parameter, min, max,
     #                    restricted, restricts_low, restricts_high, qp_low, qp_high, qp
-    trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)  # coverage, density, ...
+    trajectory: pd.DataFrame = field(default_factory=_empty)  # coverage, density, ...
     chosen: int = -1
     failures: int = 0
     futures: int = 0

@@ -24,15 +24,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from scipy import stats
 
+from ._lazy import deferred
 from .errors import BondsimError
 from .outcomes import LAST_YEAR, Window, window_means
-from .run import simulate
 from .scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from scipy import stats
+else:
+    pd = deferred("pandas")  # imported on first use: validating stays fast
+    stats = deferred("scipy.stats")  # imported on first use: validating stays fast
 
 # over the whole horizon; then the metrics of the end of the run (named for their window);
 # then the costs
@@ -130,6 +136,8 @@ def paired_effect(scenario: Scenario | str | Path, baseline: Scenario | str | Pa
     Both use the scenario's population and horizon (unless overridden), so that only the
     policy differs. ``window``: the months the end-of-run metrics average (default the last
     12; ``Window(month=N)`` for one month)."""
+    from .run import simulate
+
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if not isinstance(baseline, Scenario):

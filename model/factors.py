@@ -29,12 +29,17 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from scipy import stats
 
+from ._lazy import deferred
 from .errors import BondsimError
+
+if TYPE_CHECKING:
+    from scipy import stats
+else:
+    stats = deferred("scipy.stats")  # imported on first use: validating stays fast
 
 Distribution = Literal["uniform", "loguniform", "triangular", "truncnormal"]
 

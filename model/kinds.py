@@ -144,7 +144,7 @@ def _calibration(path: Path) -> Checked:
     from .calibration import load_calibration
     cal = load_calibration(path)
     return Checked("calibration", f"{cal.spec.name}, {len(cal.factors)} parameters, "
-                                  f"{len(cal.target_table)} targets")
+                                  f"{len(cal.target_rows)} targets")
 
 
 def _discovery(path: Path) -> Checked:

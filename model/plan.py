@@ -30,16 +30,17 @@ spent, summed exactly from the interventions' books, never more than allocated.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ._lazy import deferred
 from .districts import DistrictProfile, district_scenario, load_districts, pick
 from .effect import interval, replicate_seeds
 from .errors import BondsimError
@@ -49,6 +50,11 @@ from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import LAST_YEAR, window_means
 from .scenario import format_errors, read_spec, scenario_from_dict
 from .shipped import locate
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = deferred("pandas")  # imported on first use: validating stays fast
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 BASELINE = "baseline"
@@ -109,9 +115,14 @@ class LoadedPlan:
     districts: list[DistrictProfile]
     base: dict[str, Any]                       # the base scenario's data
     interventions: dict[str, dict[str, list[dict[str, Any]]]]  # strategy -> district -> items
-    allocated: pd.DataFrame                    # strategy, district, type, label, allocated,
+    rows: list[dict[str, Any]]                 # strategy, district, type, label, allocated,
     #                                            capacity (bondsim.absorb)
     notes: list[str]                           # scaling and capping, for the manifest
+
+    @functools.cached_property
+    def allocated(self) -> pd.DataFrame:
+        """The allocations as a table (built when first needed: validating needs no pandas)."""
+        return pd.DataFrame(self.rows)
 
     def scenario(self, strategy: str, district: DistrictProfile) -> dict[str, Any]:
         items = self.interventions.get(strategy, {}).get(district.name, [])
@@ -135,7 +146,7 @@ def load_plan(path: str | Path) -> LoadedPlan:
                            f"none of {reserved} (the plan's own no-spending run and the "
                            f"search's result)")
     interventions, rows, notes = _allocate(path, spec, districts)
-    loaded = LoadedPlan(spec, path, districts, base, interventions, pd.DataFrame(rows), notes)
+    loaded = LoadedPlan(spec, path, districts, base, interventions, rows, notes)
     if spec.search is not None:  # check the search now, not after the strategies have run
         from .plan_search import check_search
         check_search(loaded)
@@ -156,19 +167,19 @@ def _absorption(loaded: LoadedPlan) -> None:
     however the plan is run, so its cost and cost-effectiveness are judged on what is spent."""
     from .absorb import capacity
 
-    table = loaded.allocated
-    if table.empty:
-        return
     scenarios = {(s, d.name): loaded.scenario(s, d) for s in loaded.interventions
                  for d in loaded.districts}
     items = {(s, d, item["label"]): item for s, by in loaded.interventions.items()
              for d, listed in by.items() for item in listed}
-    keys = list(zip(table["strategy"], table["district"], table["label"], strict=True))
-    table["capacity"] = [capacity(items[k], scenarios[k[:2]]) for k in keys]
-    over = table[table["allocated"] > table["capacity"]]
-    for (strategy, label), group in over.groupby(["strategy", "label"], sort=False):
-        said = ", ".join(f"{r.district} (Rs {r.allocated:,.0f} against Rs {r.capacity:,.0f})"
-                         for r in group.itertuples())
+    over: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (strategy, label) -> rows
+    for row in loaded.rows:
+        key = (row["strategy"], row["district"], row["label"])
+        row["capacity"] = capacity(items[key], scenarios[key[:2]])
+        if row["allocated"] > row["capacity"]:
+            over.setdefault((row["strategy"], row["label"]), []).append(row)
+    for (strategy, label), group in over.items():
+        said = ", ".join(f"{r['district']} (Rs {r['allocated']:,.0f} against "
+                         f"Rs {r['capacity']:,.0f})" for r in group)
         loaded.notes.append(f"strategy {strategy!r}, {label}: allocates more than it can "
                             f"spend over its window (its absorptive capacity) in {said}; the "
                             f"rest stays unspent")

@@ -40,13 +40,12 @@ import functools
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from scipy.optimize import differential_evolution
 
+from ._lazy import deferred
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import process_pool, run_all
@@ -55,6 +54,13 @@ from .interventions import REGISTRY
 from .plan import BASELINE, LoadedPlan, PlanRun, execute, paired, run_one
 from .scenario import format_errors
 from .sweep import FactorSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from scipy import optimize
+else:  # imported on first use: checking a plan's search stays fast
+    pd = deferred("pandas")
+    optimize = deferred("scipy.optimize")
 
 OBJECTIVES = ("bonded_household_years_averted", "bonded_households_freed_last_year",
               "child_work_years_averted", "children_out_of_work_last_year")
@@ -354,7 +360,7 @@ def _search_at(ctx: Context, spec: SearchSpec, bounds: list[tuple[float, float]]
                ) -> dict[str, Any]:
     """One budget's search; the previous budget's best allocation competes too."""
     score = functools.partial(_score, ctx, budget, spec.robust)
-    result = differential_evolution(
+    result = optimize.differential_evolution(
         score, bounds, maxiter=spec.generations, popsize=spec.population,
         seed=spec.seed, polish=False, updating="deferred", tol=0.0, workers=mapper)
     best = allocation(ctx, result.x, budget)

@@ -47,22 +47,33 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import pawn as pawn_analyze
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import latin
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
 
+from ._lazy import deferred
 from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
 from .factors import Factor
 from .io import write_json, write_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import pawn as pawn_analyze
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import latin
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+else:  # imported on first use, so that checking a sweep file (its size) stays fast
+    pd = deferred("pandas")
+    morris_analyze = deferred("SALib.analyze.morris")
+    pawn_analyze = deferred("SALib.analyze.pawn")
+    sobol_analyze = deferred("SALib.analyze.sobol")
+    latin = deferred("SALib.sample.latin")
+    morris_sample = deferred("SALib.sample.morris")
+    sobol_sample = deferred("SALib.sample.sobol")
 
 Model = Callable[[dict[str, float], int], dict[str, float]]
 Method = Literal["sobol", "morris", "pawn"]
@@ -184,6 +195,11 @@ def _run_point(model: Model, names: tuple[str, ...], outcomes: tuple[str, ...],
     except Exception:
         return index, None, traceback.format_exc()
     return index, out, None
+
+
+def _empty() -> pd.DataFrame:
+    """An empty table, made when needed (pandas is imported on first use)."""
+    return pd.DataFrame()
 
 
 @dataclass
@@ -463,8 +479,8 @@ class SensitivityResult:
     unit: np.ndarray                     # the sample on the unit hypercube
     problem: dict
     seeds: list[int]
-    second_order: pd.DataFrame = field(default_factory=pd.DataFrame)
-    convergence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    second_order: pd.DataFrame = field(default_factory=_empty)
+    convergence: pd.DataFrame = field(default_factory=_empty)
     skipped: dict[str, str] = field(default_factory=dict)  # outcome -> why it was not analysed
 
 

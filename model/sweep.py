@@ -42,10 +42,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -55,6 +54,7 @@ from pydantic import (
     model_validator,
 )
 
+from ._lazy import deferred
 from .effect import METRICS, paired_metrics
 from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
@@ -62,6 +62,11 @@ from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = deferred("pandas")  # imported on first use: validating stays fast
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 MONTHLY = [name for name in OUTCOMES if name not in ("month", "calendar_month")]

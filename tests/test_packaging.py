@@ -148,9 +148,12 @@ def test_discover_without_its_extra_says_which_to_install(monkeypatch, capsys):
     assert "pip install 'bondsim[discover]'" in err
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["validate", "baseline"]])
+@pytest.mark.parametrize("argv", [["--help"], ["validate", "baseline"], ["scenarios"],
+                                  *[["validate", f.stem] for f in
+                                    sorted((ROOT / "experiments").glob("*.toml"))]])
 def test_start_up_loads_no_heavy_library(argv: list[str], tmp_path: Path):
-    """``bondsim --help`` and ``validate`` answer without SciPy, Matplotlib, pandas or Mesa."""
+    """``bondsim --help`` and ``validate`` (of every shipped kind of file) answer without SciPy,
+    Matplotlib, pandas or Mesa."""
     code = ("import sys; from bondsim.cli import main\n"
             "try:\n    status = main(sys.argv[1:])\nexcept SystemExit as exit:\n"
             "    status = exit.code\n"

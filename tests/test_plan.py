@@ -399,3 +399,16 @@ def test_search_mistakes_are_caught_before_anything_runs(tmp_path):
 def test_validate_checks_plan_files(tmp_path, capsys):
     assert main(["validate", str(_plan(tmp_path))]) == 0
     assert "ok (plan test_plan, 2 districts, 3 strategies)" in capsys.readouterr().out
+
+
+def test_the_release_quantile_is_the_poisson_quantile():
+    """absorb.poisson_quantile (no SciPy, so validating a plan stays fast) equals SciPy's."""
+    from scipy.stats import poisson
+
+    from bondsim.absorb import poisson_quantile
+
+    for mean in np.geomspace(1e-3, 2e4, 400):
+        for q in (0.5, 0.9, 0.95, 0.99):
+            assert poisson_quantile(q, float(mean)) == poisson.ppf(q, mean), (q, mean)
+    assert poisson_quantile(0.95, 0.0) == 0.0
+    assert poisson_quantile(0.95, 4.5) == 8.0  # 9 or more has a chance of about 1 in 20
