@@ -10,39 +10,7 @@ from typing import Any
 
 from .errors import BondsimError
 from .measurement import DEFAULT_KILN_COUNTS, MeasurementError
-
-
-def _whole(low: int) -> Any:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if not low <= value < 2**63:
-            raise argparse.ArgumentTypeError(f"expected a number >= {low}, got {value}")
-        return value
-    return parse
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a share in [0, 1], got {value}")
-    return value
-
-
-def _counts(text: str) -> list[int]:
-    try:
-        values = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected kiln counts like 5,10,20, got {text!r}") \
-            from None
-    if not values or min(values) < 2:
-        raise argparse.ArgumentTypeError(f"expected kiln counts of at least 2, got {text!r}")
-    return values
+from .options import kiln_counts, share, whole
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -52,30 +20,30 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "survey", help="simulate a rapid assessment of a sample of kilns, with measurement "
                        "error: estimates, intervals, and the kilns needed for a precision")
     p.add_argument("scenario", help="scenario file (TOML), e.g. scenarios/baseline.toml")
-    p.add_argument("--kilns", type=_whole(2), required=True, help="kilns to survey")
-    p.add_argument("--replicates", type=_whole(1), default=5,
+    p.add_argument("--kilns", type=whole(2), required=True, help="kilns to survey")
+    p.add_argument("--replicates", type=whole(1), default=5,
                    help="model runs (seeds), default 5")
-    p.add_argument("--surveys", type=_whole(1), default=200,
+    p.add_argument("--surveys", type=whole(1), default=200,
                    help="surveys drawn on each run, default 200")
-    p.add_argument("--seed", type=_whole(0), help="seed the runs' and surveys' seeds derive from")
-    p.add_argument("--households", type=_whole(1), help="override the number of households")
-    p.add_argument("--months", type=_whole(1), help="override the horizon in months")
-    p.add_argument("--month", type=_whole(0),
+    p.add_argument("--seed", type=whole(0), help="seed the runs' and surveys' seeds derive from")
+    p.add_argument("--households", type=whole(1), help="override the number of households")
+    p.add_argument("--months", type=whole(1), help="override the horizon in months")
+    p.add_argument("--month", type=whole(0),
                    help="month of the survey (default: the last month the kilns work)")
     p.add_argument("--district", help="survey this district's kilns (default: all kilns)")
     p.add_argument("--precision", type=float, default=0.05,
                    help="target half-width of the 95%% interval, as a share (default 0.05)")
-    p.add_argument("--counts", type=_counts, default=list(DEFAULT_KILN_COUNTS),
+    p.add_argument("--counts", type=kiln_counts, default=list(DEFAULT_KILN_COUNTS),
                    help="kiln counts of the precision curve (default 5,10,20,40,80)")
-    p.add_argument("--debt-underreport", type=_share, default=d.debt_underreport,
+    p.add_argument("--debt-underreport", type=share, default=d.debt_underreport,
                    help=f"mean share of debt left out of reports (default {d.debt_underreport})")
-    p.add_argument("--debt-underreport-sd", type=_share, default=d.debt_underreport_sd,
+    p.add_argument("--debt-underreport-sd", type=share, default=d.debt_underreport_sd,
                    help=f"its sd across households (default {d.debt_underreport_sd})")
-    p.add_argument("--child-hiding", type=_share, default=d.child_hiding,
+    p.add_argument("--child-hiding", type=share, default=d.child_hiding,
                    help=f"share of working children hidden (default {d.child_hiding})")
-    p.add_argument("--refusal", type=_share, default=d.refusal,
+    p.add_argument("--refusal", type=share, default=d.refusal,
                    help=f"refusal probability of a kiln (default {d.refusal})")
-    p.add_argument("--refusal-coercive", type=_share, default=d.refusal_coercive,
+    p.add_argument("--refusal-coercive", type=share, default=d.refusal_coercive,
                    help=f"refusal probability of a coercive owner's kiln "
                         f"(default {d.refusal_coercive})")
     p.add_argument("--drop-refusals", action="store_true",
