@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     eff.add_argument("--households", type=_positive, help="override the number of households")
     eff.add_argument("--months", type=_positive, help="override the horizon in months")
     eff.add_argument("--out", help="output folder (default outputs/<scenario>-effect-<time>/)")
+    eff.add_argument("--force", action="store_true",
+                     help="write into --out even if it is not empty (same-named files replaced)")
     _window_options(eff)
 
     bat = _many_runs(sub, "batch", "experiment", "policies",
@@ -223,15 +225,17 @@ def _run(args: argparse.Namespace) -> int:
 
 def _effect(args: argparse.Namespace) -> int:
     from .effect import paired_effect, write_effect
+    from .io import run_folder
     from .run import default_out_dir
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     baseline = load_scenario(args.baseline)
+    out = run_folder(args.out, args.force) if args.out else default_out_dir(
+        f"{scenario.name}-effect")  # checked before the runs, not after them
     result = paired_effect(scenario, baseline, replicates=args.replicates, seed=args.seed,
                            households=args.households, months=args.months,
                            window=_window(args))
-    out = Path(args.out) if args.out else default_out_dir(f"{scenario.name}-effect")
     write_effect(out, result, scenario, args, baseline)
     print(f"{result.scenario} against {result.baseline}: {args.replicates} paired replicates; "
           f"end of the run: {result.window.describe()}")

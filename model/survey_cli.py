@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from .errors import BondsimError
@@ -50,6 +49,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="survey fewer kilns when owners refuse (default: replace them)")
     p.add_argument("--no-error", action="store_true", help="a perfect survey (no error)")
     p.add_argument("--out", help="output folder (default outputs/<scenario>-survey-<time>/)")
+    p.add_argument("--force", action="store_true",
+                   help="write into --out even if it is not empty (same-named files replaced)")
     return p
 
 
@@ -64,6 +65,7 @@ def _error_from(args: argparse.Namespace) -> MeasurementError:
 
 def main(args: argparse.Namespace) -> int:
     """``bondsim survey``: run the surveys and the precision curve, write and print them."""
+    from .io import run_folder
     from .run import default_out_dir
     from .scenario import load_scenario
     from .survey import (
@@ -83,6 +85,8 @@ def main(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     for warning in scenario.warnings:
         print(f"bondsim: warning: {warning}", file=sys.stderr)
+    out = run_folder(args.out, args.force) if args.out else default_out_dir(
+        f"{scenario.name}-survey")  # checked before the runs, not after them
     error = _error_from(args)
     frames = survey_frames(scenario, replicates=args.replicates, seed=args.seed,
                            households=args.households, months=args.months, month=args.month,
@@ -94,7 +98,6 @@ def main(args: argparse.Namespace) -> int:
     counts = sorted(set(args.counts) | {args.kilns})
     dropped = [n for n in counts if n > big_n]
     curve = precision_curve(frames, counts, surveys=args.surveys, seed=seed, error=error)
-    out = Path(args.out) if args.out else default_out_dir(f"{scenario.name}-survey")
     options = {k: v for k, v in vars(args).items() if k not in ("command", "func")}
     write_survey(out, run, curve, scenario, options, args.precision)
 

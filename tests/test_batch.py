@@ -228,7 +228,7 @@ def test_dask_cluster_gives_the_same_results(tmp_path):
     exp = _experiment(tmp_path, replicates=2)
     serial = run_batch(exp, out=tmp_path / "serial", workers=1)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+                                  host="127.0.0.1", dashboard_address=":0") as cluster:
         on_dask = run_batch(exp, out=tmp_path / "dask", scheduler=cluster.scheduler_address)
     pd.testing.assert_frame_equal(serial.timeseries, on_dask.timeseries)
     assert ((tmp_path / "serial" / "timeseries.parquet").read_bytes()

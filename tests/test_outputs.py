@@ -74,6 +74,25 @@ def test_run_refuses_a_folder_that_is_not_empty_unless_forced(tmp_path, capsys):
     assert main([*args[:-3], "--out", str(empty), "--quiet"]) == 0  # an empty folder is fine
 
 
+@pytest.mark.parametrize("command", [
+    ["effect", "cash_transfer", "--replicates", "1"],
+    ["survey", "baseline", "--kilns", "4", "--replicates", "1", "--surveys", "5",
+     "--counts", "4"]])
+def test_effect_and_survey_refuse_a_folder_that_is_not_empty_unless_forced(command, tmp_path,
+                                                                          capsys):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("someone else's\n")
+    args = [*command, "--households", "300", "--months", "3", "--out", str(out)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "output folder is not empty" in err
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]  # refused before the runs
+    assert main([*args, "--force"]) == 0
+    assert (out / "manifest.json").is_file()
+    assert (out / "notes.txt").read_text() == "someone else's\n"
+
+
 # --- manifests --------------------------------------------------------------------------------
 
 DISTRICTS = """province = "Testland"

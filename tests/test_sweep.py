@@ -331,7 +331,7 @@ def test_dask_cluster_gives_the_same_sweep(small_sweep, tmp_path):
     distributed = pytest.importorskip("distributed")
     result, tmp = small_sweep
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+                                  host="127.0.0.1", dashboard_address=":0") as cluster:
         on_dask = run_sweep(_sweep(tmp), out=tmp_path / "d",
                             scheduler=cluster.scheduler_address)
     pd.testing.assert_frame_equal(on_dask.indices, result.indices)
