@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -167,9 +168,29 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 143 if terminated else 130
     except BrokenPipeError:  # output piped into head, less, ...: not an error of the job
-        import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug, not bad input: one line, the traceback kept in a file
+        if os.environ.get("BONDSIM_DEBUG"):
+            raise
+        print(f"bondsim: internal error (a bug in bondsim, not in your input): "
+              f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}; "
+              f"the details are in {_crash_report()} (please attach it to a bug report; "
+              f"BONDSIM_DEBUG=1 shows them here)", file=sys.stderr)
+        return 1
+
+
+def _crash_report() -> str:
+    """Write the current exception's traceback, with the command line and versions, to a new
+    file in the temporary folder; its path."""
+    import tempfile
+    import traceback
+
+    fd, path = tempfile.mkstemp(prefix="bondsim-error-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(f"bondsim {__version__}, Python {sys.version.split()[0]}\n"
+                   f"command: {' '.join(sys.argv)}\n\n{traceback.format_exc()}")
+    return path
 
 
 @contextlib.contextmanager

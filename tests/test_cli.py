@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -112,3 +113,29 @@ def test_every_shipped_scenario_runs_at_small_size(path, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     scenario_types = [i["type"] for i in manifest["interventions"]]
     assert (ts["intervention_cost"].sum() > 0) == bool(scenario_types)
+
+
+def test_a_bug_is_told_in_one_line_with_its_traceback_kept_in_a_file(monkeypatch, capsys):
+    """An unexpected exception (a bug, not bad input) never shows a traceback to the user:
+    one line naming it and the file that keeps the details; BONDSIM_DEBUG=1 re-raises it."""
+    from bondsim import cli
+
+    def broken(args):
+        raise ZeroDivisionError("division by zero\nsecond line")
+
+    monkeypatch.delenv("BONDSIM_DEBUG", raising=False)
+    monkeypatch.setitem(cli.COMMANDS, "params", broken)
+    assert cli.main(["params"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "internal error" in err
+    assert "ZeroDivisionError: division by zero;" in err
+    assert "Traceback" not in err
+    report = Path(err.split("the details are in ")[1].split(" (please")[0])
+    kept = report.read_text(encoding="utf-8")
+    report.unlink()
+    assert "Traceback" in kept
+    assert "second line" in kept
+    monkeypatch.setenv("BONDSIM_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        cli.main(["params"])
