@@ -65,8 +65,12 @@ def plot_intervals(panels: list[tuple[str, pd.DataFrame]], path: Path, title: st
                    centre: str, xlabel: str = "", zero_line: bool = False) -> None:
     """One panel per (title, rows): each row's ``centre`` value with its ``low``-``high``
     interval, scenarios down the side. Saved as PNG, atomically."""
+    import textwrap
+
+    # the same scenarios in every panel: name them once, on the left, so no title is clipped
+    same = all(list(rows["scenario"]) == list(panels[0][1]["scenario"]) for _, rows in panels)
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.5),
-                             constrained_layout=True, squeeze=False)
+                             constrained_layout=True, squeeze=False, sharey=same)
     for ax, (name, rows) in zip(axes[0], panels, strict=True):
         y = np.arange(len(rows))
         err = np.vstack([rows[centre] - rows["low"], rows["high"] - rows[centre]])
@@ -74,7 +78,7 @@ def plot_intervals(panels: list[tuple[str, pd.DataFrame]], path: Path, title: st
         if zero_line:
             ax.axvline(0.0, color="0.5", lw=1)
         ax.set_yticks(y, rows["scenario"])
-        ax.set_title(name)
+        ax.set_title("\n".join(textwrap.wrap(name, 30)))
         ax.set_xlabel(xlabel)
         ax.grid(alpha=0.3)
     fig.suptitle(title)
