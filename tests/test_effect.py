@@ -119,17 +119,29 @@ def test_effect_command_writes_tables_and_manifest(tmp_path, capsys):
 
 def test_enforcement_alone_leaves_families_not_released_as_indebted():
     """Issue 3 / fact 9 (Basu & Chau 2004): enforcement without credit or cash leaves the
-    families it did not release about as indebted as before (tolerance 2 points a seed)."""
+    families it did not release about as indebted as before: neither much less (enforcement
+    alone does not free them from debt) nor much more (it does not push them deeper). Both
+    enforcement scenarios: inspections that release nobody, and inspections that release some.
+
+    Two-sided tolerance: within 2 points a seed and 1 point on average. The indebted share is
+    about 0.94 of 4,000 families, so its binomial sd is sqrt(0.94 x 0.06 / 4000) = 0.4 points
+    even for unpaired runs: 2 points is 5 sd. On these paired seeds the differences are all
+    within 0.5 points (-0.1 to -0.5)."""
     from bondsim.run import run_scenario
-    diffs = []
+    diffs = {"inspections_only": [], "release_without_rehabilitation": []}
+    released = 0
     for seed in (71, 72, 73):
-        runs = [run_scenario(SCENARIOS / f"{name}.toml", seed=seed, households=4000,
-                             months=60, write=False).model
-                for name in ("baseline", "inspections_only")]
-        shares = [float((m.hh.debt[~m.hh.released] > 0).mean()) for m in runs]
-        diffs.append(shares[1] - shares[0])
-    assert min(diffs) >= -0.02, diffs
-    assert np.mean(diffs) >= -0.01, diffs
+        base, *policies = [run_scenario(SCENARIOS / f"{name}.toml", seed=seed, households=4000,
+                                        months=60, write=False).model
+                           for name in ("baseline", *diffs)]
+        before = float((base.hh.debt > 0).mean())
+        for name, m in zip(diffs, policies, strict=True):
+            diffs[name].append(float((m.hh.debt[~m.hh.released] > 0).mean()) - before)
+        released += int(policies[1].hh.released.sum())
+    assert released > 0  # "not released" excludes someone
+    for name, d in diffs.items():
+        assert max(abs(x) for x in d) <= 0.02, (name, d)
+        assert abs(np.mean(d)) <= 0.01, (name, d)
 
 
 def test_effect_at_a_closed_horizon_reads_the_last_year_not_the_closed_month():
