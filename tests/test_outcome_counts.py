@@ -106,6 +106,8 @@ def month(monkeypatch):
     # some families released long ago (the flag alone), some with social-protection cash
     model.hh.released[::7] = True
     model.interventions.append(GiveCash())
+    seen["paid_ratio"] = model.ow.paid_ratio.copy()  # set last month for this month's pay
+    seen["kiln"] = model.hh.kiln.copy()
     monkeypatch.setattr(model_module, "classify_shocks", classify_spy)
     monkeypatch.setattr(credit_module, "cover_shortfall", cover_spy)
     model.step()
@@ -183,3 +185,14 @@ def test_shocks_advances_and_cash_counted_from_what_each_household_got(month):
     assert out["advance_share"] != out["advance_share_after_shock"]
     assert out["sp_cash_used"] > 0.0
     assert out["outside_advances"] > 0.0
+
+
+def test_paid_ratio_mean_is_this_months_rate_over_households(month):
+    """The mean over households (not over kilns) of the paid rate as a share of the notified
+    rate, at the terms owners set at the end of last month (they set next month's after)."""
+    model, seen = month
+    by_household = seen["paid_ratio"][seen["kiln"]]
+    assert model.outcomes["paid_ratio_mean"] == pytest.approx(float(by_household.mean()),
+                                                              rel=1e-12)
+    # not vacuous: kilns pay differently and differ in size, so the kiln mean is another number
+    assert seen["paid_ratio"].mean() != pytest.approx(float(by_household.mean()), rel=1e-6)
