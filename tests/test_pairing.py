@@ -185,6 +185,13 @@ def test_compare_pairs_replicates_on_the_documented_seeds(batch):
     assert got["bonded_household_years_averted"] == pytest.approx(np.mean(years), rel=1e-12)
     assert got["bonded_share_change_last_year"] == pytest.approx(np.mean(change), rel=1e-9,
                                                                  abs=1e-12)
+    # the mean would not notice replicates paired out of order; the spread of the paired
+    # differences does: 95% half-width t(0.975, 2 df) = 4.3027 x sd / sqrt(3)
+    high = table.set_index("measure")["high"]
+    for name, values in (("bonded_household_years_averted", years),
+                         ("bonded_share_change_last_year", change)):
+        half = 4.302653 * np.std(values, ddof=1) / np.sqrt(3)
+        assert high[name] - got[name] == pytest.approx(half, rel=1e-5), name
 
 
 # --- plan and its search -------------------------------------------------------------------
