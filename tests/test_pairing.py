@@ -114,6 +114,17 @@ def test_effect_of_a_policy_without_teeth_is_exactly_zero(data):
     assert by_seed["cost_per_bonded_household_year_averted"].isna().all()
 
 
+def test_effect_runs_the_baseline_on_the_scenarios_families():
+    """The baseline file's own population (other kilns, other districts) is replaced by the
+    scenario's, so the two runs differ only by the policy."""
+    elsewhere = {**BASE, "name": "elsewhere",
+                 "population": {"households": 999, "kilns": 3, "districts": ["X", "Y"]}}
+    result = paired_effect(scenario_from_dict(TOOTHLESS), scenario_from_dict(elsewhere),
+                           replicates=2, seed=11)
+    assert (result.by_seed["bonded_household_years_averted"] == 0.0).all()
+    assert (result.by_seed["child_work_years_averted"] == 0.0).all()
+
+
 def test_effect_pairs_each_replicate_on_the_documented_seed():
     result = paired_effect(scenario_from_dict(POLICY), scenario_from_dict(BASE), replicates=2,
                            seed=11)
