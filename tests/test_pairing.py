@@ -339,6 +339,22 @@ def test_plan_search_judges_every_candidate_against_its_own_baseline_seed(tmp_pa
     assert judged["per_draw"][0] == pytest.approx(np.mean(by_hand), rel=1e-12, abs=1e-9)
 
 
+def test_plans_optimised_strategy_is_paired_like_the_written_ones(tmp_path):
+    """The search's best allocation is run again as a strategy, against the baseline on the
+    plan's seeds: with a cash transfer that enrols nobody, whatever it allocates averts
+    exactly nothing, in every district and replicate."""
+    toothless = SEARCH.replace("coverage = 1.0", "coverage = 0.0").replace(
+        "seed = 6\n", "seed = 6\ngenerations = 1\npopulation = 1\n")
+    result = run_plan(_plan_file(tmp_path, toothless), out=tmp_path / "out", workers=1)
+    rows = result.by_run[result.by_run["strategy"] == "optimised"]
+    assert len(rows) == 2 * 3
+    assert sorted(set(rows["seed"])) == sorted(_seeds(8, 3))
+    for name in ("bonded_households_freed_last_year", "bonded_household_years_averted",
+                 "children_out_of_work_last_year", "child_work_years_averted", "cost"):
+        assert (rows[name] == 0.0).all(), (name, rows[name].tolist())
+    assert (result.search.curve["expected"] == 0.0).all()
+
+
 # --- sweeps: the engine's seeds, and the effect outcomes' counterfactual -------------------
 
 def test_sweep_points_share_the_replicate_seeds():
