@@ -189,6 +189,14 @@ def check_sex_split(model: BondsimModel) -> None:
             assert math.isclose(sum(parts), out[total], rel_tol=1e-12, abs_tol=1e-15), total
 
 
+def check_bondage_flows(model: BondsimModel, before: np.ndarray) -> None:
+    """Entries and exits are the households whose bonded flag changed over the month, by
+    value (a sign check cannot tell one from the other)."""
+    after = model.hh.bonded
+    assert model.outcomes["bondage_entries"] == np.count_nonzero(after & ~before)
+    assert model.outcomes["bondage_exits"] == np.count_nonzero(before & ~after)
+
+
 @st.composite
 def models(draw) -> dict:
     """A small population (1 <= districts <= kilns <= households), parameters, seed, horizon."""
@@ -211,8 +219,10 @@ def test_invariants_hold_every_month(spec):
                          seed=spec["seed"])
     check_invariants(model)
     for _ in range(spec["months"]):
+        before = model.hh.bonded.copy()
         model.step()
         check_invariants(model)
+        check_bondage_flows(model, before)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -225,8 +235,10 @@ def test_invariants_hold_under_a_policy_that_shakes_things(spec, sp, write_off, 
                          seed=spec["seed"],
                          interventions=[Shake(sp, write_off, scare, cost_scale)])
     for _ in range(spec["months"]):
+        before = model.hh.bonded.copy()
         model.step()
         check_invariants(model)
+        check_bondage_flows(model, before)
         out = model.outcomes
         assert out["sp_cash_used"] <= float(model.hh.sp_cash.sum()) + EPS
         assert out["intervention_cost"] == float(model.hh.sp_cash.sum())
