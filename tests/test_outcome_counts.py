@@ -13,6 +13,7 @@ import pytest
 
 from bondsim import BondsimModel, Params
 from bondsim import credit as credit_module
+from bondsim import earnings as earnings_module
 from bondsim import model as model_module
 
 
@@ -110,6 +111,18 @@ def month(monkeypatch):
     seen["kiln"] = model.hh.kiln.copy()
     monkeypatch.setattr(model_module, "classify_shocks", classify_spy)
     monkeypatch.setattr(credit_module, "cover_shortfall", cover_spy)
+    pay, deduct = earnings_module.monthly_pay, earnings_module.deduction
+
+    def pay_spy(*args, **kwargs):  # the first call of the month is the expected pay
+        seen.setdefault("expected_gross", pay(*args, **kwargs))
+        return pay(*args, **kwargs)
+
+    def deduct_spy(gross, *args, **kwargs):
+        seen["gross"], seen["deducted"] = gross, deduct(gross, *args, **kwargs)
+        return seen["deducted"]
+
+    monkeypatch.setattr(earnings_module, "monthly_pay", pay_spy)
+    monkeypatch.setattr(earnings_module, "deduction", deduct_spy)
     model.step()
     assert model.outcomes["production_days"] > 0  # an open month: pay, advances, shocks
     return model, seen
@@ -196,3 +209,18 @@ def test_paid_ratio_mean_is_this_months_rate_over_households(month):
                                                               rel=1e-12)
     # not vacuous: kilns pay differently and differ in size, so the kiln mean is another number
     assert seen["paid_ratio"].mean() != pytest.approx(float(by_household.mean()), rel=1e-6)
+
+
+def test_pay_deductions_and_debt_in_months_of_pay_by_hand(month):
+    model, seen = month
+    out = model.outcomes
+    gross, deducted = float(seen["gross"].sum()), float(seen["deducted"].sum())
+    assert out["gross_pay"] == pytest.approx(gross, rel=1e-12)
+    assert out["deductions"] == pytest.approx(deducted, rel=1e-12)
+    assert out["net_pay_share"] == pytest.approx((gross - deducted) / gross, rel=1e-12)
+    assert 0.5 < out["net_pay_share"] < 1.0  # deductions were taken, not all the pay
+    # the median over indebted households of debt / the month's expected gross pay
+    debt = model.hh.debt
+    months = debt[debt > 0] / seen["expected_gross"][debt > 0]
+    assert out["median_debt_months"] == pytest.approx(float(np.median(months)), rel=1e-6)
+    assert out["median_debt"] == float(np.median(debt[debt > 0]))
