@@ -24,6 +24,7 @@ import numpy as np
 from bondsim import BondsimModel, Params
 from bondsim.interventions import build
 from bondsim.rng import Streams
+from bondsim.shocks import consumption_need
 
 INF = float("inf")
 EASY = {"notified_piece_rate": 1000.0, "working_days_per_month": 25.0, "rain_loss_share": 0.2,
@@ -62,8 +63,14 @@ def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, **params) -> B
     ow.child_ban[:] = False
     ow.coercive[:] = True
     ow.cash[:] = ow.fines_paid[:] = 0.0
-    m._adult_bricks = np.full(hh.n, p.bricks_per_adult_day)  # rule 4's adult output
+    # what the model derived at start from the households' composition, now all one adult
+    m._adult_bricks = np.full(hh.n, p.bricks_per_adult_day)
     m._adult_open_bricks = m._adult_bricks * m._days_open
+    m._need = consumption_need(hh.size, p)  # need_base + need_per_person
+    m._buffer = p.savings_buffer_months * m._need
+    m._capacity_need = 12.0 * m._need
+    m.children_5_14 = m.girls_5_14 = 0
+    m.adult_moulders, m.women_moulders = hh.n, 0
     m.terms.update(hh.kiln, ow, p)
     return m
 
