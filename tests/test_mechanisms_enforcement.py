@@ -133,6 +133,22 @@ def test_complaint_rate_capped_at_one_with_a_large_boost():
     np.testing.assert_allclose(m.interventions[1].weights(m), [1.0, 1.0])
 
 
+def test_only_families_at_visited_kilns_are_found():
+    spec = _inspections(inspections_per_district=1, targeting="random", detection_bonded=1.0,
+                        follow_through=1.0, risk_visit=0.9)
+    m = tiny(spec, households=6, kilns=3, seed=8)
+    m.hh.bonded[:] = True
+    m.hh.debt[:] = 1000.0
+    m.ow.risk[:] = [0.5, 0.5, 0.5]
+    visited = int(draws(8, "inspections").choice(3, size=1, replace=False)[0])
+    act(m, 1)
+    at_visited = m.hh.kiln == visited
+    assert m.hh.released.tolist() == at_visited.tolist()  # one kiln of three, both families
+    assert m.events["inspections"] == 1
+    # the visited owner's risk 0.5 + 0.9 is capped at 1
+    np.testing.assert_allclose(m.ow.risk, np.where(np.arange(3) == visited, 1.0, 0.5))
+
+
 # -- detection, release and its cost --------------------------------------------------------------
 def test_committees_follow_through_releases_only_in_their_district():
     m = tiny(_vigilance(districts=["B"], follow_through_gain=1.0, cost_per_committee_month=1000.0),
@@ -254,6 +270,14 @@ def test_wage_inspections_fine_only_owners_below_99_percent_by_hand():
     owners.decide(m.ow, m.params)
     np.testing.assert_allclose(m.ow.paid_ratio, [0.99, 0.99, 0.75])
     np.testing.assert_allclose(m.ow.compliance, 0.0)
+
+
+def test_wage_inspections_visit_only_their_number_a_district():
+    m = tiny(_wages(inspections_per_district=1, cost_per_inspection=10.0), households=6,
+             kilns=3, seed=9)
+    visited = int(draws(9, "minimum_piece_rate").choice(3, size=1, replace=False)[0])
+    assert act(m, 1) == pytest.approx(10.0)
+    assert np.flatnonzero(m.ow.fines_paid).tolist() == [visited]  # all underpay (0.5)
 
 
 def test_wage_risk_is_capped_at_one():

@@ -254,14 +254,14 @@ def test_repaid_instalments_are_lent_again():
     m = tiny(_loans(budget=10500.0), households=3, kilns=1)
     m.hh.debt[0] = 10000.0
     assert act(m, 1) == pytest.approx(10500.0)  # the whole budget
-    # month 2: family 0 pays its instalment of 10,000 / 2 from savings of 5,000; that 5,000
+    # month 2: family 0 pays its instalment of 10,000 / 2 from savings of 8,000; that 5,000
     # buys family 1 out of a debt of 4,000 (with 500 admin): cost -5,000 + 4,500 = -500
-    m.hh.savings[0] = 5000.0
+    m.hh.savings[0] = 8000.0
     m.hh.debt[1] = 4000.0
     assert act(m, 2) == pytest.approx(-500.0)
     assert m.hh.loan_debt.tolist() == [5000.0, 4000.0, 0.0]
     assert m.hh.debt.tolist() == [0.0, 0.0, 0.0]
-    assert m.hh.savings[0] == 0.0
+    assert m.hh.savings[0] == 3000.0
     # month 3: family 0 pays its last 5,000; family 1 owes 2,000 but has only 1,000 saved
     m.hh.savings[:2] = [6000.0, 1000.0]
     assert act(m, 3) == pytest.approx(-6000.0)
@@ -326,3 +326,31 @@ def test_emergency_credit_without_a_budget_tops_up_to_the_most_owed():
     m.hh.loan_debt[:] = [0.0, 1000.0, 5000.0]
     act(m, 1)
     np.testing.assert_allclose(m.public_room, [3000.0, 2000.0, 0.0])
+
+
+def test_even_pacing_spreads_the_budget_and_carries_what_a_month_left():
+    spec = CnicDriveSpec(type="cnic_drive", registrations_per_month=10, cost_per_registration=50.0,
+                         budget=300.0, pacing="even", start=2, end=4)
+    m = tiny(spec, households=10, kilns=1)
+    m.hh.cnic[:] = True
+    m.hh.cnic[0] = False  # one family without a card in month 2
+    assert act(m, 1) == 0.0  # before the start
+    # a third of Rs 300 for each of months 2-4: Rs 100 in month 2, but only one family to
+    # register (Rs 50); month 3 may spend 200 - 50 = 150 (three families), month 4 the last 100
+    assert act(m, 2) == pytest.approx(50.0)
+    m.hh.cnic[:] = False
+    assert act(m, 3) == pytest.approx(150.0)
+    assert act(m, 4) == pytest.approx(100.0)
+    assert m.hh.cnic.sum() == 5
+    assert act(m, 5) == 0.0  # after the end
+
+
+def test_emergency_credit_gets_only_what_the_buyouts_left():
+    spec = _loans(purpose="both", max_emergency=2000.0, loans_per_month=1, budget=13000.0)
+    m = tiny(spec, households=3, kilns=1)
+    m.hh.debt[0] = 10000.0
+    assert act(m, 1) == pytest.approx(10500.0)  # the buyout of family 0
+    # Rs 2,500 left: one family's 2,000 of emergency credit, not both (family 0 owes the
+    # scheme 10,000 already, more than the most it may owe for emergencies)
+    assert m.public_room[0] == 0.0
+    assert sorted(m.public_room[1:].tolist()) == [0.0, 2000.0]

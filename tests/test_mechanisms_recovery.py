@@ -51,7 +51,7 @@ def test_rehabilitation_offers_skills_and_delay_by_hand():
 
 
 def test_rehabilitation_budget_pays_families_in_order_while_it_lasts():
-    spec = _rehab(coverage=1.0, skills_success=1.0, delay_months=0, housing_cost=500.0,
+    spec = _rehab(coverage=1.0, skills_success=0.0, delay_months=0, housing_cost=500.0,
                   rent_saved=100.0, budget=2000.0)
     m = tiny(spec, households=4, kilns=1)
     m.hh.released[[1, 3]] = True
@@ -59,27 +59,31 @@ def test_rehabilitation_budget_pays_families_in_order_while_it_lasts():
     # a package costs 1,000 + 200 + 500 = 1,700: the budget pays family 1's, not family 3's
     assert act(m, 1) == pytest.approx(1700.0)
     assert m.hh.rehabilitated.tolist() == [False, True, False, False]
-    assert m.hh.outside_income.tolist() == [0.0, 300.0 + 100.0, 0.0, 0.0]  # skills and rent
+    # no skills gained, but a home off the kiln: no more rent of 100 to the owner
+    assert m.hh.outside_income.tolist() == [0.0, 100.0, 0.0, 0.0]
     assert act(m, 2) == 0.0  # Rs 300 left
     assert not m.hh.rehabilitated[3]
 
 
 def test_education_support_is_paid_before_new_packages():
     spec = _rehab(coverage=1.0, skills_success=0.0, delay_months=0, education_support=300.0,
-                  budget=700.0)
+                  budget=1500.0)
     m = tiny(spec, households=3, kilns=1)
     m.hh.rehabilitated[0] = True
     m.hh.children_5_9[0] = m.hh.school_5_9[0] = 1
     m.hh.children_10_14[0] = m.hh.school_10_14[0] = 1
     m.hh.released[2] = True
     m.hh.released_month[2] = 0
-    # two pupils x 300 = 600 first; the Rs 100 left cannot pay a package of 1,200
+    # two pupils x 300 = 600 first; the 900 left cannot pay a package of 1,200
     assert act(m, 1) == pytest.approx(600.0)
     assert m.hh.sp_cash.tolist() == [600.0, 0.0, 0.0]
     assert m.hh.stipend.tolist() == [300.0, 0.0, 0.0]
     assert not m.hh.rehabilitated[2]
     m.hh.sp_cash[:] = 0.0
-    assert act(m, 2) == 0.0  # Rs 100 cannot pay the support: none of it is paid
+    assert act(m, 2) == pytest.approx(600.0)  # Rs 900: the support again, still no package
+    assert not m.hh.rehabilitated[2]
+    m.hh.sp_cash[:] = 0.0
+    assert act(m, 3) == 0.0  # Rs 300 cannot pay the support: none of it is paid
     assert not m.hh.sp_cash.any()
 
 
