@@ -67,6 +67,16 @@ def test_deterrence_fades_with_the_risk_over_a_month():
     np.testing.assert_allclose(owner_advance(m, 100000.0), [22000.0, 22000.0, 40000.0, 40000.0])
 
 
+def test_a_mild_fear_without_a_ban_still_cuts_lending():
+    m = tiny(households=4, kilns=2)
+    owner_advance(m, 100000.0)  # the terms as last month's rule 1 saw them
+    m.ow.risk[:] = [0.1, 0.02]  # compliance 5 x 0.08 = 0.4: below the ban, no books to clean
+    owners.decide(m.ow, m.params)
+    assert m.ow.child_ban.tolist() == [False, False]
+    # limit 40,000 x (1 - 0.5 x 0.4) = 32,000 at kiln 0
+    np.testing.assert_allclose(owner_advance(m, 100000.0), [32000.0, 32000.0, 40000.0, 40000.0])
+
+
 # -- targeting: the kilns chosen -------------------------------------------------------------------
 def test_random_targeting_visits_kilns_drawn_uniformly_within_budget():
     spec = _inspections(inspections_per_district=2, targeting="random", detection_bonded=0.0,

@@ -145,3 +145,13 @@ def test_informed_families_speak_up_and_are_found_by_hand():
     # so families 0 and 1 are found only because they speak up; of the others only 5
     assert m.hh.released.tolist() == [True] * 4 + [False, True, False, False]
     assert m.events["households_released"] == 5  # follow-through 1: all found are released
+
+
+def test_a_campaign_reaches_only_as_many_as_its_money_pays_for():
+    m = tiny(_aware(reach_per_month=0.5, cost_per_household=10.0, decay=0.0, budget=15.0),
+             households=4, kilns=1, seed=2)
+    drawn = draws(2, "awareness").choice(4, 2, replace=False)
+    assert act(m, 1) == pytest.approx(10.0)  # two drawn, Rs 15 pays the first
+    assert np.flatnonzero(m.hh.informed).tolist() == [int(drawn[0])]
+    assert act(m, 2) == 0.0  # Rs 5 left
+    assert m.hh.informed.sum() == 1.0
