@@ -80,7 +80,8 @@ def test_a_mild_fear_without_a_ban_still_cuts_lending():
 # -- targeting: the kilns chosen -------------------------------------------------------------------
 def test_random_targeting_visits_kilns_drawn_uniformly_within_budget():
     spec = _inspections(inspections_per_district=2, targeting="random", detection_bonded=0.0,
-                        cost_per_inspection=100.0, budget=350.0, risk_visit=0.1)
+                        cost_per_inspection=100.0, budget=350.0, risk_visit=0.1,
+                        risk_case=0.3, risk_district=0.6)
     m = tiny(spec, households=12, kilns=6, districts=("A", "B"), seed=3)  # kilns 0-2 A, 3-5 B
     rng = draws(3, "inspections")
     a = rng.choice(3, size=2, replace=False)
@@ -88,9 +89,11 @@ def test_random_targeting_visits_kilns_drawn_uniformly_within_budget():
     expected = np.concatenate([a, b])[:3]  # Rs 350 pays 3 visits: A's two and B's first
     assert act(m, 1) == pytest.approx(300.0)
     assert m.events["inspections"] == 3
-    visited = np.flatnonzero(m.ow.risk > m.params.risk_baseline)  # risk_visit marks them
-    assert visited.tolist() == sorted(expected.tolist())
-    np.testing.assert_allclose(m.ow.risk[visited], 0.12)
+    # nobody is bonded, so no case: 0.02 + visit 0.1 at the visited kilns, plus 0.6 x the
+    # district's share of kilns visited / 12: A 2 of 3 -> 1/30, B 1 of 3 -> 1/60
+    risk = np.where(np.isin(np.arange(6), expected), 0.12, 0.02)
+    risk += np.repeat([0.6 * 2 / 3 / 12, 0.6 * 1 / 3 / 12], 3)
+    np.testing.assert_allclose(m.ow.risk, risk)
     assert act(m, 2) == 0.0  # Rs 50 left: no visit
     assert m.events["inspections"] == 0
 
@@ -182,12 +185,13 @@ def test_committees_follow_through_releases_only_in_their_district():
 
 def test_committees_lapse_when_their_money_runs_out():
     m = tiny(_vigilance(districts=["A"], complaint_boost=2.0, follow_through_gain=0.3,
-                        cost_per_committee_month=1000.0, budget=1500.0),
+                        cost_per_committee_month=1000.0, budget=2000.0),
              households=4, kilns=2, districts=("A", "B"))
     assert act(m, 1) == pytest.approx(1000.0)
     assert m.vigilance.complaint_boost.tolist() == [2.0, 1.0]
     assert m.vigilance.follow_through_gain.tolist() == [0.3, 0.0]
-    assert act(m, 2) == 0.0  # Rs 500 left, a committee costs Rs 1,000
+    assert act(m, 2) == pytest.approx(1000.0)  # exactly what is left
+    assert act(m, 3) == 0.0  # nothing left, a committee costs Rs 1,000
     assert m.vigilance.complaint_boost.tolist() == [1.0, 1.0]
     assert m.vigilance.follow_through_gain.tolist() == [0.0, 0.0]
 
@@ -332,14 +336,16 @@ def test_a_complying_owner_lends_only_up_to_the_cap_by_hand():
 
 
 def test_the_cap_lapses_when_the_money_runs_out_and_outside_its_window():
-    spec = _cap(cap=30000.0, enforcement=1.0, cost_per_kiln_month=100.0, budget=300.0, start=2)
+    spec = _cap(cap=30000.0, enforcement=1.0, cost_per_kiln_month=100.0, budget=400.0, start=2)
     m = tiny(spec, households=4, kilns=2)
     m.hh.debt[:] = 20000.0
     assert act(m, 1) == 0.0  # before the start: no cap
     np.testing.assert_allclose(owner_advance(m, 100000.0), 20000.0)
     assert act(m, 2) == pytest.approx(200.0)
     np.testing.assert_allclose(owner_advance(m, 100000.0), 10000.0)
-    assert act(m, 3) == 0.0  # Rs 100 left for Rs 200 of monitoring: not enforced
+    assert act(m, 3) == pytest.approx(200.0)  # exactly the Rs 200 left
+    np.testing.assert_allclose(owner_advance(m, 100000.0), 10000.0)
+    assert act(m, 4) == 0.0  # nothing left for Rs 200 of monitoring: not enforced
     np.testing.assert_allclose(owner_advance(m, 100000.0), 20000.0)
     m2 = tiny(_cap(cap=30000.0, enforcement=1.0, end=2), households=4, kilns=2)
     m2.hh.debt[:] = 20000.0

@@ -118,15 +118,15 @@ def test_school_stipend_paid_only_when_delivered_by_hand():
 
 def test_school_stipend_lapses_when_the_budget_cannot_pay_a_month():
     spec = _stipend(amount_per_child=500.0, coverage=1.0, delivery=1.0, admin_cost_share=0.2,
-                    budget=10000.0)
+                    budget=9600.0)
     m = tiny(spec, households=6, kilns=1)
     _pupils(m)
-    # 8 pupils x 500 x 1.2 = 4,800 a month: two months fit in 10,000, not a third
+    # 8 pupils x 500 x 1.2 = 4,800 a month: exactly two months fit in 9,600
     assert act(m, 1) == pytest.approx(4800.0)
     m.hh.sp_cash[:] = 0.0
     assert act(m, 2) == pytest.approx(4800.0)
     m.hh.sp_cash[:] = 0.0
-    assert act(m, 3) == 0.0  # Rs 400 left
+    assert act(m, 3) == 0.0  # nothing left
     assert not m.hh.sp_cash.any()
     assert not m.hh.stipend.any()  # the promise lapses too
 
@@ -189,11 +189,12 @@ def test_health_cover_without_cnic_gating_and_at_partial_coverage():
 
 def test_health_cover_lapses_when_premiums_cannot_be_paid():
     spec = HealthCoverSpec(type="health_cover", coverage=1.0, share_paid=1.0, premium=100.0,
-                           cnic_required=False, budget=500.0)
+                           cnic_required=False, budget=600.0)
     m = tiny(spec, households=3, kilns=1, seed=0, **SHOCKS)
     assert act(m, 1) == pytest.approx(300.0)
+    assert act(m, 2) == pytest.approx(300.0)  # exactly what is left
     assert m.hh.health_cover.tolist() == [1.0, 1.0, 1.0]
-    assert act(m, 2) == 0.0  # Rs 200 left for Rs 300 of premiums
+    assert act(m, 3) == 0.0  # nothing left for Rs 300 of premiums
     assert not m.hh.health_cover.any()
     need, _ = m._need_and_shocks()  # kinds 0, 2, 0 (as above): illness at full cost again
     np.testing.assert_allclose(need, NEED + np.array([20000.0, 150000.0, 20000.0]))

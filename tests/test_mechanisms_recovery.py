@@ -35,14 +35,21 @@ def test_rehabilitation_offers_skills_and_delay_by_hand():
     assert skills.tolist() == [False, False, False, True, True, False]
     m.hh.released[[0, 1, 2, 4]] = True
     m.hh.released_month[[0, 1, 2, 4]] = [0, 0, 1, 0]
+    m.hh.outside_income[4] = 50.0  # already earns a little outside the kiln
     assert act(m, 1) == 0.0  # a month after release: not yet
     assert not m.hh.rehabilitated.any()
     # month 2: released in month 0 and offered: 0 and 4 (1 was not offered); grant and
-    # training Rs 1,200 each; only 4 gains an outside income
+    # training Rs 1,200 each; only 4 gains an outside income, on top of what it earned
     assert act(m, 2) == pytest.approx(2 * 1200.0)
     assert np.flatnonzero(m.hh.rehabilitated).tolist() == [0, 4]
     assert m.hh.savings.tolist() == [1000.0, 0, 0, 0, 1000.0, 0]
-    assert m.hh.outside_income.tolist() == [0, 0, 0, 0, 300.0, 0]
+    assert m.hh.outside_income.tolist() == [0, 0, 0, 0, 350.0, 0]
+    # rule 2: an open month's cash is the pay of 5,000 (nobody owes, nothing is deducted)
+    # plus the income earned outside the kiln, which the owner cannot deduct
+    m.hh.debt[4] = 10000.0
+    _, deducted, cash = m._earn(m._days_open, np.full(6, 500.0), np.full(6, 5000.0))
+    assert deducted.tolist() == [0, 0, 0, 0, 1250.0, 0]  # a quarter of the pay, not of 350
+    assert cash.tolist() == [5000.0] * 4 + [5000.0 - 1250.0 + 350.0, 5000.0]
     # month 3: family 2 (released in month 1) is due; nobody is rehabilitated twice
     assert act(m, 3) == pytest.approx(1200.0)
     assert m.hh.rehabilitated_month.tolist() == [2, -1, 3, -1, 2, -1]
