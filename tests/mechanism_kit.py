@@ -1,0 +1,101 @@
+"""Tiny models with easy numbers, for the tests that pin each intervention's mechanism
+(``test_mechanisms_*.py``).
+
+``tiny`` builds a model of a few households and kilns and then sets their state to round
+figures, so a test can compute every expected value by hand in its comments:
+
+- households are spread over kilns in blocks (household i at kiln i x kilns // households);
+- every family has one adult moulder and nobody else: no children, no dependants;
+- nobody owes, saves, is bonded or released; everybody holds a CNIC;
+- every owner pays half the notified rate of Rs 1,000 per 1,000 bricks, i.e. Rs 0.5 a brick,
+  deducts a quarter, lends up to 8 months of pay, inflates no book, perceives the baseline
+  risk (compliance 0), lets nobody's children work under a ban (none) and is coercive;
+- an open month has 25 x (1 - 0.2) = 20 days of 500 bricks per adult, so one adult earns
+  500 x 20 x 0.5 = Rs 5,000 a month and the owner's lending limit is 8 x 5,000 = Rs 40,000.
+
+``act`` runs one intervention's monthly stage-0 hook for a given month (its window and
+budget apply, as in ``BondsimModel.step``) and returns its cost that month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bondsim import BondsimModel, Params
+from bondsim.interventions import build
+from bondsim.rng import Streams
+from bondsim.shocks import consumption_need
+
+INF = float("inf")
+EASY = {"notified_piece_rate": 1000.0, "working_days_per_month": 25.0, "rain_loss_share": 0.2,
+        "bricks_per_adult_day": 500.0, "advance_limit_months": 8.0}
+ADULT_PAY = 5000.0  # Rs a month: 500 bricks x 20 days x Rs 0.5
+LIMIT = 40000.0  # the owners' lending limit at compliance 0: 8 months of ADULT_PAY
+
+
+def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, **params) -> BondsimModel:
+    """A model of ``households`` one-adult families at ``kilns`` kilns with easy numbers."""
+    p = Params(**{**EASY, **params})
+    m = BondsimModel(p, households=households, kilns=kilns, districts=districts, seed=seed,
+                     interventions=build(specs))
+    hh, ow = m.hh, m.ow
+    for name in ("adults",):
+        getattr(hh, name)[:] = 1
+    for name in ("dependants", "children_0_4", "children_5_9", "children_10_14", "work_5_9",
+                 "work_10_14", "school_5_9", "school_10_14", "women", "women_paid",
+                 "girls_5_9", "girls_10_14", "girls_work_5_9", "girls_work_10_14",
+                 "girls_school_5_9", "girls_school_10_14"):
+        getattr(hh, name)[:] = 0
+    for name in ("debt", "outside_debt", "savings", "sp_cash", "unmet_need", "outside_income",
+                 "stipend", "health_cover", "loan_debt", "informed"):
+        getattr(hh, name)[:] = 0.0
+    hh.bonded[:] = hh.released[:] = hh.rehabilitated[:] = hh.sp_enrolled[:] = False
+    hh.outside_access[:] = False
+    hh.cnic[:] = True
+    hh.months_bonded[:] = 0
+    hh.released_month[:] = hh.rehabilitated_month[:] = -1
+    ow.base_paid_ratio[:] = ow.paid_ratio[:] = 0.5
+    ow.deduction_share[:] = 0.25
+    ow.advance_limit_months[:] = 8.0
+    ow.base_book_inflation[:] = ow.book_inflation[:] = 0.0
+    ow.risk[:] = ow.wage_risk[:] = p.risk_baseline
+    ow.compliance[:] = 0.0
+    ow.child_ban[:] = False
+    ow.coercive[:] = True
+    ow.cash[:] = ow.fines_paid[:] = 0.0
+    # what the model derived at start from the households' composition, now all one adult
+    m._adult_bricks = np.full(hh.n, p.bricks_per_adult_day)
+    m._adult_open_bricks = m._adult_bricks * m._days_open
+    m._need = consumption_need(hh.size, p)  # need_base + need_per_person
+    m._buffer = p.savings_buffer_months * m._need
+    m._capacity_need = 12.0 * m._need
+    m.children_5_14 = m.girls_5_14 = 0
+    m.adult_moulders, m.women_moulders = hh.n, 0
+    m.terms.update(hh.kiln, ow, p)
+    return m
+
+
+def act(m: BondsimModel, month: int, which: int = 0) -> float:
+    """Run intervention ``which``'s stage-0 hook as month ``month`` does; return its cost."""
+    m.steps = month
+    m.events = dict.fromkeys(m.events, 0.0)
+    m.ledger.open(float(m.hh.debt.sum()))
+    m.public_room = None
+    m.public_lent = 0.0
+    intervention = m.interventions[which]
+    intervention.step(m)
+    return intervention.cost(m)
+
+
+def draws(seed: int, name: str) -> np.random.Generator:
+    """A fresh copy of an intervention's own random stream, to replay its draws by hand."""
+    return Streams(seed)[f"intervention:{name}"]
+
+
+def owner_advance(m: BondsimModel, need: float) -> np.ndarray:
+    """Rule 4 for a month in which each family has no cash and needs ``need``: what its owner
+    lends (after any public credit), with the kiln terms as rule 1 refreshes them."""
+    m.terms.update(m.hh.kiln, m.ow, m.params)
+    n = m.hh.n
+    flows = m._cover(np.zeros(n), np.full(n, need), np.full(n, ADULT_PAY))
+    return flows.advance
