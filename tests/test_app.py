@@ -147,6 +147,7 @@ def _month(page, month: int | str) -> None:
     page.get_by_text(re.compile(rf"^Month {month} of 120$")).wait_for(timeout=TIMEOUT_MS)
 
 
+@pytest.mark.slow
 def test_page_runs_the_model_in_a_browser(server: tuple[str, Path]):
     from playwright.sync_api import expect, sync_playwright
 

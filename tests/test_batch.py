@@ -28,6 +28,7 @@ def _experiment(tmp_path, extra="", replicates=3):
     return path
 
 
+@pytest.mark.slow
 def test_serial_and_pool_give_identical_results(tmp_path):
     exp = _experiment(tmp_path)
     serial = run_batch(exp, out=tmp_path / "serial", workers=1)
@@ -51,6 +52,7 @@ def test_replicates_share_seeds_across_scenarios(tmp_path):
     assert len({next(iter(s)) for s in by.values()}) == 3
 
 
+@pytest.mark.slow
 def test_interrupted_batch_resumed_equals_uninterrupted(tmp_path):
     exp = _experiment(tmp_path)
     whole = run_batch(exp, out=tmp_path / "whole", workers=1)
@@ -66,6 +68,7 @@ def test_interrupted_batch_resumed_equals_uninterrupted(tmp_path):
     pd.testing.assert_frame_equal(whole.timeseries, resumed.timeseries)
 
 
+@pytest.mark.slow
 def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path, monkeypatch):
     from bondsim import run as run_module
     exp = _experiment(tmp_path)
@@ -112,6 +115,7 @@ def test_bad_experiment_files_name_file_field_and_value(tmp_path, text, expect):
     assert expect in str(info.value)
 
 
+@pytest.mark.slow
 def test_batch_command(tmp_path, capsys):
     exp = _experiment(tmp_path, replicates=1)
     assert main(["batch", str(exp), "--out", str(tmp_path / "cli"), "--workers", "1",
@@ -150,6 +154,7 @@ def test_compare_pairs_replicates_by_seed():
         compare_table(table, baseline="nothing")
 
 
+@pytest.mark.slow
 def test_compare_command_on_a_batch(tmp_path, capsys):
     exp = _experiment(tmp_path, replicates=2)
     run_batch(exp, out=tmp_path / "b", workers=1)
@@ -171,6 +176,7 @@ NOT_OUTCOMES = {"month", "calendar_month", "production_days", "households", "chi
                 "girls_5_14"}
 
 
+@pytest.mark.slow
 def test_a_horizon_in_a_closed_month_is_summarised_over_the_last_year(tmp_path, capsys):
     """24 months end in August, kilns shut: the summary, the comparison and the printed
     table read the last 12 months (owners' profit and pay not 0, net_pay_share defined and
@@ -222,6 +228,7 @@ def test_a_horizon_in_a_closed_month_is_summarised_over_the_last_year(tmp_path, 
     assert "owner_profit_change_month_24" in set(pd.read_csv(out / "compare.csv")["measure"])
 
 
+@pytest.mark.slow
 def test_dask_cluster_gives_the_same_results(tmp_path):
     """Serial and Dask (a LocalCluster on loopback, started here) give identical results."""
     distributed = pytest.importorskip("distributed")
@@ -235,6 +242,7 @@ def test_dask_cluster_gives_the_same_results(tmp_path):
             == (tmp_path / "dask" / "timeseries.parquet").read_bytes())
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     pytest.importorskip("distributed")
     exp = _experiment(tmp_path, replicates=1)
@@ -242,6 +250,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
         run_batch(exp, out=tmp_path / "x", scheduler="tcp://127.0.0.1:9")
 
 
+@pytest.mark.slow
 def test_resume_refuses_runs_saved_with_another_layout(tmp_path):
     import json
     exp = _experiment(tmp_path, replicates=1)

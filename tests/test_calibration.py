@@ -87,6 +87,7 @@ def recovered(tmp_path_factory):
     return run_calibration(_file(tmp, _truth()), out=tmp / "out", workers=2), tmp
 
 
+@pytest.mark.slow
 def test_calibration_recovers_known_parameters(recovered):
     result, _ = recovered
     post = result.posterior.set_index("parameter")
@@ -136,6 +137,7 @@ def test_shipped_calibration_is_valid():
     assert loaded.target_table["source"].str.contains(r"\[@[a-z0-9-]+\]").all()  # cites by key
 
 
+@pytest.mark.slow
 def test_calibrate_command(tmp_path, capsys):
     path = _file(tmp_path, {"indebted_share": 0.8, "child_labour_rate": 0.3},
                  extra="")

@@ -25,6 +25,7 @@ def _run(tmp_path, *extra, seed="4"):
     return out
 
 
+@pytest.mark.slow
 def test_run_writes_timeseries_manifest_and_plot(tmp_path, capsys):
     out = _run(tmp_path)
     printed = capsys.readouterr().out
@@ -46,6 +47,7 @@ def test_run_writes_timeseries_manifest_and_plot(tmp_path, capsys):
     assert not list(out.glob(".*.tmp"))  # no temporary files left behind
 
 
+@pytest.mark.slow
 def test_same_seed_gives_byte_identical_timeseries(tmp_path):
     a = _run(tmp_path, seed="9")
     b = _run(tmp_path, "--quiet", seed="9")
@@ -75,6 +77,7 @@ def test_params_markdown_matches_docs(capsys):
     ["run", "missing.toml"],
     ["validate", "missing.toml"],
 ])
+@pytest.mark.slow
 def test_bad_input_exits_2_without_traceback(args, tmp_path):
     done = subprocess.run([sys.executable, "-m", "bondsim.cli", *args], cwd=tmp_path,
                           capture_output=True, text=True, check=False)
@@ -103,6 +106,7 @@ def test_more_districts_than_households_is_a_clear_error(tmp_path, capsys):
 
 @pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.toml")),
                          ids=lambda p: p.name)
+@pytest.mark.slow
 def test_every_shipped_scenario_runs_at_small_size(path, tmp_path):
     """Examples are tests: each scenario runs end to end at small size."""
     out = tmp_path / path.stem

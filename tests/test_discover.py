@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
 
+@pytest.mark.slow
 def test_prim_recovers_a_known_box_in_three_of_six_inputs():
     rng = np.random.default_rng(3)
     x = pd.DataFrame(rng.uniform(size=(1000, 6)), columns=[f"x{i}" for i in range(6)])
@@ -48,6 +49,7 @@ def test_prim_recovers_a_known_box_in_three_of_six_inputs():
     assert "x1" not in said
 
 
+@pytest.mark.slow
 def test_summary_names_every_side_of_a_known_box():
     # u0 > 0.6 (its lower side restricted), u2 < 0.3 (its upper side), u4 > 0.5. PRIM also
     # trims u0's upper end a little; taking a parameter's quasi-p as the larger of its two
@@ -79,6 +81,7 @@ def test_summary_names_every_side_of_a_known_box():
         assert word in said
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("base_rate", [0.3, 0.83])
 def test_failures_spread_at_random_have_no_informative_region(base_rate):
     rng = np.random.default_rng(5)
@@ -166,6 +169,7 @@ high = 20.0
     return path
 
 
+@pytest.mark.slow
 def test_discovery_on_bondsim_end_to_end(tmp_path):
     result = run_discovery(_file(tmp_path), out=tmp_path / "out", workers=2)
     out = tmp_path / "out"

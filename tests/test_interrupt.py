@@ -122,6 +122,7 @@ def _one_line(err: Path, word: str) -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_ctrl_c_stops_a_batch_and_resume_finishes_it(tmp_path):
     exp, out = _experiment(tmp_path), tmp_path / "interrupted"
@@ -141,6 +142,7 @@ def test_ctrl_c_stops_a_batch_and_resume_finishes_it(tmp_path):
                                   whole.timeseries)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_sigterm_stops_a_sweep_and_its_workers(tmp_path):
     sweep, out = _sweep(tmp_path), tmp_path / "terminated"
@@ -173,6 +175,7 @@ def test_leaving_a_pool_early_ends_its_workers_at_once():
                 and "spawn_main" in " ".join(p.cmdline())]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_ctrl_c_while_workers_start_prints_no_traceback(tmp_path):
     """Workers take seconds to import bondsim (numpy, Mesa, ...); a Ctrl-C then reaches them

@@ -7,6 +7,7 @@ import dataclasses
 import math
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -211,6 +212,7 @@ def models(draw) -> dict:
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=models())
 def test_invariants_hold_every_month(spec):
@@ -228,6 +230,7 @@ def test_invariants_hold_every_month(spec):
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=models(), sp=st.floats(0.0, 1.0), write_off=st.floats(0.0, 0.2),
        scare=st.floats(0.0, 0.5), cost_scale=st.floats(0.0, 1.0))
+@pytest.mark.slow
 def test_invariants_hold_under_a_policy_that_shakes_things(spec, sp, write_off, scare,
                                                            cost_scale):
     model = BondsimModel(spec["params"], households=spec["households"], kilns=spec["kilns"],
@@ -250,6 +253,7 @@ def money(n: int, high: float = 1e6):
 
 @given(data=st.data(), n=st.integers(1, 25), with_sp=st.booleans(),
        with_outside=st.booleans())
+@pytest.mark.slow
 def test_cover_shortfall_conserves_money(data, n, with_sp, with_outside):
     cash, need, savings0, debt, room, buffer = (data.draw(money(n)) for _ in range(6))
     sp = data.draw(money(n)) if with_sp else None

@@ -31,6 +31,7 @@ PARAMS = {f.name for f in dataclasses.fields(Params)}
 
 # --- permissions ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("umask", [0o022, 0o027])
 def test_outputs_are_written_with_the_users_umask(tmp_path, umask):
     exp = tmp_path / "exp.toml"
@@ -54,6 +55,7 @@ def test_outputs_are_written_with_the_users_umask(tmp_path, umask):
 
 # --- run --out ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_run_refuses_a_folder_that_is_not_empty_unless_forced(tmp_path, capsys):
     out = tmp_path / "taken"
     out.mkdir()
@@ -193,6 +195,7 @@ def jobs(tmp_path_factory):
     return done, files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(JOBS))
 def test_every_manifest_has_the_same_core_with_real_values(jobs, kind):
     folders, files = jobs

@@ -39,6 +39,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return found
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_every_module_and_shipped_file(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "model", "scenarios",
@@ -55,6 +56,7 @@ def test_the_wheel_carries_every_module_and_shipped_file(wheel: Path):
     assert not missing, f"the wheel lacks {missing}"
 
 
+@pytest.mark.slow
 def test_the_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path):
     """The wheel's files alone (no checkout on the path) run the shipped baseline by name."""
     target = tmp_path / "site"

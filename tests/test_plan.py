@@ -89,6 +89,7 @@ def small_plan(tmp_path_factory):
     return run_plan(_plan(tmp), out=tmp / "out", workers=2), tmp
 
 
+@pytest.mark.slow
 def test_a_strategy_that_spends_nothing_equals_the_baseline(small_plan):
     result, _ = small_plan
     nothing = result.by_run[result.by_run["strategy"] == "nothing"]
@@ -341,6 +342,7 @@ high = 10.0
 """
 
 
+@pytest.mark.slow
 def test_search_never_does_worse_with_more_budget(tmp_path):
     path = _plan(tmp_path, strategies=STRATEGIES + SEARCH)
     result = run_plan(path, out=tmp_path / "s")
@@ -374,6 +376,7 @@ def test_search_errors_name_the_field(tmp_path):
         run_plan(_plan(tmp_path, strategies=STRATEGIES + bad), out=tmp_path / "y")
 
 
+@pytest.mark.slow
 def test_plan_command_prints_totals(small_plan, tmp_path, capsys):
     _, tmp = small_plan
     assert main(["plan", str(_plan(tmp)), "--out", str(tmp_path / "c"), "--quiet",

@@ -240,6 +240,7 @@ def _outside_references(page: str) -> list[str]:
                                     r.startswith("#"))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(EXPECTED))
 def test_report_of_each_kind_is_one_self_contained_page(kind, request):
     folder = request.getfixturevalue(f"{kind}_dir")
@@ -374,6 +375,7 @@ def test_minimal_markdown():
         "<li>Second <code>item</code>.</li></ul><p>After the list.</p>")
 
 
+@pytest.mark.slow
 def test_discovery_report(tmp_path):
     """A discovery folder's report has the summary sentences, both tables and every plot."""
     from test_discover import _file
@@ -461,6 +463,7 @@ def test_a_batch_report_shows_every_scenario_and_every_outcome(wide_batch_dir):
     assert "production_days" not in results
 
 
+@pytest.mark.slow
 def test_wide_tables_fit_a_1280_pixel_screen(wide_batch_dir):
     """In a browser 1280 pixels wide, no table of the batch report is wider than the page."""
     from test_app import CHROMIUM, CHROMIUM_ARGS

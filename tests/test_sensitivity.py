@@ -91,6 +91,7 @@ def test_bad_declarations_are_clear_errors():
         sobol(ishigami, FACTORS, ["z"], n=8)
 
 
+@pytest.mark.slow
 def test_sobol_on_bondsim_at_small_size():
     import dataclasses
 

@@ -53,6 +53,7 @@ def _check_band(values: list[float], low: float, high: float, tolerance: float) 
         assert low - tolerance <= v <= high + tolerance, f"a seed gave {v:.3f} (all: {values})"
 
 
+@pytest.mark.slow
 def test_fact1_most_households_are_indebted(runs):
     """Fact 1: 70-97% of kiln households carry employer advances (FBS 2002, NCHR 2025)."""
     means = [_late(ts)["indebted_share"].mean() for ts, _ in runs]

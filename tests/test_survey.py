@@ -258,6 +258,7 @@ def test_the_precision_curve_narrows_with_more_kilns(frames):
     assert 10 < n <= 20
 
 
+@pytest.mark.slow
 def test_the_survey_command_writes_its_outputs(tmp_path, capsys):
     parser = argparse.ArgumentParser(prog="bondsim")
     survey_cli.add_parser(parser.add_subparsers(dest="command"))

@@ -92,6 +92,7 @@ def fragile(params, seed):
 FACTORS = [Factor("a", 0.0, 1.0), Factor("b", 0.0, 1.0), Factor("c", 0.0, 1.0)]
 
 
+@pytest.mark.slow
 def test_parallel_equals_serial():
     serial = sobol(linear, FACTORS, ["y"], n=16, replicates=2, seed=5)
     pool = sobol(linear, FACTORS, ["y"], n=16, replicates=2, seed=5, workers=2)
@@ -200,6 +201,7 @@ def small_sweep(tmp_path_factory):
     return run_sweep(_sweep(tmp), out=tmp / "out", workers=2), tmp
 
 
+@pytest.mark.slow
 def test_sweep_on_bondsim_end_to_end(small_sweep):
     _result, tmp = small_sweep
     out = tmp / "out"
@@ -223,6 +225,7 @@ def test_sweep_on_bondsim_end_to_end(small_sweep):
     assert manifest["factors"][1]["integer"] is True
 
 
+@pytest.mark.slow
 def test_a_small_sobol_sample_is_flagged_in_table_command_and_report(small_sweep, capsys):
     _result, tmp = small_sweep  # 8 base rows of a noisy model: too few
     out = tmp / "out"
@@ -236,6 +239,7 @@ def test_a_small_sobol_sample_is_flagged_in_table_command_and_report(small_sweep
     assert "the sample is too small for these Sobol indices to mean anything" in page
 
 
+@pytest.mark.slow
 def test_sweep_resume_after_interruption_gives_the_same_results(small_sweep, tmp_path):
     result, tmp = small_sweep
     out = tmp_path / "resumed"
@@ -262,6 +266,7 @@ def test_morris_sweep_draws_the_scatter(tmp_path):
     assert {"mu_star", "sigma", "mu_star_conf"} <= set(result.indices.columns)
 
 
+@pytest.mark.slow
 def test_sweep_command_prints_the_ranking(tmp_path, capsys):
     path = _sweep(tmp_path, method="pawn", samples=40, outcomes='["bonded_share"]')
     assert main(["sweep", str(path), "--out", str(tmp_path / "c"), "--quiet",
@@ -327,6 +332,7 @@ def test_explicit_baseline_gets_the_scenarios_population(tmp_path):
     assert set(out) >= {"bonded_share", "bonded_household_years_averted", "public_cost"}
 
 
+@pytest.mark.slow
 def test_dask_cluster_gives_the_same_sweep(small_sweep, tmp_path):
     distributed = pytest.importorskip("distributed")
     result, tmp = small_sweep

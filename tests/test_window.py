@@ -70,6 +70,7 @@ def test_the_clock_and_the_composition_are_not_outcomes():
     assert sum(is_outcome(n) for n in OUTCOMES) == len(OUTCOMES) - 6
 
 
+@pytest.mark.slow
 def test_run_table_at_a_closed_horizon_reads_the_last_year(tmp_path, capsys):
     """24 months end in August: the printed table is over months 13-24, with the owners'
     profit and net pay share of a working year; --month 24 shows that month, its undefined
