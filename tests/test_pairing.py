@@ -30,7 +30,7 @@ import pytest
 from bondsim.calibration import run_calibration
 from bondsim.compare import compare_table
 from bondsim.discover import BASELINE as DISCOVERY_BASELINE
-from bondsim.discover import run_discovery
+from bondsim.discover import load_discovery, run_discovery
 from bondsim.effect import paired_effect
 from bondsim.plan import BASELINE, load_plan, run_plan
 from bondsim.run import simulate
@@ -502,6 +502,26 @@ def test_discovery_runs_policy_and_baseline_of_a_future_on_that_futures_seeds(di
                                                                       rel=1e-12)
         by_hand.append((means["base"] - means["policy"]) * 100)
     _policy_differs(by_hand)
+
+
+def test_discovery_model_runs_every_policy_and_the_baseline_on_the_seed_it_is_given(tmp_path):
+    """``DiscoveryModel`` called in this process (the job runs it in workers): one future's
+    parameters written into every scenario, each run on the one seed, each outcome averaged
+    over the window's last months."""
+    loaded = load_discovery(_discovery_file(tmp_path))
+    params = {"markup_annual": 0.6, "risk_sensitivity": 4.0}
+    out = loaded.model(params, 123)
+    names = {"toothless", "policy", DISCOVERY_BASELINE}
+    assert set(out) == {f"{n}:{o}" for n in names for o in ("bonded_share", "child_labour_rate")}
+    for name, data in (("policy", POLICY), (DISCOVERY_BASELINE, BASE), ("toothless", TOOTHLESS)):
+        ts = _run(data, 123, params)
+        ts = ts[ts["month"] > 0]
+        for outcome in ("bonded_share", "child_labour_rate"):
+            assert out[f"{name}:{outcome}"] == pytest.approx(ts[outcome].iloc[-6:].mean(),
+                                                             rel=1e-12), (name, outcome)
+    assert out["toothless:bonded_share"] == out[f"{DISCOVERY_BASELINE}:bonded_share"]
+    _policy_differs([(out[f"{DISCOVERY_BASELINE}:bonded_share"] - out["policy:bonded_share"])
+                     * 100])
 
 
 # --- calibration: each draw on seeds of its own, reproducibly ------------------------------
