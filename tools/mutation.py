@@ -72,9 +72,11 @@ def selection(only: list[str]) -> dict[str, list[str] | None]:
     return chosen
 
 
-def build(work: Path, modules: dict[str, list[str] | None]) -> None:
+def build(work: Path, modules: dict[str, list[str] | None], slow: bool = False) -> None:
     """The scratch copy: the working tree's files (tracked and new, not ignored) with model/
-    laid out as bondsim/, and mutmut's configuration appended to its pyproject.toml."""
+    laid out as bondsim/, and mutmut's configuration appended to its pyproject.toml. Without
+    ``slow``, the tests marked slow (whole jobs end to end) are left out: a mechanism should be
+    pinned by a fast in-process test, and every surviving mutant would otherwise run them all."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -94,6 +96,8 @@ def build(work: Path, modules: dict[str, list[str] | None]) -> None:
     also = sorted(p.name for p in work.iterdir()
                   if p.name not in {"bondsim", "tests", "pyproject.toml", ".mutation"})
     ignores = [f"--ignore=tests/{t}" for t in SKIPPED_TESTS]
+    if not slow:
+        ignores += ["-m", "not slow"]
     toml_list = lambda xs: "[" + ", ".join(f'"{x}"' for x in xs) + "]"  # noqa: E731
     with (work / "pyproject.toml").open("a") as f:
         f.write("\n[tool.mutmut]\n"
@@ -203,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=30,
                     help="stop testing mutants after this long and report what was tested "
                          "(default 30; 0 = no limit)")
+    ap.add_argument("--slow", action="store_true",
+                    help="also run the tests marked slow against each mutant (about three "
+                         "times as long)")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite the report of the last run without running anything")
     args = ap.parse_args(argv)
@@ -210,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     work = WORK / "work"
     started = time.time()
     if not args.report_only:
-        build(work, modules)
+        build(work, modules, slow=args.slow)
         # made before mutmut starts: Python caches a sys.path entry that does not exist yet as
         # having nothing to import, and the editable install's model/ would then win
         (work / "mutants").mkdir()
