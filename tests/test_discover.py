@@ -13,6 +13,7 @@ import pytest
 from bondsim.cli import main
 from bondsim.discover import (
     Criterion,
+    failures,
     find_box,
     load_discovery,
     regret,
@@ -132,6 +133,48 @@ def test_relative_criterion_uses_the_baseline_of_the_same_future():
     c = Criterion(outcome="bonded_share", kind="relative", ratio=0.5)
     fails = c.fails(np.array([0.2, 0.3, np.nan]), np.array([0.5, 0.5, 0.5]))
     assert fails.tolist() == [False, True, True]  # 0.2 <= 0.25; 0.3 > 0.25; NaN fails
+
+
+def test_criterion_below_fails_strictly_under_its_bound_both_kinds():
+    """``direction = "below"``: a policy fails when the outcome is under the bound (e.g.
+    school enrolment), at the bound it does not; the relative bound is ratio x baseline."""
+    absolute = Criterion(outcome="school_enrolment", direction="below", threshold=0.5)
+    fails = absolute.fails(np.array([0.4, 0.5, 0.6, np.nan]), None)
+    assert fails.tolist() == [True, False, False, True]
+    relative = Criterion(outcome="school_enrolment", kind="relative", direction="below",
+                         ratio=1.25)
+    fails = relative.fails(np.array([0.4, 0.5, 0.6]), np.array([0.4, 0.4, 0.4]))
+    assert fails.tolist() == [True, False, False]  # bound 0.5
+
+
+def test_failures_of_an_absolute_criterion_need_no_baseline_runs():
+    values = pd.DataFrame({"a:bonded_share": [0.2, 0.4], "b:bonded_share": [0.5, 0.1]})
+    criterion = Criterion(outcome="bonded_share", threshold=0.3)
+    got = failures(criterion, values, ["a", "b"])
+    assert got.to_dict("list") == {"a": [False, True], "b": [True, False]}
+
+
+def test_robustness_when_higher_is_better_ranks_by_regret_and_reports_each_outcome():
+    """School enrolment (higher is better, so the criterion is "below"): regret is the
+    shortfall from the best policy of the same future; each outcome's mean and percentiles
+    are reported by value; ties in satisficing share are broken by the 90th percentile of
+    regret."""
+    scores = pd.DataFrame({"a": [0.6, 0.7, 0.8], "b": [0.7, 0.6, 0.9], "c": [0.9, 0.2, 0.9]})
+    values = pd.DataFrame({f"{p}:school_enrolment": scores[p] for p in scores})
+    criterion = Criterion(outcome="school_enrolment", direction="below", threshold=0.5)
+    failed = failures(criterion, values, ["a", "b", "c"])
+    table = robustness(values, failed, criterion, ["a", "b", "c"], ["school_enrolment"])
+    assert table["policy"].tolist() == ["b", "a", "c"]  # c fails once; b's p90 regret smaller
+    got = table.set_index("policy")
+    # regrets: a 0.3, 0, 0.1; b 0.2, 0.1, 0; c 0, 0.5, 0
+    assert got.loc["a", "regret_mean"] == pytest.approx(0.4 / 3)
+    assert got.loc["b", "regret_p90"] == pytest.approx(np.quantile([0.2, 0.1, 0.0], 0.9))
+    assert got.loc["c", "regret_max"] == pytest.approx(0.5)
+    assert got.loc["c", "satisficing_share"] == pytest.approx(2 / 3)
+    assert got.loc["a", "school_enrolment_mean"] == pytest.approx(0.7)
+    assert got.loc["b", "school_enrolment_p90"] == pytest.approx(np.quantile([0.7, 0.6, 0.9],
+                                                                             0.9))
+    assert got["rank"].tolist() == [1, 2, 3]
 
 
 def _file(tmp_path: Path, **edit: str) -> Path:

@@ -205,6 +205,42 @@ def test_compare_pairs_replicates_on_the_documented_seeds(batch):
         assert high[name] - got[name] == pytest.approx(half, rel=1e-5), name
 
 
+def test_compare_over_another_window_names_it_and_gives_units_by_value(batch):
+    """A 6-month window: each outcome's change and the effect metrics are named for it and
+    computed over it; money in rupees; one row per scenario and measure, nothing else (the
+    clock, the seeds and the population are not outcomes)."""
+    from bondsim.outcomes import OUTCOMES, Window, is_outcome
+
+    table = compare_table(batch, baseline="base", window=Window(6))
+    assert list(table.columns) == ["scenario", "measure", "unit", "mean", "low", "high",
+                                   "replicates"]
+    assert set(table["scenario"]) == {"toothless", "policy"}
+    assert (table["replicates"] == 3).all()
+    rows = table[table["scenario"] == "policy"].set_index("measure")
+    outcomes = [c for c in batch.columns if c in OUTCOMES and is_outcome(c)
+                and c not in ("month",)]
+    expected = {f"{c}_change_last_6_months" for c in outcomes}
+    expected |= {"bonded_household_years_averted", "child_work_years_averted",
+                 "children_out_of_work_last_6_months", "public_cost",
+                 "cost_per_bonded_household_year_averted", "cost_per_child_work_year_averted"}
+    assert set(rows.index) == expected
+    assert rows.loc["debt_total_change_last_6_months", "unit"] == "Rs (scenario - baseline)"
+    assert rows.loc["bonded_share_change_last_6_months", "unit"] == "(scenario - baseline)"
+    assert rows.loc["children_out_of_work_last_6_months", "unit"] == "children"
+    change, out_of_work = [], []
+    for seed in _seeds(5, 3):
+        base, policy = _run(BASE, seed), _run(POLICY, seed)
+        change.append(policy["bonded_share"].iloc[-6:].mean()
+                      - base["bonded_share"].iloc[-6:].mean())
+        kids = int(policy["children_5_14"].iloc[0])
+        out_of_work.append((base["child_labour_rate"].iloc[-6:].mean()
+                            - policy["child_labour_rate"].iloc[-6:].mean()) * kids)
+    assert rows.loc["bonded_share_change_last_6_months", "mean"] == pytest.approx(
+        np.mean(change), rel=1e-9, abs=1e-12)
+    assert rows.loc["children_out_of_work_last_6_months", "mean"] == pytest.approx(
+        np.mean(out_of_work), rel=1e-9, abs=1e-12)
+
+
 # --- plan and its search -------------------------------------------------------------------
 
 DISTRICTS = """province = "Testland"
@@ -522,6 +558,25 @@ def test_discovery_model_runs_every_policy_and_the_baseline_on_the_seed_it_is_gi
     assert out["toothless:bonded_share"] == out[f"{DISCOVERY_BASELINE}:bonded_share"]
     _policy_differs([(out[f"{DISCOVERY_BASELINE}:bonded_share"] - out["policy:bonded_share"])
                      * 100])
+
+
+def test_discovery_model_applies_the_files_size_and_a_window_of_the_whole_run(tmp_path):
+    """The discovery file's households and months override the scenarios'; a window as long
+    as the run averages months 1 to the horizon (month 0, the initial state, is not an
+    outcome month)."""
+    path = _discovery_file(tmp_path)
+    path.write_text(path.read_text().replace("window = 6", "window = 10\nhouseholds = 120\n"
+                                             "months = 10"))
+    out = load_discovery(path).model({"markup_annual": 0.6, "risk_sensitivity": 4.0}, 99)
+    data = {**POLICY, "parameters": {"markup_annual": 0.6, "risk_sensitivity": 4.0}}
+    ts = simulate(scenario_from_dict(data, source="policy"), seed=99, households=120,
+                  months=10).timeseries()
+    assert len(ts) == 11
+    assert ts["month"].iloc[0] == 0
+    assert out["policy:bonded_share"] == pytest.approx(ts["bonded_share"].iloc[1:].mean(),
+                                                       rel=1e-12)
+    assert out["policy:bonded_share"] != pytest.approx(ts["bonded_share"].iloc[2:].mean(),
+                                                       rel=1e-9)
 
 
 # --- calibration: each draw on seeds of its own, reproducibly ------------------------------
