@@ -58,8 +58,7 @@ class MinimumPieceRate(Intervention):
         for first, count in zip(model.district_first, model.district_kilns, strict=True):
             take = min(self.spec.inspections_per_district, int(count))
             chosen.append(first + rng.choice(int(count), size=take, replace=False))
-        kilns = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
-        return kilns[:budget_inspections]
+        return np.concatenate(chosen)[:budget_inspections]  # a model has at least one district
 
     def act(self, model: BondsimModel, allowance: float) -> float:
         s = self.spec
