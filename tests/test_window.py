@@ -131,3 +131,17 @@ def test_a_window_is_read_back_from_names_and_manifests():
         assert Window.from_dict(window.to_dict()) == window
     assert Window.from_name("bonded_share") is None
     assert Window.from_dict(None) is None
+
+
+def test_compare_reads_the_window_a_batch_recorded_in_its_manifest(tmp_path):
+    from bondsim.compare import _batch_window
+
+    assert _batch_window(tmp_path) is None  # no manifest
+    (tmp_path / "manifest.json").write_text(json.dumps({"kind": "batch"}))
+    assert _batch_window(tmp_path) is None  # an older batch: no window recorded
+    (tmp_path / "manifest.json").write_text(json.dumps({"window": Window(6).to_dict()}))
+    assert _batch_window(tmp_path) == Window(6)
+    (tmp_path / "manifest.json").write_text(json.dumps({"window": Window(month=9).to_dict()}))
+    assert _batch_window(tmp_path) == Window(month=9)
+    (tmp_path / "manifest.json").write_text("{not json")
+    assert _batch_window(tmp_path) is None
