@@ -9,19 +9,7 @@ district; moves that find none do not happen this month.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-
-
-@dataclass
-class Moves:
-    """Accepted moves of one month."""
-
-    index: np.ndarray     # households that move
-    origin: np.ndarray    # their old kilns
-    dest: np.ndarray      # their new kilns
-    transfer: np.ndarray  # bool: a debt transfer (True) or a debt-free exit (False)
 
 
 def candidates(u: np.ndarray, debt: np.ndarray, transfer_rate: float,
