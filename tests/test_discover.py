@@ -175,6 +175,10 @@ def test_robustness_when_higher_is_better_ranks_by_regret_and_reports_each_outco
     assert got.loc["b", "school_enrolment_p90"] == pytest.approx(np.quantile([0.7, 0.6, 0.9],
                                                                              0.9))
     assert got["rank"].tolist() == [1, 2, 3]
+    assert list(table.columns[:6]) == ["policy", "rank", "satisficing_share", "regret_mean",
+                                       "regret_p90", "regret_max"]
+    assert table.index.tolist() == [0, 1, 2]
+    assert "index" not in table.columns
 
 
 def _file(tmp_path: Path, **edit: str) -> Path:

@@ -116,6 +116,26 @@ def test_code_recruits_the_lowest_draws_into_the_room_left_under_the_cap():
     assert np.flatnonzero(m.ow.code_adopted).tolist() == sorted([0, 1, *joined])
 
 
+def test_code_recruits_with_what_the_follow_up_visits_left_of_the_budget():
+    # Rs 250 a month: two follow-up visits (Rs 20) leave Rs 230, two recruits at Rs 100
+    spec = _code(uptake_per_month=1.0, peer_effect=0.0, max_share=1.0, lapse_rate=0.0,
+                 cost_per_adoption=100.0, cost_per_follow_up=10.0, budget=250.0)
+    m = tiny(spec, households=10, kilns=10, seed=6)
+    m.ow.code_adopted[[0, 1]] = True
+    assert act(m, 1) == pytest.approx(220.0)
+    assert m.ow.code_adopted.sum() == 4
+
+
+def test_code_peer_effect_counts_the_share_of_a_districts_kilns_keeping_it():
+    # district A: two kilns, one keeping the code; B: one kiln, keeping it; C: one, not
+    spec = _code(uptake_per_month=0.1, peer_effect=0.5)
+    m = tiny(spec, households=4, kilns=4, districts=("A", "B", "C"))
+    assert m.district_kilns.tolist() == [2, 1, 1]
+    m.ow.code_adopted[:] = [True, False, True, False]
+    chance = m.interventions[0].chance(m)
+    np.testing.assert_allclose(chance, [0.1 + 0.5 * 0.5] * 2 + [0.1 + 0.5 * 1.0, 0.1])
+
+
 # -- awareness ----------------------------------------------------------------------------------
 def _aware(**fields):
     return AwarenessSpec(type="awareness", **fields)

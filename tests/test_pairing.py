@@ -214,6 +214,9 @@ def test_compare_over_another_window_names_it_and_gives_units_by_value(batch):
     table = compare_table(batch, baseline="base", window=Window(6))
     assert list(table.columns) == ["scenario", "measure", "unit", "mean", "low", "high",
                                    "replicates"]
+    alone = compare_table(batch[batch["scenario"] == "base"], baseline="base")
+    assert alone.empty
+    assert list(alone.columns) == list(table.columns)  # a table to read, even when empty
     assert set(table["scenario"]) == {"toothless", "policy"}
     assert (table["replicates"] == 3).all()
     rows = table[table["scenario"] == "policy"].set_index("measure")

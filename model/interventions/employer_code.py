@@ -114,7 +114,7 @@ class EmployerCode(Intervention):
         room = self.room(model)
         district = ow.district[candidates]
         chosen = [candidates[district == d][:room[d]] for d in range(room.size)]
-        joined = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
+        joined = np.concatenate(chosen)  # a model has at least one district
         joined = joined[np.argsort(u[joined], kind="stable")]
         joined = joined[:affordable(allowance, self.spec.cost_per_adoption, joined.size)]
         return np.sort(joined)
