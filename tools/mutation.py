@@ -120,10 +120,50 @@ def mangled_patterns(modules: dict[str, list[str] | None]) -> list[str]:
     return patterns
 
 
+MARK = f"BONDSIM_MUTATION_RUN={os.getpid()}"  # in the environment of every process of a run
+
+
 def _command(work: Path, args: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
     # the mutants folder first on the path of mutmut and of every process a test starts
-    env = dict(os.environ, PYTHONPATH=str(work / "mutants"), PYTHONDONTWRITEBYTECODE="1")
+    key, value = MARK.split("=")
+    env = dict(os.environ, PYTHONPATH=str(work / "mutants"), PYTHONDONTWRITEBYTECODE="1",
+               **{key: value})
     return [str(Path(sys.executable).with_name("mutmut")), *args], env
+
+
+def reap_orphans() -> int:
+    """Kill this run's orphaned processes. When mutmut stops a test run that timed out, the
+    worker processes of a job's pool (batch, sweep, ...) lose their parent and live on: a run
+    with many timeouts once left 125 of them holding all the memory. Ours are recognised by
+    ``MARK`` in their environment and by having been adopted (their parent is gone)."""
+    killed = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid != 1 or MARK.encode() not in (proc / "environ").read_bytes().split(b"\0"):
+                continue
+            os.kill(int(proc.name), signal.SIGKILL)
+            killed += 1
+        except (OSError, ValueError, IndexError):
+            continue
+    return killed
+
+
+def wait(run: subprocess.Popen, seconds: float | None) -> None:
+    """Wait for mutmut, reaping orphans every 10 s; raise TimeoutExpired after ``seconds``."""
+    end = time.time() + seconds if seconds else None
+    while True:
+        try:
+            run.wait(timeout=10)
+            break
+        except subprocess.TimeoutExpired:
+            reap_orphans()
+            if end is not None and time.time() > end:
+                raise
+    reap_orphans()
 
 
 def mutmut(work: Path, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
@@ -226,12 +266,13 @@ def main(argv: list[str] | None = None) -> int:
         run = mutmut_process(work, "run", "--max-children", str(args.jobs),
                              *mangled_patterns(modules))
         try:
-            run.wait(timeout=args.minutes * 60 if args.minutes else None)
+            wait(run, args.minutes * 60 if args.minutes else None)
         except subprocess.TimeoutExpired:
             print(f"mutation: stopping after {args.minutes} min; the report covers the mutants "
                   "tested so far", file=sys.stderr)
             run.send_signal(signal.SIGINT)  # mutmut saves the results it has
             run.wait()
+            reap_orphans()
         if run.returncode != 0:
             print(f"mutation: mutmut stopped with status {run.returncode}", file=sys.stderr)
     text = report(work, modules, (time.time() - started) / 60)
