@@ -484,3 +484,15 @@ def test_emergency_loans_are_costed_at_month_end_and_repaid_evenly():
     assert (lent.hh.loan_debt <= 20000.0 + 1e-9).all()
     scheme = lent.interventions[0]
     np.testing.assert_allclose(scheme._instalment, lent.hh.loan_debt / 4)
+
+
+def test_a_fields_unit_and_source_are_kept_in_its_schema():
+    """``bondsim params`` and docs/parameters.md read an intervention field's unit and source
+    from its JSON-schema extra, as ``about`` writes it."""
+    from bondsim.interventions.base import about
+    from bondsim.interventions.minimum_piece_rate import MinimumPieceRateSpec
+
+    assert about("Rs") == {"unit": "Rs", "source": ""}
+    assert about("share", "assumption") == {"unit": "share", "source": "assumption"}
+    extra = MinimumPieceRateSpec.model_fields["cost_per_inspection"].json_schema_extra
+    assert extra == {"unit": "Rs", "source": "assumption"}
