@@ -239,6 +239,24 @@ def report(work: Path, modules: dict[str, list[str] | None], minutes: float) -> 
             "## Survivors\n\n" + "\n".join(survivors) + "\n")
 
 
+def survivors(path: Path) -> tuple[dict[str, list[str] | None], list[str]]:
+    """The modules and functions of the mutants a report lists, and their exact names."""
+    found = re.findall(r"^- `model/(\S+)\.py:\S*` \(([^)]+)\) `(\S+__mutmut_\d+)`",
+                       path.read_text(), flags=re.M)
+    if not found:
+        sys.exit(f"mutation: {path}: no surviving mutants listed")
+    modules: dict[str, list[str] | None] = {}
+    names = []
+    for file, _, mutant in found:
+        module = file.replace("/", ".")
+        function = mutant.split("__mutmut_")[0]
+        listed = modules.setdefault(module, [])
+        if listed is not None and function not in listed:
+            listed.append(function)
+        names.append(f"bondsim.{module}.{mutant}")
+    return modules, names
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[1],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -252,10 +270,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--slow", action="store_true",
                     help="also run the tests marked slow against each mutant (about three "
                          "times as long)")
+    ap.add_argument("--rerun", type=Path, metavar="REPORT",
+                    help="test again only the survivors listed in a report (e.g. a copy of "
+                         ".mutation/report.md), to check that new tests kill them")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite the report of the last run without running anything")
     args = ap.parse_args(argv)
     modules = selection(args.only)
+    patterns = mangled_patterns(modules)
+    if args.rerun:
+        modules, patterns = survivors(args.rerun)
     work = WORK / "work"
     started = time.time()
     if not args.report_only:
@@ -263,8 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         # made before mutmut starts: Python caches a sys.path entry that does not exist yet as
         # having nothing to import, and the editable install's model/ would then win
         (work / "mutants").mkdir()
-        run = mutmut_process(work, "run", "--max-children", str(args.jobs),
-                             *mangled_patterns(modules))
+        run = mutmut_process(work, "run", "--max-children", str(args.jobs), *patterns)
         try:
             wait(run, args.minutes * 60 if args.minutes else None)
         except subprocess.TimeoutExpired:
