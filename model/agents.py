@@ -4,6 +4,10 @@ The model keeps state in columns (``state.py``) so that rules run on whole array
 agents let a user look at, and change, one family or one kiln with ordinary attributes, e.g.
 ``model.households[17].debt``. Kiln owners are few and are created with the model; households
 may be a million, so their agents are created on first access and cached.
+
+The columns an intervention adds (``points.Column``, e.g. ``loan_debt``, ``informed``) are
+attributes of the agents in runs that list the intervention, and only there: elsewhere
+reading one raises ``AttributeError``, as for any attribute the agent does not have.
 """
 
 from __future__ import annotations
@@ -39,6 +43,22 @@ class _RowAgent(mesa.Agent):
 
     def _state(self) -> Any:
         return getattr(self.model, self.table)
+
+    def _added(self, name: str) -> bool:
+        """Whether ``name`` is a column an intervention in the run added to this table."""
+        model = self.__dict__.get("model")
+        return model is not None and name in model.added_columns[self.table]
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_") and self._added(name):
+            return getattr(self._state(), name)[self.index].item()
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not name.startswith("_") and self._added(name):
+            getattr(self._state(), name)[self.index] = value
+        else:
+            super().__setattr__(name, value)
 
 
 class Household(_RowAgent):
@@ -84,9 +104,6 @@ class Household(_RowAgent):
     outside_income = _column("outside_income", float,
                              "Rs a month earned outside the kiln (not deducted).")
     stipend = _column("stipend", float, "Rs a month promised per child in school.")
-    health_cover = _column("health_cover", float, "Share of illness costs paid by cover.")
-    loan_debt = _column("loan_debt", float, "Rs owed to a public interest-free loan scheme.")
-    informed = _column("informed", float, "Knowledge of its rights, 0-1 (awareness campaigns).")
     bonded = _column("bonded", bool, "Bonded (both conditions of rule 7).")
     months_bonded = _column("months_bonded", int, "Consecutive months bonded.")
     released = _column("released", bool, "Released from bondage.")

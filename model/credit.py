@@ -1,8 +1,9 @@
 """Rule 4, covering a shortfall: savings, then social-protection cash, then credit.
 
 A month's cash (pay after the deduction) is set against the month's need. A gap is filled
-from savings, then from any social-protection cash, then by a public interest-free emergency
-loan where a scheme offers one, then by an advance (peshgi) from the owner up to what the
+from savings, then from any social-protection cash, then by credit an intervention offers
+before the owner (``points.py``, ``shortfall_credit``: a public emergency loan, say), then by
+an advance (peshgi) from the owner up to what the
 owner will lend, then by an outside lender where one exists; what is still
 missing is consumption forgone, recorded as unmet need. A surplus first repays the outside
 lender; the family spends a share of the rest above subsistence (it is poor, and need is a
@@ -12,6 +13,7 @@ which is how a family with room works its way out of debt.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,7 +33,7 @@ class CreditFlows:
     outside_repayment: np.ndarray
     repayment: np.ndarray        # early repayment of the owner's debt from savings
     slack: np.ndarray            # what the owner would still lend after this month's advance
-    public_loan: np.ndarray | None = None  # lent by a public interest-free scheme, if any
+    before_owner: tuple[np.ndarray, ...] = ()  # lent by each offer of credit before the owner
 
 
 @lru_cache(maxsize=8)
@@ -51,15 +53,16 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
                     sp_cash: np.ndarray | None, debt: np.ndarray, room: np.ndarray,
                     outside_debt: np.ndarray, outside_room: np.ndarray | None,
                     buffer: np.ndarray, spend_share: float = 0.0,
-                    public_room: np.ndarray | None = None) -> CreditFlows:
+                    rooms_before_owner: Sequence[np.ndarray] = ()) -> CreditFlows:
     """Apply rule 4 in place to ``savings`` and return the flows.
 
     ``debt`` and ``outside_debt`` are read, not changed: rule 5 books the advances, and the
     model books repayments, so the debt ledger is written in one place. ``sp_cash`` and
     ``outside_room`` may be None when no household has them (a fast path, same result).
     ``spend_share`` is the share of a surplus spent on consumption above need.
-    ``public_room`` is what a public interest-free scheme would lend each family this month;
-    it comes after social-protection cash and before the owner's advance.
+    ``rooms_before_owner`` are what other lenders (an intervention's scheme) would lend each
+    family this month, drawn in turn after social-protection cash and before the owner's
+    advance.
     """
     balance = cash - need
     short = np.negative(balance)
@@ -78,10 +81,11 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
         surplus += sp_cash
         surplus -= from_sp
 
-    public_loan = None
-    if public_room is not None:  # a public scheme lends for emergencies before the owner does
-        public_loan = np.minimum(short, public_room)
-        short -= public_loan
+    before_owner = []
+    for other_room in rooms_before_owner:
+        lent = np.minimum(short, other_room)
+        short -= lent
+        before_owner.append(lent)
 
     advance = np.minimum(short, room)
     short -= advance
@@ -104,4 +108,4 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
     return CreditFlows(balance=balance, from_savings=from_savings, from_sp=from_sp,
                        advance=advance, outside_advance=outside_advance, unmet=short,
                        outside_repayment=outside_repayment, repayment=repayment,
-                       slack=room - advance, public_loan=public_loan)
+                       slack=room - advance, before_owner=tuple(before_owner))

@@ -2,7 +2,7 @@
 
 ``BondsimModel.step`` is a short list of named rules, in the order of ``docs/ODD.md``:
 
-    0. interventions act (their ``step(model)`` hook; they arrive with the scenarios)
+    0. interventions act (their ``step(model)``; they arrive with the scenarios)
     1. season: moulding days this month; bricks per family-day
     2. earnings at the paid piece rate; the owner's deduction against debt; outside income
     3. consumption need and shocks
@@ -18,13 +18,17 @@
 
 then the month's outcomes are collected. State lives in numpy arrays (``self.hh``,
 ``self.ow``); ``self.households`` and ``self.kiln_owners`` are the Mesa agents on top.
+
+Besides stage 0, interventions act at named points inside the rules (``points.py``: shock
+costs in rule 3, credit before the owner's in rule 4, book inflation in rule 5); the core
+offers the points and knows no intervention by name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
@@ -37,6 +41,7 @@ from .kiln_terms import KilnTerms
 from .ledger import Ledger
 from .outcomes import EVENTS, OUTCOMES, MonthFacts, compute
 from .parameters import Params
+from .points import CreditOffer, add_columns
 from .rng import Streams, sparse_bernoulli
 from .shocks import ShockDraw, classify_shocks, consumption_need, shock_rates
 from .stats import WarmMedian
@@ -45,35 +50,13 @@ FAMILIES_PER_KILN = 35  # domain.md 1.2: 30-35 families a kiln (Punjab L&HRD)
 
 
 class Intervention(Protocol):
-    """A policy plug-in: acts once a month before the rules, and reports its public cost."""
+    """A policy plug-in: acts once a month before the rules, and reports its public cost. It
+    may also act at the month's points (``points.py``) through ``on_<point>`` methods, and
+    declare the columns it adds to households or owners in ``columns``."""
 
     def step(self, model: BondsimModel) -> None: ...
 
     def cost(self, model: BondsimModel) -> float: ...
-
-
-class Vigilance:
-    """What active District Vigilance Committees (BLSA 1992 s.15) change, per district: how
-    much more bonded families complain, and how much more often a family found in bondage is
-    actually released. Dormant committees (the default, domain.md 1.10) change nothing."""
-
-    def __init__(self, districts: int) -> None:
-        self.complaint_boost = np.ones(districts)
-        self.follow_through_gain = np.zeros(districts)
-
-
-class Rights:
-    """What households that know their rights do with that knowledge (set by an awareness
-    campaign; each household's knowledge is ``hh.informed``, 0-1). A fully informed household
-    gets ``contest_share`` of the over-recording on its own advances struck out (rule 5); a
-    fully informed bonded household complains ``complaint_multiplier`` times as often between
-    visits (which complaint-targeted inspections follow) and speaks up to a visiting inspector,
-    who then finds it ``report_multiplier`` times as often. Without a campaign nothing changes."""
-
-    def __init__(self) -> None:
-        self.contest_share = 0.0
-        self.complaint_multiplier = 1.0
-        self.report_multiplier = 1.0
 
 
 class BondsimModel(mesa.Model):
@@ -126,17 +109,15 @@ class BondsimModel(mesa.Model):
         self.adult_moulders = int(self.hh.adults.sum(dtype=np.int64))
         self.women_moulders = int(self.hh.women.sum(dtype=np.int64))
         self.interventions = list(interventions)
+        # the columns interventions add (``points.Column``), by table: only those in the run
+        self.added_columns = add_columns({"hh": self.hh, "ow": self.ow}, self.interventions)
         self.terms = KilnTerms()
-        self.shock_cost_scale: np.ndarray | None = None  # per kind; e.g. health cover lowers it
-        self.vigilance = Vigilance(nd)  # District Vigilance Committees: dormant by default
-        self.rights = Rights()  # what informed households do: nothing until a campaign
+        self.shock_cost_scale: np.ndarray | None = None  # per kind
         self.ledger = Ledger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
         self.outcomes: dict[str, float] = {}
         self.events: dict[str, float] = dict.fromkeys(EVENTS, 0.0)  # interventions count here
-        self.public_room: np.ndarray | None = None  # emergency credit a public scheme offers
-        self.public_lent = 0.0  # what it lent this month (rule 4)
         self.median_debt = WarmMedian()
         self.median_debt_months = WarmMedian()
         self.datacollector = mesa.DataCollector(
@@ -151,8 +132,6 @@ class BondsimModel(mesa.Model):
         self.ledger.open(float(hh.debt.sum()))
         bonded_before = hh.bonded.copy()
         self.events = dict.fromkeys(EVENTS, 0.0)
-        self.public_room = None  # a public emergency-loan scheme may offer credit this month
-        self.public_lent = 0.0
         if hh.sp_cash.any():  # social-protection cash is paid afresh each month
             hh.sp_cash[:] = 0.0
         for intervention in self.interventions:  # 0. interventions
@@ -205,6 +184,16 @@ class BondsimModel(mesa.Model):
         for _ in range(months):
             self.step()
 
+    def at(self, point: str) -> list[Callable[..., Any]]:
+        """The interventions acting at ``point``: their ``on_<point>`` methods, in the order
+        the scenario lists them (``points.py``). Looked up on every call (a few attribute
+        look-ups; none without interventions), so an intervention appended to
+        ``self.interventions`` acts too; the columns it declares, though, are added only
+        at construction."""
+        method = "on_" + point
+        return [handler for intervention in self.interventions
+                if (handler := getattr(intervention, method, None)) is not None]
+
     # -- rules that touch several columns -----------------------------------------------------
     def _earn(self, days: float, bricks_day: np.ndarray,
               expected_gross: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -225,15 +214,14 @@ class BondsimModel(mesa.Model):
         return gross, deducted, cash
 
     def _need_and_shocks(self) -> tuple[np.ndarray, ShockDraw]:
-        """Rule 3: each family's need this month, with the shocks that hit it (health cover
-        pays part of an illness)."""
+        """Rule 3: each family's need this month, with the shocks that hit it (interventions
+        at ``shock_costs`` may change what they cost, e.g. health cover)."""
         p, hh = self.params, self.hh
         need = self._need.copy()
         hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
         shocks = classify_shocks(hit, v, self.streams["shock_costs"], p, self.shock_cost_scale)
-        if shocks.index.size and hh.health_cover.any():
-            ill = shocks.kind == 0
-            shocks.cost[ill] *= 1.0 - hh.health_cover[shocks.index[ill]]
+        for handler in self.at("shock_costs"):
+            handler(self, shocks)
         need[shocks.index] += shocks.cost
         return need, shocks
 
@@ -255,13 +243,14 @@ class BondsimModel(mesa.Model):
         if p.outside_lender_share > 0 and hh.outside_access.any():
             limit = np.where(hh.outside_access, p.outside_limit_months * expected_gross, 0.0)
             outside_room = credit.advance_room(limit, hh.outside_debt)
+        offers: list[CreditOffer] = [offer for handler in self.at("shortfall_credit")
+                                     if (offer := handler(self)) is not None]
         flows = credit.cover_shortfall(cash, need, hh.savings, sp_cash, hh.debt, room,
                                        hh.outside_debt, outside_room, self._buffer,
-                                       p.surplus_spend_share, self.public_room)
+                                       p.surplus_spend_share, [o.room for o in offers])
         hh.unmet_need = flows.unmet
-        if flows.public_loan is not None:
-            hh.loan_debt += flows.public_loan
-            self.public_lent = float(flows.public_loan.sum())
+        for offer, drawn in zip(offers, flows.before_owner, strict=True):
+            offer.drawn(drawn)
         return flows
 
     def _has_room(self, flows: credit.CreditFlows) -> np.ndarray:
@@ -278,9 +267,8 @@ class BondsimModel(mesa.Model):
         p, hh, led = self.params, self.hh, self.ledger
         hh.debt -= flows.repayment
         share = self.terms.book_inflation  # the owner's, less any code-of-conduct reduction
-        if self.rights.contest_share > 0.0 and hh.informed.any():
-            # families who know their rights get part of an inflated entry struck out
-            share = share * (1.0 - self.rights.contest_share * hh.informed)
+        for handler in self.at("book_inflation"):  # e.g. families who contest inflated entries
+            share = handler(self, share)
         inflated = debt.book_inflation(flows.advance, share)
         added = debt.markup(hh.debt, p.markup_annual)
         led.repayments += float(flows.repayment.sum())

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import BondsimError
+from .points import column_total
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -182,7 +183,8 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "sp_cash_used": facts.sp_cash_used,
         "intervention_cost": facts.intervention_cost,
         **model.events,
-        "loan_debt_total": float(hh.loan_debt.sum()),
+        # the column ``interest_free_loans`` adds: 0 in runs without a scheme
+        "loan_debt_total": column_total(hh, "loan_debt"),
         "released_bonded_share": _safe_div(int(np.count_nonzero(hh.bonded & hh.released)),
                                            int(np.count_nonzero(hh.released))),
         **by_sex(model, work_5_9, work_10_14, school),

@@ -113,7 +113,4 @@ def init_households(households: int, owners: OwnerState, params: Params,
         unmet_need=np.zeros(n),
         outside_income=np.zeros(n),
         stipend=np.zeros(n),
-        health_cover=np.zeros(n),
-        loan_debt=np.zeros(n),
-        informed=np.zeros(n),
     )

@@ -36,7 +36,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .errors import BondsimError
-from .interventions import REGISTRY, AnySpec
+from .interventions import REGISTRY, spec_union
 from .io import read_toml
 from .parameters import PARAM_INFO, Params
 from .shipped import locate
@@ -76,8 +76,8 @@ ParameterOverrides = create_model(
 )
 
 
-class ScenarioSpec(BaseModel):
-    """The validated content of a scenario file."""
+class _ScenarioFields(BaseModel):
+    """A scenario file's fields but its interventions (``ScenarioSpec`` adds them)."""
 
     model_config = STRICT
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -86,8 +86,25 @@ class ScenarioSpec(BaseModel):
     seed: int = Field(0, ge=0, lt=2**63)
     population: Population = Field(default_factory=Population)
     parameters: ParameterOverrides = Field(default_factory=ParameterOverrides)  # type: ignore[valid-type]
-    interventions: list[Annotated[AnySpec, Field(discriminator="type")]] = Field(
-        default_factory=list)
+
+
+def scenario_spec() -> type[_ScenarioFields]:
+    """The schema of a scenario file, its interventions drawn from the types registered now
+    (a type registered after import, e.g. by a user's module, is included)."""
+    global ScenarioSpec, _spec_kinds
+    kinds = tuple(REGISTRY.items())
+    if kinds != _spec_kinds:
+        item = Annotated[spec_union(), Field(discriminator="type")]  # type: ignore[valid-type]
+        ScenarioSpec = create_model(
+            "ScenarioSpec", __base__=_ScenarioFields, __module__=__name__,
+            __doc__="The validated content of a scenario file.",
+            interventions=(list[item], Field(default_factory=list)))  # type: ignore[valid-type]
+        _spec_kinds = kinds
+    return ScenarioSpec
+
+
+_spec_kinds: tuple[tuple[str, type], ...] = ()
+ScenarioSpec = scenario_spec()  # the schema as of import; scenario_spec() keeps it current
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,9 +132,9 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "<scenario>",
                        path: Path | None = None) -> Scenario:
     """Validate a scenario given as a dict (the parsed TOML)."""
     try:
-        spec = ScenarioSpec.model_validate(data)
+        spec = scenario_spec().model_validate(data)
     except ValidationError as exc:
-        raise BondsimError("\n".join(format_errors(exc, source, ScenarioSpec))) from None
+        raise BondsimError("\n".join(format_errors(exc, source, scenario_spec()))) from None
     overrides = {k: (tuple(v) if isinstance(v, list) else v)
                  for k, v in spec.parameters.model_dump(exclude_none=True).items()}
     params = dataclasses.replace(Params(), **overrides)

@@ -4,6 +4,8 @@ Households are many (a district holds tens of thousands), so their state lives i
 the rules update in whole-column operations. ``Household`` and ``KilnOwner`` (in ``agents.py``)
 are windows onto one row, for users who want to look at one family or one kiln.
 Money is float64 so that the debt ledger balances to the rupee; counts are small integers.
+Interventions add columns of their own to these tables when a run lists them
+(``points.Column``); the columns here are the core's, which the rules read.
 """
 
 from __future__ import annotations
@@ -55,9 +57,7 @@ class HouseholdState:
     unmet_need: np.ndarray      # float64, Rs of need that went uncovered last month
     outside_income: np.ndarray  # float64, Rs a month earned outside the kiln (not deducted)
     stipend: np.ndarray         # float64, Rs a month promised per child in school
-    health_cover: np.ndarray    # float64, share of illness costs paid by health cover
-    loan_debt: np.ndarray       # float64, Rs owed to a public interest-free loan scheme
-    informed: np.ndarray        # float64 in [0, 1], knowledge of rights (set by ``awareness``)
+    # interventions add their own columns when they are in the run (``points.Column``)
 
     @property
     def n(self) -> int:

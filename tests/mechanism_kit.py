@@ -47,7 +47,7 @@ def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, **params) -> B
                  "girls_school_5_9", "girls_school_10_14"):
         getattr(hh, name)[:] = 0
     for name in ("debt", "outside_debt", "savings", "sp_cash", "unmet_need", "outside_income",
-                 "stipend", "health_cover", "loan_debt", "informed"):
+                 "stipend", *m.added_columns["hh"]):  # and the columns interventions add
         getattr(hh, name)[:] = 0.0
     hh.bonded[:] = hh.released[:] = hh.rehabilitated[:] = hh.sp_enrolled[:] = False
     hh.outside_access[:] = False
@@ -80,8 +80,6 @@ def act(m: BondsimModel, month: int, which: int = 0) -> float:
     m.steps = month
     m.events = dict.fromkeys(m.events, 0.0)
     m.ledger.open(float(m.hh.debt.sum()))
-    m.public_room = None
-    m.public_lent = 0.0
     intervention = m.interventions[which]
     intervention.step(m)
     return intervention.cost(m)

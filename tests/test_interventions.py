@@ -395,8 +395,8 @@ def test_vigilance_committees_raise_follow_through_and_complaints():
                                    cost_per_committee_month=1000.0)
     m = model_with(spec, districts=("A", "B"))
     m.step()
-    assert m.vigilance.complaint_boost.tolist() == [1.0, 4.0]
-    assert m.vigilance.follow_through_gain.tolist() == [0.0, 0.2]
+    assert m.interventions[0].complaint_boost.tolist() == [1.0, 4.0]
+    assert m.interventions[0].follow_through_gain.tolist() == [0.0, 0.2]
     assert m.outcomes["intervention_cost"] == pytest.approx(1000.0)
 
 
@@ -464,8 +464,8 @@ def test_public_emergency_credit_comes_before_the_owner():
     flows = cover_shortfall(cash=np.full(3, 5000.0), need=np.full(3, 15000.0),
                             savings=z.copy(), sp_cash=None, debt=z, room=np.full(3, 1e9),
                             outside_debt=z, outside_room=None, buffer=z,
-                            public_room=np.array([0.0, 4000.0, 20000.0]))
-    np.testing.assert_allclose(flows.public_loan, [0.0, 4000.0, 10000.0])
+                            rooms_before_owner=[np.array([0.0, 4000.0, 20000.0])])
+    np.testing.assert_allclose(flows.before_owner[0], [0.0, 4000.0, 10000.0])
     np.testing.assert_allclose(flows.advance, [10000.0, 6000.0, 0.0])
 
 

@@ -41,6 +41,17 @@ def _inspections(**fields):
     return InspectionsSpec(type="inspections", **fields)
 
 
+def _knowing(**fields):
+    """A campaign that teaches nobody (reach 0) and acts on the knowledge a test sets by hand
+    in ``hh.informed``: list it last and call ``_started`` on the model."""
+    return _aware(reach_per_month=0.0, **fields)
+
+
+def _started(m):
+    """As after the campaign's first month: its effects apply from then on."""
+    m.interventions[-1]._started = True
+
+
 def _draws(seed, name):
     """A fresh copy of the intervention's own stream, to replay its draws."""
     return Streams(seed)[f"intervention:{name}"]
@@ -134,14 +145,14 @@ def test_code_spreads_with_the_districts_adopting_share():
 def test_booked_debt_for_one_advance_at_a_code_kiln_by_hand():
     p = dataclasses.replace(Params(), markup_annual=0.24)
     m = model_with(_code(uptake_per_month=1.0, max_share=1.0, inflation_reduction=0.4),
-                   params=p)
+                   _knowing(contest_share=0.5), params=p)
     m.interventions[0].act(m, INF)  # every kiln adopts
     m.ow.book_inflation[:] = 0.25
     m.terms.update(m.hh.kiln, m.ow, p)  # as rule 1 does at the month's start
     n = m.hh.n
     m.hh.debt[:] = 0.0
     m.hh.debt[0] = 20000.0
-    m.rights.contest_share = 0.5  # an awareness campaign: households 1 and 2 know their rights
+    _started(m)  # an awareness campaign: households 1 and 2 know their rights
     m.hh.informed[1:3] = [1.0, 0.5]
     m.ledger.open(float(m.hh.debt.sum()))
     advance = np.zeros(n)
@@ -211,8 +222,7 @@ def test_awareness_reach_and_decay_by_hand():
     expected[first] = 1.0
     np.testing.assert_array_equal(m.hh.informed, expected)
     assert m.outcomes["intervention_cost"] == pytest.approx(40 * 10.0)
-    assert (m.rights.contest_share, m.rights.complaint_multiplier,
-            m.rights.report_multiplier) == (0.3, 4.0, 1.5)
+    assert m.interventions[0]._started  # its effects apply from its first month
     m.step()  # those not reached again keep 0.8 of their knowledge
     expected *= 0.8
     expected[second] = 1.0
@@ -242,13 +252,14 @@ def test_awareness_reaches_only_as_many_as_the_budget_pays_for():
 
 # -- awareness and inspections: complaints and detection ------------------------------------------
 def test_informed_complaint_weights_by_hand():
-    m = model_with(_inspections(targeting="complaint", complaint_rate=0.02))
+    m = model_with(_inspections(targeting="complaint", complaint_rate=0.02),
+                   _knowing(complaint_multiplier=3.0))
+    _started(m)
     inspections = m.interventions[0]
     m.hh.bonded[:] = False
     k0, k1 = np.flatnonzero(m.hh.kiln == 0)[:2], np.flatnonzero(m.hh.kiln == 1)[:2]
     m.hh.bonded[k0] = m.hh.bonded[k1] = True
     m.hh.informed[k0] = [1.0, 0.5]
-    m.rights.complaint_multiplier = 3.0
     # kiln 0: rates 0.02 x 3 = 0.06 and 0.02 x 2 = 0.04 -> 1 - 0.94 x 0.96 = 0.0976
     # kiln 1: nobody informed -> 1 - 0.98^2 = 0.0396; kilns 2-9: no bonded family
     expected = np.zeros(10)
@@ -258,18 +269,20 @@ def test_informed_complaint_weights_by_hand():
     m.hh.informed[:] = 0.0
     m.hh.bonded[:] = np.arange(400) % 3 == 0
     plain = inspections.weights(m)
-    rate = np.full(10, 0.02)
-    np.testing.assert_allclose(inspections.informed_complaints(m, rate), plain, rtol=1e-12)
+    rate, bonded = np.full(10, 0.02), np.flatnonzero(m.hh.bonded)
+    np.testing.assert_allclose(inspections.family_complaints(m, rate, bonded,
+                                                             np.ones(bonded.size)),
+                               plain, rtol=1e-12)
 
 
 def test_complaints_of_informed_families_draw_inspectors_to_their_kilns():
     shares = []
     for multiplier in (1.0, 5.0):
         m = model_with(_inspections(targeting="complaint", inspections_per_district=5),
-                       households=1400, kilns=40)
+                       _knowing(complaint_multiplier=multiplier), households=1400, kilns=40)
+        _started(m)
         m.hh.bonded[:] = np.arange(m.hh.n) % 2 == 0  # about 17 bonded families a kiln
         m.hh.informed[m.hh.kiln < 20] = 1.0  # families at kilns 0-19 know their rights
-        m.rights.complaint_multiplier = multiplier
         rng = np.random.default_rng(1)
         chosen = np.concatenate([m.interventions[0].choose(m, rng, 5) for _ in range(400)])
         shares.append(float(np.mean(chosen < 20)))
@@ -293,11 +306,13 @@ def test_informed_families_are_found_more_by_complaint_inspections():
 
 
 def test_awareness_detection_by_hand():
-    m = model_with(_inspections(detection_bonded=0.01))
+    assert model_with(_inspections(detection_bonded=0.01)).interventions[0].detection(
+        model_with()) == 0.01  # no campaign: the plain rate
+    m = model_with(_inspections(detection_bonded=0.01), _knowing(report_multiplier=3.0))
     inspections = m.interventions[0]
-    assert inspections.detection(m) == 0.01  # no campaign: the plain rate
-    m.rights.report_multiplier = 3.0
     m.hh.informed[:3] = [1.0, 0.5, 0.0]
+    assert inspections.detection(m) == 0.01  # nothing before the campaign's first month
+    _started(m)
     np.testing.assert_allclose(inspections.detection(m)[:3], [0.03, 0.02, 0.01])
 
 

@@ -132,7 +132,7 @@ def test_complaint_targeting_visits_only_kilns_with_complaints_and_committees_bo
     assert sorted(chosen.tolist()) == [0, 1, 3]
     # within a district the boost raises every kiln's chance, more where fewer complain:
     # committees in A make kiln 0 and 1 weigh 1 - 0.7^2 = 0.51 and 0.3
-    m.vigilance.complaint_boost[:] = [3.0, 1.0]
+    m.interventions[0].complaint_boost[:] = [3.0, 1.0]
     np.testing.assert_allclose(inspections.weights(m), [0.51, 0.3, 0.0, 0.1])
 
 
@@ -171,7 +171,7 @@ def test_committees_follow_through_releases_only_in_their_district():
     m.hh.bonded[:] = True
     m.hh.debt[:] = [10000.0, 20000.0, 30000.0, 40000.0]
     assert act(m, 1, which=0) == pytest.approx(1000.0)  # one committee, in B
-    assert m.vigilance.follow_through_gain.tolist() == [0.0, 1.0]
+    assert m.interventions[0].follow_through_gain.tolist() == [0.0, 1.0]
     # every bonded family is found; follow-through 0 in A, 0 + 1 in B
     assert act(m, 1, which=1) == pytest.approx(2 * 100.0 + 2 * 10.0)
     assert m.hh.released.tolist() == [False, False, True, True]
@@ -188,12 +188,12 @@ def test_committees_lapse_when_their_money_runs_out():
                         cost_per_committee_month=1000.0, budget=2000.0),
              households=4, kilns=2, districts=("A", "B"))
     assert act(m, 1) == pytest.approx(1000.0)
-    assert m.vigilance.complaint_boost.tolist() == [2.0, 1.0]
-    assert m.vigilance.follow_through_gain.tolist() == [0.3, 0.0]
+    assert m.interventions[0].complaint_boost.tolist() == [2.0, 1.0]
+    assert m.interventions[0].follow_through_gain.tolist() == [0.3, 0.0]
     assert act(m, 2) == pytest.approx(1000.0)  # exactly what is left
     assert act(m, 3) == 0.0  # nothing left, a committee costs Rs 1,000
-    assert m.vigilance.complaint_boost.tolist() == [1.0, 1.0]
-    assert m.vigilance.follow_through_gain.tolist() == [0.0, 0.0]
+    assert m.interventions[0].complaint_boost.tolist() == [1.0, 1.0]
+    assert m.interventions[0].follow_through_gain.tolist() == [0.0, 0.0]
 
 
 def test_releases_stop_when_the_budget_cannot_pay_for_them():

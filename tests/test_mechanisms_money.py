@@ -162,7 +162,7 @@ def test_health_cover_pays_its_share_of_illness_and_nothing_else_by_hand():
     kinds = _kinds(0, 12)
     assert kinds.tolist() == [0, 2, 0, 0, 2, 0, 1, 0, 1, 1, 0, 1]  # 0 illness 1 funeral 2 marriage
     assert act(m, 1) == pytest.approx(6 * 100.0)
-    np.testing.assert_allclose(m.hh.health_cover, np.where(m.hh.cnic, 0.75, 0.0))
+    np.testing.assert_allclose(m.interventions[0].paid, np.where(m.hh.cnic, 0.75, 0.0))
     need, shocks = m._need_and_shocks()
     assert shocks.index.tolist() == list(range(12))
     # illness costs 20,000 x (1 - 0.75) = 5,000 to the covered (even), 20,000 to the others;
@@ -177,14 +177,14 @@ def test_health_cover_without_cnic_gating_and_at_partial_coverage():
     m = tiny(spec, households=4, kilns=1)
     m.hh.cnic[:] = [True, False, False, False]
     assert act(m, 1) == pytest.approx(40.0)
-    np.testing.assert_allclose(m.hh.health_cover, 0.5)
+    np.testing.assert_allclose(m.interventions[0].paid, 0.5)
     m2 = tiny(HealthCoverSpec(type="health_cover", coverage=0.5, share_paid=0.5, premium=10.0),
               households=8, kilns=1, seed=1)
     m2.hh.cnic[:] = np.arange(8) < 4
     covered = (draws(1, "health_cover").random(8) < 0.5) & m2.hh.cnic
     assert 0 < covered.sum() < 4  # coverage matters among CNIC holders
     assert act(m2, 1) == pytest.approx(10.0 * covered.sum())
-    np.testing.assert_allclose(m2.hh.health_cover, np.where(covered, 0.5, 0.0))
+    np.testing.assert_allclose(m2.interventions[0].paid, np.where(covered, 0.5, 0.0))
 
 
 def test_health_cover_lapses_when_premiums_cannot_be_paid():
@@ -193,9 +193,9 @@ def test_health_cover_lapses_when_premiums_cannot_be_paid():
     m = tiny(spec, households=3, kilns=1, seed=0, **SHOCKS)
     assert act(m, 1) == pytest.approx(300.0)
     assert act(m, 2) == pytest.approx(300.0)  # exactly what is left
-    assert m.hh.health_cover.tolist() == [1.0, 1.0, 1.0]
+    assert m.interventions[0].paid.tolist() == [1.0, 1.0, 1.0]
     assert act(m, 3) == 0.0  # nothing left for Rs 300 of premiums
-    assert not m.hh.health_cover.any()
+    assert m.interventions[0].paid is None  # the cover lapses
     need, _ = m._need_and_shocks()  # kinds 0, 2, 0 (as above): illness at full cost again
     np.testing.assert_allclose(need, NEED + np.array([20000.0, 150000.0, 20000.0]))
 
@@ -326,7 +326,7 @@ def test_emergency_credit_without_a_budget_tops_up_to_the_most_owed():
              kilns=1)
     m.hh.loan_debt[:] = [0.0, 1000.0, 5000.0]
     act(m, 1)
-    np.testing.assert_allclose(m.public_room, [3000.0, 2000.0, 0.0])
+    np.testing.assert_allclose(m.interventions[0]._room, [3000.0, 2000.0, 0.0])
 
 
 def test_even_pacing_spreads_the_budget_and_carries_what_a_month_left():
@@ -353,5 +353,6 @@ def test_emergency_credit_gets_only_what_the_buyouts_left():
     assert act(m, 1) == pytest.approx(10500.0)  # the buyout of family 0
     # Rs 2,500 left: one family's 2,000 of emergency credit, not both (family 0 owes the
     # scheme 10,000 already, more than the most it may owe for emergencies)
-    assert m.public_room[0] == 0.0
-    assert sorted(m.public_room[1:].tolist()) == [0.0, 2000.0]
+    room = m.interventions[0]._room  # offered at rule 4
+    assert room[0] == 0.0
+    assert sorted(room[1:].tolist()) == [0.0, 2000.0]

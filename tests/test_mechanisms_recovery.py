@@ -158,11 +158,13 @@ def test_informed_families_speak_up_and_are_found_by_hand():
                               detection_bonded=0.5, follow_through=1.0, risk_visit=0.0,
                               risk_case=0.0, risk_district=0.0, retaliation=0.0,
                               conviction_rate=0.0, detection_child=0.0)
-    m = tiny(inspect, households=8, kilns=1, seed=3)
+    # a campaign that has started and teaches nobody more: its effect of knowledge set by hand
+    m = tiny(inspect, _aware(reach_per_month=0.0, report_multiplier=2.0), households=8,
+             kilns=1, seed=3)
+    m.interventions[1]._started = True
     m.hh.bonded[:] = True
     m.hh.debt[:] = 1000.0
     m.hh.informed[:4] = 1.0
-    m.rights.report_multiplier = 2.0  # as an awareness campaign sets it
     act(m, 1)
     rng = draws(3, "inspections")
     rng.choice(1, size=1, replace=False)  # the one kiln is visited

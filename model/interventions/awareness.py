@@ -16,14 +16,22 @@ visits, which complaint-targeted inspections follow (domain.md 1.10: committees 
 complaint"), and speaks up when inspectors visit its kiln, which finds it ``1 +
 (report_multiplier - 1) x x`` times as often. After the window ends knowledge keeps fading.
 Reach, decay, effects and cost: assumption.
+
+Knowledge is a household column, ``informed`` (0-1), added to runs with a campaign. The
+campaign teaches at stage 0; from its first month (and after its window, while knowledge
+lasts) it acts at rule 5's ``book_inflation`` point and at two points ``inspections`` offers,
+``complaint_multiplier`` and ``detection``. Two campaigns in one run teach the same knowledge
+and each applies its own effects of it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
+import numpy as np
 from pydantic import Field
 
+from ..points import Column
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
@@ -67,6 +75,8 @@ class AwarenessSpec(InterventionSpec):
 class Awareness(Intervention):
     spec_class = AwarenessSpec
     spec: AwarenessSpec
+    columns: ClassVar[dict[str, Column]] = {"informed": Column("hh", np.float64, 0.0,
+                                  "knowledge of its rights, 0-1 (awareness campaigns)")}
 
     def __init__(self, spec: AwarenessSpec) -> None:
         super().__init__(spec)
@@ -87,11 +97,34 @@ class Awareness(Intervention):
         drawn = model.streams[f"intervention:{self.name}"].choice(hh.n, wanted, replace=False)
         reached = drawn[:affordable(allowance, s.cost_per_household, wanted)]
         hh.informed[reached] = 1.0
-        model.rights.contest_share = s.contest_share
-        model.rights.complaint_multiplier = s.complaint_multiplier
-        model.rights.report_multiplier = s.report_multiplier
         return reached.size * s.cost_per_household
 
     def idle(self, model: BondsimModel) -> None:
         """Outside the window nobody is reached, and knowledge fades (its effects stay)."""
         self.forget(model)
+
+    def on_book_inflation(self, model: BondsimModel, share: np.ndarray) -> np.ndarray:
+        """Rule 5: families who know their rights get part of an inflated entry struck out."""
+        contest, informed = self.spec.contest_share, model.hh.informed
+        if not self._started or contest <= 0.0 or not informed.any():
+            return share
+        return share * (1.0 - contest * informed)
+
+    def on_complaint_multiplier(self, model: BondsimModel, bonded: np.ndarray,
+                                multiplier: np.ndarray | None) -> np.ndarray | None:
+        """Inspections: a bonded family (``bonded``, indices) with knowledge x complains
+        ``1 + (complaint_multiplier - 1) x x`` times as often (None: no change)."""
+        m, informed = self.spec.complaint_multiplier, model.hh.informed
+        if not self._started or m == 1.0 or not informed.any():
+            return multiplier
+        boost = 1.0 + (m - 1.0) * informed[bonded]
+        return boost if multiplier is None else multiplier * boost
+
+    def on_detection(self, model: BondsimModel,
+                     chance: float | np.ndarray) -> float | np.ndarray:
+        """Inspections: a visit finds a bonded family with knowledge x ``1 + (report_multiplier
+        - 1) x x`` times as often (it speaks up), at most surely."""
+        m, informed = self.spec.report_multiplier, model.hh.informed
+        if not self._started or m == 1.0 or not informed.any():
+            return chance
+        return np.minimum(chance * (1.0 + (m - 1.0) * informed), 1.0)

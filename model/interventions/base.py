@@ -1,19 +1,31 @@
-"""What every intervention shares: when it acts, what it may spend, and its public cost.
+"""What every intervention shares: when it acts, what it may spend, its public cost, and the
+registry of intervention types.
 
 An intervention is configured by a pydantic spec (one per type, validated with the scenario
-file) and acts once a month at stage 0 of the model's step, before the rules. It spends at
+file) and acts once a month at stage 0 of the model's step, before the rules, and at any other
+point of the month (``points.py``) where it defines an ``on_<point>`` method. It spends at
 most its budget cap over the run: ``act`` is told how much is left and must not spend more.
+
+Defining a subclass with its own ``spec_class`` registers it under the spec's ``type``
+literal in ``REGISTRY``, from which the scenario schema is built: no list to keep by hand.
 """
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..points import Column
+
 if TYPE_CHECKING:
     from ..model import BondsimModel
+
+#: every intervention type by the ``type`` a scenario names, in the order they were defined
+REGISTRY: dict[str, type[Intervention]] = {}
 
 
 def about(unit: str, source: str = "") -> dict[str, str]:
@@ -60,10 +72,38 @@ def affordable(allowance: float, unit_cost: float, most: int) -> int:
     return min(most, max(int(allowance // unit_cost), 0))
 
 
+def spec_type(spec_class: type[InterventionSpec]) -> str:
+    """The ``type`` a scenario names for ``spec_class``: its ``type`` field's one literal."""
+    kinds = typing.get_args(spec_class.model_fields["type"].annotation)
+    if len(kinds) != 1 or not isinstance(kinds[0], str):
+        raise TypeError(f"{spec_class.__name__}.type must be one string literal, "
+                        f"e.g. Literal['cash_transfer']")
+    return kinds[0]
+
+
 class Intervention:
-    """Base class: timing, budget and cost bookkeeping; subclasses implement ``act``."""
+    """Base class: timing, budget and cost bookkeeping; subclasses implement ``act``, may act
+    at the month's points (``on_<point>`` methods, ``points.py``) and may declare the columns
+    they add to households or owners in ``columns`` (created only when they are in the run)."""
 
     spec_class: ClassVar[type[InterventionSpec]] = InterventionSpec
+    columns: ClassVar[Mapping[str, Column]] = {}
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """Register a subclass that names its own spec; a type may be defined only once
+        (redefining the same class, as on a module's reload, replaces it)."""
+        super().__init_subclass__(**kwargs)
+        spec = cls.__dict__.get("spec_class")
+        if spec is None:
+            return
+        kind = spec_type(spec)
+        known = REGISTRY.get(kind)
+        if known is not None and (known.__module__, known.__qualname__) != (
+                cls.__module__, cls.__qualname__):
+            raise TypeError(f"intervention type {kind!r} is defined twice: by "
+                            f"{known.__module__}.{known.__qualname__} and "
+                            f"{cls.__module__}.{cls.__qualname__}")
+        REGISTRY[kind] = cls
 
     def __init__(self, spec: InterventionSpec) -> None:
         self.spec = spec

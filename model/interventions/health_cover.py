@@ -4,6 +4,10 @@ Covered families (``coverage``, drawn once; an identity card may be required) pa
 ``1 - share_paid`` of an illness shock's cost, so illness pushes them less into advances
 (domain.md 1.8: illness and medicine are among the most cited triggers of borrowing). The
 public cost is a premium per covered family a month. Coverage, share and premium: assumption.
+
+It acts at stage 0 (who is covered this month: ``paid``, the share of an illness's cost the
+scheme pays, per household) and at rule 3's ``shock_costs`` point (covered families pay the
+rest). Two schemes in one run each pay their share of what the other leaves.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
     from ..model import BondsimModel
+    from ..shocks import ShockDraw
 
 
 class HealthCoverSpec(InterventionSpec):
@@ -46,6 +51,7 @@ class HealthCover(Intervention):
     def __init__(self, spec: HealthCoverSpec) -> None:
         super().__init__(spec)
         self._draw: np.ndarray | None = None
+        self.paid: np.ndarray | None = None  # share of an illness's cost paid, per household
 
     def act(self, model: BondsimModel, allowance: float) -> float:
         s, hh = self.spec, model.hh
@@ -58,8 +64,15 @@ class HealthCover(Intervention):
         if cost > allowance:  # premiums unpaid: cover lapses this month
             self.idle(model)
             return 0.0
-        hh.health_cover[:] = np.where(covered, s.share_paid, 0.0)
+        self.paid = np.where(covered, s.share_paid, 0.0)
         return cost
 
     def idle(self, model: BondsimModel) -> None:
-        model.hh.health_cover[:] = 0.0
+        self.paid = None
+
+    def on_shock_costs(self, model: BondsimModel, shocks: ShockDraw) -> None:
+        """Rule 3: a covered family pays only the uncovered share of an illness (kind 0)."""
+        paid = self.paid
+        if shocks.index.size and paid is not None and paid.any():
+            ill = shocks.kind == 0
+            shocks.cost[ill] *= 1.0 - paid[shocks.index[ill]]

@@ -16,6 +16,12 @@ owner in the district (deterrence). Sources: domain.md 1.10 (Punjab police 2016-
 cases and 0.17 bonded persons found per inspection, about 0.7 inspections per kiln a year in a
 push; fines Rs 50,000 or more ⚠), 1.7 (punitive sales); detection, deterrence, retaliation and
 costs: assumption.
+
+Other interventions change what inspections find at four points this one offers
+(``points.py``): ``complaint_rate`` (per kiln, before it is capped at 1),
+``complaint_multiplier`` (per bonded family; None for none), ``detection`` (the chance a
+visit finds a bonded family, per household) and ``follow_through`` (per family found, before
+it is capped at 1). Vigilance committees and awareness campaigns act there.
 """
 
 from __future__ import annotations
@@ -119,38 +125,41 @@ class Inspections(Intervention):
             working = (hh.work_5_9 + hh.work_10_14).astype(np.float64)
             return 1.0 + np.bincount(hh.kiln, weights=working, minlength=k)
         if self.spec.targeting == "complaint":
-            # active vigilance committees multiply complaints in their district
-            boost = model.vigilance.complaint_boost[model.ow.district]
-            rate = np.minimum(self.spec.complaint_rate * boost, 1.0)
-            if model.rights.complaint_multiplier != 1.0 and hh.informed.any():
-                return self.informed_complaints(model, rate)
+            rate = np.full(k, self.spec.complaint_rate)
+            for handler in model.at("complaint_rate"):  # e.g. active vigilance committees
+                rate = handler(model, rate)
+            rate = np.minimum(rate, 1.0)
+            multipliers = model.at("complaint_multiplier")
+            if multipliers:  # e.g. families who know their rights complain more
+                bonded = np.flatnonzero(hh.bonded)
+                boost = None
+                for handler in multipliers:
+                    boost = handler(model, bonded, boost)
+                if boost is not None:
+                    return self.family_complaints(model, rate, bonded, boost)
             bonded = np.bincount(hh.kiln, weights=hh.bonded.astype(np.float64), minlength=k)
             return 1.0 - (1.0 - rate) ** bonded  # chance of at least one complaint
         return None
 
     @staticmethod
-    def informed_complaints(model: BondsimModel, rate: np.ndarray) -> np.ndarray:
-        """Per kiln, the chance that at least one bonded family complains, when families who
-        know their rights (an awareness campaign) complain more: family i at kiln k complains
-        with r_i = min(rate_k x (1 + (multiplier - 1) x informed_i), 1)."""
+    def family_complaints(model: BondsimModel, rate: np.ndarray, bonded: np.ndarray,
+                          boost: np.ndarray) -> np.ndarray:
+        """Per kiln, the chance that at least one bonded family complains, when bonded family
+        i (``bonded``) at kiln k complains with r_i = min(rate_k x boost_i, 1)."""
         hh = model.hh
-        bonded = np.flatnonzero(hh.bonded)
         kiln = hh.kiln[bonded]
-        boost = 1.0 + (model.rights.complaint_multiplier - 1.0) * hh.informed[bonded]
         r = np.minimum(rate[kiln] * boost, 1.0)
         with np.errstate(divide="ignore"):  # r = 1: a sure complaint, log(0) = -inf
             silent = np.bincount(kiln, weights=np.log1p(-r), minlength=model.ow.k)
         return -np.expm1(silent)  # 1 - P(no family at the kiln complains)
 
     def detection(self, model: BondsimModel) -> float | np.ndarray:
-        """Chance that a visit finds a bonded family: ``detection_bonded``, times
-        ``1 + (report_multiplier - 1) x informed`` for families who know their rights and speak
-        up to the inspector (an awareness campaign), at most 1."""
-        multiplier, informed = model.rights.report_multiplier, model.hh.informed
-        if multiplier == 1.0 or not informed.any():
-            return self.spec.detection_bonded
-        return np.minimum(self.spec.detection_bonded * (1.0 + (multiplier - 1.0) * informed),
-                          1.0)
+        """Chance that a visit finds a bonded family: ``detection_bonded``, as interventions
+        at ``detection`` change it per household (e.g. families who speak up)."""
+        chance: float | np.ndarray = self.spec.detection_bonded
+        for handler in model.at("detection"):
+            chance = handler(model, chance)
+        return chance
 
     def choose(self, model: BondsimModel, rng: np.random.Generator, most: int) -> np.ndarray:
         """Kilns visited this month, district by district, at most ``most`` in all."""
@@ -208,8 +217,10 @@ class Inspections(Intervention):
         # released (more where a vigilance committee follows up), as far as money allows
         found = np.flatnonzero(found_bonded)
         cases = np.unique(hh.kiln[found])
-        follow = np.minimum(s.follow_through
-                            + model.vigilance.follow_through_gain[hh.district[found]], 1.0)
+        follow: float | np.ndarray = s.follow_through
+        for handler in model.at("follow_through"):  # e.g. active vigilance committees
+            follow = handler(model, found, follow)
+        follow = np.minimum(follow, 1.0)
         released = found[rng.random(found.size) < follow]
         left = allowance - kilns.size * s.cost_per_inspection
         released = released[:affordable(left, s.cost_per_release, released.size)]

@@ -13,15 +13,22 @@ what is lent less what is collected, plus an administrative cost per buyout loan
 domain.md 1.12 (EBLIK interest-free microcredit Rs 40.8-75 million ⚠; Kataria et al. 2018:
 microcredit "eradicated peshgi"), domain.md 2.1 (Bose et al. 2020: buyouts free some workers),
 fact 9; amounts: assumption.
+
+What a family owes the schemes is a household column, ``loan_debt``, added to runs with a
+scheme. Buyouts and collection happen at stage 0; emergency credit is offered at rule 4's
+``shortfall_credit`` point, and what families drew there is booked on ``loan_debt`` and in
+the month's cost. Two schemes in one run offer credit in turn (the first listed first).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
 
+from ..points import Column, CreditOffer
 from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
@@ -69,6 +76,8 @@ class InterestFreeLoansSpec(InterventionSpec):
 class InterestFreeLoans(Intervention):
     spec_class = InterestFreeLoansSpec
     spec: InterestFreeLoansSpec
+    columns: ClassVar[dict[str, Column]] = {"loan_debt": Column("hh", np.float64, 0.0,
+                                   "Rs owed to a public interest-free loan scheme")}
 
     def __init__(self, spec: InterestFreeLoansSpec) -> None:
         super().__init__(spec)
@@ -77,6 +86,8 @@ class InterestFreeLoans(Intervention):
         self._instalment: np.ndarray | None = None
         self._lent_after: np.ndarray | None = None  # loan_debt after last month's lending
         self._offered = False
+        self._room: np.ndarray | None = None  # emergency credit offered this month (rule 4)
+        self._drawn = 0.0  # what families drew of it this month, Rs
         self._bought: np.ndarray | None = None
 
     def collect(self, model: BondsimModel) -> float:
@@ -94,6 +105,8 @@ class InterestFreeLoans(Intervention):
             self._enrolled = rng.random(hh.n) < s.coverage
             self._instalment = np.zeros(hh.n)
             self._bought = np.zeros(hh.n, dtype=bool)  # one buyout per family
+        self._room = None
+        self._drawn = 0.0
         collected = self.collect(model)
         spent = -collected
         if s.purpose != "emergency":
@@ -114,15 +127,29 @@ class InterestFreeLoans(Intervention):
             order = rng.permutation(hh.n)
             keep = np.cumsum(room[order]) <= max(left, 0.0)
             room[order[~keep]] = 0.0
-        model.public_room = room if model.public_room is None else model.public_room + room
+        self._room = room
+
+    def idle(self, model: BondsimModel) -> None:
+        self._room = None  # no emergency credit outside the window
+
+    def on_shortfall_credit(self, model: BondsimModel) -> CreditOffer | None:
+        """Rule 4: the emergency credit offered this month, drawn before the owner's advance."""
+        if self._room is None:
+            return None
+        return CreditOffer(self._room, partial(self._book_drawn, model))
+
+    def _book_drawn(self, model: BondsimModel, drawn: np.ndarray) -> None:
+        """What families drew in rule 4: they owe it to the scheme; it is this month's cost."""
+        model.hh.loan_debt += drawn
+        self._drawn = float(drawn.sum())
 
     def cost(self, model: BondsimModel) -> float:
         """This month's cost, including what families drew in rule 4 (counted at month end)."""
         cost = super().cost(model)
         if self._offered and self.active(model.steps):
             self._offered = False
-            self.spent += model.public_lent
-            cost += model.public_lent
+            self.spent += self._drawn
+            cost += self._drawn
             # emergency loans drawn this month are repaid at the same even pace
             drawn = np.maximum(model.hh.loan_debt - self._lent_after, 0.0)
             self._instalment += drawn / self.spec.instalment_months

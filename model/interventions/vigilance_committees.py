@@ -7,6 +7,11 @@ complaints reach inspectors ``complaint_boost`` times as often (for inspections 
 complaint), and a family found in bondage is released with a probability higher by
 ``follow_through_gain``. The public cost is the committees' running cost. Effects and cost:
 assumption.
+
+It acts at stage 0 (which districts' committees run this month: ``complaint_boost`` and
+``follow_through_gain`` per district, 1 and 0 where dormant) and at two points ``inspections``
+offers: ``complaint_rate`` (per kiln) and ``follow_through`` (per family found). Committees of
+two entries in one run add up: boosts multiply, gains add.
 """
 
 from __future__ import annotations
@@ -46,6 +51,12 @@ class VigilanceCommittees(Intervention):
     spec_class = VigilanceCommitteesSpec
     spec: VigilanceCommitteesSpec
 
+    def __init__(self, spec: VigilanceCommitteesSpec) -> None:
+        super().__init__(spec)
+        # per district, set at stage 0; None: dormant everywhere (before the first month)
+        self.complaint_boost: np.ndarray | None = None
+        self.follow_through_gain: np.ndarray | None = None
+
     def active_districts(self, model: BondsimModel) -> np.ndarray:
         names = model.district_names
         wanted = names if self.spec.districts is None else self.spec.districts
@@ -60,11 +71,25 @@ class VigilanceCommittees(Intervention):
         if cost > allowance:
             self.idle(model)
             return 0.0
-        v = model.vigilance
-        v.complaint_boost[:] = np.where(active, self.spec.complaint_boost, 1.0)
-        v.follow_through_gain[:] = np.where(active, self.spec.follow_through_gain, 0.0)
+        self.complaint_boost = np.where(active, self.spec.complaint_boost, 1.0)
+        self.follow_through_gain = np.where(active, self.spec.follow_through_gain, 0.0)
         return cost
 
     def idle(self, model: BondsimModel) -> None:
-        model.vigilance.complaint_boost[:] = 1.0
-        model.vigilance.follow_through_gain[:] = 0.0
+        nd = len(model.district_names)
+        self.complaint_boost = np.ones(nd)
+        self.follow_through_gain = np.zeros(nd)
+
+    def on_complaint_rate(self, model: BondsimModel, rate: np.ndarray) -> np.ndarray:
+        """Inspections' complaint rate per kiln, multiplied where committees are active."""
+        if self.complaint_boost is None:
+            return rate
+        return rate * self.complaint_boost[model.ow.district]
+
+    def on_follow_through(self, model: BondsimModel, found: np.ndarray,
+                          follow: float | np.ndarray) -> float | np.ndarray:
+        """The chance each family found in bondage is released, raised where committees are
+        active."""
+        if self.follow_through_gain is None:
+            return follow
+        return follow + self.follow_through_gain[model.hh.district[found]]
