@@ -1,0 +1,145 @@
+"""Interventions are plug-ins: a policy defined outside the package registers itself, validates
+in a scenario, adds its own column and acts at a point of the month, with no change to the
+core; the core names no intervention; columns are created only for the runs that list them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar, Literal
+
+import numpy as np
+import pytest
+from pydantic import Field
+
+from bondsim import BondsimModel, Params
+from bondsim.errors import BondsimError
+from bondsim.interventions import REGISTRY, Intervention, InterventionSpec, build
+from bondsim.interventions.base import about
+from bondsim.points import Column
+from bondsim.scenario import scenario_from_dict
+from conftest import ROOT
+
+
+@pytest.fixture
+def toy() -> Iterator[type[Intervention]]:
+    """A toy policy, an 'honest ledger' that strikes out a share of the book inflation of
+    advances at rule 5 and counts, per family, the months it was on; defined here, removed
+    from the registry afterwards so no other test sees it."""
+
+    class HonestLedgerSpec(InterventionSpec):
+        type: Literal["honest_ledger"]
+        struck_out: float = Field(1.0, ge=0, le=1, description="share of inflation struck out",
+                                  json_schema_extra=about("share", "assumption"))
+
+    class HonestLedger(Intervention):
+        spec_class = HonestLedgerSpec
+        spec: HonestLedgerSpec
+        columns: ClassVar[dict[str, Column]] = {
+            "ledger_months": Column("hh", np.int16, 0, "months under an honest ledger")}
+        on = False
+
+        def act(self, model: BondsimModel, allowance: float) -> float:
+            model.hh.ledger_months += 1
+            self.on = True
+            return 0.0
+
+        def idle(self, model: BondsimModel) -> None:
+            self.on = False
+
+        def on_book_inflation(self, model: BondsimModel, share: np.ndarray) -> np.ndarray:
+            return share * (1.0 - self.spec.struck_out) if self.on else share
+
+    try:
+        yield HonestLedger
+    finally:
+        del REGISTRY["honest_ledger"]
+
+
+def _scenario(*interventions: dict) -> dict:
+    return {"name": "toy", "horizon": 6, "population": {"households": 300},
+            "interventions": list(interventions)}
+
+
+def test_a_policy_defined_outside_the_package_registers_validates_and_acts(toy):
+    assert REGISTRY["honest_ledger"] is toy
+    scenario = scenario_from_dict(_scenario({"type": "honest_ledger", "start": 3}))
+    item = scenario.spec.interventions[0]
+    assert (type(item).__name__, item.struck_out) == ("HonestLedgerSpec", 1.0)
+    m = BondsimModel(scenario.params, households=300, seed=1,
+                     interventions=build(scenario.spec.interventions))
+    inflation = []
+    for _ in range(6):
+        m.step()
+        inflation.append(m.ledger.book_inflation)  # booked this month
+    assert min(inflation[:2]) > 0  # before it starts: the owners' inflation
+    assert inflation[2:] == [0.0] * 4  # then none
+    assert (m.hh.ledger_months == 4).all()  # its own column, months 3-6
+    assert m.households[0].ledger_months == 4  # and the agents see it
+    # its fields are checked as any shipped type's
+    with pytest.raises(BondsimError, match=r"struck_out.*less than or equal to 1"):
+        scenario_from_dict(_scenario({"type": "honest_ledger", "struck_out": 2.0}))
+
+
+def test_a_policy_no_longer_registered_is_not_a_scenario_type(toy):
+    del REGISTRY["honest_ledger"]
+    try:
+        with pytest.raises(BondsimError, match=r"type 'honest_ledger' is not an intervention"):
+            scenario_from_dict(_scenario({"type": "honest_ledger"}))
+    finally:
+        REGISTRY["honest_ledger"] = toy
+
+
+def test_a_type_is_defined_once(toy):
+    with pytest.raises(TypeError, match="'honest_ledger' is defined twice"):
+        class Again(Intervention):
+            spec_class = toy.spec_class
+
+
+def test_columns_exist_only_in_runs_that_list_their_intervention():
+    from bondsim.interventions.awareness import AwarenessSpec
+    from bondsim.interventions.interest_free_loans import InterestFreeLoansSpec
+    plain = BondsimModel(Params(), households=200, seed=2)
+    assert not {"loan_debt", "informed"} & set(vars(plain.hh))
+    with pytest.raises(AttributeError):
+        _ = plain.households[0].informed
+    plain.step()
+    assert plain.outcomes["loan_debt_total"] == 0.0  # an absent column sums to nothing
+    specs = [InterestFreeLoansSpec(type="interest_free_loans"),
+             AwarenessSpec(type="awareness", label="radio"), AwarenessSpec(type="awareness")]
+    m = BondsimModel(Params(), households=200, seed=2, interventions=build(specs))
+    assert m.hh.loan_debt.dtype == np.float64
+    assert not m.hh.loan_debt.any()
+    assert set(m.added_columns["hh"]) == {"loan_debt", "informed"}  # two campaigns share one
+    m.households[3].informed = 0.5  # agents read and write an added column
+    assert m.hh.informed[3] == 0.5
+    assert m.households[3].informed == 0.5
+
+
+def test_a_column_declared_twice_differently_or_clashing_with_the_core_is_an_error():
+    class Clash:
+        columns: ClassVar[dict[str, Column]] = {"informed": Column("hh", np.int8)}
+
+        def step(self, model: BondsimModel) -> None: ...
+
+        def cost(self, model: BondsimModel) -> float:
+            return 0.0
+
+    from bondsim.interventions.awareness import AwarenessSpec
+    with pytest.raises(ValueError, match=r"'informed'.*another intervention declares otherwise"):
+        BondsimModel(Params(), households=50, interventions=[
+            *build([AwarenessSpec(type="awareness")]), Clash()])
+    Clash.columns = {"debt": Column("hh")}
+    with pytest.raises(ValueError, match=r"'debt'.*the core has"):
+        BondsimModel(Params(), households=50, interventions=[Clash()])
+
+
+def test_the_core_names_no_intervention():
+    """The rules, the state and the model offer points; the interventions' names, classes and
+    columns live in their modules."""
+    names = re.compile(r"health_cover|[Vv]igilance|Rights|\.rights|informed|contest_share|"
+                       r"loan_debt|public_room|public_lent|public_loan|stipend_|awareness")
+    for name in ("model.py", "state.py", "credit.py", "population.py", "shocks.py",
+                 "points.py", "kiln_terms.py"):
+        text = (ROOT / "model" / name).read_text()
+        assert not names.findall(text), (name, sorted(set(names.findall(text))))
