@@ -145,3 +145,69 @@ def test_compare_reads_the_window_a_batch_recorded_in_its_manifest(tmp_path):
     assert _batch_window(tmp_path) == Window(month=9)
     (tmp_path / "manifest.json").write_text("{not json")
     assert _batch_window(tmp_path) is None
+
+
+def test_a_window_is_at_least_a_month_and_month_zero_is_the_initial_state():
+    assert Window(month=0).select(np.arange(5)).tolist() == [True, False, False, False, False]
+    for bad in ({"months": 0}, {"month": -1}):
+        with pytest.raises(BondsimError, match="a window is at least 1 month and a month is "
+                                               "not negative"):
+            Window(**bad)
+
+
+def test_a_window_fitted_to_a_short_run_and_described_in_words():
+    assert Window(12).fit(12) == Window(12)
+    assert Window(12).fit(1) == Window(1)
+    assert Window(12).fit(0) == Window(1)
+    assert Window(1).describe() == "in the last month"
+    assert Window(12).describe() == ("mean over the last 12 months (a whole brick year, "
+                                     "closures included)")
+    assert Window(6).describe() == "mean over the last 6 months"
+    assert Window(month=7).describe() == "in month 7"
+
+
+def test_a_window_of_an_empty_run_selects_nothing():
+    assert Window(12).select(np.zeros(0, dtype=int)).size == 0
+
+
+def test_a_window_read_back_from_a_manifest_as_written():
+    assert Window(month=9).to_dict() == {"months": None, "month": 9, "name": "month_9"}
+    assert Window(6).to_dict() == {"months": 6, "month": None, "name": "last_6_months"}
+    assert Window.from_dict({"months": None, "month": None}) == Window(12)
+    assert Window.from_dict("last year") is None
+    for window in (Window(6), Window(24), Window(1), Window(12), Window(month=0)):
+        assert Window.from_dict(window.to_dict()) == window
+        assert Window.from_name(window.name("bonded_share")) == window
+
+
+def test_why_an_unknown_outcome_is_blank():
+    assert why_undefined("made_up_last_year") == "not defined in any month of the window"
+
+
+def test_window_table_keeps_the_runs_in_order_and_only_the_columns_asked_for():
+    from bondsim.outcomes import window_table
+
+    runs = pd.DataFrame({"scenario": ["b"] * 4 + ["a"] * 4, "replicate": [0] * 8,
+                         "month": [0, 1, 2, 3] * 2,
+                         "bonded_share": [9.0, 1.0, 2.0, 3.0, 9.0, 4.0, 5.0, 6.0],
+                         "debt_total": [0.0, 10.0, 20.0, 30.0, 0.0, 1.0, 2.0, 3.0]})
+    got = window_table(runs, Window(2), ("scenario", "replicate"), ["month", "bonded_share"])
+    assert list(got.columns) == ["scenario", "replicate", "bonded_share"]
+    assert got["scenario"].tolist() == ["b", "a"]  # as the runs came, not sorted
+    assert got["bonded_share"].tolist() == [2.5, 5.5]  # months 2-3 of each run
+    empty = window_table(runs.iloc[:0], Window(2), ("scenario",), ["bonded_share"])
+    assert list(empty.columns) == ["scenario", "bonded_share"]
+
+
+def test_the_last_month_kilns_mould_in_a_run_by_the_calendar():
+    from bondsim.parameters import Params
+    from bondsim.season import last_open_month
+
+    may = Params(start_month=5)  # months 1-2 May-June open, 3-4 July-August shut
+    assert last_open_month(3, may) == 2
+    assert last_open_month(4, may) == 2
+    assert last_open_month(1, may) == 1
+    july = Params(start_month=7)  # months 1-2 shut: no open month, the run's last is used
+    assert last_open_month(2, july) == 2
+    september = Params(start_month=9, closure_months=(10, 11))  # only month 1 open of 3
+    assert last_open_month(3, september) == 1
