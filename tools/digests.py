@@ -150,10 +150,16 @@ def normalised(path: Path, root: Path) -> bytes:
         with contextlib.suppress(json.JSONDecodeError):  # a JSON lines file, say
             text = json.dumps(_drop(json.loads(text)), sort_keys=True, indent=1)
     if path.suffix == ".html":
-        # the report's appendix repeats the manifest's volatile fields
+        # the report's appendix repeats the manifest's volatile fields; its provenance line
+        # gives the commit shortened to 12 digits, and whether the checkout was clean
         text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\+00:00|Z)?", "<time>", text)
         text = re.sub(r"\b[0-9a-f]{40}\b", "<commit>", text)
+        text = re.sub(r"commit <code>[0-9a-f]{12}</code>(, with uncommitted changes \(the "
+                      r"results may not be reproducible from the commit alone\)|, no "
+                      r"uncommitted changes)", "commit <code><commit></code>", text)
     text = text.replace(str(root.resolve()), "<root>").replace(str(root), "<root>")
+    # shipped scenarios named without a path are read from the checkout: where it lies differs
+    text = text.replace(str(ROOT), "<checkout>")
     return text.encode("utf-8", errors="surrogateescape")
 
 
