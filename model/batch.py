@@ -35,11 +35,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._lazy import deferred
-from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
 from .io import atomic_write, input_file, output_folder, write_json
 from .outcomes import LAST_YEAR, OUTCOMES, Window, is_outcome, why_undefined, window_table
+from .paired import replicate_seeds
 from .scenario import MAX_HOUSEHOLDS, Scenario, load_scenario, read_spec
 from .shipped import locate
 

@@ -59,11 +59,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._lazy import deferred
-from .effect import replicate_seeds
 from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
+from .paired import replicate_seeds
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
 from .sweep import FactorSpec

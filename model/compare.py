@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .effect import interval, metric_units, paired_metrics
 from .errors import BondsimError
 from .io import atomic_write
 from .outcomes import LAST_YEAR, RUPEES, Window, is_outcome, window_table
+from .paired import interval, metric_units, paired_metrics
 from .plots import plot_intervals
 
 KEYS = ("scenario", "replicate", "seed", "month")

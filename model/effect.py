@@ -26,36 +26,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ._lazy import deferred
 from .errors import BondsimError
-from .outcomes import LAST_YEAR, Window, window_means
+from .outcomes import LAST_YEAR, Window
+from .paired import (  # noqa: F401  (the metrics are defined in paired.py; kept here too)
+    METRICS,
+    interval,
+    metric_units,
+    paired_metrics,
+    replicate_seeds,
+    summarise,
+)
 from .scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     import pandas as pd
-    from scipy import stats
 else:
     pd = deferred("pandas")  # imported on first use: validating stays fast
-    stats = deferred("scipy.stats")  # imported on first use: validating stays fast
-
-# over the whole horizon; then the metrics of the end of the run (named for their window);
-# then the costs
-CUMULATIVE = {"bonded_household_years_averted": "household-years",
-              "child_work_years_averted": "child-years"}
-AT_END = {"children_out_of_work": "children",
-          "bonded_share_change": "share (scenario - baseline)"}
-COSTS = {"public_cost": "Rs", "cost_per_bonded_household_year_averted": "Rs",
-         "cost_per_child_work_year_averted": "Rs"}
-
-
-def metric_units(window: Window = LAST_YEAR) -> dict[str, str]:
-    """Every metric's name (the end-of-run ones named for ``window``) and unit, in order."""
-    return {**CUMULATIVE, **{window.name(k): u for k, u in AT_END.items()}, **COSTS}
-
-
-METRICS = metric_units()  # the names with the default window: what sweeps analyse
 
 
 @dataclass
@@ -65,67 +52,6 @@ class EffectResult:
     by_seed: pd.DataFrame   # one row per replicate: seed and every metric
     summary: pd.DataFrame   # one row per metric: unit, mean, low, high (95%)
     window: Window = LAST_YEAR  # the end of the run the end-of-run metrics cover
-
-
-def replicate_seeds(seed: int, replicates: int) -> list[int]:
-    """Seeds for the replicates, derived from one seed (the same list every time)."""
-    state = np.random.SeedSequence(seed).generate_state(replicates, dtype=np.uint64)
-    return [int(s >> np.uint64(1)) for s in state]
-
-
-def paired_metrics(base: pd.DataFrame, scen: pd.DataFrame, households: int,
-                   children: int, window: Window = LAST_YEAR) -> dict[str, float]:
-    """The metrics of one replicate from the two runs' monthly outcomes (months 0..H): sums
-    over months 1..H, and the end of the run averaged over ``window``."""
-    b, s = base[base["month"] > 0], scen[scen["month"] > 0]
-    end_b, end_s = _window_means(base, window), _window_means(scen, window)
-    bonded = float((b["bonded_share"].to_numpy() - s["bonded_share"].to_numpy()).sum())
-    child = float((b["child_labour_rate"].to_numpy() - s["child_labour_rate"].to_numpy()).sum())
-    years_bonded = bonded * households / 12.0
-    years_child = child * children / 12.0
-    cost = float(s["intervention_cost"].sum() - b["intervention_cost"].sum())
-    return {
-        "bonded_household_years_averted": years_bonded,
-        "child_work_years_averted": years_child,
-        window.name("children_out_of_work"):
-            (end_b["child_labour_rate"] - end_s["child_labour_rate"]) * children,
-        window.name("bonded_share_change"): end_s["bonded_share"] - end_b["bonded_share"],
-        "public_cost": cost,
-        "cost_per_bonded_household_year_averted": cost / years_bonded if years_bonded > 0
-        else float("nan"),
-        "cost_per_child_work_year_averted": cost / years_child if years_child > 0
-        else float("nan"),
-    }
-
-
-def _window_means(run: pd.DataFrame, window: Window) -> dict[str, float]:
-    """The bonded share and child labour rate of one run over the window."""
-    names = ["month", "bonded_share", "child_labour_rate"]
-    return window_means(run[names].to_numpy(dtype=float), window, names)
-
-
-def interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% Student-t interval over replicates, NaNs left out (the interval is NaN
-    with fewer than two values): the interval of every paired comparison."""
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(values.mean())
-    if values.size < 2:
-        return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
-    return mean, mean - half, mean + half
-
-
-def summarise(by_seed: pd.DataFrame, window: Window = LAST_YEAR) -> pd.DataFrame:
-    """Mean and 95% interval (Student t) of each metric over replicates."""
-    rows = []
-    for name, unit in metric_units(window).items():
-        values = by_seed[name].to_numpy(dtype=float)
-        mean, low, high = interval(values)
-        rows.append({"metric": name, "unit": unit, "mean": mean, "low": low, "high": high,
-                     "replicates": int(np.isfinite(values).sum())})
-    return pd.DataFrame(rows)
 
 
 def paired_effect(scenario: Scenario | str | Path, baseline: Scenario | str | Path, *,

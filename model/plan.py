@@ -42,12 +42,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._lazy import deferred
 from .districts import DistrictProfile, district_scenario, load_districts, pick
-from .effect import interval, replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
 from .interventions import REGISTRY
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import LAST_YEAR, window_means
+from .paired import PLAN_METRICS, interval, plan_metrics, replicate_seeds
 from .scenario import format_errors, read_spec, scenario_from_dict
 from .shipped import locate
 
@@ -58,16 +57,7 @@ else:
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 BASELINE = "baseline"
-METRICS = {
-    "bonded_households_freed_last_year": "households bonded in the baseline but not under "
-                                         "the strategy, mean over the last 12 months",
-    "bonded_household_years_averted": "sum over months of bonded households averted / 12",
-    "children_out_of_work_last_year": "working children 5-14 fewer, mean over the last 12 "
-                                      "months",
-    "child_work_years_averted": "sum over months of working children averted / 12",
-    "cost": "Rs the plan's allocations spent",
-    "cost_per_bonded_household_year_averted": "Rs (NaN when nothing was averted)",
-}
+METRICS = PLAN_METRICS
 
 
 class Allocation(BaseModel):
@@ -288,23 +278,9 @@ def run_one(task: PlanRun) -> tuple[PlanRun, dict[str, Any]]:
 
 
 def paired(base: dict[str, Any], run: dict[str, Any]) -> dict[str, float]:
-    """The plan metrics of one run against the baseline run of the same district and seed."""
-    hh, kids = run["households"], run["children_5_14"]
-    b, s = np.asarray(base["bonded_share"]), np.asarray(run["bonded_share"])
-    cb, cs = np.asarray(base["child_labour_rate"]), np.asarray(run["child_labour_rate"])
-    years = float((b - s).sum()) * hh / 12.0
-    cost = float(sum(run["spent"].values()))
-    # the end of the run is its last year (a horizon of whole years ends with the kilns shut)
-    end = window_means(np.column_stack([b - s, cb - cs]), LAST_YEAR.months,
-                       ("bonded", "children"))
-    return {
-        "bonded_households_freed_last_year": end["bonded"] * hh,
-        "bonded_household_years_averted": years,
-        "children_out_of_work_last_year": end["children"] * kids,
-        "child_work_years_averted": float((cb - cs).sum()) * kids / 12.0,
-        "cost": cost,
-        "cost_per_bonded_household_year_averted": cost / years if years > 0 else float("nan"),
-    }
+    """The plan metrics of one run against the baseline run of the same district and seed
+    (``paired.plan_metrics``)."""
+    return plan_metrics(base, run)
 
 
 def plan_tasks(loaded: LoadedPlan, seeds: list[int]) -> list[PlanRun]:

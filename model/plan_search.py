@@ -46,11 +46,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._lazy import deferred
-from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import process_pool, run_all
 from .factors import apply, resolve
 from .interventions import REGISTRY
+from .paired import replicate_seeds
 from .plan import BASELINE, LoadedPlan, PlanRun, execute, paired, run_one
 from .scenario import format_errors
 from .sweep import FactorSpec

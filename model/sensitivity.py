@@ -52,11 +52,11 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from ._lazy import deferred
-from .effect import replicate_seeds
 from .errors import BondsimError
 from .executor import run_all
 from .factors import Factor
 from .io import write_json, write_text
+from .paired import replicate_seeds
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -37,11 +37,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .effect import replicate_seeds
 from .errors import BondsimError
 from .io import atomic_write, write_json
 from .measurement import DEFAULT_KILN_COUNTS, SOURCES, MeasurementError
 from .model import BondsimModel
+from .paired import replicate_seeds
 from .scenario import Scenario, load_scenario
 from .season import last_open_month
 

@@ -55,11 +55,11 @@ from pydantic import (
 )
 
 from ._lazy import deferred
-from .effect import METRICS, paired_metrics
 from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
+from .paired import METRICS, paired_metrics
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
 

@@ -37,8 +37,8 @@ INTERVENTIONS = sorted(p.stem for p in (ROOT / "model" / "interventions").glob("
 # the pairing code: which functions of each module (mutmut's mangled names; None = all)
 PAIRING: dict[str, list[str] | None] = {
     # the paired computations, not the writers and plots around them
-    "effect": ["x_replicate_seeds", "x_paired_metrics", "x__window_means", "x_interval",
-               "x_summarise", "x_paired_effect"],
+    "paired": None,
+    "effect": ["x_paired_effect"],
     "compare": ["x_horizon", "x_compare_table", "x__effect_rows", "x__batch_window"],
     "plan": ["x_paired", "x_plan_tasks", "x_run_one", "x_summarise"],
     "sweep": ["xǁScenarioModelǁ*"],
