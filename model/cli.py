@@ -352,8 +352,9 @@ def _plan(args: argparse.Namespace) -> int:
                 f"[{_number(low.loc[strategy, m])}, {_number(high.loc[strategy, m])}]")
 
     for strategy in table.index:
-        print(f"  {strategy:<24s} cost Rs {cell(strategy, 'cost')}; bonded household-years "
-              f"averted {cell(strategy, 'bonded_household_years_averted')}; Rs per year "
+        print(f"  {strategy:<24s} public cost Rs {cell(strategy, 'public_cost')}; bonded "
+              f"household-years averted {cell(strategy, 'bonded_household_years_averted')}; "
+              f"Rs per year "
               f"averted {cell(strategy, 'cost_per_bonded_household_year_averted')}")
     if low.isna().any().any() or table.isna().any().any():
         print("  n/a: undefined (Rs per year averted where nothing was averted; an interval "
@@ -362,7 +363,7 @@ def _plan(args: argparse.Namespace) -> int:
         for row in result.search.curve.itertuples():
             print(f"  search at Rs {row.budget:,.0f}: {row.objective} expected "
                   f"{_number(row.expected)}, worst draw {_number(row.worst)}; spent Rs "
-                  f"{row.cost_expected:,.0f} of Rs {row.allocated:,.0f} allocated")
+                  f"{row.spent_expected:,.0f} of Rs {row.allocated:,.0f} allocated")
     print(f"outputs: {out}")
     return 0
 

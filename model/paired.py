@@ -48,7 +48,7 @@ PLAN_METRICS = {
     "children_out_of_work_last_year": "working children 5-14 fewer, mean over the last 12 "
                                       "months",
     "child_work_years_averted": "sum over months of working children averted / 12",
-    "cost": "Rs the plan's allocations spent",
+    "public_cost": "Rs the plan's allocations spent",
     "cost_per_bonded_household_year_averted": "Rs (NaN when nothing was averted)",
 }
 
@@ -130,7 +130,7 @@ def plan_metrics(base: Mapping[str, Any], run: Mapping[str, Any]) -> dict[str, f
         "bonded_household_years_averted": years,
         "children_out_of_work_last_year": end["children"] * kids,
         "child_work_years_averted": years_averted(cb, cs, kids),
-        "cost": cost,
+        "public_cost": cost,
         "cost_per_bonded_household_year_averted": per_unit(cost, years),
     }
 

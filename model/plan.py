@@ -342,7 +342,7 @@ def summarise(by_run: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         [m for m in METRICS if not m.startswith("cost_per")]].sum().reset_index()
     years = totals["bonded_household_years_averted"]
     totals["cost_per_bonded_household_year_averted"] = np.where(
-        years > 0, totals["cost"] / years.where(years > 0, 1.0), np.nan)
+        years > 0, totals["public_cost"] / years.where(years > 0, 1.0), np.nan)
     trows = []
     for strategy, g in totals.groupby("strategy", sort=False):
         for name, unit in METRICS.items():

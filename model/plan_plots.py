@@ -31,13 +31,13 @@ def plot_pareto(totals: pd.DataFrame, path: Path, budget: float) -> None:
     """Each strategy's total cost against bonded household-years averted (95% intervals on
     both), with the Pareto front and the budget line."""
     pivot = {m: totals[totals["metric"] == m].set_index("strategy")
-             for m in ("cost", "bonded_household_years_averted", "child_work_years_averted")}
-    names = list(pivot["cost"].index)
+             for m in ("public_cost", "bonded_household_years_averted", "child_work_years_averted")}
+    names = list(pivot["public_cost"].index)
     fig, axes = plt.subplots(1, 2, figsize=(13, 5), constrained_layout=True)
     for ax, metric, label in ((axes[0], "bonded_household_years_averted",
                                "bonded household-years averted"),
                               (axes[1], "child_work_years_averted", "child-years of work averted")):
-        cost = pivot["cost"].loc[names]
+        cost = pivot["public_cost"].loc[names]
         gain = pivot[metric].loc[names]
         x, y = cost["mean"].to_numpy() / 1e6, gain["mean"].to_numpy()
         ax.errorbar(x, y, xerr=[x - cost["low"].to_numpy() / 1e6,
@@ -126,8 +126,8 @@ def plot_budget_curve(curve: pd.DataFrame, path: Path) -> None:
     ax.fill_between(x, curve["worst"], curve["best_draw"], alpha=0.2, color="tab:blue",
                     label="worst to best parameter draw")
     ax.plot(x, curve["expected"], marker="o", color="tab:blue", label="expected (mean of draws)")
-    if "cost_expected" in curve:  # judged on what it spends, not on what it was given
-        for xi, yi, spent in zip(x, curve["expected"], curve["cost_expected"], strict=True):
+    if "spent_expected" in curve:  # judged on what it spends, not on what it was given
+        for xi, yi, spent in zip(x, curve["expected"], curve["spent_expected"], strict=True):
             ax.annotate(f"spent Rs {spent / 1e6:.1f} M", (xi, yi), fontsize=7,
                         xytext=(4, -10), textcoords="offset points")
     ax.set_xlabel("budget, Rs million")

@@ -180,7 +180,7 @@ def judge(ctx: Context, budgets: np.ndarray) -> dict[str, Any]:
     (district x intervention, averaged over draws and replicates), and per-district
     metrics."""
     per_draw = np.zeros(len(ctx.worlds))
-    cost = np.zeros(len(ctx.worlds))
+    outlay = np.zeros(len(ctx.worlds))  # what the allocation spent, per draw
     spent = np.zeros((len(ctx.districts), len(ctx.kinds)))
     runs = len(ctx.worlds) * len(ctx.seeds)
     rows = []
@@ -194,12 +194,12 @@ def judge(ctx: Context, budgets: np.ndarray) -> dict[str, Any]:
                 _, result = run_one(task)
                 metrics = paired(ctx.baselines[k][d][r], result)
                 per_draw[k] += metrics[ctx.objective] / len(ctx.seeds)
-                cost[k] += metrics["cost"] / len(ctx.seeds)
+                outlay[k] += float(sum(result["spent"].values())) / len(ctx.seeds)
                 for t, kind in enumerate(ctx.kinds):
                     spent[d, t] += result["spent"].get(f"{OPTIMISED}-{kind}", 0.0) / runs
                 rows.append({"draw": k, "district": ctx.districts[d], "replicate": r,
                              **metrics})
-    return {"per_draw": per_draw, "cost": cost, "spent": spent, "rows": rows}
+    return {"per_draw": per_draw, "outlay": outlay, "spent": spent, "rows": rows}
 
 
 def allocation(ctx: Context, x: np.ndarray, budget: float) -> np.ndarray:
@@ -213,7 +213,7 @@ TIE = 1e-9  # objective units per share of the budget spent: breaks exact ties o
 def _value(judged: dict[str, Any], robust: str, budget: float) -> float:
     """An allocation's worth: the (mean or worst) objective, and between allocations that
     achieve the same, the one that spends less."""
-    return _robust(judged, robust) - TIE * float(judged["cost"].mean()) / max(budget, 1.0)
+    return _robust(judged, robust) - TIE * float(judged["outlay"].mean()) / max(budget, 1.0)
 
 
 def _score(ctx: Context, budget: float, robust: str, x: np.ndarray) -> float:
@@ -398,7 +398,7 @@ def search_plan(loaded: LoadedPlan, out: Path, *, workers: int = 1, progress: bo
                       "expected": float(judged["per_draw"].mean()),
                       "worst": float(judged["per_draw"].min()),
                       "best_draw": float(judged["per_draw"].max()),
-                      "cost_expected": float(judged["cost"].mean()),
+                      "spent_expected": float(judged["outlay"].mean()),
                       "allocated": float(item["amounts"].sum())})
     # the best allocation at the largest budget searched, judged like the written strategies
     # (the plan's replicates, default parameters)

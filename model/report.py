@@ -788,7 +788,7 @@ def _pivot_districts(table: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
     for (strategy, district), group in table.groupby(["strategy", "district"], sort=False):
         row = {"strategy": strategy, "district": district}
         for _, r in group.iterrows():
-            whole = (_is_rupee_label(str(r.get("meaning", ""))) or r["metric"] == "cost"
+            whole = (_is_rupee_label(str(r.get("meaning", ""))) or r["metric"] == "public_cost"
                      or _large([float(r[k]) for k in ("mean", "low", "high")]))
             mean, low, high = (_number(float(r[k]), whole) for k in ("mean", "low", "high"))
             row[str(r["metric"]).replace("_", " ")] = (
@@ -824,7 +824,7 @@ def _tables_plan(m: dict[str, Any], folder: Path) -> list[str]:
             _frame_table(allocations, source="allocations.csv", rupee_columns=money)))
     curve = _read_csv(folder, "search_curve.csv")
     if curve is not None:
-        money = ("budget", "cost_expected", "allocated")
+        money = ("budget", "spent_expected", "allocated")
         out.append(_section_table(
             "The allocation search at each budget",
             "The searched allocation's objective across the draws of the uncertain parameters: "

@@ -326,7 +326,7 @@ def test_plan_strategy_without_teeth_is_exactly_zero_in_every_district(plan):
     assert sorted(set(rows["district"])) == ["North", "South"]
     assert len(rows) == 2 * 3
     for name in ("bonded_households_freed_last_year", "bonded_household_years_averted",
-                 "children_out_of_work_last_year", "child_work_years_averted", "cost"):
+                 "children_out_of_work_last_year", "child_work_years_averted", "public_cost"):
         assert (rows[name] == 0.0).all(), (name, rows[name].tolist())
 
 
@@ -389,7 +389,7 @@ def test_plans_optimised_strategy_is_paired_like_the_written_ones(tmp_path):
     assert len(rows) == 2 * 3
     assert sorted(set(rows["seed"])) == sorted(_seeds(8, 3))
     for name in ("bonded_households_freed_last_year", "bonded_household_years_averted",
-                 "children_out_of_work_last_year", "child_work_years_averted", "cost"):
+                 "children_out_of_work_last_year", "child_work_years_averted", "public_cost"):
         assert (rows[name] == 0.0).all(), (name, rows[name].tolist())
     assert (result.search.curve["expected"] == 0.0).all()
 

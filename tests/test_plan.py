@@ -95,7 +95,7 @@ def test_a_strategy_that_spends_nothing_equals_the_baseline(small_plan):
     nothing = result.by_run[result.by_run["strategy"] == "nothing"]
     assert len(nothing) == 2 * 3  # districts x replicates
     for column in ("bonded_households_freed_last_year", "bonded_household_years_averted",
-                   "children_out_of_work_last_year", "child_work_years_averted", "cost"):
+                   "children_out_of_work_last_year", "child_work_years_averted", "public_cost"):
         assert (nothing[column] == 0.0).all(), column
 
 
@@ -109,12 +109,12 @@ def test_budget_accounting_is_exact(small_plan):
     # the cost of a run is exactly what its allocations spent, from the saved books
     runs = tmp / "out" / "runs" / "enforce" / "North"
     books = [json.loads(f.read_text()) for f in sorted(runs.glob("*.json"))]
-    costs = result.by_run.query("strategy == 'enforce' and district == 'North'")["cost"]
+    costs = result.by_run.query("strategy == 'enforce' and district == 'North'")["public_cost"]
     assert sorted(costs) == sorted(sum(b["spent"].values()) for b in books)
     assert sum(sum(b["spent"].values()) for b in books) > 0
     # and the total is the sum over districts within each replicate
-    total = result.totals.query("strategy == 'mixed' and metric == 'cost'")["mean"].iloc[0]
-    per_rep = result.by_run.query("strategy == 'mixed'").groupby("replicate")["cost"].sum()
+    total = result.totals.query("strategy == 'mixed' and metric == 'public_cost'")["mean"].iloc[0]
+    per_rep = result.by_run.query("strategy == 'mixed'").groupby("replicate")["public_cost"].sum()
     assert total == pytest.approx(per_rep.mean(), rel=1e-12)
 
 

@@ -223,7 +223,7 @@ EXPECTED = {
              "District by district", "<th>district</th>",
              "bonded households freed last year",
              "Allocations and spending", "spent_mean", "The allocation search at each budget",
-             "cost_expected", "The searched allocations", "District figures"],
+             "spent_expected", "The searched allocations", "District figures"],
     "calibration": ["Fitted parameters", "<th class=\"num\">fitted</th>", "<h3>Fit</h3>",
                     "<th class=\"num\">simulated</th>", "95% range", "<h3>Targets</h3>",
                     "<th>target</th>", "<th class=\"num\">tolerance</th>"],
