@@ -307,6 +307,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
     loaded = load_sweep(args.sweep)
     spec = loaded.spec
+    for warning in loaded.warnings:
+        print(f"bondsim: warning: {warning}", file=sys.stderr)
     out, options = _job(args, spec.name, "sweep")
     if not args.quiet:
         print(f"{spec.name}: {spec.method}, {len(loaded.factors)} factors, "
@@ -466,7 +468,8 @@ def _compare(args: argparse.Namespace) -> int:
     shown = table.copy()
     for col in ("mean", "low", "high"):
         shown[col] = shown[col].map(_cell)
-    keep = shown["measure"].str.contains("bonded_share|child_labour_rate|averted|public_cost")
+    keep = shown["measure"].str.contains(
+        "bonded_share|child_labour_rate|averted|freed|children_out_of_work|public_cost")
     print(shown.loc[keep, ["scenario", "measure", "mean", "low", "high"]].to_string(index=False))
     _print_na(shown[keep], "measure")
     print(f"outputs: {args.folder}/compare.csv, compare.png")

@@ -5,9 +5,10 @@ random numbers), so the per-replicate difference is the policy's effect. For eac
 and outcome: the mean difference over the window that stands for the end of the run (by
 default the last 12 months, a whole brick year: ``outcomes.Window``), over replicates with a
 95% Student-t interval, named for the window (``bonded_share_change_last_year``); and, where
-the batch kept the columns they need, the effect metrics of ``effect.py`` (bonded
-household-years and child-years of work averted, public cost, cost per unit averted), each
-metric once.
+the batch kept the columns they need, the effect metrics of ``paired.py`` (bonded
+household-years and child-years of work averted, bonded households freed and children out of
+work over the window, the incremental public cost, cost per unit averted), each measure once.
+The counterfactual is the batch's baseline scenario, replicate by replicate.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def compare_table(table: pd.DataFrame, baseline: str = "baseline",
 
 def _effect_rows(table: pd.DataFrame, baseline: str, scenario: str,
                  replicates: pd.Index, window: Window) -> list[dict]:
-    """The effect metrics of ``effect.py`` for one scenario, paired replicate by replicate."""
+    """The effect metrics of ``paired.py`` for one scenario, paired replicate by replicate."""
     per = []
     for r in replicates:
         b = table[(table["scenario"] == baseline) & (table["replicate"] == r)]

@@ -1,21 +1,15 @@
-"""A policy's effect and cost-effectiveness against a baseline, on paired runs.
+"""``bondsim effect``: a policy's effect and cost-effectiveness against a baseline scenario.
 
 Each replicate runs the baseline and the scenario with the same seed, the same population and
-the same horizon, so that the same families are hit by the same shocks in both (common random
-numbers): the difference is the policy's effect, not noise. Per replicate:
-
-- bonded household-years averted = sum over months of (bonded share, baseline - scenario)
-  x households / 12;
-- child-years of work averted = sum over months of (child labour rate, baseline - scenario)
-  x children aged 5-14 / 12;
-- at the end of the run, over a stated window (``outcomes.Window``: by default the last 12
-  months, a whole brick year, so never one month when the kilns are shut): children out of
-  work (the child labour rate's mean over the window, baseline - scenario, x children) and
-  the change in the bonded share (scenario - baseline), named for the window
-  (``children_out_of_work_last_year``, ``bonded_share_change_last_year``);
-- public cost = the scenario's intervention costs less the baseline's;
-- cost per bonded household-year averted and per child-year of work averted (NaN when
-  nothing was averted).
+the same horizon (the scenario's), so that the same families are hit by the same shocks in both
+(common random numbers): the difference is the policy's effect, not noise. The metrics, their
+units, the cost basis and the counterfactual rule are those of every job, defined in
+``paired.py``: bonded household-years and child-years of work averted over the whole run,
+bonded households freed and children out of work at the end of the run (over a stated window,
+``outcomes.Window``: by default the last 12 months, a whole brick year, so never one month when
+the kilns are shut; named for it, ``bonded_households_freed_last_year``), the incremental public
+cost and the cost per unit averted. The counterfactual is the baseline scenario file (by default
+the shipped ``baseline``), and the manifest says so (``counterfactual``).
 
 The summary gives the mean over replicates with a 95% interval (Student t).
 """
@@ -31,6 +25,7 @@ from .errors import BondsimError
 from .outcomes import LAST_YEAR, Window
 from .paired import (  # noqa: F401  (the metrics are defined in paired.py; kept here too)
     METRICS,
+    counterfactual,
     interval,
     metric_units,
     paired_metrics,
@@ -113,6 +108,7 @@ def write_effect(out: Path, result: EffectResult, scenario: Scenario, args: obje
         "scenario": result.scenario,
         "scenario_file": str(scenario.path) if scenario.path else None,
         "baseline": result.baseline,
+        "counterfactual": counterfactual("effect", result.baseline),
         "window": result.window.to_dict(),
         "options": {k: v for k, v in vars(args).items() if k != "command"},
         "interventions": [item.model_dump() for item in scenario.spec.interventions],

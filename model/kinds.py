@@ -130,7 +130,8 @@ def _experiment(path: Path) -> Checked:
 def _sweep(path: Path) -> Checked:
     from .sweep import load_sweep
     loaded = load_sweep(path)
-    return Checked("sweep", f"{loaded.spec.name}, {loaded.runs():,} model runs")
+    return Checked("sweep", f"{loaded.spec.name}, {loaded.runs():,} model runs",
+                   loaded.warnings)
 
 
 def _plan(path: Path) -> Checked:

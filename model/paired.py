@@ -1,21 +1,54 @@
-"""Paired effects: a policy run against its counterfactual run on the same seed.
+"""Paired effects: the one definition of a policy's effect, for every job that reports one.
 
-Every job that reports a policy's effect (``effect``, ``compare``, ``plan`` and its search,
-``sweep``'s effect outcomes) computes it here, from the monthly outcomes of two runs that share
-the seed, the population and the horizon (common random numbers), so that the same families
-meet the same shocks in both and the difference is the policy's effect, not noise. The replicate
-seeds and the interval over replicates are here too.
+``effect``, ``compare``, ``plan`` (and its search) and ``sweep`` (its effect outcomes) compute
+a policy's effect here, with the same names, units, cost basis and counterfactual rule.
+Discovery's relative criterion compares a policy's monthly outcome with the baseline
+scenario's in the same future (same seeds and drawn parameters) and uses no effect metric;
+calibration has no counterfactual. docs/ODD.md ("Effects and cost-effectiveness") documents
+all of this for users.
+
+**Counterfactual.** An effect is always the policy run minus its counterfactual run, and the
+two share the seed, the population and the horizon (common random numbers): the same families
+meet the same shocks in both, so the difference is the policy's effect, not noise. The
+counterfactual is *the same world without the policy*; the one thing a job chooses is what
+"without the policy" is (``counterfactual`` words it for each job's manifest):
+
+- ``effect``: a named baseline scenario (by default the shipped ``baseline``), run with the
+  policy scenario's population and horizon. Everything the scenario differs in from that file
+  is the policy.
+- ``compare``: the batch's baseline scenario, replicate by replicate.
+- ``plan``: the district without the plan's allocations (the district profile's parameters and
+  its existing programmes run in both).
+- ``sweep``: the scenario without its interventions, with the same parameter factors (a drawn
+  assumption changes both runs alike; lever factors change the policy run only); or, with
+  ``baseline = FILE``, that file, given the scenario's population and horizon and the same
+  parameter factors.
+
+**Cost basis.** ``public_cost`` is the *incremental* public cost: the policy run's public
+spending on interventions minus the counterfactual's, summed over the whole run (months
+1..H), undiscounted, in rupees at the model's constant prices (the model has no inflation and
+states no price year: unit costs are the values of docs/parameters.md). It counts the policy's
+own spending and what the policy changes in programmes that run in both (a CNIC drive that lets
+more families draw an existing cash transfer raises that programme's spending); a loan scheme's
+repayments are net of its lending. A plan's ``allocations.csv`` gives what each allocation
+itself spent, the figure its budget is checked against.
+
+**Metrics** (``METRIC_LIST``; the end-of-run ones are named for their window, by default the
+last 12 months, a whole brick year: ``outcomes.Window``), per replicate; a summary gives the
+mean over replicates with a 95% Student-t interval (``interval``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._lazy import deferred
-from .outcomes import LAST_YEAR, Window, window_means
+from .outcomes import LAST_YEAR, Window, outcome_stem, window_means
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,33 +57,84 @@ else:
     pd = deferred("pandas")  # imported on first use: validating stays fast
     stats = deferred("scipy.stats")  # imported on first use: validating stays fast
 
-# over the whole horizon; then the metrics of the end of the run (named for their window);
-# then the costs
-CUMULATIVE = {"bonded_household_years_averted": "household-years",
-              "child_work_years_averted": "child-years"}
-AT_END = {"children_out_of_work": "children",
-          "bonded_share_change": "share (scenario - baseline)"}
-COSTS = {"public_cost": "Rs", "cost_per_bonded_household_year_averted": "Rs",
-         "cost_per_child_work_year_averted": "Rs"}
+
+@dataclass(frozen=True)
+class Metric:
+    """One effect metric: its name (``stem``, with the window's suffix if ``at_end``), unit,
+    a human label (for plots and reports) and a short definition."""
+
+    stem: str
+    unit: str
+    label: str
+    definition: str
+    at_end: bool = False  # averaged over the window at the end of the run, named for it
+
+    def name(self, window: Window = LAST_YEAR) -> str:
+        return window.name(self.stem) if self.at_end else self.stem
+
+
+METRIC_LIST: tuple[Metric, ...] = (
+    Metric("bonded_household_years_averted", "household-years",
+           "bonded household-years averted",
+           "sum over months 1..H of (counterfactual - policy) bonded share x households / 12"),
+    Metric("child_work_years_averted", "child-years", "child-years of work averted",
+           "sum over months 1..H of (counterfactual - policy) child labour rate x children "
+           "aged 5-14 / 12"),
+    Metric("bonded_households_freed", "households", "bonded households freed",
+           "(counterfactual - policy) bonded share, each run's mean over the window, "
+           "x households", at_end=True),
+    Metric("children_out_of_work", "children", "children out of work",
+           "(counterfactual - policy) child labour rate, each run's mean over the window, "
+           "x children aged 5-14", at_end=True),
+    Metric("public_cost", "Rs", "public cost",
+           "incremental: public spending on interventions, policy - counterfactual, summed "
+           "over months 1..H, undiscounted, Rs at the model's constant prices"),
+    Metric("cost_per_bonded_household_year_averted", "Rs per household-year",
+           "Rs per bonded household-year averted",
+           "public_cost / bonded_household_years_averted; NaN when nothing was averted"),
+    Metric("cost_per_child_work_year_averted", "Rs per child-year",
+           "Rs per child-year of work averted",
+           "public_cost / child_work_years_averted; NaN when nothing was averted"),
+)
+BY_STEM = {m.stem: m for m in METRIC_LIST}
+COST_PER = {"cost_per_bonded_household_year_averted": "bonded_household_years_averted",
+            "cost_per_child_work_year_averted": "child_work_years_averted"}
 
 
 def metric_units(window: Window = LAST_YEAR) -> dict[str, str]:
     """Every metric's name (the end-of-run ones named for ``window``) and unit, in order."""
-    return {**CUMULATIVE, **{window.name(k): u for k, u in AT_END.items()}, **COSTS}
+    return {m.name(window): m.unit for m in METRIC_LIST}
+
+
+def metric_definitions(window: Window = LAST_YEAR) -> dict[str, str]:
+    """Every metric's name and short definition, in order."""
+    return {m.name(window): m.definition for m in METRIC_LIST}
 
 
 METRICS = metric_units()  # the names with the default window: what sweeps analyse
 
-PLAN_METRICS = {
-    "bonded_households_freed_last_year": "households bonded in the baseline but not under "
-                                         "the strategy, mean over the last 12 months",
-    "bonded_household_years_averted": "sum over months of bonded households averted / 12",
-    "children_out_of_work_last_year": "working children 5-14 fewer, mean over the last 12 "
-                                      "months",
-    "child_work_years_averted": "sum over months of working children averted / 12",
-    "public_cost": "Rs the plan's allocations spent",
-    "cost_per_bonded_household_year_averted": "Rs (NaN when nothing was averted)",
-}
+# an effect metric named before issue 16, accepted in input files (a sweep's outcomes) with a
+# warning: bonded_share_change_<window> (scenario - baseline share) is now
+# bonded_households_freed_<window> (baseline - scenario, x households); a plan's ``cost`` is now
+# ``public_cost`` (no input file named it)
+_OLD_WINDOWED = re.compile(r"^bonded_share_change_(?P<suffix>last_year|last_month|last_\d+_years"
+                           r"|last_\d+_months|month_\d+)$")
+
+
+def metric(name: str) -> Metric | None:
+    """The metric a column is named for, whatever its window (None if not a metric)."""
+    found = BY_STEM.get(name)
+    if found is None:
+        found = BY_STEM.get(outcome_stem(name))
+        found = found if found is not None and found.at_end else None
+    return found
+
+
+def renamed(name: str) -> str | None:
+    """The current name of a metric named as before issue 16, or None if ``name`` is not an
+    old name."""
+    found = _OLD_WINDOWED.match(name)
+    return f"bonded_households_freed_{found['suffix']}" if found else None
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -73,9 +157,9 @@ def interval(values: np.ndarray) -> tuple[float, float, float]:
 
 
 def years_averted(base: np.ndarray, policy: np.ndarray, count: int) -> float:
-    """Sum over months of (baseline - policy) rate x ``count`` / 12: years of a state averted
-    (bonded household-years for the bonded share, child-years of work for the child labour
-    rate). ``base`` and ``policy``: the rate in months 1..H of each run."""
+    """Sum over months of (counterfactual - policy) rate x ``count`` / 12: years of a state
+    averted (bonded household-years for the bonded share, child-years of work for the child
+    labour rate). ``base`` and ``policy``: the rate in months 1..H of each run."""
     return float((base - policy).sum()) * count / 12.0
 
 
@@ -84,55 +168,45 @@ def per_unit(cost: float, averted: float) -> float:
     return cost / averted if averted > 0 else float("nan")
 
 
-def paired_metrics(base: pd.DataFrame, scen: pd.DataFrame, households: int,
-                   children: int, window: Window = LAST_YEAR) -> dict[str, float]:
-    """The metrics of one replicate from the two runs' monthly outcomes (months 0..H): sums
-    over months 1..H, and the end of the run averaged over ``window``."""
-    b, s = base[base["month"] > 0], scen[scen["month"] > 0]
-    end_b, end_s = _window_means(base, window), _window_means(scen, window)
-    years_bonded = years_averted(b["bonded_share"].to_numpy(), s["bonded_share"].to_numpy(),
+NEEDED = ("month", "bonded_share", "child_labour_rate", "intervention_cost")
+
+
+def paired_metrics(base: Any, policy: Any, households: int, children: int,
+                   window: Window = LAST_YEAR) -> dict[str, float]:
+    """Every metric of one replicate from the two runs' monthly outcomes.
+
+    ``base`` (the counterfactual run) and ``policy``: each a table (a DataFrame, or a mapping
+    of arrays) with the columns ``NEEDED``; month 0 (the initial state), if present, is left
+    out. ``households`` and ``children`` (aged 5-14): the population both runs share."""
+    b, s = _columns(base), _columns(policy)
+    keep_b, keep_s = b["month"] > 0, s["month"] > 0
+    end_b, end_s = _window_means(b, window), _window_means(s, window)
+    years_bonded = years_averted(b["bonded_share"][keep_b], s["bonded_share"][keep_s],
                                  households)
-    years_child = years_averted(b["child_labour_rate"].to_numpy(),
-                                s["child_labour_rate"].to_numpy(), children)
-    cost = float(s["intervention_cost"].sum() - b["intervention_cost"].sum())
+    years_child = years_averted(b["child_labour_rate"][keep_b],
+                                s["child_labour_rate"][keep_s], children)
+    cost = float(s["intervention_cost"][keep_s].sum() - b["intervention_cost"][keep_b].sum())
     return {
         "bonded_household_years_averted": years_bonded,
         "child_work_years_averted": years_child,
+        window.name("bonded_households_freed"):
+            (end_b["bonded_share"] - end_s["bonded_share"]) * households,
         window.name("children_out_of_work"):
             (end_b["child_labour_rate"] - end_s["child_labour_rate"]) * children,
-        window.name("bonded_share_change"): end_s["bonded_share"] - end_b["bonded_share"],
         "public_cost": cost,
         "cost_per_bonded_household_year_averted": per_unit(cost, years_bonded),
         "cost_per_child_work_year_averted": per_unit(cost, years_child),
     }
 
 
-def _window_means(run: pd.DataFrame, window: Window) -> dict[str, float]:
+def _columns(run: Any) -> dict[str, np.ndarray]:
+    return {name: np.asarray(run[name], dtype=float) for name in NEEDED}
+
+
+def _window_means(run: Mapping[str, np.ndarray], window: Window) -> dict[str, float]:
     """The bonded share and child labour rate of one run over the window."""
     names = ["month", "bonded_share", "child_labour_rate"]
-    return window_means(run[names].to_numpy(dtype=float), window, names)
-
-
-def plan_metrics(base: Mapping[str, Any], run: Mapping[str, Any]) -> dict[str, float]:
-    """The plan metrics of one run against the baseline run of the same district and seed,
-    from what ``plan.run_one`` keeps of each (the monthly series of months 1..H, the
-    population and what the plan's allocations spent)."""
-    hh, kids = run["households"], run["children_5_14"]
-    b, s = np.asarray(base["bonded_share"]), np.asarray(run["bonded_share"])
-    cb, cs = np.asarray(base["child_labour_rate"]), np.asarray(run["child_labour_rate"])
-    years = years_averted(b, s, hh)
-    cost = float(sum(run["spent"].values()))
-    # the end of the run is its last year (a horizon of whole years ends with the kilns shut)
-    end = window_means(np.column_stack([b - s, cb - cs]), LAST_YEAR.months,
-                       ("bonded", "children"))
-    return {
-        "bonded_households_freed_last_year": end["bonded"] * hh,
-        "bonded_household_years_averted": years,
-        "children_out_of_work_last_year": end["children"] * kids,
-        "child_work_years_averted": years_averted(cb, cs, kids),
-        "public_cost": cost,
-        "cost_per_bonded_household_year_averted": per_unit(cost, years),
-    }
+    return window_means(np.column_stack([run[n] for n in names]), window, names)
 
 
 def summarise(by_seed: pd.DataFrame, window: Window = LAST_YEAR) -> pd.DataFrame:
@@ -144,3 +218,20 @@ def summarise(by_seed: pd.DataFrame, window: Window = LAST_YEAR) -> pd.DataFrame
         rows.append({"metric": name, "unit": unit, "mean": mean, "low": low, "high": high,
                      "replicates": int(np.isfinite(values).sum())})
     return pd.DataFrame(rows)
+
+
+def counterfactual(job: str, baseline: str | None = None) -> str:
+    """The counterfactual a job's effects were measured against, in words, for its manifest
+    (and report): ``job`` is effect, compare, plan or sweep; ``baseline`` names the baseline
+    scenario (effect, compare, and a sweep with ``baseline = FILE``)."""
+    same = "on the same seeds, population and horizon"
+    if job == "plan":
+        return (f"the district without the plan's allocations (its parameters and existing "
+                f"programmes run in both), {same}")
+    if job == "sweep":
+        if baseline is None:
+            return (f"the scenario without its interventions, with the same parameter "
+                    f"factors (lever factors change the policy run only), {same}")
+        return (f"the baseline scenario {baseline!r}, with the same parameter factors, "
+                f"{same}")
+    return f"the baseline scenario {baseline!r}, {same}"

@@ -23,8 +23,11 @@ Every strategy runs in every district on the same replicate seeds as the baselin
 spending; the district's existing cash-transfer programme runs in both), so the difference is
 the plan's effect. Allocations spend evenly over their window by default (``pacing``), and an
 inspection allocation can never exceed the district's inspection capacity (its
-``inspections_per_district`` is capped there). A plan's cost is what its allocations actually
-spent, summed exactly from the interventions' books, never more than allocated.
+``inspections_per_district`` is capped there). What each allocation spent is summed exactly
+from the interventions' books, never more than allocated (``allocations.csv``). The effect
+metrics are those of every job (``paired.py``): the counterfactual is the district without the
+plan's allocations, and ``public_cost`` is incremental, so it also counts what the plan changes
+in the existing programmes that run in both.
 """
 
 from __future__ import annotations
@@ -46,7 +49,16 @@ from .errors import BondsimError
 from .executor import run_all
 from .interventions import REGISTRY
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .paired import PLAN_METRICS, interval, plan_metrics, replicate_seeds
+from .outcomes import LAST_YEAR
+from .paired import (
+    COST_PER,
+    counterfactual,
+    interval,
+    metric_definitions,
+    metric_units,
+    paired_metrics,
+    replicate_seeds,
+)
 from .scenario import format_errors, read_spec, scenario_from_dict
 from .shipped import locate
 
@@ -57,7 +69,9 @@ else:
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 BASELINE = "baseline"
-METRICS = PLAN_METRICS
+# every metric's name and its meaning in the plan's tables: its definition and unit
+METRICS = {name: f"{said} ({metric_units(LAST_YEAR)[name]})"
+           for name, said in metric_definitions(LAST_YEAR).items()}
 
 
 class Allocation(BaseModel):
@@ -261,7 +275,9 @@ class PlanRun:
 
 
 def run_one(task: PlanRun) -> tuple[PlanRun, dict[str, Any]]:
-    """Simulate one run (in a worker) and keep what the plan's metrics need."""
+    """Simulate one run (in a worker) and keep what the plan's metrics need: the monthly
+    series of months 1..H that ``paired.paired_metrics`` reads, the population, and what each
+    of the plan's allocations spent (from its books)."""
     from .run import simulate
 
     model = simulate(scenario_from_dict(task.scenario, source=task.key), seed=task.seed)
@@ -270,17 +286,26 @@ def run_one(task: PlanRun) -> tuple[PlanRun, dict[str, Any]]:
     col = {name: k for k, name in enumerate(OUTCOMES)}
     spent = {i.name: float(i.spent) for i in model.interventions if i.name in task.labels}
     return task, {
-        "bonded_share": table[1:, col["bonded_share"]].tolist(),
-        "child_labour_rate": table[1:, col["child_labour_rate"]].tolist(),
+        **{name: table[1:, col[name]].tolist() for name in SERIES},
         "households": int(model.hh.n), "children_5_14": int(model.children_5_14),
         "spent": spent,
     }
 
 
+SERIES = ("bonded_share", "child_labour_rate", "intervention_cost")  # what a run keeps
+
+
 def paired(base: dict[str, Any], run: dict[str, Any]) -> dict[str, float]:
-    """The plan metrics of one run against the baseline run of the same district and seed
-    (``paired.plan_metrics``)."""
-    return plan_metrics(base, run)
+    """The effect metrics (``paired.paired_metrics``) of one run against the baseline run of
+    the same district and seed; the end of the run is its last year."""
+    return paired_metrics(_months(base), _months(run), run["households"],
+                          run["children_5_14"], LAST_YEAR)
+
+
+def _months(run: dict[str, Any]) -> dict[str, Any]:
+    """A kept run's series with their months (1..H)."""
+    return {"month": np.arange(1, len(run["bonded_share"]) + 1),
+            **{name: run[name] for name in SERIES}}
 
 
 def plan_tasks(loaded: LoadedPlan, seeds: list[int]) -> list[PlanRun]:
@@ -302,9 +327,10 @@ def execute(tasks: list[PlanRun], out: Path | None, *, workers: int = 1,
     todo = []
     for task in tasks:
         file = out / "runs" / f"{task.key}.json" if out is not None else None
-        if file is not None and file.exists():
-            results[task.key] = json.loads(file.read_text())
-        else:
+        saved = json.loads(file.read_text()) if file is not None and file.exists() else None
+        if saved is not None and all(name in saved for name in SERIES):
+            results[task.key] = saved
+        else:  # not run yet, or saved by a version that kept less of each run: run it
             todo.append(task)
     for task, result in run_all(run_one, todo, workers=workers, progress=progress,
                                 scheduler=scheduler):
@@ -339,10 +365,11 @@ def summarise(by_run: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             rows.append({"strategy": strategy, "district": district, "metric": name,
                          "mean": mean, "low": low, "high": high, "meaning": unit})
     totals = by_run.groupby(["strategy", "replicate"], sort=False)[
-        [m for m in METRICS if not m.startswith("cost_per")]].sum().reset_index()
-    years = totals["bonded_household_years_averted"]
-    totals["cost_per_bonded_household_year_averted"] = np.where(
-        years > 0, totals["public_cost"] / years.where(years > 0, 1.0), np.nan)
+        [m for m in METRICS if m not in COST_PER]].sum().reset_index()
+    for ratio, averted in COST_PER.items():  # from the sums, not a sum of ratios
+        years = totals[averted]
+        totals[ratio] = np.where(years > 0, totals["public_cost"] / years.where(years > 0, 1.0),
+                                 np.nan)
     trows = []
     for strategy, g in totals.groupby("strategy", sort=False):
         for name, unit in METRICS.items():
@@ -401,6 +428,7 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
         **core("plan", parameters=parameters, seeds=seeds, inputs=inputs),
         "plan": loaded.spec.model_dump(), "plan_file": str(loaded.path),
         "districts": [d.model_dump() for d in loaded.districts], "notes": loaded.notes,
+        "counterfactual": counterfactual("plan"),
         "runs": len(tasks), "workers": workers,
         "search": None if search is None else search.summary,
     })

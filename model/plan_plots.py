@@ -51,7 +51,8 @@ def plot_pareto(totals: pd.DataFrame, path: Path, budget: float) -> None:
             ax.plot(x[front], y[front], color="tab:orange", lw=1.2, label="Pareto front")
         ax.axvline(budget / 1e6, color="grey", ls="--", lw=0.8, label="budget")
         ax.axhline(0.0, color="grey", lw=0.5)
-        ax.set_xlabel("cost, Rs million (spent by the plan)")
+        ax.set_xlabel("public cost, Rs million (incremental: the plan's spending and what it "
+                      "changes in existing programmes)")
         ax.set_ylabel(label)
         ax.legend(fontsize=8, loc="best")
     fig.suptitle("Strategies: cost against outcome, summed over districts (95% intervals)")

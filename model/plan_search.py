@@ -62,6 +62,7 @@ else:  # imported on first use: checking a plan's search stays fast
     pd = deferred("pandas")
     optimize = deferred("scipy.optimize")
 
+# the effect metrics (paired.py) a search may maximise: every one but the costs
 OBJECTIVES = ("bonded_household_years_averted", "bonded_households_freed_last_year",
               "child_work_years_averted", "children_out_of_work_last_year")
 OPTIMISED = "optimised"

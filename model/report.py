@@ -36,6 +36,7 @@ from .errors import BondsimError
 from .io import write_text
 from .manifest import INSTALLED
 from .outcomes import OUTCOMES, Window, outcome_stem, why_undefined
+from .paired import METRIC_LIST, metric
 from .parameters import PARAM_INFO, Params
 
 MAX_ROWS = 50
@@ -289,8 +290,15 @@ def _summary_effect(m: dict[str, Any], folder: Path) -> tuple[str, str]:
             f"{_given(months, 'the scenario file’s horizon')}. "
             f"Interventions: {_interventions(m.get('interventions') or [])}. The metrics of "
             f"the end of the run are {_e(_window(m).describe())}; the others are over the "
-            f"whole run.")
+            f"whole run.{_counterfactual(m)}")
     return str(m.get("scenario", folder.name)), text
+
+
+def _counterfactual(m: dict[str, Any]) -> str:
+    """The counterfactual the manifest says the effects were measured against, as a
+    sentence (none for folders written before manifests said it)."""
+    said = m.get("counterfactual")
+    return f" Counterfactual: {_e(str(said))}." if said else ""
 
 
 def _batch_scenarios(m: dict[str, Any], folder: Path) -> list[str]:
@@ -360,7 +368,9 @@ def _summary_sweep(m: dict[str, Any], folder: Path) -> tuple[str, str]:
             f"{spec.get('replicates', '?')} replicates, {_value(m.get('model_runs', '?'))} "
             f"model runs; households: {_given(spec.get('households'), 'the scenario’s')}; "
             f"months: {_given(spec.get('months'), 'the scenario’s')}.")
-    if baseline:
+    if m.get("counterfactual"):
+        text += f" Effect outcomes are measured against {_e(str(m['counterfactual']))}."
+    elif baseline:
         text += f" Effect outcomes are measured against {_e(str(baseline))}, on paired seeds."
     if skipped:
         text += " Outcomes not analysed: " + "; ".join(
@@ -380,7 +390,7 @@ def _summary_plan(m: dict[str, Any], folder: Path) -> tuple[str, str]:
             f"plan spending, on {spec.get('replicates', '?')} paired replicates; horizon "
             f"{spec.get('horizon', '?')} months, budget Rs {_number(spec.get('budget'), True)} "
             f"(over budget: {_e(str(spec.get('over_budget', '?')))}), {m.get('runs', '?')} "
-            f"runs.")
+            f"runs.{_counterfactual(m)}")
     search = m.get("search")
     if search:
         text += (f" An allocation search ('optimised') maximised "
@@ -572,9 +582,7 @@ SCREEN_PX = 1050  # the page's text width (1100 px less padding), all of a 1280-
 CHAR_PX = 7.6     # a character of a table cell (0.86 rem of 15 px; digits are tabular)
 CELL_PX = 22      # a cell's padding
 LABEL_CHARS = 24  # the row labels' column: longer labels wrap after an underscore
-EFFECT_ORDER = ("bonded_household_years_averted", "child_work_years_averted",
-                "children_out_of_work", "public_cost", "cost_per_bonded_household_year_averted",
-                "cost_per_child_work_year_averted")
+EFFECT_ORDER = tuple(m.stem for m in METRIC_LIST)  # the effect metrics, in their order
 
 
 def _key(name: str) -> str:
@@ -788,7 +796,9 @@ def _pivot_districts(table: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
     for (strategy, district), group in table.groupby(["strategy", "district"], sort=False):
         row = {"strategy": strategy, "district": district}
         for _, r in group.iterrows():
-            whole = (_is_rupee_label(str(r.get("meaning", ""))) or r["metric"] == "public_cost"
+            found = metric(str(r["metric"]))
+            whole = (_is_rupee_label(str(r.get("meaning", "")))
+                     or (found is not None and found.unit.startswith("Rs"))
                      or _large([float(r[k]) for k in ("mean", "low", "high")]))
             mean, low, high = (_number(float(r[k]), whole) for k in ("mean", "low", "high"))
             row[str(r["metric"]).replace("_", " ")] = (

@@ -27,11 +27,14 @@ the sample size::
     high = 40
 
 Outcomes are either monthly outcomes (``bondsim.OUTCOMES``; the mean over the last
-``window`` months of the run) or effect metrics against a baseline (``bondsim.effect.METRICS``:
-bonded household-years averted, public cost, cost per unit averted, ...). The baseline is the
-scenario with its interventions removed, in the same world: parameter factors apply to both
-runs, lever factors only to the scenario, and both runs share the seed (common random
-numbers). ``baseline = "FILE"`` names another baseline scenario instead.
+``window`` months of the run) or effect metrics against a counterfactual (``paired.METRICS``:
+bonded household-years averted, public cost, cost per unit averted, ...; defined in
+``paired.py`` for every job). The counterfactual is the scenario with its interventions
+removed, in the same world: parameter factors apply to both runs, lever factors only to the
+scenario, and both runs share the seed (common random numbers), so that each point measures
+the package under that point's assumptions. ``baseline = "FILE"`` names another baseline
+scenario instead. The manifest states which (``counterfactual``). Metric names used before
+issue 16 (``bonded_share_change_last_year``) are accepted with a warning.
 
 The sweep runs on the batch executor (local processes, or Dask with ``--scheduler``); each
 finished sample point is saved at once, so ``--resume`` finishes an interrupted sweep.
@@ -59,7 +62,7 @@ from .errors import BondsimError
 from .factors import Factor, Target, check_factors, scenario_with
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import OUTCOMES, window_means
-from .paired import METRICS, paired_metrics
+from .paired import METRICS, counterfactual, paired_metrics, renamed
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
 
@@ -149,6 +152,7 @@ class SweepSpec(BaseModel):
     @field_validator("outcomes")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
+        value = [renamed(o) or o for o in value]  # old names: a warning (old_names) says so
         unknown = [o for o in value if o not in SWEEP_OUTCOMES]
         if unknown:
             said = ", ".join(f"{u!r}" + "".join(
@@ -210,6 +214,7 @@ class LoadedSweep:
     baseline_file: Path | None
     model: ScenarioModel
     factors: list[Factor]
+    warnings: tuple[str, ...] = ()
 
     def runs(self) -> int:
         """Model runs the sweep needs (each effect outcome point runs a baseline too)."""
@@ -245,7 +250,21 @@ def load_sweep(path: str | Path) -> LoadedSweep:
                           households=spec.households, months=spec.months, window=spec.window)
     return LoadedSweep(spec=spec, path=path, scenario_file=scenario_file,
                        baseline_file=baseline_file, model=model,
-                       factors=[f.factor() for f in spec.factors])
+                       factors=[f.factor() for f in spec.factors],
+                       warnings=old_names(path, read_toml(path, "sweep").get("outcomes")))
+
+
+def old_names(path: Path, said: Any) -> tuple[str, ...]:
+    """One warning line per effect metric a file names as before issue 16 (accepted, under
+    its new name)."""
+    out = []
+    for name in said if isinstance(said, list) else []:
+        new = renamed(name) if isinstance(name, str) else None
+        if new is not None:
+            out.append(f"{path}: outcome {name!r} is now {new!r} (households freed, "
+                       f"baseline - scenario: the old share change times -households); "
+                       f"the old name is read as the new one")
+    return tuple(out)
 
 
 @dataclass
@@ -299,6 +318,9 @@ def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: b
         "baseline": ("the scenario without its interventions"
                      if loaded.model.baseline is not None and loaded.baseline_file is None
                      else None),
+        "counterfactual": (None if loaded.model.baseline is None else counterfactual(
+            "sweep", None if loaded.baseline_file is None else
+            str(loaded.model.baseline.get("name", loaded.baseline_file.stem)))),
         "scenario": loaded.model.data,
         "factors": [{"name": t.factor, "sets": t.describe(), "integer": t.integer}
                     for t in loaded.model.targets],

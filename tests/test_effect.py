@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from bondsim.cli import main
 from bondsim.effect import METRICS, paired_effect, paired_metrics, replicate_seeds, summarise
 from bondsim.outcomes import Window
+from bondsim.paired import METRIC_LIST, metric, metric_definitions, metric_units, renamed
 from bondsim.scenario import scenario_from_dict
 from conftest import ROOT
 
@@ -30,13 +33,14 @@ def test_paired_metrics_by_hand():
     assert m["bonded_household_years_averted"] == pytest.approx(40.0)
     # children: (0 + 0.1 + 0.2) x 600 / 12 = 15 child-years
     assert m["child_work_years_averted"] == pytest.approx(15.0)
-    # over the last 3 months: child labour 0.3 against 0.2 x 600 = 60; bonded 0.3667 - 0.5
+    # over the last 3 months: child labour 0.3 against 0.2 x 600 = 60; bonded 0.5 against
+    # 0.3667 x 1,200 = 160 households freed
     assert m["children_out_of_work_last_3_months"] == pytest.approx(60.0)
-    assert m["bonded_share_change_last_3_months"] == pytest.approx(-0.4 / 3)
-    # one month asked for explicitly: the last, 0.2 x 600 = 120 and 0.3 - 0.5
+    assert m["bonded_households_freed_last_3_months"] == pytest.approx(0.4 / 3 * 1200)
+    # one month asked for explicitly: the last, 0.2 x 600 = 120 and (0.5 - 0.3) x 1,200
     one = paired_metrics(base, scen, households=1200, children=600, window=Window(month=3))
     assert one["children_out_of_work_month_3"] == pytest.approx(120.0)
-    assert one["bonded_share_change_month_3"] == pytest.approx(-0.2)
+    assert one["bonded_households_freed_month_3"] == pytest.approx(240.0)
     assert m["public_cost"] == 300.0
     assert m["cost_per_bonded_household_year_averted"] == pytest.approx(7.5)
     assert m["cost_per_child_work_year_averted"] == pytest.approx(20.0)
@@ -44,11 +48,41 @@ def test_paired_metrics_by_hand():
     assert np.isnan(worse["cost_per_bonded_household_year_averted"])
 
 
+@pytest.mark.parametrize("window", [Window(12), Window(3), Window(month=2)],
+                         ids=["last_year", "last_3_months", "month_2"])
+def test_one_table_names_every_metric_with_unit_label_and_definition(window):
+    """What paired_metrics computes is exactly the table's metrics, in its order, each with a
+    unit, a label and a definition; the end-of-run ones are named for the window."""
+    base = _frame([0.5, 0.5, 0.5, 0.5], [0.3, 0.3, 0.3, 0.3], [0, 0, 0, 0])
+    scen = _frame([0.5, 0.4, 0.4, 0.3], [0.3, 0.3, 0.2, 0.1], [0, 100, 100, 100])
+    m = paired_metrics(base, scen, households=1200, children=600, window=window)
+    assert list(m) == list(metric_units(window)) == list(metric_definitions(window))
+    for item in METRIC_LIST:
+        assert item.unit
+        assert item.label
+        assert item.definition
+        assert metric(item.name(window)) is item
+        assert (window.suffix in item.name(window)) == item.at_end
+    assert metric("bonded_share_last_year") is None
+    # the same numbers from arrays (how a plan keeps its runs) as from a table
+    arrays = {name: base[name].to_numpy() for name in base.columns}
+    assert paired_metrics(arrays, scen, households=1200, children=600, window=window) == m
+
+
+def test_old_metric_names_map_to_the_new():
+    assert renamed("bonded_share_change_last_year") == "bonded_households_freed_last_year"
+    assert renamed("bonded_share_change_month_24") == "bonded_households_freed_month_24"
+    assert renamed("bonded_share_change_last_6_months") == \
+        "bonded_households_freed_last_6_months"
+    assert renamed("public_cost") is None
+    assert renamed("bonded_share_change") is None
+
+
 def test_summary_interval_by_hand():
     by_seed = pd.DataFrame({name: [1.0, 2.0, 3.0] for name in
                             ["bonded_household_years_averted", "child_work_years_averted",
-                             "children_out_of_work_last_year",
-                             "bonded_share_change_last_year", "public_cost",
+                             "bonded_households_freed_last_year",
+                             "children_out_of_work_last_year", "public_cost",
                              "cost_per_bonded_household_year_averted",
                              "cost_per_child_work_year_averted"]})
     row = summarise(by_seed).iloc[0]
@@ -104,10 +138,12 @@ def test_effect_command_writes_tables_and_manifest(tmp_path, capsys):
     summary = pd.read_csv(out / "effect_summary.csv")
     assert len(by_seed) == 2
     assert "public_cost" in summary["metric"].tolist()
-    assert "bonded_share_change_last_year" in summary["metric"].tolist()
+    assert "bonded_households_freed_last_year" in summary["metric"].tolist()
     assert "end of the run: mean over the last 12 months" in printed
     assert "nan" not in printed
-    assert (out / "manifest.json").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counterfactual"] == ("the baseline scenario 'baseline', on the same seeds, "
+                                          "population and horizon")
     assert main(["effect", str(SCENARIOS / "cash_transfer.toml"), "--replicates", "1",
                  "--households", "300", "--months", "16", "--month", "16", "--out",
                  str(tmp_path / "one")]) == 0
@@ -155,8 +191,8 @@ def test_effect_at_a_closed_horizon_reads_the_last_year_not_the_closed_month():
     assert result.window == Window(12)
     august = paired_effect(SCENARIOS / "cash_transfer.toml", SCENARIOS / "baseline.toml",
                            replicates=2, households=300, months=24, window=Window(month=24))
-    assert "bonded_share_change_month_24" in set(august.summary["metric"])
+    assert "bonded_households_freed_month_24" in set(august.summary["metric"])
     # the same runs: cumulative metrics agree, the end-of-run ones differ by their window
     assert august.by_seed["public_cost"].equals(result.by_seed["public_cost"])
-    assert not np.allclose(august.by_seed["bonded_share_change_month_24"],
-                           result.by_seed["bonded_share_change_last_year"])
+    assert not np.allclose(august.by_seed["bonded_households_freed_month_24"],
+                           result.by_seed["bonded_households_freed_last_year"])

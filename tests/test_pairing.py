@@ -107,7 +107,7 @@ def test_effect_of_a_policy_without_teeth_is_exactly_zero(data):
                            seed=11)
     by_seed = result.by_seed
     for name in ("bonded_household_years_averted", "child_work_years_averted",
-                 "children_out_of_work_last_year", "bonded_share_change_last_year",
+                 "children_out_of_work_last_year", "bonded_households_freed_last_year",
                  "public_cost"):
         assert (by_seed[name] == 0.0).all(), (name, by_seed[name].tolist())
     # nothing averted: no cost per unit averted
@@ -136,9 +136,10 @@ def test_effect_pairs_each_replicate_on_the_documented_seed():
         row = result.by_seed[result.by_seed["seed"] == seed].iloc[0]
         assert row["public_cost"] == pytest.approx(policy["intervention_cost"].sum(), rel=1e-12)
         last = slice(-12, None)  # the default window: the last 12 months
-        change = (policy["bonded_share"].iloc[last].mean()
-                  - base["bonded_share"].iloc[last].mean())
-        assert row["bonded_share_change_last_year"] == pytest.approx(change, rel=1e-9, abs=1e-12)
+        freed = (base["bonded_share"].iloc[last].mean()
+                 - policy["bonded_share"].iloc[last].mean()) * HH
+        assert row["bonded_households_freed_last_year"] == pytest.approx(freed, rel=1e-9,
+                                                                         abs=1e-9)
     _policy_differs(by_hand)
     assert result.by_seed["bonded_household_years_averted"].tolist() == pytest.approx(
         by_hand, rel=1e-12, abs=1e-9)
@@ -178,7 +179,8 @@ def test_compare_of_a_policy_without_teeth_is_exactly_zero(batch):
     assert len(finite) > 20  # the outcomes and the effect metrics
     assert (finite == 0.0).all(), finite[finite != 0.0]
     for name in ("bonded_share_change_last_year", "bonded_household_years_averted",
-                 "child_labour_rate_change_last_year", "public_cost"):
+                 "bonded_households_freed_last_year", "child_labour_rate_change_last_year",
+                 "public_cost"):
         assert rows.loc[name, "mean"] == 0.0, name
         assert rows.loc[name, "low"] == rows.loc[name, "high"] == 0.0, name
 
@@ -224,12 +226,14 @@ def test_compare_over_another_window_names_it_and_gives_units_by_value(batch):
                 and c not in ("month",)]
     expected = {f"{c}_change_last_6_months" for c in outcomes}
     expected |= {"bonded_household_years_averted", "child_work_years_averted",
+                 "bonded_households_freed_last_6_months",
                  "children_out_of_work_last_6_months", "public_cost",
                  "cost_per_bonded_household_year_averted", "cost_per_child_work_year_averted"}
     assert set(rows.index) == expected
     assert rows.loc["debt_total_change_last_6_months", "unit"] == "Rs (scenario - baseline)"
     assert rows.loc["bonded_share_change_last_6_months", "unit"] == "(scenario - baseline)"
     assert rows.loc["children_out_of_work_last_6_months", "unit"] == "children"
+    assert rows.loc["bonded_households_freed_last_6_months", "unit"] == "households"
     change, out_of_work = [], []
     for seed in _seeds(5, 3):
         base, policy = _run(BASE, seed), _run(POLICY, seed)
@@ -242,6 +246,9 @@ def test_compare_over_another_window_names_it_and_gives_units_by_value(batch):
         np.mean(change), rel=1e-9, abs=1e-12)
     assert rows.loc["children_out_of_work_last_6_months", "mean"] == pytest.approx(
         np.mean(out_of_work), rel=1e-9, abs=1e-12)
+    # households freed: the same share difference, the other way round, in households
+    assert rows.loc["bonded_households_freed_last_6_months", "mean"] == pytest.approx(
+        -np.mean(change) * HH, rel=1e-9, abs=1e-9)
 
 
 # --- plan and its search -------------------------------------------------------------------
@@ -446,7 +453,7 @@ def test_sweep_effect_of_a_lever_at_zero_is_exactly_zero(tmp_path):
     for seed in _seeds(4, 2):
         out = model({"markup_annual": 0.6, "cash_transfer.coverage": 0.0}, seed)
         for name in ("bonded_household_years_averted", "child_work_years_averted",
-                     "children_out_of_work_last_year", "bonded_share_change_last_year",
+                     "children_out_of_work_last_year", "bonded_households_freed_last_year",
                      "public_cost"):
             assert out[name] == 0.0, (name, out[name])
 

@@ -14,6 +14,7 @@ from bondsim.cli import main
 from bondsim.districts import load_districts
 from bondsim.errors import BondsimError
 from bondsim.interventions.cash_transfer import CashTransfer, CashTransferSpec
+from bondsim.paired import METRICS
 from bondsim.plan import load_plan, run_plan
 from bondsim.plan_plots import allocation_figure, pareto_front
 
@@ -106,11 +107,18 @@ def test_budget_accounting_is_exact(small_plan):
     for strategy, total in declared.items():
         assert table[table["strategy"] == strategy]["allocated"].sum() == total
     assert (table["spent_max"] <= table["allocated"] + 1e-6).all()
-    # the cost of a run is exactly what its allocations spent, from the saved books
+    # the public cost of a run is incremental: its public spending less its baseline run's,
+    # from the saved series; inspections change nothing in the district's existing cash
+    # transfer, so here that is exactly what the allocations spent, from their books
     runs = tmp / "out" / "runs" / "enforce" / "North"
     books = [json.loads(f.read_text()) for f in sorted(runs.glob("*.json"))]
-    costs = result.by_run.query("strategy == 'enforce' and district == 'North'")["public_cost"]
-    assert sorted(costs) == sorted(sum(b["spent"].values()) for b in books)
+    bases = [json.loads(f.read_text()) for f in sorted((runs.parents[1] / "baseline" / "North")
+                                                      .glob("*.json"))]
+    costs = result.by_run.query("strategy == 'enforce' and district == 'North'").sort_values(
+        "replicate")["public_cost"].tolist()
+    assert costs == [float(np.sum(b["intervention_cost"]) - np.sum(a["intervention_cost"]))
+                     for a, b in zip(bases, books, strict=True)]
+    assert costs == pytest.approx([sum(b["spent"].values()) for b in books], rel=1e-12)
     assert sum(sum(b["spent"].values()) for b in books) > 0
     # and the total is the sum over districts within each replicate
     total = result.totals.query("strategy == 'mixed' and metric == 'public_cost'")["mean"].iloc[0]
@@ -209,6 +217,10 @@ def test_outputs_and_plots(small_plan):
     districts = pd.read_csv(tmp / "out" / "districts.csv")
     assert set(districts["district"]) == {"North", "South"}
     assert {"mean", "low", "high"} <= set(districts.columns)
+    # the effect metrics of every job, and the counterfactual stated
+    assert list(dict.fromkeys(districts["metric"])) == list(METRICS)
+    manifest = json.loads((tmp / "out" / "manifest.json").read_text())
+    assert manifest["counterfactual"].startswith("the district without the plan's allocations")
 
 
 def test_interrupted_plan_resumes_to_the_same_numbers(small_plan, tmp_path):
@@ -219,8 +231,14 @@ def test_interrupted_plan_resumes_to_the_same_numbers(small_plan, tmp_path):
         target = out / "runs" / file.relative_to(source)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(file.read_bytes())
+    # a run saved by an older bondsim, which kept no public spending series, is run again
+    stale = sorted((out / "runs").rglob("d*.json"))[0]
+    saved = json.loads(stale.read_text())
+    del saved["intervention_cost"]
+    stale.write_text(json.dumps(saved))
     resumed = run_plan(_plan(tmp), out=out, resume=True)
     pd.testing.assert_frame_equal(resumed.by_run, result.by_run)
+    assert "intervention_cost" in json.loads(stale.read_text())
     with pytest.raises(BondsimError, match="another plan"):
         run_plan(_plan(tmp_path, budget="2_000_000", name="other.toml"), out=out, resume=True)
 

@@ -195,6 +195,23 @@ outcomes = {outcomes}
     return path
 
 
+def test_an_effect_metrics_old_name_is_read_as_the_new_one_with_one_warning(tmp_path, capsys):
+    path = _sweep(tmp_path, outcomes='["bonded_share", "bonded_share_change_last_year"]')
+    loaded = load_sweep(path)
+    assert loaded.spec.outcomes == ["bonded_share", "bonded_households_freed_last_year"]
+    assert len(loaded.warnings) == 1
+    assert "'bonded_share_change_last_year' is now 'bonded_households_freed_last_year'" in \
+        loaded.warnings[0]
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("bondsim: warning:") == 1
+    assert "bonded_households_freed_last_year" in err
+    # a name that never was a metric is still an error, with a hint
+    with pytest.raises(BondsimError, match="did you mean 'bonded_households_freed_last_year'"):
+        load_sweep(_sweep(tmp_path, outcomes='["bonded_households_free_last_year"]',
+                          name="typo.toml"))
+
+
 @pytest.fixture(scope="module")
 def small_sweep(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sweep")
@@ -222,6 +239,8 @@ def test_sweep_on_bondsim_end_to_end(small_sweep):
     assert manifest["kind"] == "sweep"
     assert manifest["model_runs"] == 8 * 5 * 2 * 2
     assert manifest["baseline"] == "the scenario without its interventions"
+    assert manifest["counterfactual"].startswith("the scenario without its interventions, with "
+                                                 "the same parameter factors")
     assert manifest["factors"][1]["integer"] is True
 
 

@@ -114,14 +114,19 @@ def test_plan_metrics_at_the_end_are_the_last_year():
 
     months = 14
     base = {"bonded_share": [0.5] * months, "child_labour_rate": [0.2] * months,
-            "households": 1000, "children_5_14": 400, "spent": {"x": 10.0}}
+            "intervention_cost": [0.0] * months, "households": 1000, "children_5_14": 400,
+            "spent": {}}
     # the policy lowers bondage by 0.1 in months 3-13 and not at all in the last month
     bonded = [0.5, 0.5] + [0.4] * 11 + [0.5]
-    run = {**base, "bonded_share": bonded, "child_labour_rate": [0.1] * months}
+    run = {**base, "bonded_share": bonded, "child_labour_rate": [0.1] * months,
+           "intervention_cost": [1.0] * months, "spent": {"x": 10.0}}
     m = paired(base, run)
     assert m["bonded_households_freed_last_year"] == pytest.approx(0.1 * 11 / 12 * 1000)
     assert m["children_out_of_work_last_year"] == pytest.approx(0.1 * 400)
     assert m["bonded_household_years_averted"] == pytest.approx(0.1 * 11 * 1000 / 12)
+    # the public cost is incremental: the runs' public spending, not the books of the plan's
+    # own allocations (which cannot see what the plan changes in programmes both runs share)
+    assert m["public_cost"] == months * 1.0
     assert not any("horizon" in name for name in METRICS)
 
 
