@@ -136,6 +136,10 @@ def stop_pool(pool: ProcessPoolExecutor, grace: float = 1.0) -> None:
     waits until the workers are gone, so that it cannot leave them orphaned."""
     with deferred(signal.SIGINT, signal.SIGTERM):
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        # the pool forgets its manager thread on the first shutdown, so the second cannot
+        # join it: joined here, or the interpreter's exit may find it half closed (Python
+        # 3.11 then prints a traceback from concurrent.futures' exit hook)
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
@@ -145,6 +149,8 @@ def stop_pool(pool: ProcessPoolExecutor, grace: float = 1.0) -> None:
                 process.kill()
                 process.join()
         pool.shutdown(wait=True)
+        if manager is not None:
+            manager.join(5.0)
 
 
 def _on_dask(work: Callable[[T], R], todo: list[T], scheduler: str, bar: Any) -> Iterator[R]:
