@@ -152,6 +152,26 @@ def reap_orphans() -> int:
     return killed
 
 
+def stop(run: subprocess.Popen) -> None:
+    """Stop mutmut at the time limit, keeping the results it has saved (one per mutant, as
+    they come). mutmut 3 answers Ctrl-C by finishing the mutants under test, which can take
+    minutes; after 20 s it is terminated and its test processes (ours by ``MARK``) killed."""
+    run.send_signal(signal.SIGINT)
+    try:
+        run.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        run.terminate()
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and MARK.encode() in (
+                        proc / "environ").read_bytes().split(b"\0"):
+                    os.kill(int(proc.name), signal.SIGKILL)
+            except OSError:
+                continue
+        run.wait()
+    reap_orphans()
+
+
 def wait(run: subprocess.Popen, seconds: float | None) -> None:
     """Wait for mutmut, reaping orphans every 10 s; raise TimeoutExpired after ``seconds``."""
     end = time.time() + seconds if seconds else None
@@ -293,9 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             print(f"mutation: stopping after {args.minutes} min; the report covers the mutants "
                   "tested so far", file=sys.stderr)
-            run.send_signal(signal.SIGINT)  # mutmut saves the results it has
-            run.wait()
-            reap_orphans()
+            stop(run)
         if run.returncode != 0:
             print(f"mutation: mutmut stopped with status {run.returncode}", file=sys.stderr)
     text = report(work, modules, (time.time() - started) / 60)
