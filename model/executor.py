@@ -150,7 +150,7 @@ def stop_pool(pool: ProcessPoolExecutor, grace: float = 1.0) -> None:
                 process.join()
         pool.shutdown(wait=True)
         if manager is not None:
-            manager.join(5.0)
+            manager.join(2.0)
 
 
 def _on_dask(work: Callable[[T], R], todo: list[T], scheduler: str, bar: Any) -> Iterator[R]:
