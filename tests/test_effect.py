@@ -196,3 +196,15 @@ def test_effect_at_a_closed_horizon_reads_the_last_year_not_the_closed_month():
     assert august.by_seed["public_cost"].equals(result.by_seed["public_cost"])
     assert not np.allclose(august.by_seed["bonded_households_freed_month_24"],
                            result.by_seed["bonded_households_freed_last_year"])
+
+
+def test_a_metric_is_found_by_its_name_with_a_window_only_if_it_is_an_end_of_run_one():
+    from bondsim.paired import metric
+
+    assert metric("public_cost").name() == "public_cost"
+    assert metric("bonded_households_freed_last_6_months") is metric(
+        "bonded_households_freed_last_year")
+    assert metric("bonded_households_freed_last_year") is not None
+    assert metric("public_cost_last_year") is None  # a total over the run has no window
+    assert metric("bonded_household_years_averted_month_9") is None
+    assert metric("bonded_share") is None

@@ -108,6 +108,12 @@ def test_emergency_credit_fits_exactly_and_none_for_families_not_enrolled():
     room = m.interventions[0].on_shortfall_credit(m).room  # what it offers in rule 4
     assert (room[~enrolled] == 0.0).all()
     assert sorted(room[enrolled].tolist()) == [0.0, 3000.0, 3000.0]
+    # without a budget every enrolled family is offered the most, the others nothing
+    unlimited = spec.model_copy(update={"budget": None})
+    m = tiny(unlimited, households=4, kilns=1, seed=3)
+    act(m, 1)
+    room = m.interventions[0].on_shortfall_credit(m).room
+    np.testing.assert_array_equal(room, np.where(enrolled, 3000.0, 0.0))
 
 
 def test_vigilance_committees_for_a_district_the_model_lacks_name_it():

@@ -356,3 +356,15 @@ def test_emergency_credit_gets_only_what_the_buyouts_left():
     room = m.interventions[0]._room  # offered at rule 4
     assert room[0] == 0.0
     assert sorted(room[1:].tolist()) == [0.0, 2000.0]
+
+
+def test_health_cover_not_yet_started_leaves_illness_costs_alone():
+    # months 1-2 before the cover starts: every family falls ill and pays the full cost
+    spec = HealthCoverSpec(type="health_cover", coverage=1.0, share_paid=1.0, start=3,
+                           cnic_required=False)
+    m = tiny(spec, households=4, kilns=1, illness_rate=1.0)
+    twin = tiny(households=4, kilns=1, illness_rate=1.0)
+    for _ in range(2):
+        m.step()
+        twin.step()
+        assert m.outcomes["debt_total"] == twin.outcomes["debt_total"] > 0.0

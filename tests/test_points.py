@@ -143,3 +143,17 @@ def test_the_core_names_no_intervention():
                  "points.py", "kiln_terms.py"):
         text = (ROOT / "model" / name).read_text()
         assert not names.findall(text), (name, sorted(set(names.findall(text))))
+
+
+def test_an_intervention_spec_names_exactly_one_type():
+    from bondsim.interventions.base import InterventionSpec, spec_type
+
+    class Two(InterventionSpec):
+        type: Literal["a", "b"]
+
+    class One(InterventionSpec):
+        type: Literal["c"]
+
+    assert spec_type(One) == "c"
+    with pytest.raises(TypeError, match=r"Two\.type must be one string literal"):
+        spec_type(Two)
