@@ -131,25 +131,32 @@ def _command(work: Path, args: tuple[str, ...]) -> tuple[list[str], dict[str, st
     return [str(Path(sys.executable).with_name("mutmut")), *args], env
 
 
-def reap_orphans() -> int:
-    """Kill this run's orphaned processes. When mutmut stops a test run that timed out, the
-    worker processes of a job's pool (batch, sweep, ...) lose their parent and live on: a run
-    with many timeouts once left 125 of them holding all the memory. Ours are recognised by
-    ``MARK`` in their environment and by having been adopted (their parent is gone)."""
+def kill_marked(orphans_only: bool) -> int:
+    """Kill this run's processes (``MARK`` in their environment); with ``orphans_only``, only
+    those adopted by init (their parent is gone). Returns how many were killed."""
     killed = 0
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            stat = (proc / "stat").read_text()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid != 1 or MARK.encode() not in (proc / "environ").read_bytes().split(b"\0"):
+            if orphans_only:
+                stat = (proc / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) != 1:
+                    continue
+            if MARK.encode() not in (proc / "environ").read_bytes().split(b"\0"):
                 continue
             os.kill(int(proc.name), signal.SIGKILL)
             killed += 1
         except (OSError, ValueError, IndexError):
             continue
     return killed
+
+
+def reap_orphans() -> int:
+    """Kill this run's orphaned processes. When mutmut stops a test run that timed out, the
+    worker processes of a job's pool (batch, sweep, ...) lose their parent and live on: a run
+    with many timeouts once left 125 of them holding all the memory."""
+    return kill_marked(orphans_only=True)
 
 
 def stop(run: subprocess.Popen) -> None:
@@ -161,13 +168,7 @@ def stop(run: subprocess.Popen) -> None:
         run.wait(timeout=20)
     except subprocess.TimeoutExpired:
         run.terminate()
-        for proc in Path("/proc").iterdir():
-            try:
-                if proc.name.isdigit() and MARK.encode() in (
-                        proc / "environ").read_bytes().split(b"\0"):
-                    os.kill(int(proc.name), signal.SIGKILL)
-            except OSError:
-                continue
+        kill_marked(orphans_only=False)
         run.wait()
     reap_orphans()
 
