@@ -37,7 +37,7 @@ def _experiment(tmp_path: Path) -> Path:
     path.write_text('name = "exp"\n'
                     f'scenarios = ["{SCENARIOS / "baseline.toml"}", '
                     f'"{SCENARIOS / "cash_transfer.toml"}"]\n'
-                    "replicates = 60\nseed = 5\nhouseholds = 300\nmonths = 36\n")
+                    "replicates = 60\nseed = 5\nhouseholds = 200\nmonths = 24\n")
     return path
 
 
@@ -46,7 +46,7 @@ def _sweep(tmp_path: Path) -> Path:
     path.write_text('name = "sw"\n'
                     f'scenario = "{SCENARIOS / "combined_package.toml"}"\n'
                     'method = "morris"\nsamples = 12\nreplicates = 2\nseed = 1\n'
-                    "households = 300\nmonths = 36\nwindow = 12\n"
+                    "households = 200\nmonths = 24\nwindow = 12\n"
                     'outcomes = ["bonded_share", "child_labour_rate"]\n'
                     '[[factors]]\nname = "risk_sensitivity"\nlow = 1.0\nhigh = 20.0\n'
                     '[[factors]]\nname = "markup_annual"\nlow = 0.0\nhigh = 1.0\n'
