@@ -3,6 +3,7 @@
     .venv/bin/python tools/mutation.py                       # interventions + pairing + rules
     .venv/bin/python tools/mutation.py --only interventions  # one group
     .venv/bin/python tools/mutation.py --only effect --only interventions.awareness
+    .venv/bin/python tools/mutation.py --since main          # what a branch changed
 
 mutmut 3 copies the sources to mutants/ and imports them from there, but bondsim is installed
 from model/ through a package-dir mapping, so in the checkout the tests would import the
@@ -72,6 +73,19 @@ def selection(only: list[str]) -> dict[str, list[str] | None]:
             sys.exit(f"mutation: no group or module {name!r} (groups: {', '.join(GROUPS)}; "
                      "modules as in model/, e.g. effect or interventions.awareness)")
     return chosen
+
+
+def changed_since(ref: str) -> list[str]:
+    """The modules of the three groups (as ``--only`` names them) whose file under model/
+    differs from commit ``ref`` (committed or not): the habit before closing an issue."""
+    out = subprocess.run(["git", "diff", "--name-only", ref, "--", "model/"], cwd=ROOT,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"mutation: git cannot compare with {ref!r}: {out.stderr.strip()}")
+    known = {name for group in GROUPS.values() for name in group}
+    names = [str(Path(line).with_suffix("").relative_to("model")).replace("/", ".")
+             for line in out.stdout.split() if line.endswith(".py")]
+    return sorted(name for name in names if name in known)
 
 
 def build(work: Path, modules: dict[str, list[str] | None], slow: bool = False) -> None:
@@ -284,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", default=[],
                     help="a group (rules, interventions, pairing) or a module of model/ "
                          "(effect, interventions.awareness); repeatable; default: all groups")
+    ap.add_argument("--since", metavar="COMMIT",
+                    help="the modules of the groups changed since COMMIT (e.g. the commit an "
+                         "issue started from), added to --only")
     ap.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
     ap.add_argument("--minutes", type=float, default=30,
                     help="stop testing mutants after this long and report what was tested "
@@ -297,7 +314,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite the report of the last run without running anything")
     args = ap.parse_args(argv)
-    modules = selection(args.only)
+    only = args.only
+    if args.since:
+        changed = changed_since(args.since)
+        if not changed and not only:
+            print(f"mutation: no module of the groups changed since {args.since}")
+            return 0
+        only = only + changed
+    modules = selection(only)
     patterns = mangled_patterns(modules)
     if args.rerun:
         modules, patterns = survivors(args.rerun)
