@@ -6,11 +6,12 @@
 The folder is any output of bondsim: a run, an effect, a batch (with its comparison), a
 sweep, a plan or a calibration; its ``manifest.json`` says which. The page opens in a browser
 without a server and without the internet: no external style sheets, scripts, fonts or links;
-plots are embedded as base64 PNGs, tables are HTML with numbers formatted for reading (shares
-to 3 decimals, rupees with thousands separators); long tables of a job's inputs or diagnostics
-are cut at ``MAX_ROWS`` rows with a note naming the CSV file that holds them all, but a
-comparison never is: a batch's scenarios are shown in full, in wide tables (scenario x
-outcome) split so that each fits a 1280-pixel screen. In order: a plain-language summary of what was
+plots are embedded as base64 PNGs, tables are HTML with numbers formatted for reading
+(``bondsim.numbers``: shares to 3 decimals, rupees with thousands separators); long tables
+of a job's inputs or diagnostics are cut at ``MAX_ROWS`` rows with a note naming the CSV file
+that holds them all, but a comparison never is: a batch's scenarios are shown in full, in wide
+tables (scenario x outcome) split so that each fits a 1280-pixel screen. In order: a
+plain-language summary of what was
 run (from the manifest), the kind's headline tables, its plots, the model's caveats (section 9
 of ``docs/ODD.md``, read when the report is written) and every parameter with its value, unit,
 plausible range and source, assumptions marked.
@@ -35,6 +36,7 @@ import pandas as pd
 from .errors import BondsimError
 from .io import write_text
 from .manifest import INSTALLED
+from .numbers import number, rupees, setting
 from .outcomes import OUTCOMES, Window, outcome_stem, why_undefined
 from .paired import METRIC_LIST, metric
 from .parameters import PARAM_INFO, Params
@@ -51,46 +53,6 @@ _e = html.escape
 
 
 # --- formatting ---------------------------------------------------------------------------
-
-def _number(value: Any, rupees: bool = False) -> str:
-    """A number for reading: shares and small values to 3 decimals, large values and rupees
-    with thousands separators and no decimals; NaN as a dash."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
-    x = float(value)
-    if math.isnan(x):
-        return "—"
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    if abs(x) < 1e-12:
-        return "0" if rupees else "0.000"
-    if rupees or abs(x) >= 100:
-        text = f"{x:,.0f}"
-    elif abs(x) < 0.001:
-        text = f"{x:.3g}"
-    else:
-        text = f"{x:,.3f}"
-    return text.lstrip("-") if text in ("-0.000", "-0") else text
-
-
-def _value(value: Any) -> str:
-    """A parameter value: numbers compactly, lists and tuples comma-separated."""
-    if isinstance(value, list | tuple):
-        return ", ".join(_value(v) for v in value) if value else "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}"
-        return f"{value:g}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
 
 def _is_rupee_label(text: str) -> bool:
     """Does a label (an outcome, metric, unit or meaning) denote rupees?"""
@@ -125,7 +87,7 @@ def _cells(frame: pd.DataFrame, rupee_columns: tuple[str, ...] = ()) -> pd.DataF
         values = frame[column]
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             alike = column in group
-            out[column] = [_number(v, column in rupee_columns or r or (alike and big))
+            out[column] = [number(v, whole=column in rupee_columns or r or (alike and big))
                            for v, r, big in zip(values.to_numpy(), rupee_rows, large,
                                                 strict=True)]
         else:
@@ -240,7 +202,7 @@ def _interventions(items: list[dict[str, Any]]) -> str:
         when = f"from month {item['start']}" if item.get("start") else ""
         if item.get("end"):
             when += f" to {item['end']}"
-        budget = f"budget Rs {item['budget']:,.0f}" if item.get("budget") else ""
+        budget = f"budget Rs {rupees(item['budget'])}" if item.get("budget") else ""
         extra = "; ".join(x for x in (when, budget) if x)
         text = f"<code>{_e(str(item.get('type')))}</code>"
         if label:
@@ -254,7 +216,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def _given(value: Any, otherwise: str) -> str:
-    return _value(value) if value else otherwise
+    return setting(value) if value else otherwise
 
 
 def _named(name: str, description: str) -> str:
@@ -266,11 +228,11 @@ def _summary_run(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     scen = m.get("scenario") or {}
     pop = m.get("population") or {}
     overrides = m.get("parameter_overrides") or {}
-    changed = _list([f"<code>{_e(k)}</code> = {_e(_value(v))}" for k, v in overrides.items()])
+    changed = _list([f"<code>{_e(k)}</code> = {_e(setting(v))}" for k, v in overrides.items()])
     text = (f"One run of the scenario {_named(scen.get('name', '?'), scen.get('description', ''))}"
-            f": {_value(pop.get('households', '?'))} households in "
-            f"{_value(pop.get('kilns', '?'))} kilns ({_e(_list(pop.get('districts') or []))}), "
-            f"over {_value(m.get('months', '?'))} months, seed {m.get('seed', '?')}. "
+            f": {setting(pop.get('households', '?'))} households in "
+            f"{setting(pop.get('kilns', '?'))} kilns ({_e(_list(pop.get('districts') or []))}), "
+            f"over {setting(m.get('months', '?'))} months, seed {m.get('seed', '?')}. "
             f"Interventions: {_interventions(m.get('interventions') or [])}. "
             f"Parameters changed from the defaults: {changed}.")
     return str(scen.get("name", folder.name)), text
@@ -365,7 +327,7 @@ def _summary_sweep(m: dict[str, Any], folder: Path) -> tuple[str, str]:
             f"({_e(_list(factors))}); outcomes {_e(_list(spec.get('outcomes') or []))}, "
             f"each the mean over the last {window} months of a run. "
             f"{spec.get('samples', '?')} samples, {m.get('points', '?')} sample points x "
-            f"{spec.get('replicates', '?')} replicates, {_value(m.get('model_runs', '?'))} "
+            f"{spec.get('replicates', '?')} replicates, {setting(m.get('model_runs', '?'))} "
             f"model runs; households: {_given(spec.get('households'), 'the scenario’s')}; "
             f"months: {_given(spec.get('months'), 'the scenario’s')}.")
     if m.get("counterfactual"):
@@ -388,7 +350,8 @@ def _summary_plan(m: dict[str, Any], folder: Path) -> tuple[str, str]:
             f"({_e(_list(strategies))}) each run in "
             f"{len(districts)} districts ({_e(where)}) against the district's baseline with no "
             f"plan spending, on {spec.get('replicates', '?')} paired replicates; horizon "
-            f"{spec.get('horizon', '?')} months, budget Rs {_number(spec.get('budget'), True)} "
+            f"{spec.get('horizon', '?')} months, budget Rs "
+            f"{number(spec.get('budget'), whole=True)} "
             f"(over budget: {_e(str(spec.get('over_budget', '?')))}), {m.get('runs', '?')} "
             f"runs.{_counterfactual(m)}")
     search = m.get("search")
@@ -433,7 +396,7 @@ def _summary_calibration(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     settings = {k: v for k, v in {**m, **spec}.items()
                 if isinstance(v, str | int | float | bool) and k not in skip}
     if settings:
-        text += " Settings: " + "; ".join(f"{_e(k)} = {_e(_value(v))}"
+        text += " Settings: " + "; ".join(f"{_e(k)} = {_e(setting(v))}"
                                           for k, v in settings.items()) + "."
     return str(name), text
 
@@ -456,11 +419,11 @@ def _summary_discovery(m: dict[str, Any], folder: Path) -> tuple[str, str]:
 def _summary_survey(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     name = str(m.get("scenario") or folder.name)
     errors = m.get("measurement_error") or {}
-    said = "; ".join(f"{_e(str(k))} = {_e(_value(v))}" for k, v in errors.items()
+    said = "; ".join(f"{_e(str(k))} = {_e(setting(v))}" for k, v in errors.items()
                      if not isinstance(v, dict))
     text = (f"A simulated rapid assessment of scenario <strong>{_e(name)}</strong>: "
-            f"{_e(_value(m.get('kilns')))} kilns surveyed in month "
-            f"{_e(_value(m.get('survey_month')))}, every household at a sampled kiln "
+            f"{_e(setting(m.get('kilns')))} kilns surveyed in month "
+            f"{_e(setting(m.get('survey_month')))}, every household at a sampled kiln "
             f"interviewed, estimates of the bonded share and the child labour rate with 95% "
             f"intervals against the model's true values, over "
             f"{_count(len(m.get('seeds') or []), 'model run')}. Measurement error: "
@@ -594,7 +557,7 @@ def _key(name: str) -> str:
 def _interval_cell(mean: float, low: float, high: float, money: bool) -> str:
     """'mean' over 'low to high', written alike (the same decimals)."""
     whole = money or _large([mean, low, high])
-    a, b, c = (_number(v, whole) for v in (mean, low, high))
+    a, b, c = (number(v, whole=whole) for v in (mean, low, high))
     return a if b == "—" and c == "—" else f"{a}\n{b} to {c}"
 
 
@@ -720,7 +683,7 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
     too_small = small_sample(indices)
     for outcome, group in indices.groupby("outcome", sort=False):
         group = group.sort_values("rank", kind="stable") if "rank" in group else group
-        cells = pd.DataFrame({"rank": [_number(v) for v in group.get("rank", range(1, 1 +
+        cells = pd.DataFrame({"rank": [number(v) for v in group.get("rank", range(1, 1 +
                                                                                  len(group)))],
                               "factor": group["factor"].astype(str).to_numpy()})
         cells["range"] = [_factor_range(factors.get(f)) for f in group["factor"]]
@@ -731,15 +694,15 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
                 values = values.astype(float)
             label = column.replace("_", " ")
             if column == "distinct_from_noise":
-                cells["distinct from noise"] = [_number(bool(v)) for v in values]
+                cells["distinct from noise"] = [number(bool(v)) for v in values]
                 continue
             if f"{column}_conf" in group.columns:
                 label = f"{label} ± 95%"
                 conf = group[f"{column}_conf"].to_numpy(dtype=float)
-                cells[label] = [f"{_number(v)} ± {_number(c)}" for v, c in
+                cells[label] = [f"{number(v)} ± {number(c)}" for v, c in
                                 zip(values, conf, strict=True)]
             else:
-                cells[label] = [_number(v) for v in values]
+                cells[label] = [number(v) for v in values]
             numeric.add(label)
         warning = (f"<p class=\"note\"><strong>Warning:</strong> "
                    f"{_e(too_small[str(outcome)])}.</p>" if str(outcome) in too_small else "")
@@ -751,7 +714,7 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
 def _factor_range(spec: dict[str, Any] | None) -> str:
     if not spec:
         return ""
-    text = f"{_value(spec.get('low'))} to {_value(spec.get('high'))}"
+    text = f"{setting(spec.get('low'))} to {setting(spec.get('high'))}"
     dist = spec.get("distribution")
     if dist and dist != "uniform":
         text += f", {dist}"
@@ -800,7 +763,7 @@ def _pivot_districts(table: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
             whole = (_is_rupee_label(str(r.get("meaning", "")))
                      or (found is not None and found.unit.startswith("Rs"))
                      or _large([float(r[k]) for k in ("mean", "low", "high")]))
-            mean, low, high = (_number(float(r[k]), whole) for k in ("mean", "low", "high"))
+            mean, low, high = (number(float(r[k]), whole=whole) for k in ("mean", "low", "high"))
             row[str(r["metric"]).replace("_", " ")] = (
                 mean if low == "—" and high == "—" else f"{mean}\n({low} to {high})")
         rows.append(row)
@@ -1066,8 +1029,8 @@ def _parameter_values(kind: str, m: dict[str, Any]) -> tuple[dict[str, str], str
 
     def mark(name: str, value: Any) -> str:
         default = defaults.get(name)
-        same = _value(value) == _value(default)
-        return _value(value) if same else f"{_value(value)} (default {_value(default)})"
+        same = setting(value) == setting(default)
+        return setting(value) if same else f"{setting(value)} (default {setting(default)})"
 
     sets = _parameter_sets(m)
     if sets and kind not in ("sweep", "calibration", "discovery", "plan"):
@@ -1076,17 +1039,17 @@ def _parameter_values(kind: str, m: dict[str, Any]) -> tuple[dict[str, str], str
             values = {label: s[name] for label, s in sets.items() if name in s}
             if len({json.dumps(v) for v in values.values()}) > 1:
                 differ = True
-                shown[name] = "; ".join(f"{label}: {_value(v)}" for label, v in values.items())
+                shown[name] = "; ".join(f"{label}: {setting(v)}" for label, v in values.items())
             else:
                 shown[name] = mark(name, next(iter(values.values()))) if values else \
-                    _value(defaults[name])
+                    setting(defaults[name])
         return shown, ("Values as resolved for the runs and recorded in the manifest"
                        + (", by scenario where they differ." if differ else "."))
     note = "the bondsim defaults"
     scenario = m.get("scenario")
     overrides = scenario.get("parameters") if isinstance(scenario, dict) else None
     for name in PARAM_INFO:
-        shown[name] = _value(defaults[name])
+        shown[name] = setting(defaults[name])
     if isinstance(overrides, dict):
         for name, value in overrides.items():
             if name in shown:
@@ -1123,10 +1086,10 @@ def _plan_values(m: dict[str, Any], shown: dict[str, str], defaults: dict[str, A
         for param, item in figures.items():
             if isinstance(item, dict) and "value" in item:
                 per.setdefault(param, []).append(
-                    f"{district.get('name', '?')} {_value(item['value'])}")
+                    f"{district.get('name', '?')} {setting(item['value'])}")
     for param, values in per.items():
         if param in shown:
-            shown[param] = "; ".join(values) + f" (default {_value(defaults[param])})"
+            shown[param] = "; ".join(values) + f" (default {setting(defaults[param])})"
     note = ("the bondsim defaults, with each district's figures from its profile (sources in "
             "the district table below)")
     base = (m.get("plan") or {}).get("base_scenario")
@@ -1142,7 +1105,7 @@ def _parameters(kind: str, m: dict[str, Any]) -> str:
     for name, info in PARAM_INFO.items():
         basis = _basis(info.source)
         rng = "—" if info.plausible is None else \
-            f"{_value(info.plausible[0])} to {_value(info.plausible[1])}"
+            f"{setting(info.plausible[0])} to {setting(info.plausible[1])}"
         rows.append({"parameter": name, "value used": values[name], "unit": info.unit,
                      "plausible range": rng, "basis": basis, "source": info.source})
         classes.append({"assumption": "assumption", "partly assumed": "partly"}.get(basis, ""))
@@ -1170,7 +1133,7 @@ def _district_figures(m: dict[str, Any]) -> str:
                 if isinstance(entry, dict) and "value" in entry:
                     source = str(entry.get("source", ""))
                     rows.append({"district": district.get("name", "?"), "figure": label,
-                                 "value": _value(entry["value"]), "source": source})
+                                 "value": setting(entry["value"]), "source": source})
                     classes.append("assumption" if _basis(source) == "assumption" else
                                    "partly" if _basis(source) != "sourced" else "")
     if not rows:
