@@ -6,15 +6,15 @@
 The folder is any output of bondsim: a run, an effect, a batch (with its comparison), a
 sweep, a plan or a calibration; its ``manifest.json`` says which. The page opens in a browser
 without a server and without the internet: no external style sheets, scripts, fonts or links;
-plots are embedded as base64 PNGs, tables are HTML with numbers formatted for reading
+plots are embedded as base64 PNGs, tables are HTML (from the templates in
+``model/templates``, through ``bondsim.report_html``) with numbers formatted for reading
 (``bondsim.numbers``: shares to 3 decimals, rupees with thousands separators); long tables
 of a job's inputs or diagnostics are cut at ``MAX_ROWS`` rows with a note naming the CSV file
 that holds them all, but a comparison never is: a batch's scenarios are shown in full, in wide
 tables (scenario x outcome) split so that each fits a 1280-pixel screen. In order: a
-plain-language summary of what was
-run (from the manifest), the kind's headline tables, its plots, the model's caveats (section 9
-of ``docs/ODD.md``, read when the report is written) and every parameter with its value, unit,
-plausible range and source, assumptions marked.
+plain-language summary of what was run (from the manifest), the kind's headline tables,
+its plots, the model's caveats (section 9 of ``docs/ODD.md``, read when the report is
+written) and every parameter with its value, unit, plausible range and source, assumptions marked.
 """
 
 from __future__ import annotations
@@ -32,14 +32,30 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from .errors import BondsimError
 from .io import write_text
 from .manifest import INSTALLED
+from .mini_markdown import markdown_html
 from .numbers import number, rupees, setting
 from .outcomes import OUTCOMES, Window, outcome_stem, why_undefined
 from .paired import METRIC_LIST, metric
 from .parameters import PARAM_INFO, Params
+from .report_html import (
+    Cell,
+    Column,
+    Row,
+    bullets,
+    figure,
+    folded,
+    note,
+    paragraph,
+    render,
+    section,
+    subheading,
+    table,
+)
 
 MAX_ROWS = 50
 KINDS = ("run", "effect", "batch", "sweep", "plan", "calibration", "discovery", "survey")
@@ -119,34 +135,21 @@ def _html_table(cells: pd.DataFrame, numeric: set[str] | None = None,
     numeric = numeric or set()
     total = len(cells)
     shown = cells if max_rows is None or total <= max_rows else cells.iloc[:max_rows]
-    num = ' class="num"'
-    name = _breakable if breakable else _e
-    head = "".join(f"<th{num if c in numeric else ''}>{name(str(c))}</th>"
-                   for c in shown.columns)
+    name = _breakable if breakable else str
+    columns = [Column(name(str(c)), c in numeric) for c in shown.columns]
     rows = []
     for i, (_, row) in enumerate(shown.iterrows()):
-        cls = row_classes[i] if row_classes else ""
-        tds = []
-        for k, column in enumerate(shown.columns):
-            text = name(str(row[column])) if breakable and k == 0 else _e(str(row[column]))
-            if column in code_columns:
-                text = f"<code>{text}</code>"
-            tds.append(f"<td{num if column in numeric else ''}>{text}</td>")
-        attr = f' class="{cls}"' if cls else ""
-        rows.append(f"<tr{attr}>{''.join(tds)}</tr>")
-    note = ""
-    if len(shown) < total:
-        where = f"; all of them are in <code>{_e(source)}</code>" if source else ""
-        note = f'<p class="note">First {len(shown)} of {total:,} rows{where}.</p>'
-    table_class = ' class="stacked"' if stacked else ""
-    return (f'<div class="table"><table{table_class}><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>{note}')
+        rows.append(Row([Cell(name(str(row[c])) if breakable and k == 0 else str(row[c]),
+                              c in numeric, c in code_columns)
+                         for k, c in enumerate(shown.columns)],
+                        row_classes[i] if row_classes else ""))
+    return table(columns, rows, total=total, stacked=stacked, source=source)
 
 
-def _breakable(name: str) -> str:
+def _breakable(name: str) -> Markup:
     """A column name, escaped, that may wrap after its underscores (long snake_case names
     would otherwise widen a table beyond the screen)."""
-    return _e(name).replace("_", "_<wbr>")
+    return Markup(_e(name).replace("_", "_<wbr>"))
 
 
 def _frame_table(frame: pd.DataFrame, *, source: str | None = None,
@@ -154,8 +157,7 @@ def _frame_table(frame: pd.DataFrame, *, source: str | None = None,
                  max_rows: int | None = MAX_ROWS, breakable: bool = False) -> str:
     """A data table: formatted, with low/high merged into one column named ``interval``."""
     if frame.empty:
-        where = f" in <code>{_e(source)}</code>" if source else ""
-        return f'<p class="note">No rows{where}.</p>'
+        return _no_rows(source)
     cells = _cells(frame, rupee_columns)
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
     if interval:
@@ -177,11 +179,16 @@ def _read_csv(folder: Path, name: str) -> pd.DataFrame | None:
 
 
 def _section_table(title: str, intro: str, body: str) -> str:
-    return f"<h3>{_e(title)}</h3>{f'<p>{intro}</p>' if intro else ''}{body}"
+    """A titled table: ``intro`` and ``body`` are HTML (their values escaped already)."""
+    return section(title, intro, body)
 
 
 def _missing(name: str) -> str:
-    return f'<p class="note">No <code>{_e(name)}</code> in the folder.</p>'
+    return note(Markup(f"No <code>{_e(name)}</code> in the folder."))
+
+
+def _no_rows(source: str | None) -> str:
+    return note(Markup(f"No rows{f' in <code>{_e(source)}</code>' if source else ''}."))
 
 
 # --- the summary paragraph ----------------------------------------------------------------
@@ -456,9 +463,8 @@ def _tables_discovery(m: dict[str, Any], folder: Path) -> list[str]:
     out = []
     summary = m.get("summary") or []
     if summary:
-        items = "".join(f"<li>{_e(str(line))}</li>" for line in summary)
         out.append(_section_table("Where each policy fails", "In plain language, from each "
-                                  "policy's PRIM box.", f"<ul>{items}</ul>"))
+                                  "policy's PRIM box.", bullets([str(s) for s in summary])))
     return out + _csv_sections(folder, (
         ("robustness.csv", "Robustness", "Each policy across the futures: the share where it "
          "satisfies the criterion, its regret against the best policy in each future, and "
@@ -516,8 +522,7 @@ def _dash_note(undefined: list[str]) -> str:
     """Below a table: why each of its dashes has no value."""
     if not undefined:
         return ""
-    return ('<p class="note">A dash: no value, because ' + "; ".join(_e(u) for u in undefined)
-            + ".</p>")
+    return note("A dash: no value, because " + "; ".join(undefined) + ".")
 
 
 def _tables_effect(m: dict[str, Any], folder: Path) -> list[str]:
@@ -630,11 +635,6 @@ def _tables_batch(m: dict[str, Any], folder: Path) -> list[str]:
     return out
 
 
-def _folded(title: str, body: str) -> str:
-    """A titled part shown open, which a reader may fold away."""
-    return f"<details open><summary><h4>{_e(title)}</h4></summary>{body}</details>"
-
-
 def _batch_summary(summary: pd.DataFrame) -> str:
     """The main outcomes by scenario, then every outcome; dashes explained."""
     keys = summary["outcome"].map(_key)
@@ -649,7 +649,7 @@ def _batch_summary(summary: pd.DataFrame) -> str:
     rest = summary[~keys.isin(MAIN_OUTCOMES)]
     body = _wide(main, "scenario", "outcome", source="summary.csv")
     if len(rest):
-        body += _folded(f"Every other outcome ({rest['outcome'].nunique()})",
+        body += folded(f"Every other outcome ({rest['outcome'].nunique()})",
                         _wide(rest, "outcome", "scenario", source="summary.csv"))
     return body + _dash_note(notes)
 
@@ -665,10 +665,10 @@ def _batch_compare(compare: pd.DataFrame) -> str:
                                     kind="stable") for t in (diffs, effects))
     body = _wide(diffs, "scenario", "measure", source="compare.csv")
     if len(effects):
-        body += "<h4>Effect and cost</h4>" + _wide(effects, "scenario", "measure",
-                                                    source="compare.csv")
+        body += subheading("Effect and cost") + _wide(effects, "scenario", "measure",
+                                                       source="compare.csv")
     if len(rest):
-        body += _folded(f"Every other outcome's difference ({rest['measure'].nunique()})",
+        body += folded(f"Every other outcome's difference ({rest['measure'].nunique()})",
                         _wide(rest, "measure", "scenario", source="compare.csv"))
     return body
 
@@ -704,9 +704,9 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
             else:
                 cells[label] = [number(v) for v in values]
             numeric.add(label)
-        warning = (f"<p class=\"note\"><strong>Warning:</strong> "
-                   f"{_e(too_small[str(outcome)])}.</p>" if str(outcome) in too_small else "")
-        parts.append(f"<h4>{_e(str(outcome))}</h4>" + warning
+        warning = (note(Markup(f"<strong>Warning:</strong> {_e(too_small[str(outcome)])}."))
+                   if str(outcome) in too_small else "")
+        parts.append(subheading(str(outcome)) + warning
                      + _html_table(cells, numeric, source="indices.csv"))
     return "".join(parts)
 
@@ -885,11 +885,8 @@ def _captions(kind: str, m: dict[str, Any], folder: Path) -> list[tuple[str, str
     return []
 
 
-def _figure(path: Path, caption: str) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return (f'<figure><img src="data:image/png;base64,{data}" alt="{_e(caption)}">'
-            f'<figcaption>{_e(caption)} <span class="file">({_e(path.name)})</span>'
-            f"</figcaption></figure>")
+def _figure(path: Path, caption: str) -> Markup:
+    return figure(base64.b64encode(path.read_bytes()).decode("ascii"), caption, path.name)
 
 
 def _plots(kind: str, m: dict[str, Any], folder: Path) -> str:
@@ -900,7 +897,7 @@ def _plots(kind: str, m: dict[str, Any], folder: Path) -> str:
             parts.append(_figure(pngs.pop(name), caption))
     for name, path in pngs.items():
         parts.append(_figure(path, f"{name} (a plot the report does not describe)"))
-    return "".join(parts) or '<p class="note">No plots in the folder.</p>'
+    return "".join(parts) or note("No plots in the folder.")
 
 
 # --- caveats ------------------------------------------------------------------------------
@@ -935,71 +932,15 @@ def caveats_markdown(text: str) -> str | None:
     return body or None
 
 
-def _inline(text: str) -> str:
-    """Inline Markdown: `code`, **bold**, *emphasis*; links keep their text only."""
-    parts = text.split("`")
-    if len(parts) % 2 == 0:  # an unclosed backtick: plain text
-        parts[-2:] = ["`".join(parts[-2:])]
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(f"<code>{_e(part)}</code>")
-            continue
-        s = _e(part)
-        s = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", s)
-        s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
-        s = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", s)
-        out.append(s)
-    return "".join(out)
-
-
-def markdown_html(text: str) -> str:
-    """Minimal Markdown: paragraphs, '-' or '*' bullets (with indented continuation lines),
-    headings as h4, inline code, bold and emphasis. Enough for the ODD's caveat list."""
-    blocks: list[str] = []
-    items: list[str] = []
-    para: list[str] = []
-
-    def flush_para() -> None:
-        if para:
-            blocks.append(f"<p>{_inline(' '.join(para))}</p>")
-            para.clear()
-
-    def flush_items() -> None:
-        if items:
-            blocks.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
-            items.clear()
-
-    for line in text.splitlines():
-        stripped = line.strip()
-        if re.match(r"^[-*]\s+", stripped) and not line.startswith("  "):
-            flush_para()
-            items.append(re.sub(r"^[-*]\s+", "", stripped))
-        elif items and stripped and line.startswith((" ", "\t")):
-            items[-1] += " " + stripped
-        elif not stripped:
-            flush_para()
-        elif stripped.startswith("#"):
-            flush_para()
-            flush_items()
-            blocks.append(f"<h4>{_inline(stripped.lstrip('#').strip())}</h4>")
-        else:
-            flush_items()
-            para.append(stripped)
-    flush_para()
-    flush_items()
-    return "".join(blocks)
-
-
 def _caveats() -> str:
     path = odd_file()
     body = None
     if path.is_file():
         body = caveats_markdown(path.read_text(encoding="utf-8"))
     if body is None:
-        return f"<p>{FALLBACK_CAVEATS}</p>"
-    return ("<p>From section 9 of the model's ODD description (<code>docs/ODD.md</code>, read "
-            "when this report was written):</p>" + markdown_html(body))
+        return paragraph(FALLBACK_CAVEATS)
+    return paragraph("From section 9 of the model's ODD description (<code>docs/ODD.md</code>, "
+                     "read when this report was written):") + markdown_html(body)
 
 
 # --- parameters ---------------------------------------------------------------------------
@@ -1100,7 +1041,7 @@ def _plan_values(m: dict[str, Any], shown: dict[str, str], defaults: dict[str, A
 
 
 def _parameters(kind: str, m: dict[str, Any]) -> str:
-    values, note = _parameter_values(kind, m)
+    values, said = _parameter_values(kind, m)
     rows, classes = [], []
     for name, info in PARAM_INFO.items():
         basis = _basis(info.source)
@@ -1111,13 +1052,12 @@ def _parameters(kind: str, m: dict[str, Any]) -> str:
         classes.append({"assumption": "assumption", "partly assumed": "partly"}.get(basis, ""))
     count = sum(c == "assumption" for c in classes)
     partly = sum(c == "partly" for c in classes)
-    intro = (f"{_e(note)} Every parameter with its unit, the range the evidence supports and "
+    intro = (f"{_e(said)} Every parameter with its unit, the range the evidence supports and "
              f"its source, cited by key from <code>docs/references.md</code>. "
              f"<span class=\"assumption-key\">Shaded</span>: {count} of {len(rows)} parameters "
              f"are assumptions; {partly} more are partly assumed.")
-    table = _html_table(pd.DataFrame(rows), set(), classes, max_rows=None,
-                        code_columns=("parameter",))
-    out = [f"<p>{intro}</p>{table}"]
+    out = [paragraph(intro) + _html_table(pd.DataFrame(rows), set(), classes, max_rows=None,
+                                          code_columns=("parameter",))]
     if kind == "plan":
         out.append(_district_figures(m))
     return "".join(out)
@@ -1138,65 +1078,12 @@ def _district_figures(m: dict[str, Any]) -> str:
                                    "partly" if _basis(source) != "sourced" else "")
     if not rows:
         return ""
-    return ("<h3>District figures</h3><p>Each district's profile as the plan used it, with "
-            "sources; assumptions shaded.</p>"
-            + _html_table(pd.DataFrame(rows), {"value"}, classes, max_rows=None))
+    return section("District figures", "Each district's profile as the plan used it, with "
+                   "sources; assumptions shaded.",
+                   _html_table(pd.DataFrame(rows), {"value"}, classes, max_rows=None))
 
 
 # --- the page -----------------------------------------------------------------------------
-
-CSS = """
-:root { --ink: #1d2329; --muted: #5b6670; --line: #d5dbe0; --band: #f3f5f7;
-        --accent: #7a3b12; --assume: #fff3d6; --partly: #fffaf0; }
-* { box-sizing: border-box; }
-body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-       color: var(--ink); line-height: 1.5; margin: 0 auto; max-width: 1100px;
-       padding: 1.5rem 1.5rem 4rem; font-size: 15px; }
-h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
-h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; padding-bottom: .2rem;
-     border-bottom: 2px solid var(--accent); color: var(--accent); }
-h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
-h4 { font-size: 1rem; margin: 1.2rem 0 .3rem; }
-summary h4 { display: inline; }
-summary { margin: 1.2rem 0 .3rem; cursor: pointer; }
-p { margin: .4rem 0 .8rem; }
-.subtitle, .note, figcaption .file { color: var(--muted); }
-.note { font-size: .9rem; font-style: italic; }
-nav ol { margin: .3rem 0 0; padding-left: 1.4rem; }
-nav a { color: var(--accent); }
-code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
-       font-size: .88em; background: var(--band); padding: 0 .2em; border-radius: 3px; }
-.table { overflow-x: auto; margin: .4rem 0 1rem; }
-table { border-collapse: collapse; font-size: .86rem; }
-th, td { padding: .28rem .6rem; border-bottom: 1px solid var(--line); text-align: left;
-         vertical-align: top; }
-th { background: var(--band); border-bottom: 2px solid var(--line); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num { white-space: nowrap; }
-table.stacked td.num { white-space: pre; }
-tbody tr:nth-child(even) { background: #fafbfc; }
-tr.assumption, tr.assumption:nth-child(even) { background: var(--assume); }
-tr.partly, tr.partly:nth-child(even) { background: var(--partly); }
-.assumption-key { background: var(--assume); padding: 0 .3em; }
-figure { margin: 1rem 0 1.6rem; }
-figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
-figcaption { font-size: .9rem; margin-top: .3rem; }
-ul { padding-left: 1.3rem; }
-li { margin: .25rem 0; }
-footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav { display: none; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  h3, h4 { break-after: avoid; page-break-after: avoid; }
-  figure, tr { break-inside: avoid; page-break-inside: avoid; }
-  thead { display: table-header-group; }
-  .table { overflow: visible; }
-  table { font-size: 8.5pt; }
-  tbody tr:nth-child(even) { background: none; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
 
 SUMMARIES: dict[str, Callable[[dict[str, Any], Path], tuple[str, str]]] = {
     "run": _summary_run, "effect": _summary_effect, "batch": _summary_batch,
@@ -1258,10 +1145,10 @@ def _provenance(m: dict[str, Any], folder: Path) -> str:
 def _packages(m: dict[str, Any]) -> str:
     packages = m.get("packages") or {}
     if not packages:
-        return '<p class="note">Package versions not recorded.</p>'
+        return note("Package versions not recorded.")
     cells = pd.DataFrame([{k: v if v is not None else "not installed"
                            for k, v in packages.items()}])
-    return "<h3>Package versions</h3>" + _html_table(cells, max_rows=None)
+    return section("Package versions", None, _html_table(cells, max_rows=None))
 
 
 def build_report(folder: Path) -> str:
@@ -1273,28 +1160,17 @@ def build_report(folder: Path) -> str:
     title = f"bondsim {kind}: {name}"
     sections = [
         ("summary", "What was run",
-         f"<p>{summary} {_provenance(m, folder)}</p>"
-         f'<p class="note">Folder: <code>{_e(str(folder.resolve()))}</code></p>'
-         + _packages(m)),
+         paragraph(f"{summary} {_provenance(m, folder)}")
+         + note(Markup(f"Folder: <code>{_e(str(folder.resolve()))}</code>")) + _packages(m)),
         ("results", "Results", "".join(TABLES[kind](m, folder))),
         ("plots", "Plots", _plots(kind, m, folder)),
         ("caveats", "What the model leaves out", _caveats()),
         ("parameters", "Parameters and their sources", _parameters(kind, m)),
     ]
-    nav = "".join(f'<li><a href="#{key}">{_e(head)}</a></li>' for key, head, _ in sections)
-    body = "".join(f'<section id="{key}"><h2>{_e(head)}</h2>{content}</section>'
-                   for key, head, content in sections)
     made = datetime.now(UTC).isoformat(timespec="seconds")
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            f"<header><h1>{_e(title)}</h1>"
-            f'<p class="subtitle">A report of the bondsim output folder '
-            f"<code>{_e(folder.name)}</code>: an agent-based model of debt bondage among "
-            f"brick-kiln worker households in Pakistan.</p></header>\n"
-            f"<nav><ol>{nav}</ol></nav>\n{body}\n"
-            f"<footer>Written by <code>bondsim report</code> on {made}.</footer>\n"
-            f"</body>\n</html>\n")
+    return render("report.html", title=title, folder_name=folder.name, made=made,
+                  sections=[{"key": key, "heading": head, "body": Markup(body)}
+                            for key, head, body in sections])
 
 
 def write_report(folder: Path, out: Path | None = None) -> Path:
