@@ -27,6 +27,7 @@ from typing import Any
 
 from . import __version__
 from .errors import BondsimError, Terminated
+from .numbers import EFFECT_TABLE, SIGNIFICANT, number
 from .options import whole
 
 _positive = whole(1)
@@ -435,16 +436,12 @@ def _report(args: argparse.Namespace) -> int:
 def _number(x: float) -> str:
     """Readable at any scale: 0.0123, 4.56, 1,234,567; n/a where undefined (NaN), which the
     command then explains."""
-    if x != x:
-        return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+    return number(x, SIGNIFICANT)
 
 
 def _cell(x: float) -> str:
     """A table cell for the terminal: n/a where a value is undefined (explained below)."""
-    if x != x:
-        return "n/a"
-    return f"{x:,.4f}" if abs(x) < 100 else f"{x:,.0f}"
+    return number(x, EFFECT_TABLE)
 
 
 def _print_na(table: Any, label: str) -> None:

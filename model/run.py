@@ -22,6 +22,7 @@ from .errors import BondsimError
 from .io import atomic_write, run_folder, write_json
 from .manifest import build_manifest
 from .model import BondsimModel
+from .numbers import RUN_SUMMARY, number
 from .outcomes import LAST_YEAR, Window, why_undefined, window_means
 from .plots import plot_trajectories
 from .scenario import MAX_HOUSEHOLDS, Scenario, load_scenario
@@ -164,6 +165,4 @@ def summary_table(ts: pd.DataFrame, window: Window = LAST_YEAR) -> str:
 
 def _fmt(x: float) -> str:
     """A number for the terminal; n/a where it is undefined (NaN)."""
-    if x != x:
-        return "n/a"
-    return f"{x:,.3f}" if abs(x) < 100 else f"{x:,.0f}"
+    return number(x, RUN_SUMMARY)

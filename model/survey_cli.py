@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import BondsimError
 from .measurement import DEFAULT_KILN_COUNTS, MeasurementError
+from .numbers import SURVEY_TABLE, number, percent
 from .options import kiln_counts, share, whole
 
 
@@ -103,9 +104,10 @@ def main(args: argparse.Namespace) -> int:
 
     fr = frames[0]
     what = "no measurement error" if error.is_none else (
-        f"debt under-reported by {error.debt_underreport:.0%}, {error.child_hiding:.0%} of "
-        f"working children hidden, refusals {error.refusal:.0%}"
-        + (f" ({error.refusal_coercive:.0%} at coercive kilns)"
+        f"debt under-reported by {percent(error.debt_underreport)}, "
+        f"{percent(error.child_hiding)} of working children hidden, refusals "
+        f"{percent(error.refusal)}"
+        + (f" ({percent(error.refusal_coercive)} at coercive kilns)"
            if error.refusal_coercive is not None else ""))
     print(f"{scenario.name}: {args.kilns} of {fr.kilns} kilns ({fr.households:,} households) "
           f"surveyed in month {fr.month}"
@@ -113,11 +115,11 @@ def main(args: argparse.Namespace) -> int:
           f"{args.surveys} surveys x {len(frames)} runs; {what}")
     shown = run.summary[["outcome", "true_mean", "estimate_mean", "bias", "rmse", "coverage",
                          "mean_half_width"]]
-    print(shown.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+    print(shown.to_string(index=False, float_format=lambda x: number(x, SURVEY_TABLE)))
     print("precision by kilns surveyed (mean half-width of the 95% interval; coverage):")
     for outcome in OUTCOMES:
         c = curve[curve["outcome"] == outcome]
-        cells = ", ".join(f"{r.kilns}: ±{r.mean_half_width:.3f} ({r.coverage:.0%})"
+        cells = ", ".join(f"{r.kilns}: ±{r.mean_half_width:.3f} ({percent(r.coverage)})"
                           for r in c.itertuples())
         need = kilns_for_precision(curve, args.precision, outcome)
         if need is not None:

@@ -51,14 +51,16 @@ def test_the_wheel_carries_every_module_and_shipped_file(wheel: Path):
     where = {"model/": "bondsim/", "scenarios/": "bondsim/scenarios/",
              "experiments/": "bondsim/experiments/", "docs/": "bondsim/docs/"}
     wanted = [next(to + f[len(frm):] for frm, to in where.items() if f.startswith(frm))
-              for f in tracked if f.endswith((".py", ".toml", ".md", "py.typed"))]
+              for f in tracked
+              if f.endswith((".py", ".toml", ".md", "py.typed", ".html", ".css"))]
     missing = sorted(set(wanted) - names)
     assert not missing, f"the wheel lacks {missing}"
 
 
 @pytest.mark.slow
 def test_the_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path):
-    """The wheel's files alone (no checkout on the path) run the shipped baseline by name."""
+    """The wheel's files alone (no checkout on the path) run the shipped baseline by name and
+    write its report."""
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
                     str(target), str(wheel)], check=True, capture_output=True, timeout=300)
@@ -82,6 +84,9 @@ def test_the_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Pat
     done = bondsim("run", "baseline", "--households", "300", "--months", "3", "--out", "run")
     assert done.returncode == 0, done.stderr
     assert (work / "run" / "timeseries.csv").is_file()
+    done = bondsim("report", "run")  # the page's templates come from the wheel
+    assert done.returncode == 0, done.stderr
+    assert "<h2>What the model leaves out</h2>" in (work / "run" / "report.html").read_text()
     done = bondsim("scenarios")
     assert done.returncode == 0, done.stderr
     assert "release_with_rehabilitation" in done.stdout

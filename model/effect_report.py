@@ -1,0 +1,61 @@
+"""What the report of an effect (``bondsim effect``, ``bondsim.effect``) shows: the paired
+effect and cost-effectiveness from ``effect_summary.csv`` and each replicate from
+``effect_by_seed.csv``."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from .report_tables import (
+    CsvTable,
+    JobReport,
+    counterfactual,
+    frame_table,
+    given,
+    interventions_text,
+    read_csv,
+    section_table,
+    window_of,
+)
+
+_e = html.escape
+
+SUMMARY = CsvTable(
+    "effect_summary.csv", "Effect and cost-effectiveness",
+    "Mean over paired replicates with a 95% Student-t interval (a dash: not defined, "
+    "e.g. a cost per unit averted where nothing was averted, or one replicate).")
+
+
+def _summary_effect(m: dict[str, Any], folder: Path) -> tuple[str, str]:
+    opts = m.get("options") or {}
+    seeds = m.get("seeds") or []
+    hh = opts.get("households")
+    months = opts.get("months")
+    text = (f"The effect and cost-effectiveness of the scenario "
+            f"<strong>{_e(str(m.get('scenario', '?')))}</strong> against the baseline "
+            f"<strong>{_e(str(m.get('baseline', '?')))}</strong>, on {len(seeds)} paired "
+            f"replicates: each pair of runs shares a seed, so the same families meet the same "
+            f"shocks and the difference is the policy's effect. Households: "
+            f"{given(hh, 'the scenario file’s population')}; months: "
+            f"{given(months, 'the scenario file’s horizon')}. "
+            f"Interventions: {interventions_text(m.get('interventions') or [])}. The metrics of "
+            f"the end of the run are {_e(window_of(m).describe())}; the others are over the "
+            f"whole run.{counterfactual(m)}")
+    return str(m.get("scenario", folder.name)), text
+
+
+def _each_replicate(m: dict[str, Any], folder: Path) -> list[str]:
+    """Every replicate's effects, in full; its costs in rupees."""
+    by_seed = read_csv(folder, "effect_by_seed.csv")
+    if by_seed is None:
+        return []
+    by_seed = by_seed.astype({"seed": str}) if "seed" in by_seed.columns else by_seed
+    cost = tuple(c for c in by_seed.columns if "cost" in c)
+    return [section_table("Each replicate", "", frame_table(
+        by_seed, source="effect_by_seed.csv", rupee_columns=cost, max_rows=None,
+        breakable=True))]
+
+
+REPORT = JobReport(kind="effect", summary=_summary_effect, results=(SUMMARY, _each_replicate))
