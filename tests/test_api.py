@@ -204,3 +204,13 @@ def test_discover_returns_the_commands_tables(tmp_path, no_files):
 def test_jobs_of_many_runs_need_a_folder_to_resume(no_files):
     with pytest.raises(BondsimError, match="resume needs out"):
         api.batch("policies", resume=True)
+
+
+def test_the_python_api_page_shows_every_job():
+    import re
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "python-api.md").read_text()
+    shown = set(re.findall(r"\bapi\.(\w+)\(", page))
+    assert shown == set(api.__all__) - {"SurveyStudy"}
+    for name in ("bondsim_model", "perform_experiments", "mesa.batch_run"):
+        assert name in page
