@@ -1,8 +1,8 @@
 """bondsim as an EMA Workbench model: uncertainties, levers and outcomes from bondsim's own
 metadata (needs the ``discover`` extra: ``pip install 'bondsim[discover]'``).
 
-    from ema_workbench import SequentialEvaluator, perform_experiments
     from bondsim.ema import bondsim_model
+    from ema_workbench import SequentialEvaluator, perform_experiments
 
     model = bondsim_model("cash_transfer", households=2000, months=36,
                           uncertainties=["markup_annual", "risk_sensitivity"])

@@ -73,19 +73,20 @@ class BondsimModel(mesa.Model):
         rng: the seed under Mesa's name (``mesa.Model(rng=...)``), for tools that seed
             models that way; give ``seed`` or ``rng``, not both.
         interventions: policy plug-ins (see ``Intervention``).
-        **parameters: any field of ``Params`` by name (``markup_annual=0.5``), replacing
-            the value in ``params``, so that ``mesa.batch_run`` can sweep it
-            (``keywords.py``).
+        **kwargs: any field of ``Params`` by name (``markup_annual=0.5``), replacing the
+            value in ``params``, so that ``mesa.batch_run`` can sweep it (``keywords.py``).
+            Named ``kwargs`` because Mesa's ``SolaraViz`` accepts model parameters it does
+            not see in the signature only from a constructor with ``**kwargs``.
     """
 
     def __init__(self, params: Params | None = None, *, households: int = 5000,
                  kilns: int | None = None, districts: Sequence[str] = ("district",),
                  seed: int | None = None, interventions: Sequence[Intervention] = (),
-                 rng: int | None = None, **parameters: Any) -> None:
+                 rng: int | None = None, **kwargs: Any) -> None:
         seed = _seed(seed, rng)
         super().__init__(rng=seed)
         reuse_freed_memory()
-        self.params = p = with_keywords(params, parameters)
+        self.params = p = with_keywords(params, kwargs)
         self.seed = int(seed)
         self.streams = Streams(self.seed)
         kilns = kilns or min(households, max(len(districts),

@@ -86,3 +86,13 @@ def test_mesa_batch_run_sweeps_a_parameter_into_the_model():
     expected = direct.timeseries().iloc[step]
     for name in ("markup", "debt_total", "bonded_share", "median_debt"):
         assert dear[name] == expected[name], name
+
+
+def test_mesas_page_accepts_parameters_as_model_parameters():
+    """SolaraViz checks the parameters it is given against the constructor's signature."""
+    viz = pytest.importorskip("mesa.visualization.solara_viz")
+    check = getattr(viz, "_check_model_params", None)
+    if check is None:
+        pytest.skip("this Mesa checks model parameters otherwise")
+    check(BondsimModel.__init__, {"households": 100, "markup_annual": {"type": "SliderFloat",
+                                                                      "value": 0.3}})
