@@ -1,7 +1,9 @@
 """bondsim: an agent-based model of peshgi debt bondage at Pakistani brick kilns.
 
 The names below are imported on first use, so that ``bondsim --help`` and ``bondsim validate``
-start without loading Mesa, pandas, SciPy or Matplotlib.
+start without loading Mesa, pandas, SciPy or Matplotlib. ``bondsim.api`` holds one function
+per job (``docs/python-api.md``); ``bondsim.api`` and ``bondsim.ema`` are found as attributes
+too, imported on first use.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ if TYPE_CHECKING:
     from .parameters import PARAM_INFO, Params
 
 
+#: modules found as attributes (``bondsim.api.run(...)`` after ``import bondsim``)
+_MODULES = ("api", "ema")
+
+
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
     if name not in _EXPORTS:
         raise AttributeError(f"module 'bondsim' has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)

@@ -224,18 +224,17 @@ def _kept(args: argparse.Namespace) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .run import run_scenario, summary_table
+    from . import api
+    from .run import default_out_dir, summary_table
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     for warning in scenario.warnings:
         print(f"bondsim: warning: {warning}", file=sys.stderr)
     window = _window(args)
-    if args.month is not None:
-        window.fit(args.months or scenario.spec.horizon)  # refuse a month after the horizon
-    result = run_scenario(scenario, seed=args.seed, households=args.households,
-                          months=args.months, out=args.out, window=window,
-                          force=args.force)
+    result = api.run(scenario, seed=args.seed, households=args.households,
+                     months=args.months, window=window, force=args.force,
+                     out=args.out or default_out_dir(scenario.spec.name))
     if not args.quiet:
         m = result.manifest
         print(f"{scenario.name}: {m['population']['households']:,} households, "
@@ -246,19 +245,16 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _effect(args: argparse.Namespace) -> int:
-    from .effect import paired_effect, write_effect
-    from .io import run_folder
+    from . import api
     from .run import default_out_dir
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    baseline = load_scenario(args.baseline)
-    out = run_folder(args.out, args.force) if args.out else default_out_dir(
-        f"{scenario.name}-effect")  # checked before the runs, not after them
-    result = paired_effect(scenario, baseline, replicates=args.replicates, seed=args.seed,
-                           households=args.households, months=args.months,
-                           window=_window(args))
-    write_effect(out, result, scenario, args, baseline)
+    out = args.out or default_out_dir(f"{scenario.name}-effect")
+    result = api.effect(scenario, baseline=args.baseline, replicates=args.replicates,
+                        seed=args.seed, households=args.households, months=args.months,
+                        window=_window(args), out=out, force=args.force,
+                        options={k: v for k, v in vars(args).items() if k != "command"})
     print(f"{result.scenario} against {result.baseline}: {args.replicates} paired replicates; "
           f"end of the run: {result.window.describe()}")
     table = result.summary.copy()
@@ -286,12 +282,12 @@ def _job(args: argparse.Namespace, name: str, noun: str) -> tuple[Path, dict[str
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from .batch import load_experiment, run_batch
+    from . import api
+    from .batch import load_experiment
 
     spec, _ = load_experiment(args.experiment)
     out, options = _job(args, spec.name, "batch")
-    result = run_batch(args.experiment, out=out, csv=args.csv, window=_window(args),
-                       **options)
+    result = api.batch(args.experiment, out=out, csv=args.csv, window=_window(args), **options)
     runs = result.timeseries.groupby(["scenario", "replicate"]).ngroups
     print(f"{spec.name}: {runs} runs done, {len(result.errors)} failed")
     if result.errors:
@@ -303,8 +299,9 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from . import api
     from .sensitivity import MEASURE, small_sample
-    from .sweep import load_sweep, run_sweep
+    from .sweep import load_sweep
 
     loaded = load_sweep(args.sweep)
     spec = loaded.spec
@@ -314,7 +311,7 @@ def _sweep(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{spec.name}: {spec.method}, {len(loaded.factors)} factors, "
               f"{loaded.runs():,} model runs", file=sys.stderr)
-    result = run_sweep(args.sweep, out=out, **options)
+    result = api.sweep(args.sweep, out=out, **options)
     measure, conf = MEASURE[spec.method]
     noise = result.noise.set_index("outcome")
     too_small = small_sample(result.indices)
@@ -336,13 +333,14 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from .plan import load_plan, run_plan
+    from . import api
+    from .plan import load_plan
 
     loaded = load_plan(args.plan)
     out, options = _job(args, loaded.spec.name, "plan")
     for note in loaded.notes:
         print(f"bondsim: note: {note}", file=sys.stderr)
-    result = run_plan(args.plan, out=out, **options)
+    result = api.plan(args.plan, out=out, **options)
     spec = loaded.spec
     print(f"{spec.name}: {len(loaded.districts)} districts, {spec.horizon} months, budget "
           f"Rs {spec.budget:,.0f}, {spec.replicates} replicates; totals (95% intervals):")
@@ -372,11 +370,12 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from .calibration import load_calibration, run_calibration
+    from . import api
+    from .calibration import load_calibration
 
     loaded = load_calibration(args.calibration)
     out, options = _job(args, loaded.spec.name, "calibration")
-    result = run_calibration(args.calibration, out=out, **options)
+    result = api.calibrate(args.calibration, out=out, **options)
     accepted = int(result.draws["accepted"].sum())
     print(f"{loaded.spec.name}: {accepted} of {len(result.draws)} draws accepted"
           + ("" if result.met else " (fewer met every tolerance: the closest were taken)"))
@@ -400,14 +399,15 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _discover(args: argparse.Namespace) -> int:
     import importlib.util
 
-    if importlib.util.find_spec("ema_workbench") is None:
-        raise BondsimError("discover needs EMA Workbench (for PRIM), an optional extra: "
-                           "pip install 'bondsim[discover]'")
-    from .discover import load_discovery, run_discovery
+    from . import api
+
+    if importlib.util.find_spec("ema_workbench") is None:  # before reading the file
+        raise BondsimError(f"discover {api.EMA_MISSING} (for PRIM)")
+    from .discover import load_discovery
 
     loaded = load_discovery(args.discovery)
     out, options = _job(args, loaded.spec.name, "discovery")
-    result = run_discovery(args.discovery, out=out, **options)
+    result = api.discover(args.discovery, out=out, **options)
     print(f"{loaded.spec.name}: failure = {loaded.spec.criterion.describe()}")
     for line in result.summary:
         print(f"  {line}")
@@ -458,10 +458,11 @@ def _print_na(table: Any, label: str) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from .compare import compare_dir
+    from . import api
 
     asked = args.window is not None or args.month is not None
-    table = compare_dir(args.folder, args.baseline, _window(args) if asked else None)
+    table = api.compare(args.folder, baseline=args.baseline,
+                        window=_window(args) if asked else None)
     shown = table.copy()
     for col in ("mean", "low", "high"):
         shown[col] = shown[col].map(_cell)

@@ -26,6 +26,7 @@ offers the points and knows no intervention by name.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, Protocol
@@ -37,6 +38,7 @@ from . import bondage, children, credit, debt, earnings, mobility, owners, popul
 from ._memory import reuse_freed_memory
 from .agents import Households, KilnOwner
 from .gender import SexSplit
+from .keywords import with_keywords
 from .kiln_terms import KilnTerms
 from .ledger import Ledger
 from .outcomes import EVENTS, OUTCOMES, MonthFacts, compute
@@ -68,15 +70,23 @@ class BondsimModel(mesa.Model):
         kilns: number of kilns (default: one per 35 households, at least one per district).
         districts: district names; kilns are split evenly among them.
         seed: the run's seed; every random stream is derived from it.
+        rng: the seed under Mesa's name (``mesa.Model(rng=...)``), for tools that seed
+            models that way; give ``seed`` or ``rng``, not both.
         interventions: policy plug-ins (see ``Intervention``).
+        **kwargs: any field of ``Params`` by name (``markup_annual=0.5``), replacing the
+            value in ``params``, so that ``mesa.batch_run`` can sweep it (``keywords.py``).
+            Named ``kwargs`` because Mesa's ``SolaraViz`` accepts model parameters it does
+            not see in the signature only from a constructor with ``**kwargs``.
     """
 
     def __init__(self, params: Params | None = None, *, households: int = 5000,
                  kilns: int | None = None, districts: Sequence[str] = ("district",),
-                 seed: int = 0, interventions: Sequence[Intervention] = ()) -> None:
+                 seed: int | None = None, interventions: Sequence[Intervention] = (),
+                 rng: int | None = None, **kwargs: Any) -> None:
+        seed = _seed(seed, rng)
         super().__init__(rng=seed)
         reuse_freed_memory()
-        self.params = p = params or Params()
+        self.params = p = with_keywords(params, kwargs)
         self.seed = int(seed)
         self.streams = Streams(self.seed)
         kilns = kilns or min(households, max(len(districts),
@@ -448,6 +458,18 @@ class BondsimModel(mesa.Model):
         """One row per month (0 = initial state), one column per outcome (pandas DataFrame)."""
         frame = self.datacollector.get_model_vars_dataframe()
         return frame.reset_index(drop=True)[list(OUTCOMES)]
+
+
+def _seed(seed: int | None, rng: int | None) -> int:
+    """The run's seed from ``seed`` or Mesa's ``rng`` (0 if neither): a whole number, since
+    every random stream is derived from it (``rng.py``)."""
+    if seed is not None and rng is not None and seed != rng:
+        raise TypeError(f"BondsimModel got seed={seed!r} and rng={rng!r}; give one of them")
+    value = seed if seed is not None else rng if rng is not None else 0
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise TypeError(f"BondsimModel's seed must be a whole number of at least 0, got "
+                        f"{value!r}")
+    return int(value)
 
 
 def _reporter(name: str, model: BondsimModel) -> float:

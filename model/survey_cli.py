@@ -7,7 +7,6 @@ import argparse
 import sys
 from typing import Any
 
-from .errors import BondsimError
 from .measurement import DEFAULT_KILN_COUNTS, MeasurementError
 from .numbers import SURVEY_TABLE, number, percent
 from .options import kiln_counts, share, whole
@@ -66,41 +65,23 @@ def _error_from(args: argparse.Namespace) -> MeasurementError:
 
 def main(args: argparse.Namespace) -> int:
     """``bondsim survey``: run the surveys and the precision curve, write and print them."""
-    from .io import run_folder
+    from . import api
     from .run import default_out_dir
     from .scenario import load_scenario
-    from .survey import (
-        OUTCOMES,
-        _base_seed,
-        _check_kilns,
-        design_kilns,
-        kilns_for_precision,
-        precision_curve,
-        run_survey,
-        survey_frames,
-        write_survey,
-    )
+    from .survey import OUTCOMES, design_kilns, kilns_for_precision
 
-    if not 0 < args.precision < 1:
-        raise BondsimError(f"--precision must be a share between 0 and 1, got {args.precision}")
     scenario = load_scenario(args.scenario)
     for warning in scenario.warnings:
         print(f"bondsim: warning: {warning}", file=sys.stderr)
-    out = run_folder(args.out, args.force) if args.out else default_out_dir(
-        f"{scenario.name}-survey")  # checked before the runs, not after them
     error = _error_from(args)
-    frames = survey_frames(scenario, replicates=args.replicates, seed=args.seed,
-                           households=args.households, months=args.months, month=args.month,
-                           district=args.district)
-    big_n = min(f.kilns for f in frames)
-    _check_kilns(args.kilns, big_n, args.district)
-    seed = _base_seed(scenario, args.seed)
-    run = run_survey(frames, kilns=args.kilns, surveys=args.surveys, seed=seed, error=error)
-    counts = sorted(set(args.counts) | {args.kilns})
-    dropped = [n for n in counts if n > big_n]
-    curve = precision_curve(frames, counts, surveys=args.surveys, seed=seed, error=error)
-    options = {k: v for k, v in vars(args).items() if k not in ("command", "func")}
-    write_survey(out, run, curve, scenario, options, args.precision)
+    study = api.survey(
+        scenario, kilns=args.kilns, replicates=args.replicates, surveys=args.surveys,
+        seed=args.seed, households=args.households, months=args.months, month=args.month,
+        district=args.district, error=error, counts=args.counts, precision=args.precision,
+        out=args.out or default_out_dir(f"{scenario.name}-survey"), force=args.force,
+        options={k: v for k, v in vars(args).items() if k not in ("command", "func")})
+    run, curve, out = study.run, study.curve, study.out
+    frames = run.frames
 
     fr = frames[0]
     what = "no measurement error" if error.is_none else (
@@ -134,8 +115,8 @@ def main(args: argparse.Namespace) -> int:
                        + (f"would need about {design} kilns" if design is not None
                           else "of this district cannot"))
         print(f"  {outcome}: {cells}; {verdict}")
-    if dropped:
-        print(f"bondsim: note: kiln counts {dropped} exceed the district's {big_n} kilns and "
-              f"were left out", file=sys.stderr)
+    if study.dropped:
+        print(f"bondsim: note: kiln counts {study.dropped} exceed the district's "
+              f"{min(f.kilns for f in frames)} kilns and were left out", file=sys.stderr)
     print(f"outputs: {out}")
     return 0
