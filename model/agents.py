@@ -5,7 +5,7 @@ agents let a user look at, and change, one family or one kiln with ordinary attr
 ``model.households[17].debt``. Kiln owners are few and are created with the model; households
 may be a million, so their agents are created on first access and cached.
 
-The columns an intervention adds (``points.Column``, e.g. ``loan_debt``, ``informed``) are
+The columns an intervention adds (``points.Column``: a scheme's loans, say) are
 attributes of the agents in runs that list the intervention, and only there: elsewhere
 reading one raises ``AttributeError``, as for any attribute the agent does not have.
 """
@@ -145,12 +145,6 @@ class KilnOwner(_RowAgent):
     cash = _column("cash", float, "Cumulative cash position, Rs.")
     profit = _column("profit", float, "Operating profit last month, Rs.")
     fines_paid = _column("fines_paid", float, "Fines paid, Rs.")
-    advance_cap = _column("advance_cap", float, "Most a family may owe it, Rs (inf: no cap).")
-    code_adopted = _column("code_adopted", bool, "Keeps the employers' code of conduct.")
-    book_inflation_scale = _column("book_inflation_scale", float,
-                                   "Multiplies its book inflation (1: no reduction).")
-    retaliation_scale = _column("retaliation_scale", float,
-                                "Multiplies its chance of selling families in retaliation.")
 
     def __repr__(self) -> str:
         return f"KilnOwner({self.index}, occupants={self.occupants}, risk={self.risk:.3f})"

@@ -14,7 +14,6 @@ from hypothesis.extra import numpy as hnp
 
 from bondsim import PARAM_INFO, BondsimModel, Params
 from bondsim.credit import cover_shortfall
-from bondsim.kiln_terms import owner_terms
 from bondsim.season import is_open
 
 EPS = 1e-6  # float noise allowed below zero, in rupees
@@ -147,8 +146,8 @@ def check_invariants(model: BondsimModel) -> None:
     if positive.size:
         assert out["median_debt"] == float(np.median(positive))
     # the cached per-household kiln terms, brought up to date, equal a fresh gather
-    model.terms.update(hh.kiln, ow, p)
-    for name, values in owner_terms(ow, p).items():
+    model.refresh_terms()
+    for name, values in model.owner_terms().items():
         np.testing.assert_array_equal(getattr(model.terms, name), values[hh.kiln], err_msg=name)
     # the season: no moulding in closed months
     if out["month"] > 0:

@@ -150,7 +150,7 @@ def test_moving_a_family_keeps_occupancy_and_terms_right(small_model):
     assert m.ow.occupants[new] == before[new] + 1
     assert m.ow.occupants[old] == before[old] - 1
     assert family.district == m.ow.district[new]
-    m.terms.update(m.hh.kiln, m.ow, m.params)
+    m.refresh_terms()
     fresh = m.ow.paid_ratio[m.hh.kiln] * m.params.notified_piece_rate / 1000.0
     np.testing.assert_allclose(m.terms.rate, fresh)
     with pytest.raises(ValueError, match="out of range"):
