@@ -123,7 +123,6 @@ class BondsimModel(mesa.Model):
         # the columns interventions add (``points.Column``), by table: only those in the run
         self.added_columns = add_columns({"hh": self.hh, "ow": self.ow}, self.interventions)
         self.terms = kiln_terms.KilnTerms()
-        self.shock_cost_scale: np.ndarray | None = None  # per kind
         self.ledger = Ledger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
@@ -243,7 +242,7 @@ class BondsimModel(mesa.Model):
         p, hh = self.params, self.hh
         need = self._need.copy()
         hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
-        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p, self.shock_cost_scale)
+        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p)
         for handler in self.at("shock_costs"):
             handler(self, shocks)
         need[shocks.index] += shocks.cost

@@ -15,6 +15,7 @@ from hypothesis.extra import numpy as hnp
 from bondsim import PARAM_INFO, BondsimModel, Params
 from bondsim.credit import cover_shortfall
 from bondsim.season import is_open
+from bondsim.shocks import ShockDraw
 
 EPS = 1e-6  # float noise allowed below zero, in rupees
 PLAUSIBLE = {name: info.plausible for name, info in PARAM_INFO.items()
@@ -50,7 +51,8 @@ def params(draw) -> Params:
 
 class Shake:
     """A test policy that exercises the rarer paths: social-protection cash for some families,
-    debt write-offs for others, and inspection scares that raise owners' risk."""
+    debt write-offs for others, inspection scares that raise owners' risk, and shock costs
+    scaled at their point."""
 
     def __init__(self, sp_share: float, write_off_share: float, scare_share: float,
                  cost_scale: float) -> None:
@@ -66,7 +68,10 @@ class Shake:
         model.write_off(np.flatnonzero(rng.random(hh.n) < self.write_off_share))
         model.repay_debt(np.flatnonzero(rng.random(hh.n) < self.write_off_share), 2000.0)
         ow.risk += np.where(rng.random(ow.k) < self.scare_share, 0.3, 0.0)
-        model.shock_cost_scale = np.array([self.cost_scale, 1.0, self.cost_scale])
+
+    def on_shock_costs(self, model: BondsimModel, shocks: ShockDraw) -> None:
+        """Illness and marriage cost ``cost_scale`` times as much (the point of rule 3)."""
+        shocks.cost *= np.array([self.cost_scale, 1.0, self.cost_scale])[shocks.kind]
 
     def cost(self, model: BondsimModel) -> float:
         return float(model.hh.sp_cash.sum())
