@@ -8,18 +8,31 @@ may be a million, so their agents are created on first access and cached.
 The columns an intervention adds (``points.Column``: a scheme's loans, say) are
 attributes of the agents in runs that list the intervention, and only there: elsewhere
 reading one raises ``AttributeError``, as for any attribute the agent does not have.
+
+The agents sit below the model: ``model.py`` imports them, and they know the model only by
+what they use of it (``RowModel``), so this module imports nothing of bondsim.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
 
-if TYPE_CHECKING:
-    from .model import BondsimModel
+
+class RowModel(Protocol):
+    """What the agents use of the model (``BondsimModel`` has it): the state tables, the
+    columns interventions added to them, the kiln owners' agents, and the one way to move a
+    family."""
+
+    hh: Any  # state.HouseholdState, plus any added columns
+    ow: Any  # state.OwnerState, plus any added columns
+    added_columns: Mapping[str, Mapping[str, Any]]
+    kiln_owners: Sequence[KilnOwner]
+
+    def move_households(self, households: np.ndarray, kilns: np.ndarray | int) -> None: ...
 
 
 def _column(name: str, cast: type, doc: str) -> property:
@@ -37,7 +50,7 @@ class _RowAgent(mesa.Agent):
 
     table = ""  # the model attribute holding the table: "hh" or "ow"
 
-    def __init__(self, model: BondsimModel, index: int) -> None:
+    def __init__(self, model: RowModel, index: int) -> None:
         super().__init__(model)
         self.index = int(index)
 
@@ -153,7 +166,7 @@ class KilnOwner(_RowAgent):
 class Households:
     """A sequence of ``Household`` agents, created on first access and cached."""
 
-    def __init__(self, model: BondsimModel) -> None:
+    def __init__(self, model: RowModel) -> None:
         self._model = model
         self._cache: dict[int, Household] = {}
 
