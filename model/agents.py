@@ -5,21 +5,34 @@ agents let a user look at, and change, one family or one kiln with ordinary attr
 ``model.households[17].debt``. Kiln owners are few and are created with the model; households
 may be a million, so their agents are created on first access and cached.
 
-The columns an intervention adds (``points.Column``, e.g. ``loan_debt``, ``informed``) are
+The columns an intervention adds (``points.Column``: a scheme's loans, say) are
 attributes of the agents in runs that list the intervention, and only there: elsewhere
 reading one raises ``AttributeError``, as for any attribute the agent does not have.
+
+The agents sit below the model: ``model.py`` imports them, and they know the model only by
+what they use of it (``RowModel``), so this module imports nothing of bondsim.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
 
-if TYPE_CHECKING:
-    from .model import BondsimModel
+
+class RowModel(Protocol):
+    """What the agents use of the model (``BondsimModel`` has it): the state tables, the
+    columns interventions added to them, the kiln owners' agents, and the one way to move a
+    family."""
+
+    hh: Any  # state.HouseholdState, plus any added columns
+    ow: Any  # state.OwnerState, plus any added columns
+    added_columns: Mapping[str, Mapping[str, Any]]
+    kiln_owners: Sequence[KilnOwner]
+
+    def move_households(self, households: np.ndarray, kilns: np.ndarray | int) -> None: ...
 
 
 def _column(name: str, cast: type, doc: str) -> property:
@@ -37,7 +50,7 @@ class _RowAgent(mesa.Agent):
 
     table = ""  # the model attribute holding the table: "hh" or "ow"
 
-    def __init__(self, model: BondsimModel, index: int) -> None:
+    def __init__(self, model: RowModel, index: int) -> None:
         super().__init__(model)
         self.index = int(index)
 
@@ -145,12 +158,6 @@ class KilnOwner(_RowAgent):
     cash = _column("cash", float, "Cumulative cash position, Rs.")
     profit = _column("profit", float, "Operating profit last month, Rs.")
     fines_paid = _column("fines_paid", float, "Fines paid, Rs.")
-    advance_cap = _column("advance_cap", float, "Most a family may owe it, Rs (inf: no cap).")
-    code_adopted = _column("code_adopted", bool, "Keeps the employers' code of conduct.")
-    book_inflation_scale = _column("book_inflation_scale", float,
-                                   "Multiplies its book inflation (1: no reduction).")
-    retaliation_scale = _column("retaliation_scale", float,
-                                "Multiplies its chance of selling families in retaliation.")
 
     def __repr__(self) -> str:
         return f"KilnOwner({self.index}, occupants={self.occupants}, risk={self.risk:.3f})"
@@ -159,7 +166,7 @@ class KilnOwner(_RowAgent):
 class Households:
     """A sequence of ``Household`` agents, created on first access and cached."""
 
-    def __init__(self, model: BondsimModel) -> None:
+    def __init__(self, model: RowModel) -> None:
         self._model = model
         self._cache: dict[int, Household] = {}
 

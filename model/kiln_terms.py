@@ -8,6 +8,10 @@ practice (after an inspection, say) or a family moves. ``KilnTerms`` keeps the g
 columns and a copy of the owner columns they came from; each month it re-gathers everything
 if any owner column differs from its copy, or else only the rows of families that moved
 (rule 8 and ``BondsimModel.move_households`` report them through ``moved``).
+
+The terms are the owners' own (``owner_terms``) as interventions at the point ``kiln_terms``
+change them (``BondsimModel.owner_terms``, ``points.py``): a legal cap on what a family may owe
+lowers ``debt_ceiling``, say, and a code of conduct lowers ``book_inflation``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from .state import OwnerState
 
 
 def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
-    """The owner-level terms that households see (one value per kiln)."""
+    """The owner-level terms that households see (one value per kiln), as the owners set them.
+    Some values are the owners' own columns: change a term by replacing it, never in place."""
     return {
         "rate": piece_rate_paid(params.notified_piece_rate, ow.paid_ratio),
         "deduction_share": ow.deduction_share,
@@ -32,9 +37,10 @@ def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
         "child_pay": (piece_rate_paid(params.notified_piece_rate, ow.paid_ratio)
                       * params.bricks_per_child_10_14_day * params.working_days_per_month
                       * (1.0 - params.rain_loss_share)),
-        # an owner keeping the employers' code of conduct over-records less (rule 5)
-        "book_inflation": ow.book_inflation * ow.book_inflation_scale,
-        "advance_cap": ow.advance_cap,
+        "book_inflation": ow.book_inflation,
+        # the most a family may owe before its owner lends no more, Rs (rule 4): owners set no
+        # such ceiling themselves (their limit is in months of pay), a law may
+        "debt_ceiling": np.full(ow.k, np.inf),
         "child_ban": ow.child_ban,
         "coercive": ow.coercive,
     }
@@ -52,9 +58,9 @@ class KilnTerms:
         """Note households whose kiln changed since the last update."""
         self._moved.append(households)
 
-    def update(self, kiln: np.ndarray, ow: OwnerState, params: Params) -> None:
-        """Bring the per-household columns up to date with the owners and ``kiln``."""
-        terms = owner_terms(ow, params)
+    def update(self, kiln: np.ndarray, terms: dict[str, np.ndarray]) -> None:
+        """Bring the per-household columns up to date with the owner-level ``terms`` (one
+        value per kiln, as ``owner_terms`` gives them) and each household's ``kiln``."""
         changed = not self.columns or any(
             not np.array_equal(terms[name], self._source[name]) for name in terms)
         if changed:
@@ -66,6 +72,10 @@ class KilnTerms:
                 self.columns[name][moved] = values[dest]
         self._moved = []
         self._source = {name: values.copy() for name, values in terms.items()}
+
+    def by_kiln(self, name: str) -> np.ndarray:
+        """Term ``name`` per kiln, as of the last update (a copy: do not change it)."""
+        return self._source[name]
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:

@@ -20,8 +20,9 @@ then the month's outcomes are collected. State lives in numpy arrays (``self.hh`
 ``self.ow``); ``self.households`` and ``self.kiln_owners`` are the Mesa agents on top.
 
 Besides stage 0, interventions act at named points inside the rules (``points.py``: shock
-costs in rule 3, credit before the owner's in rule 4, book inflation in rule 5); the core
-offers the points and knows no intervention by name.
+costs in rule 3, credit before the owner's in rule 4, book inflation in rule 5, the owners'
+terms as households see them each month); the core offers the points and knows no
+intervention by name.
 """
 
 from __future__ import annotations
@@ -34,12 +35,22 @@ from typing import Any, Protocol
 import mesa
 import numpy as np
 
-from . import bondage, children, credit, debt, earnings, mobility, owners, population, season
+from . import (
+    bondage,
+    children,
+    credit,
+    debt,
+    earnings,
+    kiln_terms,
+    mobility,
+    owners,
+    population,
+    season,
+)
 from ._memory import reuse_freed_memory
 from .agents import Households, KilnOwner
 from .gender import SexSplit
 from .keywords import with_keywords
-from .kiln_terms import KilnTerms
 from .ledger import Ledger
 from .outcomes import EVENTS, OUTCOMES, MonthFacts, compute
 from .parameters import Params
@@ -121,8 +132,7 @@ class BondsimModel(mesa.Model):
         self.interventions = list(interventions)
         # the columns interventions add (``points.Column``), by table: only those in the run
         self.added_columns = add_columns({"hh": self.hh, "ow": self.ow}, self.interventions)
-        self.terms = KilnTerms()
-        self.shock_cost_scale: np.ndarray | None = None  # per kind
+        self.terms = kiln_terms.KilnTerms()
         self.ledger = Ledger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
@@ -137,7 +147,7 @@ class BondsimModel(mesa.Model):
     # -- the month --------------------------------------------------------------------------
     def step(self) -> None:
         """Advance one month (see the module docstring for the rules and their order)."""
-        p, hh, ow = self.params, self.hh, self.ow
+        p, hh = self.params, self.hh
         month = self.steps
         self.ledger.open(float(hh.debt.sum()))
         bonded_before = hh.bonded.copy()
@@ -151,7 +161,7 @@ class BondsimModel(mesa.Model):
         days = season.production_days(cal, p)
         bricks_day = season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9, p,
                                            self._adult_bricks)
-        self.terms.update(hh.kiln, ow, p)
+        self.refresh_terms()
         rate = self.terms.rate
         # what a family expects to earn in an open month: the base of owners' lending limits
         expected_gross = earnings.monthly_pay(bricks_day, self._days_open, rate)
@@ -204,6 +214,19 @@ class BondsimModel(mesa.Model):
         return [handler for intervention in self.interventions
                 if (handler := getattr(intervention, method, None)) is not None]
 
+    def owner_terms(self) -> dict[str, np.ndarray]:
+        """The owners' terms this month, one value per kiln (``kiln_terms.owner_terms``), as
+        interventions at the point ``kiln_terms`` change them (``points.py``)."""
+        terms = kiln_terms.owner_terms(self.ow, self.params)
+        for handler in self.at("kiln_terms"):
+            handler(self, terms)
+        return terms
+
+    def refresh_terms(self) -> None:
+        """Bring each household's copy of its kiln's terms up to date (rule 1 does, after the
+        interventions of stage 0 have acted)."""
+        self.terms.update(self.hh.kiln, self.owner_terms())
+
     # -- rules that touch several columns -----------------------------------------------------
     def _earn(self, days: float, bricks_day: np.ndarray,
               expected_gross: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -229,7 +252,7 @@ class BondsimModel(mesa.Model):
         p, hh = self.params, self.hh
         need = self._need.copy()
         hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
-        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p, self.shock_cost_scale)
+        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p)
         for handler in self.at("shock_costs"):
             handler(self, shocks)
         need[shocks.index] += shocks.cost
@@ -245,8 +268,8 @@ class BondsimModel(mesa.Model):
         p, hh = self.params, self.hh
         # limit = limit months x the adults' expected pay = (limit months x rate) x bricks
         limit = self.terms.limit_per_brick * self._adult_open_bricks
-        if np.isfinite(self.ow.advance_cap).any():  # a legal cap some owners respect
-            np.minimum(limit, self.terms.advance_cap, out=limit)
+        if np.isfinite(self.terms.by_kiln("debt_ceiling")).any():  # e.g. a legal cap on advances
+            np.minimum(limit, self.terms.debt_ceiling, out=limit)
         room = credit.advance_room(limit, hh.debt)
         sp_cash = hh.sp_cash if hh.sp_cash.any() else None
         outside_room = None
@@ -276,7 +299,7 @@ class BondsimModel(mesa.Model):
         """Rule 5: repayments out; advances, book inflation and markup in."""
         p, hh, led = self.params, self.hh, self.ledger
         hh.debt -= flows.repayment
-        share = self.terms.book_inflation  # the owner's, less any code-of-conduct reduction
+        share = self.terms.book_inflation  # the owner's, as kiln_terms left it
         for handler in self.at("book_inflation"):  # e.g. families who contest inflated entries
             share = handler(self, share)
         inflated = debt.book_inflation(flows.advance, share)
@@ -430,7 +453,7 @@ class BondsimModel(mesa.Model):
         hh = self.hh
         self.ledger.open(float(hh.debt.sum()))
         zeros = np.zeros(hh.n)
-        self.terms.update(hh.kiln, self.ow, self.params)
+        self.refresh_terms()
         expected_gross = (season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9,
                                                 self.params)
                           * self.terms.rate * self._days_open)

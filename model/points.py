@@ -5,6 +5,11 @@ intervention acts at a point by defining a method ``on_<point>``, and the model 
 methods in the order the scenario lists the interventions (``BondsimModel.at``). The core's
 points, besides stage 0 (every intervention's ``step``, before the rules), are:
 
+- ``kiln_terms`` (rule 1, and at month 0): ``on_kiln_terms(model, terms) -> None`` may change
+  the owners' terms as households see them, one value per kiln, by replacing entries of the
+  dict ``kiln_terms.owner_terms`` gives (never in place: some are the owners' own columns).
+  A legal cap lowers ``debt_ceiling`` (rule 4), a code of conduct ``book_inflation`` (rule 5).
+  The terms are computed each month after stage 0; households' copies follow (``KilnTerms``).
 - ``shock_costs`` (rule 3): ``on_shock_costs(model, shocks) -> None`` may change this month's
   shock costs in place (``shocks.cost``, one per household hit, of kind ``shocks.kind``).
 - ``shortfall_credit`` (rule 4): ``on_shortfall_credit(model) -> CreditOffer | None`` may offer
@@ -14,7 +19,8 @@ points, besides stage 0 (every intervention's ``step``, before the rules), are:
   share over-recorded on this month's advances, per household (starting from its owner's).
 
 An intervention may offer points of its own the same way (``inspections`` offers
-``complaint_rate``, ``complaint_multiplier``, ``detection`` and ``follow_through``). A point no
+``complaint_rate``, ``complaint_multiplier``, ``detection``, ``follow_through`` and
+``retaliation``). A point no
 intervention uses costs a loop over the run's interventions: nothing in a run without any.
 
 An intervention declares the columns it adds to the households (``hh``) or the owners

@@ -49,10 +49,6 @@ def init_owners(kilns: int, districts: int, households: int, params: Params,
         cash=zeros.copy(),
         profit=zeros.copy(),
         fines_paid=zeros.copy(),
-        advance_cap=np.full(kilns, np.inf),
-        code_adopted=np.zeros(kilns, dtype=bool),
-        book_inflation_scale=np.ones(kilns),
-        retaliation_scale=np.ones(kilns),
     )
 
 

@@ -484,10 +484,6 @@ class SensitivityResult:
     skipped: dict[str, str] = field(default_factory=dict)  # outcome -> why it was not analysed
 
 
-# the names the first slice of this module exported
-SobolResult = ScreeningResult = SensitivityResult
-
-
 def analyse_sample(model: Model, factors: Sequence[Factor], outcomes: Sequence[str],
                    method: Method, n: int, *, replicates: int = 1, seed: int = 0,
                    resamples: int = 200, second_order: bool = False, levels: int = 4,

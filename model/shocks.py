@@ -36,24 +36,24 @@ def shock_rates(params: Params) -> np.ndarray:
     return np.array([params.illness_rate, params.funeral_rate, params.marriage_rate])
 
 
-def draw_shocks(u: np.ndarray, cost_rng: np.random.Generator, params: Params,
-                cost_scale: np.ndarray | None = None) -> ShockDraw:
+def draw_shocks(u: np.ndarray, cost_rng: np.random.Generator, params: Params) -> ShockDraw:
     """Classify households by their uniform draw ``u`` and draw the costs of those hit.
 
     The dense form of what the model does sparsely (``rng.sparse_bernoulli`` then
     ``classify_shocks``), for one given uniform number per household. At most one shock a
     month: the unit interval is cut into consecutive pieces of length
-    illness, funeral and marriage rate. ``cost_scale`` (per kind) lets a policy such as health
-    cover lower a cost without changing who is hit.
+    illness, funeral and marriage rate.
     """
     index = np.flatnonzero(u < shock_rates(params).sum())
-    return classify_shocks(index, u[index], cost_rng, params, cost_scale)
+    return classify_shocks(index, u[index], cost_rng, params)
 
 
 def classify_shocks(index: np.ndarray, v: np.ndarray, cost_rng: np.random.Generator,
-                    params: Params, cost_scale: np.ndarray | None = None) -> ShockDraw:
+                    params: Params) -> ShockDraw:
     """Shocks of households ``index`` whose uniform draws ``v`` fell below the total rate:
-    the kind from where ``v`` falls among the cut points, the cost lognormal by kind."""
+    the kind from where ``v`` falls among the cut points, the cost lognormal by kind.
+    Interventions change the costs afterwards, at the point ``shock_costs`` (``points.py``),
+    so they change neither who is hit nor the draws."""
     edges = np.cumsum(shock_rates(params))
     kind = np.minimum(np.searchsorted(edges, v, side="right"), len(SHOCK_KINDS) - 1)
     medians = np.array([params.illness_cost_median, params.funeral_cost_median,
@@ -62,6 +62,4 @@ def classify_shocks(index: np.ndarray, v: np.ndarray, cost_rng: np.random.Genera
                        params.marriage_cost_sigma])
     z = cost_rng.standard_normal(index.size)
     cost = medians[kind] * np.exp(sigmas[kind] * z)
-    if cost_scale is not None:
-        cost *= np.asarray(cost_scale)[kind]
     return ShockDraw(index=index, kind=kind, cost=cost)

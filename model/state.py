@@ -91,10 +91,7 @@ class OwnerState:
     cash: np.ndarray               # float64, Rs, cumulative cash position
     profit: np.ndarray             # float64, Rs, operating profit last month
     fines_paid: np.ndarray         # float64, Rs, cumulative
-    advance_cap: np.ndarray        # float64, Rs, most a family may owe (inf: no cap enforced)
-    code_adopted: np.ndarray       # bool, keeps the employers' code of conduct (``employer_code``)
-    book_inflation_scale: np.ndarray  # float64, multiplies book inflation at the kiln (1: none)
-    retaliation_scale: np.ndarray  # float64, multiplies the chance of retaliatory sales (1: none)
+    # interventions add their own columns when they are in the run (``points.Column``)
 
     @property
     def k(self) -> int:

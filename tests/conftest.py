@@ -1,4 +1,5 @@
-"""Shared fixtures: small models that run in well under a second."""
+"""Shared fixtures: small models that run in well under a second, and the small input files
+several tests write (``tests/data/``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ import pytest
 from bondsim import BondsimModel, Params
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+#: two small district profiles (North, South) for plans, their reports and manifests; a plan
+#: file names them ``districts_file = "districts.toml"`` beside it
+DISTRICTS = (DATA / "districts.toml").read_text(encoding="utf-8")
 
 
 @pytest.fixture

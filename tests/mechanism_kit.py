@@ -71,7 +71,7 @@ def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, **params) -> B
     m._capacity_need = 12.0 * m._need
     m.children_5_14 = m.girls_5_14 = 0
     m.adult_moulders, m.women_moulders = hh.n, 0
-    m.terms.update(hh.kiln, ow, p)
+    m.refresh_terms()
     return m
 
 
@@ -93,7 +93,7 @@ def draws(seed: int, name: str) -> np.random.Generator:
 def owner_advance(m: BondsimModel, need: float) -> np.ndarray:
     """Rule 4 for a month in which each family has no cash and needs ``need``: what its owner
     lends (after any public credit), with the kiln terms as rule 1 refreshes them."""
-    m.terms.update(m.hh.kiln, m.ow, m.params)
+    m.refresh_terms()
     n = m.hh.n
     flows = m._cover(np.zeros(n), np.full(n, need), np.full(n, ADULT_PAY))
     return flows.advance

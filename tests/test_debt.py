@@ -36,7 +36,7 @@ def two_households() -> BondsimModel:
     p = dataclasses.replace(Params(), markup_annual=0.12, outside_rate_annual=0.24)
     model = BondsimModel(p, households=2, kilns=1, seed=0)
     model.ow.book_inflation[:] = 0.2
-    model.terms.update(model.hh.kiln, model.ow, p)  # as rule 1 does at the month's start
+    model.refresh_terms()  # as rule 1 does at the month's start
     model.hh.debt[:] = [100000.0, 0.0]
     model.hh.outside_debt[:] = [10000.0, 0.0]
     model.ledger.open(float(model.hh.debt.sum()))

@@ -148,7 +148,7 @@ def test_booked_debt_for_one_advance_at_a_code_kiln_by_hand():
                    _knowing(contest_share=0.5), params=p)
     m.interventions[0].act(m, INF)  # every kiln adopts
     m.ow.book_inflation[:] = 0.25
-    m.terms.update(m.hh.kiln, m.ow, p)  # as rule 1 does at the month's start
+    m.refresh_terms()  # as rule 1 does at the month's start
     n = m.hh.n
     m.hh.debt[:] = 0.0
     m.hh.debt[0] = 20000.0

@@ -14,8 +14,8 @@ from hypothesis.extra import numpy as hnp
 
 from bondsim import PARAM_INFO, BondsimModel, Params
 from bondsim.credit import cover_shortfall
-from bondsim.kiln_terms import owner_terms
 from bondsim.season import is_open
+from bondsim.shocks import ShockDraw
 
 EPS = 1e-6  # float noise allowed below zero, in rupees
 PLAUSIBLE = {name: info.plausible for name, info in PARAM_INFO.items()
@@ -51,7 +51,8 @@ def params(draw) -> Params:
 
 class Shake:
     """A test policy that exercises the rarer paths: social-protection cash for some families,
-    debt write-offs for others, and inspection scares that raise owners' risk."""
+    debt write-offs for others, inspection scares that raise owners' risk, and shock costs
+    scaled at their point."""
 
     def __init__(self, sp_share: float, write_off_share: float, scare_share: float,
                  cost_scale: float) -> None:
@@ -67,7 +68,10 @@ class Shake:
         model.write_off(np.flatnonzero(rng.random(hh.n) < self.write_off_share))
         model.repay_debt(np.flatnonzero(rng.random(hh.n) < self.write_off_share), 2000.0)
         ow.risk += np.where(rng.random(ow.k) < self.scare_share, 0.3, 0.0)
-        model.shock_cost_scale = np.array([self.cost_scale, 1.0, self.cost_scale])
+
+    def on_shock_costs(self, model: BondsimModel, shocks: ShockDraw) -> None:
+        """Illness and marriage cost ``cost_scale`` times as much (the point of rule 3)."""
+        shocks.cost *= np.array([self.cost_scale, 1.0, self.cost_scale])[shocks.kind]
 
     def cost(self, model: BondsimModel) -> float:
         return float(model.hh.sp_cash.sum())
@@ -147,8 +151,8 @@ def check_invariants(model: BondsimModel) -> None:
     if positive.size:
         assert out["median_debt"] == float(np.median(positive))
     # the cached per-household kiln terms, brought up to date, equal a fresh gather
-    model.terms.update(hh.kiln, ow, p)
-    for name, values in owner_terms(ow, p).items():
+    model.refresh_terms()
+    for name, values in model.owner_terms().items():
         np.testing.assert_array_equal(getattr(model.terms, name), values[hh.kiln], err_msg=name)
     # the season: no moulding in closed months
     if out["month"] > 0:

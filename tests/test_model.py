@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from bondsim import OUTCOMES, BondsimModel, Household, KilnOwner, Params
+from bondsim.shocks import ShockDraw
 
 
 def test_runs_and_collects_one_row_per_month(small_model):
@@ -100,10 +101,21 @@ def test_debt_changes_take_masks_and_refuse_repeats(small_model):
         m.repay_debt(np.array([1, 1]), 5.0)
 
 
-def test_shock_cost_scale_changes_costs_not_who_is_hit():
+class FreeIllness:
+    """A plug-in at ``shock_costs``: illness costs nothing."""
+
+    def step(self, model: BondsimModel) -> None: ...
+
+    def cost(self, model: BondsimModel) -> float:
+        return 0.0
+
+    def on_shock_costs(self, model: BondsimModel, shocks: ShockDraw) -> None:
+        shocks.cost[shocks.kind == 0] = 0.0
+
+
+def test_changing_shock_costs_at_their_point_changes_costs_not_who_is_hit():
     plain = BondsimModel(households=2000, seed=8)
-    covered = BondsimModel(households=2000, seed=8)
-    covered.shock_cost_scale = np.array([0.0, 1.0, 1.0])  # illness costs nothing
+    covered = BondsimModel(households=2000, seed=8, interventions=[FreeIllness()])
     plain.run(6)
     covered.run(6)
     a, b = plain.timeseries(), covered.timeseries()
@@ -150,7 +162,7 @@ def test_moving_a_family_keeps_occupancy_and_terms_right(small_model):
     assert m.ow.occupants[new] == before[new] + 1
     assert m.ow.occupants[old] == before[old] - 1
     assert family.district == m.ow.district[new]
-    m.terms.update(m.hh.kiln, m.ow, m.params)
+    m.refresh_terms()
     fresh = m.ow.paid_ratio[m.hh.kiln] * m.params.notified_piece_rate / 1000.0
     np.testing.assert_allclose(m.terms.rate, fresh)
     with pytest.raises(ValueError, match="out of range"):

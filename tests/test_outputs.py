@@ -22,7 +22,7 @@ from bondsim.cli import main
 from bondsim.effect import replicate_seeds
 from bondsim.manifest import CORE, INSTALLED, git_state
 from bondsim.parameters import Params
-from conftest import ROOT
+from conftest import DISTRICTS, ROOT
 
 SCENARIOS = ROOT / "scenarios"
 BASELINE = SCENARIOS / "baseline.toml"
@@ -97,18 +97,6 @@ def test_effect_and_survey_refuse_a_folder_that_is_not_empty_unless_forced(comma
 
 # --- manifests --------------------------------------------------------------------------------
 
-DISTRICTS = """province = "Testland"
-[[districts]]
-name = "North"
-kilns = { value = 4, source = "assumption: test" }
-families_per_kiln = { value = 10, source = "assumption: test" }
-indebted_share = { value = 0.9, source = "assumption: test" }
-inspections_per_month = { value = 2, source = "assumption: test" }
-cnic_share = { value = 0.5, source = "assumption: test" }
-cash_transfer_coverage = { value = 0.3, source = "assumption: test" }
-exit_rate_debt_free = { value = 0.01, source = "assumption: test" }
-parameters = { markup_annual = { value = 0.4, source = "assumption: test" } }
-"""
 
 
 def _inputs(folder: Path) -> dict[str, Path]:
@@ -233,11 +221,11 @@ def test_manifests_record_the_parameters_and_seeds_actually_used(jobs):
     assert read["batch"]["seeds"] == replicate_seeds(3, 2)
     assert set(read["batch"]["parameters"]) == {"baseline", "cash_transfer"}
     assert set(read["effect"]["parameters"]) == {"cash_transfer", "baseline"}
-    north = read["plan"]["parameters"]["North"]
-    assert north["markup_annual"] == 0.4          # the district profile's figure
-    assert north["illness_rate"] == 0.03          # the base scenario's override
-    assert north["initial_indebted_share"] == 0.9
-    assert north["advance_limit_months"] == Params().advance_limit_months  # a default
+    south = read["plan"]["parameters"]["South"]
+    assert south["markup_annual"] == 0.4          # the district profile's figure
+    assert south["illness_rate"] == 0.03          # the base scenario's override
+    assert south["initial_indebted_share"] == 0.8
+    assert south["advance_limit_months"] == Params().advance_limit_months  # a default
 
 
 # --- the commit ---------------------------------------------------------------------------------

@@ -188,29 +188,37 @@ def test_profit_is_booked_where_the_family_worked_at_that_kilns_rate():
 
 
 def test_kiln_terms_follow_the_owners_when_every_term_changes_at_once_and_when_families_move():
-    """The per-household copies of the owners' terms are refreshed whenever any owner column
-    changed (here all of them at once) and, otherwise, for the families that moved."""
+    """The per-household copies of the owners' terms are refreshed whenever any owner term
+    changed (here all of them at once, the debt ceiling as an intervention at ``kiln_terms``
+    would lower it) and, otherwise, for the families that moved."""
     from bondsim.kiln_terms import KilnTerms, owner_terms
 
     m = BondsimModel(Params(), households=40, kilns=4, seed=3)
     ow, kiln = m.ow, m.hh.kiln.copy()
+
+    def now() -> dict[str, np.ndarray]:
+        terms = owner_terms(ow, m.params)
+        terms["debt_ceiling"] = np.full(ow.k, 12345.0)
+        return terms
+
     terms = KilnTerms()
-    terms.update(kiln, ow, m.params)
+    terms.update(kiln, owner_terms(ow, m.params))
+    assert np.isinf(terms.debt_ceiling).all()
+    assert np.isinf(terms.by_kiln("debt_ceiling")).all()
     ow.paid_ratio[:] = ow.paid_ratio * 0.5 + 0.1
     ow.deduction_share[:] = 0.33
     ow.advance_limit_months[:] = 3.0
     ow.book_inflation[:] = 0.07
-    ow.advance_cap[:] = 12345.0
     ow.child_ban[:] = ~ow.child_ban
     ow.coercive[:] = ~ow.coercive
-    terms.update(kiln, ow, m.params)
-    for name, values in owner_terms(ow, m.params).items():
+    terms.update(kiln, now())
+    for name, values in now().items():
         np.testing.assert_array_equal(getattr(terms, name), values[kiln], err_msg=name)
     movers = np.array([0, 5, 9])
     kiln[movers] = (kiln[movers] + 1) % 4
     terms.moved(movers)
-    terms.update(kiln, ow, m.params)
-    for name, values in owner_terms(ow, m.params).items():
+    terms.update(kiln, now())
+    for name, values in now().items():
         np.testing.assert_array_equal(getattr(terms, name), values[kiln], err_msg=name)
     with pytest.raises(AttributeError):
         terms.no_such_term  # noqa: B018

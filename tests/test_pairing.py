@@ -37,6 +37,7 @@ from bondsim.run import simulate
 from bondsim.scenario import scenario_from_dict
 from bondsim.sensitivity import Factor, run_futures, sobol
 from bondsim.sweep import load_sweep, run_sweep
+from conftest import DISTRICTS
 
 HH, MONTHS = 150, 14   # small and fast; 14 months cover one closure and two quarterly payments
 BASE = {"name": "base", "horizon": MONTHS, "population": {"households": HH}}
@@ -253,27 +254,6 @@ def test_compare_over_another_window_names_it_and_gives_units_by_value(batch):
 
 # --- plan and its search -------------------------------------------------------------------
 
-DISTRICTS = """province = "Testland"
-[[districts]]
-name = "North"
-kilns = { value = 3, source = "assumption: test" }
-families_per_kiln = { value = 20, source = "assumption: test" }
-indebted_share = { value = 0.9, source = "assumption: test" }
-inspections_per_month = { value = 2, source = "assumption: test" }
-cnic_share = { value = 0.7, source = "assumption: test" }
-cash_transfer_coverage = { value = 0.3, source = "assumption: test" }
-exit_rate_debt_free = { value = 0.01, source = "assumption: test" }
-
-[[districts]]
-name = "South"
-kilns = { value = 2, source = "assumption: test" }
-families_per_kiln = { value = 25, source = "assumption: test" }
-indebted_share = { value = 0.8, source = "assumption: test" }
-inspections_per_month = { value = 1, source = "assumption: test" }
-cnic_share = { value = 0.6, source = "assumption: test" }
-cash_transfer_coverage = { value = 0.0, source = "assumption: test" }
-exit_rate_debt_free = { value = 0.005, source = "assumption: test" }
-"""
 
 PLAN = """name = "pairs"
 districts_file = "districts.toml"

@@ -17,31 +17,7 @@ from bondsim.interventions.cash_transfer import CashTransfer, CashTransferSpec
 from bondsim.paired import METRICS
 from bondsim.plan import load_plan, run_plan
 from bondsim.plan_plots import allocation_figure, pareto_front
-
-ROOT = Path(__file__).resolve().parents[1]
-
-DISTRICTS = """province = "Testland"
-[[districts]]
-name = "North"
-kilns = { value = 4, source = "assumption: test" }
-families_per_kiln = { value = 10, source = "assumption: test" }
-indebted_share = { value = 0.9, source = "assumption: test" }
-inspections_per_month = { value = 2, source = "assumption: test" }
-cnic_share = { value = 0.5, source = "assumption: test" }
-cash_transfer_coverage = { value = 0.3, source = "assumption: test" }
-exit_rate_debt_free = { value = 0.01, source = "assumption: test" }
-
-[[districts]]
-name = "South"
-kilns = { value = 3, source = "assumption: test" }
-families_per_kiln = { value = 12, source = "assumption: test" }
-indebted_share = { value = 0.8, source = "assumption: test" }
-inspections_per_month = { value = 1, source = "assumption: test" }
-cnic_share = { value = 0.4, source = "assumption: test" }
-cash_transfer_coverage = { value = 0.0, source = "assumption: test" }
-exit_rate_debt_free = { value = 0.005, source = "assumption: test" }
-parameters = { markup_annual = { value = 0.4, source = "assumption: test" } }
-"""
+from conftest import DISTRICTS, ROOT
 
 STRATEGIES = """
 [[strategies]]

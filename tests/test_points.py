@@ -134,13 +134,57 @@ def test_a_column_declared_twice_differently_or_clashing_with_the_core_is_an_err
         BondsimModel(Params(), households=50, interventions=[Clash()])
 
 
+class CeilingAndCandour:
+    """At ``kiln_terms``: a Rs 30,000 ceiling on what a family may owe kiln 1's owner, and
+    every owner over-records half as much. Not registered: a run may list any plug-in."""
+
+    def step(self, model: BondsimModel) -> None: ...
+
+    def cost(self, model: BondsimModel) -> float:
+        return 0.0
+
+    def on_kiln_terms(self, model: BondsimModel, terms: dict[str, np.ndarray]) -> None:
+        ceiling = terms["debt_ceiling"].copy()
+        ceiling[1] = 30000.0
+        terms["debt_ceiling"] = ceiling
+        terms["book_inflation"] = terms["book_inflation"] * 0.5
+
+
+def test_an_intervention_at_kiln_terms_changes_the_terms_rules_4_and_5_use():
+    """Two families at each of two kilns (tests/mechanism_kit.py: owners lend up to Rs 40,000),
+    owing 20,000 and 35,000, each short of Rs 100,000; kiln 0 over-records 10 %, kiln 1 30 %."""
+    from mechanism_kit import owner_advance, tiny
+
+    booked = {}
+    for name, plug_ins in (("absent", []), ("present", [CeilingAndCandour()])):
+        m = tiny(households=4, kilns=2)
+        m.interventions.extend(plug_ins)
+        m.ow.book_inflation[:] = [0.1, 0.3]
+        m.hh.debt[:] = [20000.0, 35000.0, 20000.0, 35000.0]
+        advance = owner_advance(m, 100000.0)  # refreshes the terms as rule 1 does
+        flows = m._cover(np.zeros(4), np.full(4, 100000.0), np.full(4, 5000.0))
+        before = m.ledger.book_inflation
+        m._book_debt(flows)
+        booked[name] = (advance.tolist(), m.terms.book_inflation.tolist(),
+                        m.terms.debt_ceiling.tolist(), m.ledger.book_inflation - before)
+    inf = float("inf")
+    # absent: the owners' own terms, no ceiling; over-recorded 10 % of 25,000 + 30 % of 25,000
+    assert booked["absent"] == ([20000.0, 5000.0, 20000.0, 5000.0], [0.1, 0.1, 0.3, 0.3],
+                                [inf] * 4, pytest.approx(2500.0 + 7500.0))
+    # present: kiln 1 lends up to 30,000 (10,000 and nothing); half the inflation:
+    # 5 % of 25,000 + 15 % of 10,000
+    assert booked["present"] == ([20000.0, 5000.0, 10000.0, 0.0], [0.05, 0.05, 0.15, 0.15],
+                                 [inf, inf, 30000.0, 30000.0], pytest.approx(1250.0 + 1500.0))
+
+
 def test_the_core_names_no_intervention():
     """The rules, the state and the model offer points; the interventions' names, classes and
     columns live in their modules."""
     names = re.compile(r"health_cover|[Vv]igilance|Rights|\.rights|informed|contest_share|"
-                       r"loan_debt|public_room|public_lent|public_loan|stipend_|awareness")
+                       r"loan_debt|public_room|public_lent|public_loan|stipend_|awareness|"
+                       r"advance_cap|code_adopted|inflation_scale|retaliation_scale|employer")
     for name in ("model.py", "state.py", "credit.py", "population.py", "shocks.py",
-                 "points.py", "kiln_terms.py"):
+                 "points.py", "kiln_terms.py", "agents.py", "owners.py"):
         text = (ROOT / "model" / name).read_text()
         assert not names.findall(text), (name, sorted(set(names.findall(text))))
 

@@ -21,6 +21,7 @@ from bondsim.report import FALLBACK_CAVEATS, MAX_ROWS, markdown_html, write_repo
 from bondsim.run import run_scenario
 from bondsim.scenario import load_scenario
 from bondsim.sweep import run_sweep
+from conftest import DISTRICTS
 
 BASELINE = """name = "baseline"
 description = "Nothing done."
@@ -45,28 +46,6 @@ start = 3
 coverage = 0.8
 """
 
-DISTRICTS = """province = "Testland"
-[[districts]]
-name = "North"
-kilns = { value = 3, source = "assumption: test" }
-families_per_kiln = { value = 10, source = "assumption: test" }
-indebted_share = { value = 0.9, source = "a survey: test" }
-inspections_per_month = { value = 2, source = "assumption: test" }
-cnic_share = { value = 0.5, source = "assumption: test" }
-cash_transfer_coverage = { value = 0.3, source = "assumption: test" }
-exit_rate_debt_free = { value = 0.01, source = "assumption: test" }
-
-[[districts]]
-name = "South"
-kilns = { value = 3, source = "assumption: test" }
-families_per_kiln = { value = 10, source = "assumption: test" }
-indebted_share = { value = 0.8, source = "assumption: test" }
-inspections_per_month = { value = 1, source = "assumption: test" }
-cnic_share = { value = 0.4, source = "assumption: test" }
-cash_transfer_coverage = { value = 0.0, source = "assumption: test" }
-exit_rate_debt_free = { value = 0.005, source = "assumption: test" }
-parameters = { markup_annual = { value = 0.4, source = "assumption: test" } }
-"""
 
 PLAN = """name = "tiny_plan"
 description = "Two districts, one strategy, a small search."

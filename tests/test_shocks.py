@@ -94,18 +94,6 @@ def test_median_cost_is_the_median_parameter():
     assert np.median(draw.cost) == pytest.approx(20000.0, rel=0.03)
 
 
-def test_cost_scale_changes_costs_but_not_who_is_hit():
-    u = rng(1).random(2000)
-    plain = draw_shocks(u, rng(2), BASE)
-    scale = np.array([0.5, 1.0, 0.0])  # health cover halves illness; marriage costs nothing
-    covered = draw_shocks(u, rng(2), BASE, cost_scale=scale)
-    assert plain.index.size > 0
-    np.testing.assert_array_equal(plain.index, covered.index)
-    np.testing.assert_array_equal(plain.kind, covered.kind)
-    np.testing.assert_allclose(covered.cost, plain.cost * scale[plain.kind])
-    assert set(np.unique(plain.kind)) == {0, 1, 2}
-
-
 def test_hit_share_is_the_sum_of_the_rates():
     p = BASE  # 0.03 + 0.003 + 0.004 = 0.037 a month
     draw = draw_shocks(rng(11).random(200_000), rng(12), p)

@@ -13,10 +13,11 @@ Adding a policy
    through ``about``) and ``MyPolicy(Intervention)`` with ``spec_class = MyPolicySpec``.
 2. Its monthly work at stage 0 in ``act(model, allowance)``, returning the public cost; to act
    inside a rule, a method ``on_<point>`` for one of the points of ``bondsim.points``
-   (``shock_costs``, ``shortfall_credit``, ``book_inflation``, or one another intervention
-   offers). State it keeps per household or owner goes in ``columns`` (``points.Column``),
-   created only in runs that list it; state of its own stays on the instance. Random draws
-   come from its own stream, ``model.streams[f"intervention:{self.name}"]``.
+   (``kiln_terms``, ``shock_costs``, ``shortfall_credit``, ``book_inflation``, or one
+   another intervention offers). State it keeps per household or owner goes in ``columns``
+   (``points.Column``), created only in runs that list it; state of its own stays on the
+   instance. Random draws come from its own stream,
+   ``model.streams[f"intervention:{self.name}"]``.
 3. Its docs: the module docstring (mechanism, sources, what is assumption), a paragraph in
    ``docs/ODD.md`` 7.11, and ``bondsim params --markdown > docs/parameters.md``.
 4. Its tests: its mechanism by hand on a tiny model (``tests/mechanism_kit.py``) and its

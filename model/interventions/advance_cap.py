@@ -6,15 +6,20 @@ the cap (a family already above it gets no new advance). The others ignore it, a
 finds caps are far below actual debts and not binding (domain.md 1.4, fact 10). The public
 cost is the monitoring of every kiln each month; if the budget runs out, enforcement stops and
 owners lend as before.
+
+The cap each owner observes is its own column (``ow.advance_cap``, Rs; ∞ where it is not
+observed); at the point ``kiln_terms`` it lowers the owners' ``debt_ceiling``, past which rule 4
+lends nothing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
 
+from ..points import Column
 from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
@@ -37,9 +42,13 @@ class AdvanceCapSpec(InterventionSpec):
         description="to register and monitor a kiln a month",
         json_schema_extra=about("Rs/kiln/month", "assumption"))
 
+
 class AdvanceCap(Intervention):
     spec_class = AdvanceCapSpec
     spec: AdvanceCapSpec
+    columns: ClassVar[dict[str, Column]] = {
+        "advance_cap": Column("ow", np.float64, np.inf,
+                              "most a family may owe this owner, Rs (∞: no cap observed)")}
 
     def __init__(self, spec: AdvanceCapSpec) -> None:
         super().__init__(spec)
@@ -60,3 +69,7 @@ class AdvanceCap(Intervention):
     def idle(self, model: BondsimModel) -> None:
         if self._complies is not None:
             model.ow.advance_cap[self._complies] = np.inf
+
+    def on_kiln_terms(self, model: BondsimModel, terms: dict[str, np.ndarray]) -> None:
+        """Owners who observe the cap lend no family past it (the lower of any two ceilings)."""
+        terms["debt_ceiling"] = np.minimum(terms["debt_ceiling"], model.ow.advance_cap)

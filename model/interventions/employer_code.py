@@ -12,21 +12,27 @@ kilns keep the code; recruiting a kiln costs ``cost_per_adoption``. An owner kee
 gives written contracts and keeps an open register of advances (what the Punjab 2016 law
 requires, domain.md 1.4; 90% of families have no written contract, domain.md 1.5; accounts are
 not shown, domain.md 1.6): book inflation at its kiln falls by ``inflation_reduction``
-(``ow.book_inflation_scale``, applied in rule 5), and after an inspection case it sells
-families in retaliation ``retaliation_factor`` times as often (``ow.retaliation_scale``).
+(``ow.book_inflation_scale``, applied to the owners' terms at the point ``kiln_terms``, so in
+rule 5), and after an inspection case it sells families in retaliation ``retaliation_factor``
+times as often (``ow.retaliation_scale``, at the point ``retaliation`` that inspections offer).
 Without follow-up the code erodes: each month an owner not visited drops it with probability
 ``lapse_rate``; follow-up visits cost ``cost_per_follow_up`` per kiln a month and are paid
 before new recruits. After the window ends nobody is visited, so the code erodes. Rates,
 effects and costs: assumption.
+
+The three owner columns (who keeps the code, and the two multipliers) are this intervention's
+own, created only in runs that list it. Two codes in one run share them, and the first applies
+them, once.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
 
+from ..points import Column
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
@@ -86,6 +92,14 @@ class EmployerCodeSpec(InterventionSpec):
 class EmployerCode(Intervention):
     spec_class = EmployerCodeSpec
     spec: EmployerCodeSpec
+    columns: ClassVar[dict[str, Column]] = {
+        "code_adopted": Column("ow", bool, False,
+                               "keeps the employers' model contract and code of conduct"),
+        "book_inflation_scale": Column("ow", np.float64, 1.0,
+                                       "multiplies book inflation at the kiln (1: none)"),
+        "retaliation_scale": Column("ow", np.float64, 1.0, "multiplies the chance of selling "
+                                    "families in retaliation after a case (1: none)"),
+    }
 
     def chance(self, model: BondsimModel) -> np.ndarray:
         """Each kiln's chance of being recruited this month: ``uptake_per_month`` plus
@@ -150,3 +164,19 @@ class EmployerCode(Intervention):
         u_lapse = model.streams[f"intervention:{self.name}"].random(ow.k)
         ow.code_adopted &= u_lapse >= self.spec.lapse_rate
         self.apply(model)
+
+    def _applies(self, model: BondsimModel) -> bool:
+        """Whether this is the run's first code: codes share the columns, applied once."""
+        return next(i for i in model.interventions if isinstance(i, EmployerCode)) is self
+
+    def on_kiln_terms(self, model: BondsimModel, terms: dict[str, np.ndarray]) -> None:
+        """An owner keeping the code over-records less (rule 5)."""
+        if self._applies(model):
+            terms["book_inflation"] = terms["book_inflation"] * model.ow.book_inflation_scale
+
+    def on_retaliation(self, model: BondsimModel, households: np.ndarray,
+                       chance: float | np.ndarray) -> float | np.ndarray:
+        """An owner keeping the code sells families in retaliation less often."""
+        if not self._applies(model):
+            return chance
+        return chance * model.ow.retaliation_scale[model.hh.kiln[households]]

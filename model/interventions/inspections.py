@@ -17,11 +17,12 @@ cases and 0.17 bonded persons found per inspection, about 0.7 inspections per ki
 push; fines Rs 50,000 or more ⚠), 1.7 (punitive sales); detection, deterrence, retaliation and
 costs: assumption.
 
-Other interventions change what inspections find at four points this one offers
+Other interventions change what inspections find at five points this one offers
 (``points.py``): ``complaint_rate`` (per kiln, before it is capped at 1),
 ``complaint_multiplier`` (per bonded family; None for none), ``detection`` (the chance a
-visit finds a bonded family, per household) and ``follow_through`` (per family found, before
-it is capped at 1). Vigilance committees and awareness campaigns act there.
+visit finds a bonded family, per household), ``follow_through`` (per family found, before
+it is capped at 1) and ``retaliation`` (the chance that each indebted family at a kiln with a
+case is sold). Vigilance committees, awareness campaigns and the employers' code act there.
 """
 
 from __future__ import annotations
@@ -189,8 +190,9 @@ class Inspections(Intervention):
         with_case = np.zeros(ow.k, dtype=bool)
         with_case[cases] = True
         at_risk = np.flatnonzero(with_case[hh.kiln] & (hh.debt > 0.0) & ~hh.released)
-        # an owner keeping the employers' code of conduct retaliates less (retaliation_scale)
-        chance = self.spec.retaliation * ow.retaliation_scale[hh.kiln[at_risk]]
+        chance: float | np.ndarray = self.spec.retaliation
+        for handler in model.at("retaliation"):  # e.g. owners keeping a code of conduct
+            chance = handler(model, at_risk, chance)
         sold = at_risk[rng.random(at_risk.size) < chance]
         if sold.size == 0:
             return
@@ -224,6 +226,9 @@ class Inspections(Intervention):
         released = found[rng.random(found.size) < follow]
         left = allowance - kilns.size * s.cost_per_inspection
         released = released[:affordable(left, s.cost_per_release, released.size)]
+        # convictions are drawn and counted (self.convictions) but change nothing yet; the draw
+        # stays, since removing it would shift every later draw of this stream and so every
+        # inspections output (issue 17 is to give a conviction its consequence)
         convicted = cases[rng.random(cases.size) < s.conviction_rate]
         model.events["children_found_working"] += float(
             hh.work_5_9[found_child].sum() + hh.work_10_14[found_child].sum())
