@@ -1,0 +1,93 @@
+"""Issue 15: the one definition of a paired effect (``bondsim.paired``) and ``paired_effect``,
+pinned in-process on small runs by values that could be wrong: the counterfactual each job
+states, the cost per unit averted below one unit, the replicates a summary counts, and what
+``paired_effect`` takes from its arguments (horizon, the baseline's own parameters, names,
+window, the default number of replicates)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bondsim.effect import paired_effect
+from bondsim.errors import BondsimError
+from bondsim.outcomes import Window
+from bondsim.paired import counterfactual, metric_units, per_unit, summarise
+from bondsim.scenario import scenario_from_dict
+
+SAME = "on the same seeds, population and horizon"
+
+
+def test_each_job_states_its_own_counterfactual():
+    assert counterfactual("effect", "baseline") == f"the baseline scenario 'baseline', {SAME}"
+    assert counterfactual("compare", "base") == f"the baseline scenario 'base', {SAME}"
+    assert counterfactual("plan") == (
+        "the district without the plan's allocations (its parameters and existing programmes "
+        f"run in both), {SAME}")
+    assert counterfactual("sweep") == (
+        "the scenario without its interventions, with the same parameter factors (lever "
+        f"factors change the policy run only), {SAME}")
+    assert counterfactual("sweep", "baseline") == (
+        f"the baseline scenario 'baseline', with the same parameter factors, {SAME}")
+
+
+def test_cost_per_unit_averted_below_one_unit_and_when_nothing_is_averted():
+    assert per_unit(100.0, 0.5) == 200.0  # half a household-year averted for Rs 100
+    assert per_unit(100.0, 4.0) == 25.0
+    assert math.isnan(per_unit(100.0, 0.0))
+    assert math.isnan(per_unit(100.0, -2.0))  # the policy made things worse: no price
+
+
+def test_a_summary_counts_the_replicates_each_metric_has():
+    units = metric_units(Window())
+    by_seed = pd.DataFrame({name: [1.0, 2.0, 3.0] for name in units})
+    by_seed.loc[0, "cost_per_bonded_household_year_averted"] = np.nan  # nothing averted
+    summary = summarise(by_seed).set_index("metric")
+    assert summary["replicates"].to_dict() == {
+        name: 2 if name == "cost_per_bonded_household_year_averted" else 3 for name in units}
+    assert summary.loc["cost_per_bonded_household_year_averted", "mean"] == 2.5
+    assert summary["unit"].to_dict() == units
+
+
+def _scenario(name: str, **parameters) -> object:
+    return scenario_from_dict({"name": name, "horizon": 24,
+                               "population": {"households": 60},
+                               "parameters": parameters})
+
+
+def test_paired_effect_runs_the_months_asked_for_and_names_its_runs():
+    policy = scenario_from_dict({"name": "cash", "horizon": 24,
+                                 "population": {"households": 60},
+                                 "interventions": [{"type": "cash_transfer"}]})
+    result = paired_effect(policy, _scenario("base"), replicates=2, months=3)
+    assert (result.scenario, result.baseline) == ("cash", "base")
+    assert result.window == Window().fit(3)
+    assert len(result.by_seed) == 2
+    assert result.summary.set_index("metric").loc["public_cost", "replicates"] == 2
+    # three months of the transfer (paid quarterly from month 1, so once), not 24
+    cost = result.by_seed["public_cost"]
+    assert (cost > 0).all()
+    longer = paired_effect(policy, _scenario("base"), replicates=2, months=4)
+    assert (longer.by_seed["public_cost"] > cost).all()  # month 4 pays the next quarter
+
+
+def test_the_baseline_keeps_its_own_parameters():
+    # the same scenario against a baseline that differs only in its markup: the effect is
+    # the markup's, not zero (the baseline must not fall back to the scenario's or default
+    # parameters)
+    result = paired_effect(_scenario("low", markup_annual=0.1), _scenario("high",
+                           markup_annual=0.9), replicates=2, months=12, households=60)
+    assert (result.by_seed["bonded_household_years_averted"] != 0).any()
+    same = paired_effect(_scenario("low", markup_annual=0.1), _scenario("low",
+                         markup_annual=0.1), replicates=2, months=12, households=60)
+    assert (same.by_seed["bonded_household_years_averted"] == 0).all()
+
+
+def test_five_replicates_unless_asked_and_at_least_one():
+    result = paired_effect(_scenario("a"), _scenario("b"), months=1)
+    assert len(result.by_seed) == 5
+    with pytest.raises(BondsimError, match="replicates must be at least 1, got 0"):
+        paired_effect(_scenario("a"), _scenario("b"), replicates=0)
