@@ -18,16 +18,18 @@ outcomes by month, in ``OUTCOMES`` order: cheap to write, safe to read); a
 batch run again with ``resume`` does only the runs that are missing, and gives exactly the
 results of an uninterrupted batch. A run that raises is recorded with its error and seed in
 ``runs/<scenario>/<replicate>.error.json`` and the batch goes on.
+
+Each run is an experiment of the experiment core (``bondsim.experiment``): a policy (the
+scenario) in the scenario's own world, one replicate; this module builds them, saves their
+monthly outcomes (``bondsim.stores.RunStore``) and summarises the table they make.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -37,11 +39,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ._lazy import deferred
 from .errors import BondsimError
 from .executor import run_all
+from .experiment import Experiment, run_experiment, scenario_file
 from .io import atomic_write, input_file, output_folder, write_json
 from .outcomes import LAST_YEAR, OUTCOMES, Window, is_outcome, why_undefined, window_table
 from .paired import replicate_seeds
-from .scenario import MAX_HOUSEHOLDS, Scenario, load_scenario, read_spec
+from .scenario import MAX_HOUSEHOLDS, load_scenario, read_spec
 from .shipped import locate
+from .stores import RunStore
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,16 +83,9 @@ class ExperimentSpec(BaseModel):
         return value
 
 
-@dataclass(frozen=True)
-class RunTask:
-    """One run of a batch: a scenario file, its replicate number and seed."""
-
-    scenario: str        # scenario name
-    path: str            # scenario file
-    replicate: int
-    seed: int
-    households: int | None
-    months: int | None
+# one run of a batch: a scenario (the policy, by name and file), its replicate and seed, the
+# batch's population and horizon
+RunTask = Experiment
 
 
 def load_experiment(path: str | Path) -> tuple[ExperimentSpec, list[Path]]:
@@ -113,54 +110,40 @@ def tasks(spec: ExperimentSpec, files: list[Path]) -> list[RunTask]:
     for file in files:
         name = load_scenario(file).name
         for r, seed in enumerate(seeds):
-            out.append(RunTask(name, str(file), r, seed, spec.households, spec.months))
+            out.append(Experiment(name, str(file), r, seed, spec.households, spec.months))
     return out
-
-
-@lru_cache(maxsize=64)
-def _scenario(path: str) -> Scenario:
-    """Scenarios are read once per worker process, not once per run."""
-    return load_scenario(path)
 
 
 def run_task(task: RunTask) -> tuple[RunTask, np.ndarray | None, str | None]:
     """Run one task (in a worker): its outcomes (months x OUTCOMES), or the error it raised."""
-    from .run import simulate
-
     try:
-        model = simulate(_scenario(task.path), seed=task.seed, households=task.households,
-                         months=task.months)
+        run = run_experiment(task)
     except Exception:
         return task, None, traceback.format_exc()
-    return task, model.outcome_matrix(), None
+    return task, run.matrix, None
+
+
+def store(out: Path) -> RunStore:
+    """Where a batch keeps its runs: ``runs/<scenario>/<replicate>.npy``."""
+    return RunStore(out / "runs")
 
 
 def run_file(out: Path, task: RunTask) -> Path:
-    return out / "runs" / task.scenario / f"{task.replicate:05d}.npy"
+    return store(out).path(task.policy, task.replicate)
 
 
 def error_file(out: Path, task: RunTask) -> Path:
-    return out / "runs" / task.scenario / f"{task.replicate:05d}.error.json"
+    return store(out).error_path(task.policy, task.replicate)
 
 
 def save(out: Path, task: RunTask, values: np.ndarray | None, error: str | None) -> None:
     """Write one finished run (its outcome matrix, or its error) atomically."""
     if values is not None:
-        error_file(out, task).unlink(missing_ok=True)
-        _save_npy(run_file(out, task), values)
+        store(out).save(task.policy, task.replicate, values)
     else:
-        write_json(error_file(out, task), {"scenario": task.scenario, "replicate":
-                                           task.replicate, "seed": task.seed, "error": error})
-
-
-def _save_npy(path: Path, values: np.ndarray) -> None:
-    """Write atomically: to a temporary name beside the file, then rename it into place (one
-    run's file is written by one worker only, so a fixed temporary name is safe)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        np.save(handle, values, allow_pickle=False)
-    os.replace(tmp, path)
+        store(out).save_error(task.policy, task.replicate, {
+            "scenario": task.policy, "replicate": task.replicate, "seed": task.seed,
+            "error": error})
 
 
 def load_run(out: Path, task: RunTask) -> pd.DataFrame:
@@ -171,7 +154,7 @@ def load_run(out: Path, task: RunTask) -> pd.DataFrame:
         frame[name] = frame[name].astype(np.int64)
     frame.insert(0, "seed", task.seed)
     frame.insert(0, "replicate", task.replicate)
-    frame.insert(0, "scenario", task.scenario)
+    frame.insert(0, "scenario", task.policy)
     return frame
 
 
@@ -225,14 +208,7 @@ def experiment_inputs(experiment: str | Path, files: list[Path]) -> list[dict[st
 def check_layout(out: Path) -> None:
     """Run files store outcomes in ``OUTCOMES`` order: refuse to resume a batch whose saved
     runs have another layout (written by another version of bondsim)."""
-    layout = out / "runs" / "layout.json"
-    if layout.exists():
-        saved = json.loads(layout.read_text())["outcomes"]
-        if saved != list(OUTCOMES):
-            raise BondsimError(f"{out}: its runs were saved by a version of bondsim with other "
-                               f"outcomes; start the batch again in a new --out folder")
-    else:
-        write_json(layout, {"outcomes": list(OUTCOMES)})
+    store(out).check_columns(list(OUTCOMES), out)
 
 
 def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: list[Path],
@@ -262,7 +238,7 @@ def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: li
     if inputs is None:
         inputs = input_files(*(("scenario", f) for f in files))
     write_json(out / "manifest.json", {
-        **core("batch", parameters={s.name: s.params for s in map(_scenario, map(str, files))},
+        **core("batch", parameters={s.name: s.params for s in map(scenario_file, map(str, files))},
                seeds=replicate_seeds(spec.seed, spec.replicates), inputs=inputs),
         "experiment": spec.model_dump(),
         "scenario_files": [str(f) for f in files],

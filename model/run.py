@@ -17,15 +17,16 @@ from typing import Any
 
 import pandas as pd
 
-from . import interventions
+from . import experiment
 from .errors import BondsimError
+from .experiment import model_arguments as model_arguments  # its home is the core
 from .io import atomic_write, run_folder, write_json
 from .manifest import build_manifest
 from .model import BondsimModel
 from .numbers import RUN_SUMMARY, number
 from .outcomes import LAST_YEAR, Window, why_undefined, window_means
 from .plots import plot_trajectories
-from .scenario import MAX_HOUSEHOLDS, Scenario, load_scenario
+from .scenario import Scenario, load_scenario
 
 SUMMARY_OUTCOMES = ("bonded_share", "indebted_share", "median_debt", "median_debt_months",
                     "child_labour_rate", "school_enrolment", "net_pay_share", "owner_profit")
@@ -44,8 +45,9 @@ class RunResult:
 
 def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
              households: int | None = None, months: int | None = None) -> BondsimModel:
-    """Build and run the model of a scenario (no outputs written, no manifest): the work a
-    batch does once per run. Returns the model after its last month."""
+    """Build and run the model of a scenario (no outputs written, no manifest), for at least
+    one month: the experiment core's run path (``bondsim.experiment.simulate``). Returns the
+    model after its last month."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     spec = scenario.spec
@@ -55,37 +57,7 @@ def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
     if households < 1 or months < 1 or seed < 0:
         raise BondsimError(f"households ({households}) and months ({months}) must be at least "
                            f"1, and seed ({seed}) not negative")
-    model = BondsimModel(**model_arguments(scenario, seed=seed, households=households))
-    model.run(months)
-    return model
-
-
-def model_arguments(scenario: Scenario, *, seed: int | None = None,
-                    households: int | None = None) -> dict[str, Any]:
-    """The keyword arguments of ``BondsimModel`` for a scenario, with the file's seed and
-    household count unless given: what ``simulate`` builds its model from, and what the
-    interactive page (``bondsim.app``) builds a model from without running it."""
-    spec = scenario.spec
-    seed = spec.seed if seed is None else seed
-    households = spec.population.households if households is None else households
-    if households < 1 or seed < 0:
-        raise BondsimError(f"households ({households}) must be at least 1, and seed ({seed}) "
-                           f"not negative")
-    if households > MAX_HOUSEHOLDS:  # an override (--households, the API) the file could not set
-        raise BondsimError(f"households: value {households} is too many; expected at most "
-                           f"{MAX_HOUSEHOLDS:,}, as in scenario files")
-    kilns = spec.population.kilns
-    if kilns is not None and kilns > households:
-        kilns = households  # --households below the file's kiln count: one family a kiln
-    districts = spec.population.districts
-    if households < len(districts) or (kilns is not None and kilns < len(districts)):
-        where = scenario.path or spec.name
-        raise BondsimError(f"{where}: field 'population.districts': {len(districts)} districts "
-                           f"need at least as many kilns and households "
-                           f"(households {households}, kilns {kilns or 'default'})")
-    return {"params": scenario.params, "households": households, "kilns": kilns,
-            "districts": districts, "seed": seed,
-            "interventions": interventions.build(spec.interventions)}
+    return experiment.simulate(scenario, seed=seed, households=households, months=months)
 
 
 def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,

@@ -32,31 +32,34 @@ sample, the first ``m`` Morris trajectories, the first ``m`` Latin-hypercube row
 indices at growing sample sizes come free from the runs already made; ``convergence`` tables
 them with their intervals.
 
-Parallel and resumable. With ``workers``/``scheduler`` the points run on the shared executor
-(``bondsim.executor``); with ``store`` (a folder) each finished point is saved atomically and a
-sweep run again does only the missing points.
+Parallel and resumable. The points run through the experiment core (``bondsim.experiment``:
+``evaluate``, re-exported here): with ``workers``/``scheduler`` on the shared executor, and
+with ``store`` (a ``PointStore`` folder) each finished point is saved atomically and a sweep
+run again does only the missing points. This module samples and analyses.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
-import os
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from ._lazy import deferred
 from .errors import BondsimError
-from .executor import run_all
+from .experiment import (  # the runs: the experiment core's; re-exported for callers
+    Model,
+    evaluate,
+    futures,
+    point_seeds,
+    run_futures,
+    salib_problem,
+)
 from .factors import Factor
-from .io import write_json, write_text
 from .paired import replicate_seeds
+from .stores import PointStore
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,11 +74,10 @@ else:  # imported on first use, so that checking a sweep file (its size) stays f
     morris_analyze = deferred("SALib.analyze.morris")
     pawn_analyze = deferred("SALib.analyze.pawn")
     sobol_analyze = deferred("SALib.analyze.sobol")
-    latin = deferred("SALib.sample.latin")
+    latin = deferred("SALib.sample.latin")  # PAWN's sample
     morris_sample = deferred("SALib.sample.morris")
     sobol_sample = deferred("SALib.sample.sobol")
 
-Model = Callable[[dict[str, float], int], dict[str, float]]
 Method = Literal["sobol", "morris", "pawn"]
 METHODS: tuple[Method, ...] = ("sobol", "morris", "pawn")
 # the measure each method ranks factors by, and its interval half-width (if any)
@@ -84,28 +86,21 @@ MEASURE = {"sobol": ("ST", "ST_conf"), "morris": ("mu_star", "mu_star_conf"),
 
 __all__ = [
     "Factor",
+    "Model",
+    "PointStore",
     "SensitivityResult",
     "analyse",
     "convergence",
     "evaluate",
+    "futures",
     "morris",
     "pawn",
+    "point_seeds",
+    "run_futures",
     "salib_problem",
     "sample",
     "sobol",
 ]
-
-
-def salib_problem(factors: Sequence[Factor]) -> dict:
-    """The SALib problem on the unit hypercube (factors are mapped to their distributions
-    afterwards), with groups if any factor has one."""
-    names = [f.name for f in factors]
-    if len(set(names)) != len(names):
-        raise BondsimError(f"factor names must be distinct, got {names}")
-    problem = {"num_vars": len(factors), "names": names, "bounds": [[0.0, 1.0]] * len(factors)}
-    if any(f.group for f in factors):
-        problem["groups"] = [f.group or f.name for f in factors]
-    return problem
 
 
 def labels(problem: dict) -> list[str]:
@@ -146,165 +141,9 @@ def sample(method: Method, factors: Sequence[Factor], n: int, *, seed: int = 0,
     return problem, unit, values
 
 
-def futures(factors: Sequence[Factor], n: int, seed: int) -> np.ndarray:
-    """``n`` draws of the factors (a Latin hypercube mapped through each factor's
-    distribution), one row each: the sampled worlds of a calibration, a scenario discovery
-    or a robust search."""
-    unit = latin.sample(salib_problem(factors), n, seed=seed)
-    return np.column_stack([f.values(unit[:, j]) for j, f in enumerate(factors)])
-
-
-def run_futures(model: Model, factors: Sequence[Factor], keys: Sequence[str], *, n: int,
-                seed: int, replicates: int, folder: Path, layout: dict, job: str,
-                workers: int = 1,
-                progress: bool = False, scheduler: str | None = None
-                ) -> tuple[np.ndarray, list[int], np.ndarray]:
-    """Draw ``n`` futures and run the model in each, ``replicates`` times on seeds of the
-    future's own, saving each future in ``folder`` as it finishes (resumable; ``layout`` pins
-    what else the runs depend on). Returns the futures (rows), the base seeds and the runs
-    (keys x futures x replicates): what a calibration and a scenario discovery share."""
-    samples = futures(factors, n, seed=seed + 1)
-    seeds = replicate_seeds(seed, replicates)
-    store = PointStore(folder, job)
-    store.check({"factors": [f.name for f in factors], "keys": list(keys), "seeds": seeds,
-                 "samples": samples.round(12).tolist(), **layout})
-    runs = evaluate(model, factors, samples, keys, seeds, workers=workers, progress=progress,
-                    scheduler=scheduler, store=store, common=False)
-    return samples, seeds, runs
-
-
-# --- running the points -------------------------------------------------------------------
-
-def _run_point(model: Model, names: tuple[str, ...], outcomes: tuple[str, ...],
-               task: tuple[int, tuple[float, ...], tuple[int, ...]]
-               ) -> tuple[int, np.ndarray | None, str | None]:
-    """One sample point, every replicate (in a worker): (index, replicates x outcomes, error)."""
-    index, row, seeds = task
-    params = dict(zip(names, row, strict=True))
-    out = np.empty((len(seeds), len(outcomes)))
-    try:
-        for r, seed in enumerate(seeds):
-            result = model(params, int(seed))
-            for k, name in enumerate(outcomes):
-                if name not in result:
-                    return index, None, (f"the model returned no outcome {name!r}; it returned "
-                                         f"{sorted(result)}")
-                out[r, k] = result[name]
-    except BondsimError as exc:
-        return index, None, str(exc)
-    except Exception:
-        return index, None, traceback.format_exc()
-    return index, out, None
-
-
 def _empty() -> pd.DataFrame:
     """An empty table, made when needed (pandas is imported on first use)."""
     return pd.DataFrame()
-
-
-@dataclass
-class PointStore:
-    """A folder of finished sample points, ``points/<index>.npy`` (replicates x outcomes),
-    each written atomically; ``layout.json`` pins the sample, seeds and outcomes so that a
-    resumed sweep can never mix points from two different sweeps. ``job`` names the kind of
-    job (sweep, calibration, discovery, plan) in messages."""
-
-    folder: Path
-    job: str = "sweep"
-
-    def __post_init__(self) -> None:
-        self.folder = Path(self.folder)
-
-    def path(self, index: int) -> Path:
-        return self.folder / "points" / f"{index:06d}.npy"
-
-    def check(self, layout: dict) -> None:
-        """Pin ``layout`` (and this bondsim's version) to the folder, or refuse a folder pinned
-        to another."""
-        from . import __version__
-
-        layout = json.loads(json.dumps({"bondsim": __version__, **layout}))  # as saved
-        file = self.folder / "layout.json"
-        if file.exists():
-            if json.loads(file.read_text()) != layout:
-                raise BondsimError(f"{self.folder}: its saved runs belong to another {self.job} "
-                                   f"(other settings, inputs, seeds or bondsim version); use a "
-                                   f"new --out folder")
-        else:
-            write_json(file, layout)
-
-    def save(self, index: int, values: np.ndarray) -> None:
-        path = self.path(index)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "wb") as handle:
-            np.save(handle, values, allow_pickle=False)
-        os.replace(tmp, path)
-
-    def load(self, index: int) -> np.ndarray | None:
-        path = self.path(index)
-        return np.load(path, allow_pickle=False) if path.exists() else None
-
-
-def evaluate(model: Model, factors: Sequence[Factor], samples: np.ndarray,
-             outcomes: Sequence[str], seeds: Sequence[int], *, workers: int = 1,
-             progress: bool = False, scheduler: str | None = None,
-             store: PointStore | None = None, common: bool = True) -> np.ndarray:
-    """Run the model at every sample point and seed: an array (outcomes x points x
-    replicates). Points already in ``store`` are not run again.
-
-    ``common``: every point runs on the same ``seeds`` (common random numbers: right for
-    sensitivity, where points are compared). Otherwise each point gets its own seeds derived
-    from ``seeds`` and its index, so that the noise is independent between points (right for
-    calibration, where a shared draw of luck would shift every point alike and bias the
-    fit)."""
-    names = tuple(f.name for f in factors)
-    runs = np.empty((len(outcomes), samples.shape[0], len(seeds)))
-    todo = []
-    for i, row in enumerate(samples):
-        saved = store.load(i) if store is not None else None
-        if saved is not None and saved.shape == (len(seeds), len(outcomes)):
-            runs[:, i, :] = saved.T
-        else:
-            todo.append((i, tuple(float(x) for x in row),
-                         tuple(int(s) for s in (seeds if common else point_seeds(seeds, i)))))
-    work = functools.partial(_run_point, model, names, tuple(outcomes))
-    failed = []
-    for index, values, error in run_all(work, todo, workers=workers, progress=progress,
-                                        scheduler=scheduler, unit="point"):
-        if values is None:
-            failed.append((index, error))
-            continue
-        if store is not None:
-            store.save(index, values)
-        runs[:, index, :] = values.T
-    if failed:
-        index, error = min(failed)
-        params = dict(zip(names, samples[index].tolist(), strict=True))
-        raise BondsimError(f"{len(failed)} of {samples.shape[0]} sample points failed; the "
-                           f"first, point {index} at {params}: {_told(str(error), store)}"
-                           + ("; the finished points are saved: fix the cause and resume"
-                              if store is not None else ""))
-    return runs
-
-
-def _told(error: str, store: PointStore | None) -> str:
-    """A failed point's error for a message: never a traceback (its last line says what went
-    wrong; the whole of it is kept in the job's folder, for whoever fixes the cause)."""
-    lines = error.strip().splitlines()
-    if not lines or not lines[0].startswith("Traceback"):
-        return error.strip()
-    if store is None:
-        return lines[-1]
-    file = store.folder / "failed_point.txt"
-    write_text(file, error)
-    return f"{lines[-1]} (traceback in {file})"
-
-
-def point_seeds(seeds: Sequence[int], index: int) -> list[int]:
-    """Seeds of their own for point ``index``, derived from the shared ``seeds``."""
-    return [int(np.random.SeedSequence([int(s), index]).generate_state(1, np.uint64)[0] >> 1)
-            for s in seeds]
 
 
 def noise_table(runs: np.ndarray, outcomes: Sequence[str]) -> pd.DataFrame:

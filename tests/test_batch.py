@@ -70,7 +70,7 @@ def test_interrupted_batch_resumed_equals_uninterrupted(tmp_path):
 
 @pytest.mark.slow
 def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path, monkeypatch):
-    from bondsim import run as run_module
+    from bondsim import experiment as run_module  # the core's run path, every job's
     exp = _experiment(tmp_path)
     spec, files = load_experiment(exp)
     bad_seed = tasks(spec, files)[1].seed

@@ -42,6 +42,8 @@ PAIRING: dict[str, list[str] | None] = {
     "effect": ["x_paired_effect"],
     "compare": ["x_horizon", "x_compare_table", "x__effect_rows", "x__batch_window"],
     "plan": ["x_paired", "x_plan_tasks", "x_run_one", "x_summarise"],
+    "experiment": ["xǁExperimentǁ*", "xǁWindowMeanǁ*", "xǁRatioOverWindowǁ*", "xǁSeriesǁ*",
+                   "x_effects", "x_point_seeds", "x_results_table"],
     "sweep": ["xǁScenarioModelǁ*"],
     "discover": ["xǁCriterionǁfails", "xǁDiscoveryModelǁ*", "x_failures", "x_regret",
                  "x_robustness"],
