@@ -36,8 +36,12 @@ the package under that point's assumptions. ``baseline = "FILE"`` names another 
 scenario instead. The manifest states which (``counterfactual``). Metric names used before
 issue 16 (``bonded_share_change_last_year``) are accepted with a warning.
 
-The sweep runs on the batch executor (local processes, or Dask with ``--scheduler``); each
-finished sample point is saved at once, so ``--resume`` finishes an interrupted sweep.
+A sweep is a thin layer over the experiment core (``bondsim.experiment``): its factors are
+uncertainties and levers, each sample point and replicate an experiment (the scenario as the
+policy, and its counterfactual for effect outcomes), and ``results.parquet`` the results
+table. The points run on the shared executor (local processes, or Dask with
+``--scheduler``); each finished sample point is saved at once, so ``--resume`` finishes an
+interrupted sweep.
 """
 
 from __future__ import annotations
@@ -47,7 +51,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -59,10 +62,11 @@ from pydantic import (
 
 from ._lazy import deferred
 from .errors import BondsimError
-from .factors import Factor, Target, check_factors, scenario_with
+from .experiment import Experiment, WindowMean, effects, results_table, run_experiment
+from .factors import Factor, Target, check_factors
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import OUTCOMES, window_means
-from .paired import METRICS, counterfactual, paired_metrics, renamed
+from .outcomes import OUTCOMES
+from .paired import METRICS, counterfactual, renamed
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
 
@@ -191,18 +195,18 @@ class ScenarioModel:
     window: int
 
     def __call__(self, params: dict[str, float], seed: int) -> dict[str, float]:
-        from .run import simulate
-
-        scenario = scenario_with(self.data, self.targets, params, self.source)
-        run = simulate(scenario, seed=seed, households=self.households, months=self.months)
-        means = window_means(run.outcome_matrix()[1:], self.window)
-        out = {name: means[name] for name in OUTCOMES if name in self.outcomes}
-        if self.baseline is not None:
-            world = scenario_with(self.baseline, self.targets, params,
-                                  f"{self.source} (baseline)", levers=False)
-            base = simulate(world, seed=seed, households=self.households, months=self.months)
-            out |= paired_metrics(base.timeseries(), run.timeseries(), run.hh.n,
-                                  run.children_5_14)
+        name = str(self.data.get("name", "scenario"))
+        policy = run_experiment(Experiment(
+            name, self.data, 0, seed, self.households, self.months, values=params,
+            targets=self.targets, source=self.source))
+        out = policy.measure([WindowMean(o, self.window) for o in OUTCOMES
+                              if o in self.outcomes])
+        if self.baseline is not None:  # the same future, without the levers' values
+            world = run_experiment(Experiment(
+                f"{name} (baseline)", self.baseline, 0, seed, self.households, self.months,
+                values=params, targets=self.targets, levers=False,
+                source=f"{self.source} (baseline)"))
+            out |= effects(world, policy)
         return out
 
 
@@ -345,16 +349,10 @@ def _parameters(loaded: LoadedSweep) -> dict[str, Any]:
 
 
 def _long_table(result: Any, loaded: LoadedSweep) -> pd.DataFrame:
-    """One row per run: the point, its replicate and seed, the factor values, the outcomes."""
-    points, reps = result.samples.shape[0], len(result.seeds)
-    table = pd.DataFrame({"point": np.repeat(np.arange(points), reps),
-                          "replicate": np.tile(np.arange(reps), points),
-                          "seed": np.tile(np.asarray(result.seeds, dtype=np.uint64), points)})
-    for j, factor in enumerate(loaded.factors):
-        table[factor.name] = np.repeat(result.samples[:, j], reps)
-    for k, name in enumerate(loaded.spec.outcomes):
-        table[name] = result.runs[k].reshape(-1)
-    return table
+    """The results table: one row per run (the point, its replicate and seed, the factor
+    values, the outcomes)."""
+    return results_table(result.samples, [f.name for f in loaded.factors], result.seeds,
+                         result.runs, loaded.spec.outcomes)
 
 
 def _write(out: Path, name: str, table: pd.DataFrame) -> None:
