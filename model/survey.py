@@ -38,6 +38,8 @@ import pandas as pd
 from scipy import stats
 
 from .errors import BondsimError
+from .experiment import Experiment, run_experiment
+from .experiment import simulate as simulate  # the run path of every job (months may be 0)
 from .io import atomic_write, write_json
 from .measurement import DEFAULT_KILN_COUNTS, SOURCES, MeasurementError
 from .model import BondsimModel
@@ -318,20 +320,6 @@ def survey(model: BondsimModel | SurveyFrame, n_kilns: int, rng: np.random.Gener
 
 
 # -- many surveys on many runs ----------------------------------------------------------------
-def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
-             households: int | None = None, months: int | None = None) -> BondsimModel:
-    """``bondsim.run.simulate``, except that ``months`` may be 0 (the initial state)."""
-    from .run import model_arguments
-
-    scenario = _load(scenario)
-    months = scenario.spec.horizon if months is None else months
-    if months < 0:
-        raise BondsimError(f"months ({months}) must not be negative")
-    model = BondsimModel(**model_arguments(scenario, seed=seed, households=households))
-    model.run(months)
-    return model
-
-
 def _load(scenario: Scenario | str | Path) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
@@ -343,7 +331,8 @@ def survey_frames(scenario: Scenario | str | Path, *, replicates: int = 5,
     """One frame per replicate run (seeds from ``effect.replicate_seeds``), at the survey
     ``month`` (default: the last month up to ``months``, itself the scenario's horizon unless
     given, in which the kilns work; a horizon of whole years ends in August, when they are
-    shut). A run stops at the survey month: later months cannot change what it finds."""
+    shut). A run stops at the survey month: later months cannot change what it finds. Each
+    run is an experiment of the experiment core (``bondsim.experiment``)."""
     scenario = _load(scenario)
     if replicates < 1:
         raise BondsimError(f"replicates must be at least 1, got {replicates}")
@@ -353,8 +342,9 @@ def survey_frames(scenario: Scenario | str | Path, *, replicates: int = 5,
         raise BondsimError(f"the survey month ({month}) must lie in 0 .. months ({months}), "
                            f"and months must be at least 1")
     base = scenario.spec.seed if seed is None else seed
-    return [frame(simulate(scenario, seed=s, households=households, months=month), district)
-            for s in replicate_seeds(base, replicates)]
+    return [frame(run_experiment(Experiment(scenario.name, scenario, r, s, households,
+                                            month)).model, district)
+            for r, s in enumerate(replicate_seeds(base, replicates))]
 
 
 Source = Scenario | str | Path | Sequence[SurveyFrame]
