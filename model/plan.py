@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +45,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ._lazy import deferred
 from .districts import DistrictProfile, district_scenario, load_districts, pick
 from .errors import BondsimError
-from .executor import run_all
 from .interventions import REGISTRY
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
 from .outcomes import LAST_YEAR
@@ -56,9 +54,11 @@ from .paired import (
     interval,
     metric_definitions,
     metric_units,
-    paired_metrics,
     replicate_seeds,
 )
+from .plan_runs import BASELINE, PlanRun, execute, metrics_table, spending
+from .plan_runs import paired as paired  # re-exported: the plan's effect of one run
+from .plan_search import check_search, search_plan
 from .scenario import format_errors, read_spec, scenario_from_dict
 from .shipped import locate
 
@@ -68,7 +68,6 @@ else:
     pd = deferred("pandas")  # imported on first use: validating stays fast
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
-BASELINE = "baseline"
 # every metric's name and its meaning in the plan's tables: its definition and unit
 METRICS = {name: f"{said} ({metric_units(LAST_YEAR)[name]})"
            for name, said in metric_definitions(LAST_YEAR).items()}
@@ -152,7 +151,6 @@ def load_plan(path: str | Path) -> LoadedPlan:
     interventions, rows, notes = _allocate(path, spec, districts)
     loaded = LoadedPlan(spec, path, districts, base, interventions, rows, notes)
     if spec.search is not None:  # check the search now, not after the strategies have run
-        from .plan_search import check_search
         check_search(loaded)
     for strategy in names:  # every district scenario of every strategy is valid
         for district in districts:
@@ -254,61 +252,11 @@ def _check_fields(path: Path, where: str, spec_class: type[BaseModel],
                                      for line in lines)) from None
 
 
-# --- running ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PlanRun:
-    """One run: a strategy (or the baseline) in a district, one replicate (and optionally
-    one draw of uncertain parameters)."""
-
-    strategy: str
-    district: str
-    replicate: int
-    seed: int
-    scenario: dict[str, Any]
-    labels: tuple[str, ...]     # the plan's allocations in this run
-    draw: int = 0
-
-    @property
-    def key(self) -> str:
-        return f"{self.strategy}/{self.district}/d{self.draw:03d}-r{self.replicate:04d}"
-
-
-def run_one(task: PlanRun) -> tuple[PlanRun, dict[str, Any]]:
-    """Simulate one run (in a worker) and keep what the plan's metrics need: the monthly
-    series of months 1..H that ``paired.paired_metrics`` reads, the population, and what each
-    of the plan's allocations spent (from its books)."""
-    from .run import simulate
-
-    model = simulate(scenario_from_dict(task.scenario, source=task.key), seed=task.seed)
-    table = model.outcome_matrix()
-    from .outcomes import OUTCOMES
-    col = {name: k for k, name in enumerate(OUTCOMES)}
-    spent = {i.name: float(i.spent) for i in model.interventions if i.name in task.labels}
-    return task, {
-        **{name: table[1:, col[name]].tolist() for name in SERIES},
-        "households": int(model.hh.n), "children_5_14": int(model.children_5_14),
-        "spent": spent,
-    }
-
-
-SERIES = ("bonded_share", "child_labour_rate", "intervention_cost")  # what a run keeps
-
-
-def paired(base: dict[str, Any], run: dict[str, Any]) -> dict[str, float]:
-    """The effect metrics (``paired.paired_metrics``) of one run against the baseline run of
-    the same district and seed; the end of the run is its last year."""
-    return paired_metrics(_months(base), _months(run), run["households"],
-                          run["children_5_14"], LAST_YEAR)
-
-
-def _months(run: dict[str, Any]) -> dict[str, Any]:
-    """A kept run's series with their months (1..H)."""
-    return {"month": np.arange(1, len(run["bonded_share"]) + 1),
-            **{name: run[name] for name in SERIES}}
-
+# --- running: each run is an experiment of the core (bondsim.plan_runs) -------------
 
 def plan_tasks(loaded: LoadedPlan, seeds: list[int]) -> list[PlanRun]:
+    """Every run of the written strategies: the baseline first, then each strategy, in each
+    district, each replicate on the same seeds (common random numbers)."""
     out = []
     for strategy in [BASELINE, *(s.name for s in loaded.spec.strategies)]:
         for district in loaded.districts:
@@ -318,41 +266,6 @@ def plan_tasks(loaded: LoadedPlan, seeds: list[int]) -> list[PlanRun]:
                 out.append(PlanRun(strategy, district.name, r, seed,
                                    loaded.scenario(strategy, district), labels))
     return out
-
-
-def execute(tasks: list[PlanRun], out: Path | None, *, workers: int = 1,
-            progress: bool = False, scheduler: str | None = None) -> dict[str, dict[str, Any]]:
-    """Run the tasks, saving each as it finishes (if ``out``), skipping saved ones."""
-    results: dict[str, dict[str, Any]] = {}
-    todo = []
-    for task in tasks:
-        file = out / "runs" / f"{task.key}.json" if out is not None else None
-        saved = json.loads(file.read_text()) if file is not None and file.exists() else None
-        if saved is not None and all(name in saved for name in SERIES):
-            results[task.key] = saved
-        else:  # not run yet, or saved by a version that kept less of each run: run it
-            todo.append(task)
-    for task, result in run_all(run_one, todo, workers=workers, progress=progress,
-                                scheduler=scheduler):
-        if out is not None:
-            write_json(out / "runs" / f"{task.key}.json", result)
-        results[task.key] = result
-    return results
-
-
-def metrics_table(loaded: LoadedPlan, tasks: list[PlanRun],
-                  results: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    """One row per strategy, district and replicate: the paired metrics."""
-    rows = []
-    for task in tasks:
-        if task.strategy == BASELINE:
-            continue
-        base = results[PlanRun(BASELINE, task.district, task.replicate, task.seed, {}, (),
-                               task.draw).key]
-        rows.append({"strategy": task.strategy, "district": task.district,
-                     "replicate": task.replicate, "seed": task.seed,
-                     **paired(base, results[task.key])})
-    return pd.DataFrame(rows)
 
 
 def summarise(by_run: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -399,11 +312,10 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
     seeds = replicate_seeds(loaded.spec.seed, loaded.spec.replicates)
     tasks = plan_tasks(loaded, seeds)
     results = execute(tasks, out, workers=workers, progress=progress, scheduler=scheduler)
-    by_run = metrics_table(loaded, tasks, results)
+    by_run = metrics_table(tasks, results)
     allocations = spending(loaded.allocated, tasks, results)
     search = None
     if loaded.spec.search is not None:
-        from .plan_search import search_plan
         search = search_plan(loaded, out, workers=workers, progress=progress,
                              scheduler=scheduler)
         by_run = pd.concat([by_run, search.by_run], ignore_index=True)
@@ -450,28 +362,9 @@ def plan_inputs(loaded: LoadedPlan) -> list[dict[str, str]]:
                        ("base scenario", base))
 
 
-def spending(allocated: pd.DataFrame, tasks: list[PlanRun],
-             results: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    """The ``allocated`` table (strategy, district, type, label, allocated, capacity) with
-    what the runs spent per allocation, from the interventions' books: the mean over
-    replicates and the most any replicate spent."""
-    spent: dict[tuple[str, str, str], list[float]] = {}
-    for task in tasks:
-        for label, value in results[task.key]["spent"].items():
-            spent.setdefault((task.strategy, task.district, label), []).append(value)
-    table = allocated.copy()
-    if table.empty:
-        return pd.DataFrame(columns=["strategy", "district", "type", "label", "allocated",
-                                     "capacity", "spent_mean", "spent_max"])
-    keys = list(zip(table["strategy"], table["district"], table["label"], strict=True))
-    table["spent_mean"] = [float(np.mean(spent.get(k, [0.0]))) for k in keys]
-    table["spent_max"] = [float(np.max(spent.get(k, [0.0]))) for k in keys]
-    return table
-
-
 def _check_layout(out: Path, loaded: LoadedPlan) -> None:
     """A resumed plan must be the same plan: refuse a folder whose runs came from another."""
-    from .sensitivity import PointStore
+    from .stores import PointStore
 
     PointStore(out / "runs", "plan").check({
         "plan": loaded.spec.model_dump(mode="json"),

@@ -32,6 +32,9 @@ space; every candidate is judged on the same draws and seeds (common random numb
 objective is a deterministic function and the search is reproducible, serially or in
 parallel. With several budgets, each search also judges the previous budget's best allocation
 (still affordable), so more budget never gives a worse result.
+
+Every run is an experiment of the core (``bondsim.plan_runs``, shared with ``bondsim.plan``;
+this module does not import the plan, which imports it).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ import functools
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -51,13 +54,15 @@ from .executor import process_pool, run_all
 from .factors import apply, resolve
 from .interventions import REGISTRY
 from .paired import replicate_seeds
-from .plan import BASELINE, LoadedPlan, PlanRun, execute, paired, run_one
+from .plan_runs import BASELINE, PlanRun, execute, metrics_table, paired, run_one, spending
 from .scenario import format_errors
 from .sweep import FactorSpec
 
 if TYPE_CHECKING:
     import pandas as pd
     from scipy import optimize
+
+    from .districts import DistrictProfile
 else:  # imported on first use: checking a plan's search stays fast
     pd = deferred("pandas")
     optimize = deferred("scipy.optimize")
@@ -66,6 +71,17 @@ else:  # imported on first use: checking a plan's search stays fast
 OBJECTIVES = ("bonded_household_years_averted", "bonded_households_freed_last_year",
               "child_work_years_averted", "children_out_of_work_last_year")
 OPTIMISED = "optimised"
+
+
+class LoadedPlan(Protocol):
+    """What the search needs of a loaded plan (``bondsim.plan.LoadedPlan``): named here so
+    that the search does not import the plan, which imports it."""
+
+    spec: Any                          # the plan file's content (``plan.PlanSpec``)
+    path: Path
+    districts: list[DistrictProfile]
+
+    def scenario(self, strategy: str, district: DistrictProfile) -> dict[str, Any]: ...
 
 
 class SearchSpec(BaseModel):
@@ -309,7 +325,7 @@ def check_search(loaded: LoadedPlan) -> SearchSpec:
 def context(loaded: LoadedPlan, spec: SearchSpec, out: Path | None, *, workers: int,
             progress: bool, scheduler: str | None) -> Context:
     """Draw the uncertain parameters, run each district's baseline in each draw."""
-    from .sensitivity import futures
+    from .experiment import futures
 
     names = [d.name for d in loaded.districts]
     worlds: list[list[dict[str, Any]]] = []
@@ -414,7 +430,6 @@ def search_plan(loaded: LoadedPlan, out: Path, *, workers: int = 1, progress: bo
 def _as_strategy(loaded: LoadedPlan, ctx: Context, top: np.ndarray, out: Path, workers: int,
                  progress: bool, scheduler: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .absorb import capacity
-    from .plan import metrics_table, spending
 
     seeds = replicate_seeds(loaded.spec.seed, loaded.spec.replicates)
     tasks, rows = [], []
@@ -431,4 +446,4 @@ def _as_strategy(loaded: LoadedPlan, ctx: Context, top: np.ndarray, out: Path, w
                          "type": item["type"], "label": item["label"],
                          "allocated": item["budget"], "capacity": capacity(item, scenario)})
     results = execute(tasks, out, workers=workers, progress=progress, scheduler=scheduler)
-    return metrics_table(loaded, tasks, results), spending(pd.DataFrame(rows), tasks, results)
+    return metrics_table(tasks, results), spending(pd.DataFrame(rows), tasks, results)
