@@ -43,8 +43,9 @@ accepted instead and the result says so (the tolerances, the priors or the model
 another look). The fitted values are then run again on fresh seeds and compared with every
 target in a table and a plot.
 
-Runs go through the sweep engine (``bondsim.sensitivity.evaluate``): parallel on the shared
-executor and resumable point by point.
+Each draw is a future and each run an experiment of the experiment core
+(``bondsim.experiment``): parallel on the shared executor and resumable draw by draw;
+``CalibrationResult.experiments`` is the results table.
 """
 
 from __future__ import annotations
@@ -60,9 +61,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._lazy import deferred
 from .errors import BondsimError
-from .factors import Factor, Target, check_factors, scenario_with
+from .experiment import (
+    Experiment,
+    RatioOverWindow,
+    WindowMean,
+    evaluate,
+    results_table,
+    run_experiment,
+    run_futures,
+)
+from .factors import Factor, Target, check_factors
 from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import OUTCOMES, window_means
+from .outcomes import OUTCOMES
 from .paired import replicate_seeds
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
 from .shipped import locate
@@ -130,6 +140,13 @@ class TargetStat:
     outcome: str
     per: str | None
 
+    def statistic(self, window: int) -> WindowMean | RatioOverWindow:
+        """The outcome it is computed as: the mean over the window (months without a value,
+        such as no pay in a closure, skipped), or a ratio of sums over the window."""
+        if self.per is None:
+            return WindowMean(self.outcome, window, self.key)
+        return RatioOverWindow(self.outcome, self.per, window, self.key)
+
 
 @dataclass(frozen=True)
 class CalibrationModel:
@@ -144,25 +161,13 @@ class CalibrationModel:
     window: int
 
     def __call__(self, params: dict[str, float], seed: int) -> dict[str, float]:
-        from .run import simulate
-
-        col = {name: k for k, name in enumerate(OUTCOMES)}
         out = {}
         for name, data in self.scenarios.items():
-            table = simulate(scenario_with(data, self.targets, params, name), seed=seed,
-                             households=self.households, months=self.months
-                             ).outcome_matrix()[1:]
-            means = window_means(table, self.window)
-            tail = table[-min(self.window, len(table)):]
+            run = run_experiment(Experiment(name, data, 0, seed, self.households, self.months,
+                                            values=params, targets=self.targets))
             for stat in self.stats:
-                if stat.scenario != name:
-                    continue
-                if stat.per is None:  # months without a value (no pay in a closure) skipped
-                    out[stat.key] = means[stat.outcome]
-                else:  # a ratio of sums over the window
-                    total = float(tail[:, col[stat.per]].sum())
-                    out[stat.key] = (float(tail[:, col[stat.outcome]].sum()) / total
-                                     if total > 0 else float("nan"))
+                if stat.scenario == name:
+                    out[stat.key] = stat.statistic(self.window).measure(run)
         return out
 
 
@@ -238,6 +243,8 @@ class CalibrationResult:
     #                            the same at the current defaults: default_simulated, _within)
     draws: pd.DataFrame        # every draw: parameters, statistics, distance, accepted
     met: bool                  # whether enough draws met every tolerance
+    experiments: pd.DataFrame  # the results table: every draw x replicate, its seed,
+    #                            parameters and statistics
 
 
 def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 1,
@@ -245,7 +252,6 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
                     scheduler: str | None = None) -> CalibrationResult:
     """Draw, run, accept, check the fit; write the tables, plots and manifest."""
     from .manifest import input_files
-    from .sensitivity import run_futures
 
     loaded = load_calibration(calibration)
     spec = loaded.spec
@@ -298,7 +304,10 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
         "fitted": {p: float(v) for p, v in zip(posterior["parameter"], posterior["fitted"],
                                                 strict=True)},
     })
-    return CalibrationResult(out=out, posterior=posterior, fit=fit, draws=draws, met=met)
+    experiments = results_table(samples, [f.name for f in factors], seeds, runs, keys,
+                                index="draw", common=False)
+    return CalibrationResult(out=out, posterior=posterior, fit=fit, draws=draws, met=met,
+                             experiments=experiments)
 
 
 def summarise_posterior(factors: list[Factor], samples: np.ndarray, chosen: np.ndarray,
@@ -327,8 +336,6 @@ def check_fit(loaded: LoadedCalibration, values: np.ndarray, *, workers: int = 1
               scheduler: str | None = None) -> pd.DataFrame:
     """Run parameter values (the fitted ones, or the defaults) on fresh seeds: each target's
     simulated mean and 95% range across those runs, beside the field value and tolerance."""
-    from .sensitivity import evaluate
-
     spec = loaded.spec
     fitted = np.asarray(values, dtype=float)[None, :]
     keys = list(loaded.target_table["target"])
