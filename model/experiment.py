@@ -205,11 +205,13 @@ def run_experiment(experiment: Experiment) -> Run:
 
 @dataclass(frozen=True)
 class WindowMean:
-    """A monthly outcome's mean over the last ``window`` months of the run (months 1..H),
-    skipping months without a value (pay in a closure); NaN if it has none."""
+    """A monthly outcome's mean over a window of the run, skipping months without a value
+    (pay in a closure); NaN if it has none. ``window``: the last that many months of months
+    1..H, or an ``outcomes.Window`` (the end of a run as summaries and effects name it,
+    which may also be one month, 0 included)."""
 
     outcome: str
-    window: int = 12
+    window: int | Window = 12
     label: str = ""
 
     @property
@@ -217,6 +219,10 @@ class WindowMean:
         return self.label or self.outcome
 
     def measure(self, run: Run) -> float:
+        if isinstance(self.window, Window):
+            names = ["month", self.outcome]
+            table = run.matrix[:, [COLUMN[name] for name in names]]
+            return window_means(table, self.window, names)[self.outcome]
         column = run.months[:, [COLUMN[self.outcome]]]
         return window_means(column, self.window, [self.outcome])[self.outcome]
 

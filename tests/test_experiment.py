@@ -50,6 +50,16 @@ def test_a_window_mean_leaves_out_month_0_and_months_without_a_value():
     assert WindowMean("bonded_share", label="b").name == "b"
 
 
+def test_a_window_mean_over_a_named_window_is_the_one_summaries_use():
+    from bondsim.outcomes import LAST_YEAR, Window
+
+    run = _run(bonded_share=[0.9, 0.1, 0.2, 0.3, 0.6])
+    assert WindowMean("bonded_share", Window(months=2)).measure(run) == pytest.approx(0.45)
+    assert WindowMean("bonded_share", LAST_YEAR).measure(run) == pytest.approx(0.3)  # 1..4
+    assert WindowMean("bonded_share", Window(month=0)).measure(run) == pytest.approx(0.9)
+    assert WindowMean("bonded_share", Window(month=3)).measure(run) == pytest.approx(0.3)
+
+
 def test_a_ratio_over_the_window_is_a_ratio_of_sums():
     run = _run(cases_registered=[5, 1, 0, 3, 1], inspections=[5, 10, 0, 20, 20])
     ratio = RatioOverWindow("cases_registered", "inspections", window=3)
