@@ -117,13 +117,14 @@ def test_code_recruits_the_lowest_draws_into_the_room_left_under_the_cap():
 
 
 def test_code_recruits_with_what_the_follow_up_visits_left_of_the_budget():
-    # Rs 250 a month: two follow-up visits (Rs 20) leave Rs 230, two recruits at Rs 100
+    # Rs 210 a month: two follow-up visits (Rs 20) leave Rs 190, one recruit at Rs 100 (Rs
+    # 210 before the visits would pay two)
     spec = _code(uptake_per_month=1.0, peer_effect=0.0, max_share=1.0, lapse_rate=0.0,
-                 cost_per_adoption=100.0, cost_per_follow_up=10.0, budget=250.0)
+                 cost_per_adoption=100.0, cost_per_follow_up=10.0, budget=210.0)
     m = tiny(spec, households=10, kilns=10, seed=6)
     m.ow.code_adopted[[0, 1]] = True
-    assert act(m, 1) == pytest.approx(220.0)
-    assert m.ow.code_adopted.sum() == 4
+    assert act(m, 1) == pytest.approx(120.0)
+    assert m.ow.code_adopted.sum() == 3
 
 
 def test_code_peer_effect_counts_the_share_of_a_districts_kilns_keeping_it():

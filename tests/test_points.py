@@ -134,6 +134,53 @@ def test_a_column_declared_twice_differently_or_clashing_with_the_core_is_an_err
         BondsimModel(Params(), households=50, interventions=[Clash()])
 
 
+def test_columns_keep_their_type_and_a_shared_column_does_not_hide_the_next():
+    """Two plug-ins may declare one column alike (it is added once); the columns a plug-in
+    declares after a shared one are still added, each with its declared type and fill."""
+    from types import SimpleNamespace
+
+    from bondsim.points import add_columns
+
+    class First:
+        columns: ClassVar[dict[str, Column]] = {"heard": Column("hh", np.int16, 0)}
+
+    class Second:
+        columns: ClassVar[dict[str, Column]] = {"heard": Column("hh", np.int16, 0),
+                                                "visited": Column("ow", bool, True)}
+
+    tables = {"hh": SimpleNamespace(debt=np.zeros(3)), "ow": SimpleNamespace(capacity=np.zeros(2))}
+    added = add_columns(tables, [First(), Second()])
+    assert sorted(added["hh"]) == ["heard"]
+    assert sorted(added["ow"]) == ["visited"]
+    assert tables["hh"].heard.dtype == np.int16
+    assert tables["hh"].heard.tolist() == [0, 0, 0]
+    assert tables["ow"].visited.dtype == bool
+    assert tables["ow"].visited.tolist() == [True, True]
+
+
+def test_a_column_clash_names_the_plug_in_the_column_and_the_table():
+    from types import SimpleNamespace
+
+    from bondsim.points import add_columns
+
+    class Loud:
+        columns: ClassVar[dict[str, Column]] = {"debt": Column("hh")}
+
+    class Quiet:
+        columns: ClassVar[dict[str, Column]] = {"noise": Column("ow", np.int8)}
+
+    class Louder:
+        columns: ClassVar[dict[str, Column]] = {"noise": Column("ow", np.float64)}
+
+    tables = {"hh": SimpleNamespace(debt=np.zeros(3)), "ow": SimpleNamespace(capacity=np.zeros(2))}
+    with pytest.raises(ValueError, match=r"^Loud declares column 'debt' of 'hh', which the "
+                                         r"core has$"):
+        add_columns(tables, [Loud()])
+    with pytest.raises(ValueError, match=r"^Louder declares column 'noise' of 'ow', which "
+                                         r"another intervention declares otherwise$"):
+        add_columns(tables, [Quiet(), Louder()])
+
+
 class CeilingAndCandour:
     """At ``kiln_terms``: a Rs 30,000 ceiling on what a family may owe kiln 1's owner, and
     every owner over-records half as much. Not registered: a run may list any plug-in."""
