@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("ema_workbench")
 
-from ema_workbench import SequentialEvaluator, perform_experiments
+from ema_workbench import Policy, Scenario, SequentialEvaluator, perform_experiments
 
 from bondsim.ema import MONTHLY, bondsim_model
 from bondsim.errors import BondsimError
@@ -76,8 +76,13 @@ def test_perform_experiments_gives_the_numbers_of_direct_runs():
                           levers=["cash_transfer.coverage"], replicates=2, seed=9,
                           outcomes=["bonded_share_last_year", "median_debt_last_year",
                                     "public_cost"], **SMALL)
+    # named futures and policy, not sampled ones: EMA's samplers draw from an unseeded
+    # stream, and a coverage drawn near 0 pays nobody in 60 households
+    futures = [Scenario("low markup", markup_annual=0.1), Scenario("high markup",
+                                                                  markup_annual=0.8)]
+    policy = Policy("half covered", **{"cash_transfer__coverage": 0.5})
     with SequentialEvaluator(model) as evaluator:
-        experiments, outcomes = perform_experiments(model, scenarios=2, policies=1,
+        experiments, outcomes = perform_experiments(model, scenarios=futures, policies=policy,
                                                     evaluator=evaluator)
     assert len(experiments) == 2
     assert set(outcomes) == {"bonded_share_last_year", "median_debt_last_year", "public_cost"}
