@@ -81,6 +81,10 @@ def test_the_baseline_keeps_its_own_parameters():
     result = paired_effect(_scenario("low", markup_annual=0.1), _scenario("high",
                            markup_annual=0.9), replicates=2, months=12, households=60)
     assert (result.by_seed["bonded_household_years_averted"] != 0).any()
+    # nor to the default markup (0.3): against it the effect is another
+    default = paired_effect(_scenario("low", markup_annual=0.1), _scenario("default"),
+                            replicates=2, months=12, households=60)
+    assert not default.by_seed.equals(result.by_seed)
     same = paired_effect(_scenario("low", markup_annual=0.1), _scenario("low",
                          markup_annual=0.1), replicates=2, months=12, households=60)
     assert (same.by_seed["bonded_household_years_averted"] == 0).all()
