@@ -285,7 +285,7 @@ FINAL_OUTCOMES = ("bonded_share", "indebted_share", "child_labour_rate", "school
 
 def plot_final(out: Path, summary: pd.DataFrame, window: Window = LAST_YEAR) -> None:
     """The end of the runs side by side: each scenario's median with its 95% range."""
-    from .plots import plot_intervals
+    from .outputs.plots import plot_intervals
 
     panels = [(name.replace("_", " "), summary[summary["outcome"] == window.name(name)])
               for name in FINAL_OUTCOMES if window.name(name) in set(summary["outcome"])]
@@ -297,7 +297,7 @@ def plot_final(out: Path, summary: pd.DataFrame, window: Window = LAST_YEAR) -> 
 
 def plot_batch(out: Path, table: pd.DataFrame) -> None:
     """Trajectories with bands, per scenario (one PNG each)."""
-    from .plots import PANELS, plot_trajectories
+    from .outputs.plots import PANELS, plot_trajectories
 
     needed = {"month", "production_days"} | {c for _, cols, _, _ in PANELS for c in cols}
     if not needed <= set(table.columns):

@@ -3,7 +3,7 @@ space where a policy's failures concentrate, and this module says whether that b
 than the base rate does, and in words.
 
 The analysis half of scenario discovery (``bondsim.discover`` runs the futures; its pictures
-are ``bondsim.discover_plots``). Imports no job.
+are ``bondsim.outputs.discover_plots``). Imports no job.
 """
 
 from __future__ import annotations

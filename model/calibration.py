@@ -288,7 +288,7 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
     _write(out / "fit.csv", fit)
     _write(out / "targets.csv", loaded.target_table)
     atomic_write(out / "draws.parquet", lambda tmp: draws.to_parquet(tmp, index=False))
-    from .calibration_plots import plot_fit, plot_posterior
+    from .outputs.calibration_plots import plot_fit, plot_posterior
     plot_fit(fit, out / "fit.png")
     plot_posterior(posterior, draws, out / "posterior.png")
     from .manifest import core

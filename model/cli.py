@@ -426,7 +426,7 @@ def _survey(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from .outputs.report import write_report
 
     path = write_report(Path(args.folder), Path(args.out) if args.out else None)
     print(f"report: {path}")

@@ -20,8 +20,8 @@ import pandas as pd
 from .errors import BondsimError
 from .io import atomic_write
 from .outcomes import LAST_YEAR, RUPEES, Window, is_outcome, window_table
+from .outputs.plots import plot_intervals
 from .paired import interval, metric_units, paired_metrics
-from .plots import plot_intervals
 
 KEYS = ("scenario", "replicate", "seed", "month")
 EFFECT_COLUMNS = {"bonded_share", "child_labour_rate", "intervention_cost", "households",

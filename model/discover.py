@@ -313,8 +313,8 @@ def _write_outputs(out: Path, loaded: LoadedDiscovery, values: pd.DataFrame,
                    failed: pd.DataFrame, table: pd.DataFrame, boxes: dict[str, Box],
                    summary: list[str], seeds: list[int], workers: int,
                    inputs: list[dict[str, str]]) -> None:
-    from .discover_plots import plot_box, plot_robustness, plot_trajectory
     from .manifest import core
+    from .outputs.discover_plots import plot_box, plot_robustness, plot_trajectory
 
     spec = loaded.spec
     futures = values.copy()

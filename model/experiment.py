@@ -91,7 +91,7 @@ def model_arguments(scenario: Scenario, *, seed: int | None = None,
                     households: int | None = None) -> dict[str, Any]:
     """The keyword arguments of ``BondsimModel`` for a scenario, with the file's seed and
     household count unless given: what ``simulate`` builds its model from, and what the
-    interactive page (``bondsim.app``) builds a model from without running it."""
+    interactive page (``bondsim.outputs.app``) builds a model from without running it."""
     from . import interventions
 
     spec = scenario.spec

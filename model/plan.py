@@ -325,13 +325,13 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
     _write_csv(out / "districts.csv", districts)
     _write_csv(out / "totals.csv", totals)
     _write_csv(out / "allocations.csv", allocations)
-    from .plan_plots import plot_allocation, plot_pareto
+    from .outputs.plan_plots import plot_allocation, plot_pareto
     plot_pareto(totals, out / "pareto.png", loaded.spec.budget)
     plot_allocation(allocations, out / "allocation.png")
     if search is not None:
         _write_csv(out / "search_curve.csv", search.curve)
         _write_csv(out / "search_best.csv", search.best)
-        from .plan_plots import plot_budget_curve
+        from .outputs.plan_plots import plot_budget_curve
         plot_budget_curve(search.curve, out / "search_curve.png")
     from .manifest import core
     parameters = {d.name: scenario_from_dict(loaded.scenario(BASELINE, d), source=d.name).params

@@ -25,7 +25,7 @@ from .manifest import build_manifest
 from .model import BondsimModel
 from .numbers import RUN_SUMMARY, number
 from .outcomes import LAST_YEAR, Window, why_undefined, window_means
-from .plots import plot_trajectories
+from .outputs.plots import plot_trajectories
 from .scenario import Scenario, load_scenario
 
 SUMMARY_OUTCOMES = ("bonded_share", "indebted_share", "median_debt", "median_debt_months",

@@ -308,7 +308,7 @@ def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: b
     if not result.second_order.empty:
         _write(out, "second_order.csv", result.second_order)
     atomic_write(out / "results.parquet", lambda tmp: results.to_parquet(tmp, index=False))
-    from .sensitivity_plots import plot_convergence, plot_morris, plot_ranking
+    from .outputs.sensitivity_plots import plot_convergence, plot_morris, plot_ranking
     plot_ranking(result.indices, spec.method, out / "ranking.png")
     plot_convergence(result.convergence, spec.method, out / "convergence.png")
     if spec.method == "morris":

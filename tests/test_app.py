@@ -1,6 +1,6 @@
-"""The interactive page (bondsim.app): its model, and the page itself in a headless browser.
+"""The interactive page (bondsim.outputs.app): its model, and the page itself in a headless browser.
 
-The browser test starts ``solara run bondsim.app`` on a free local port and drives it with
+The browser test starts ``solara run bondsim.outputs.app`` on a free local port and drives it with
 Playwright and Debian's chromium (``/usr/bin/chromium``; ``.ci/run`` installs it). Where that
 browser is missing it is skipped, except in CI (``BONDSIM_REQUIRE_BROWSER=1``), where it fails.
 """
@@ -34,9 +34,9 @@ MESA_HOOK_WARNING = "ignore:Failed to validate hooks for component ComponentsVie
 
 
 def _app():  # imported only inside the tests that filter Mesa's warning
-    import bondsim.app
+    import bondsim.outputs.app
 
-    return bondsim.app
+    return bondsim.outputs.app
 
 
 # -- the model the page steps (no browser) -------------------------------------------------------
@@ -90,7 +90,8 @@ def _log_tail(log: Path, n: int = 4000) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """``solara run bondsim.app`` on 127.0.0.1 and a free port; yields its URL and log file."""
+    """``solara run bondsim.outputs.app`` on 127.0.0.1 and a free port; yields its URL and
+    log file."""
     if not CHROMIUM.exists():
         why = (f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) "
                f"to run the browser test of the page")
@@ -103,7 +104,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false", "PYTHONUNBUFFERED": "1"}
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "solara", "run", "bondsim.app", "--host", "127.0.0.1",
+            [sys.executable, "-m", "solara", "run", "bondsim.outputs.app", "--host", "127.0.0.1",
              "--port", str(port), "--no-open", "--production"],
             cwd=where, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)

@@ -152,4 +152,81 @@ def test_the_experiment_core_imports_no_job_and_a_search_not_its_plan():
         assert not reachable(graph, core) & {f"bondsim.{job}" for job in JOBS}
     assert "bondsim.plan_search" in reachable(graph, "bondsim.plan")
     assert "bondsim.plan" not in reachable(graph, "bondsim.plan_search")
-    assert "bondsim.discover" not in reachable(graph, "bondsim.discover_plots")
+    assert "bondsim.discover" not in reachable(graph, "bondsim.outputs.discover_plots")
+
+
+# --- the layers (issue 16) -----------------------------------------------------------------
+#
+# model: the state, the rules and the outcomes; interventions plug into its points; experiments
+# (the core and its jobs) build and run models; outputs (plots, report, page) show results.
+# The shared modules (errors, file reading, number formatting, the shipped files) serve every
+# layer; the faces (command line, Python API, EMA adapter) may import anything.
+
+MODEL = {"_memory", "agents", "bondage", "children", "credit", "debt", "earnings", "gender",
+         "keywords", "kiln_terms", "ledger", "mobility", "model", "outcomes", "owners",
+         "parameters", "points", "population", "rng", "season", "shocks", "state", "stats"}
+SHARED = {"_lazy", "errors", "io", "manifest", "numbers", "shipped"}
+FACES = {"api", "cli", "ema", "kinds", "options", "survey_cli"}
+
+#: which layers each layer may import (itself included)
+MAY_IMPORT = {
+    "shared": {"shared"},
+    "model": {"model", "shared"},
+    "interventions": {"interventions", "model", "shared"},
+    "experiments": {"experiments", "interventions", "model", "shared"},
+    "outputs": {"outputs", "experiments", "model", "shared"},
+    "faces": {"faces", "outputs", "experiments", "interventions", "model", "shared"},
+}
+
+#: imports against the rule, each with its reason; remove one when it is gone (the test then
+#: keeps it gone). The jobs draw their own figures when they finish, so each job imports its
+#: plotting module; moving the drawing into the faces (the CLI and the API) would end this.
+EXCEPTIONS: dict[tuple[str, str], str] = {
+    (f"bondsim.{job}", f"bondsim.outputs.{plots}"): "the job draws its figures as it finishes"
+    for job, plots in [("batch", "plots"), ("compare", "plots"), ("run", "plots"),
+                       ("calibration", "calibration_plots"), ("discover", "discover_plots"),
+                       ("plan", "plan_plots"), ("sweep", "sensitivity_plots")]
+}
+
+
+def layer(module: str) -> str:
+    """The layer of a module of bondsim, by its dotted name."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "faces"  # bondsim itself: its names load lazily from the model
+    if parts[1] in ("outputs", "interventions"):
+        return parts[1]
+    if parts[1] in MODEL:
+        return "model"
+    if parts[1] in SHARED:
+        return "shared"
+    if parts[1] in FACES:
+        return "faces"
+    return "experiments"  # the experiment core and its jobs (still at the top of bondsim)
+
+
+def test_every_module_has_a_layer_and_the_layers_are_where_the_docstrings_say():
+    graph = import_graph()
+    assert layer("bondsim.model") == "model"
+    assert layer("bondsim.interventions.awareness") == "interventions"
+    assert layer("bondsim.outputs.report") == "outputs"
+    assert layer("bondsim.sweep") == "experiments"
+    named = MODEL | SHARED | FACES
+    missing = sorted(n for n in named if f"bondsim.{n}" not in graph)
+    assert not missing, f"no such module: {missing}"
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    graph = import_graph()
+    wrong = sorted((a, b) for a, targets in graph.items() for b in targets
+                   if layer(b) not in MAY_IMPORT[layer(a)] and (a, b) not in EXCEPTIONS)
+    assert not wrong, f"imports against the layers (docs in model/outputs/__init__.py): {wrong}"
+    gone = sorted(pair for pair in EXCEPTIONS if pair[1] not in graph.get(pair[0], set()))
+    assert not gone, f"no longer imported, remove from EXCEPTIONS: {gone}"
+
+
+def test_the_layer_rule_catches_an_import_against_it():
+    """A rule that cannot fail checks nothing: a rule module importing a job is caught."""
+    graph = {"bondsim.season": {"bondsim.sweep"}, "bondsim.sweep": {"bondsim.season"}}
+    wrong = [(a, b) for a, t in graph.items() for b in t if layer(b) not in MAY_IMPORT[layer(a)]]
+    assert wrong == [("bondsim.season", "bondsim.sweep")]

@@ -135,7 +135,7 @@ def test_every_shipped_input_file_is_listed_with_its_description():
 
 
 def test_the_report_quotes_the_shipped_model_description():
-    from bondsim.report import odd_file
+    from bondsim.outputs.report import odd_file
 
     assert odd_file().read_text(encoding="utf-8") == \
         (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")

@@ -14,9 +14,9 @@ from bondsim.cli import main
 from bondsim.districts import load_districts
 from bondsim.errors import BondsimError
 from bondsim.interventions.cash_transfer import CashTransfer, CashTransferSpec
+from bondsim.outputs.plan_plots import allocation_figure, pareto_front
 from bondsim.paired import METRICS
 from bondsim.plan import load_plan, run_plan
-from bondsim.plan_plots import allocation_figure, pareto_front
 from conftest import DISTRICTS, ROOT
 
 STRATEGIES = """

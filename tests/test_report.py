@@ -16,8 +16,8 @@ from bondsim.batch import run_batch
 from bondsim.compare import compare_dir
 from bondsim.effect import paired_effect, write_effect
 from bondsim.errors import BondsimError
+from bondsim.outputs.report import FALLBACK_CAVEATS, MAX_ROWS, markdown_html, write_report
 from bondsim.plan import run_plan
-from bondsim.report import FALLBACK_CAVEATS, MAX_ROWS, markdown_html, write_report
 from bondsim.run import run_scenario
 from bondsim.scenario import load_scenario
 from bondsim.sweep import run_sweep
@@ -336,9 +336,9 @@ def test_folders_that_are_not_outputs_are_refused(tmp_path):
 
 
 def test_caveats_fall_back_when_the_odd_is_not_installed(effect_dir, tmp_path, monkeypatch):
-    import bondsim.report
+    import bondsim.outputs.report
 
-    monkeypatch.setattr(bondsim.report, "odd_file", lambda: tmp_path / "no" / "ODD.md")
+    monkeypatch.setattr(bondsim.outputs.report, "odd_file", lambda: tmp_path / "no" / "ODD.md")
     page = write_report(effect_dir, out=tmp_path / "r.html").read_text(encoding="utf-8")
     assert FALLBACK_CAVEATS in page
     assert "Fixed composition" not in page
@@ -360,7 +360,7 @@ def test_discovery_report(tmp_path):
     from test_discover import _file
 
     from bondsim.discover import run_discovery
-    from bondsim.report import write_report
+    from bondsim.outputs.report import write_report
 
     out = tmp_path / "d"
     run_discovery(_file(tmp_path), out=out)

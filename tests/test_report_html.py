@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from bondsim.mini_markdown import markdown_html
-from bondsim.report_html import (
+from bondsim.outputs.mini_markdown import markdown_html
+from bondsim.outputs.report_html import (
     Cell,
     Column,
     Row,

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from bondsim.errors import BondsimError
-from bondsim.report import description, kinds, read_manifest
-from bondsim.report_tables import CsvTable, JobReport, against_default, display_cells
+from bondsim.outputs.report import description, kinds, read_manifest
+from bondsim.outputs.report_tables import CsvTable, JobReport, against_default, display_cells
 
 JOBS = ("batch", "calibration", "discovery", "effect", "plan", "run", "survey", "sweep")
 
@@ -23,7 +23,7 @@ def test_every_kind_of_output_is_described_by_its_own_module():
         described = description(kind)
         assert isinstance(described, JobReport)
         assert described.kind == kind
-        assert type(described).__module__ == "bondsim.report_tables"
+        assert type(described).__module__ == "bondsim.outputs.report_tables"
     # the jobs whose runs vary or fit the parameters do not show one resolved set
     assert {k for k in JOBS if not description(k).resolved_parameters} == \
         {"sweep", "plan", "calibration", "discovery"}
@@ -40,7 +40,7 @@ def test_an_unknown_kind_lists_the_described_ones(tmp_path: Path):
 
 
 def test_the_report_loads_no_job_module_nor_the_model():
-    code = ("import sys, bondsim.report as r\n"
+    code = ("import sys, bondsim.outputs.report as r\n"
             "for k in r.kinds(): r.description(k)\n"
             "print(sorted(m for m in ('bondsim.batch', 'bondsim.sweep', 'bondsim.plan', "
             "'bondsim.discover', 'bondsim.calibration', 'bondsim.survey', 'bondsim.effect', "

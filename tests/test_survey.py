@@ -294,7 +294,7 @@ def test_the_report_reads_a_survey_folder(tmp_path):
     from pathlib import Path
 
     from bondsim.cli import main as cli
-    from bondsim.report import write_report
+    from bondsim.outputs.report import write_report
 
     scenario = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
     assert cli(["survey", str(scenario), "--kilns", "5", "--households", "400", "--months",

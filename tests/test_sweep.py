@@ -253,7 +253,7 @@ def test_a_small_sobol_sample_is_flagged_in_table_command_and_report(small_sweep
     assert (table["sample_warning"] != "").any()
     assert main(["sweep", str(_sweep(tmp)), "--out", str(out), "--resume", "--quiet"]) == 0
     assert "warning: the sample is too small for these Sobol indices" in capsys.readouterr().out
-    from bondsim.report import write_report
+    from bondsim.outputs.report import write_report
     page = write_report(out, tmp / "report.html").read_text(encoding="utf-8")
     assert "the sample is too small for these Sobol indices to mean anything" in page
 

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .io import atomic_write
+from ..io import atomic_write
 
 
 def pareto_front(cost: np.ndarray, gain: np.ndarray) -> np.ndarray:

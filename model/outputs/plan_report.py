@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from .numbers import number, setting
-from .paired import metric
+from ..numbers import number, setting
+from ..paired import metric
 from .report_html import section
 from .report_tables import (
     CsvTable,

@@ -1,4 +1,4 @@
-"""The report's HTML, rendered from the Jinja2 templates in ``model/templates``: the page
+"""The report's HTML, rendered from the Jinja2 templates in ``model/outputs/templates``: the page
 (``report.html`` with its style sheet ``report.css``) and its building blocks (the macros of
 ``parts.html``: tables, notes, titled sections, folded parts, lists, figures).
 
@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .numbers import number
+from ..numbers import number
 
 
 def escape(value: Any) -> Markup:
@@ -33,7 +33,7 @@ def escape(value: Any) -> Markup:
 @cache
 def environment() -> jinja2.Environment:
     """The templates' environment, built once: HTML escaping as :func:`escape` does."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("bondsim", "templates"),
+    env = jinja2.Environment(loader=jinja2.PackageLoader("bondsim.outputs", "templates"),
                              autoescape=True, finalize=escape, undefined=jinja2.StrictUndefined)
     env.filters["number"] = number
     return env

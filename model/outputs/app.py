@@ -2,7 +2,7 @@
 
 Start it with (after ``pip install -e '.[app]'``)::
 
-    solara run bondsim.app
+    solara run bondsim.outputs.app
 
 It is built on Mesa's ``SolaraViz``: the sidebar holds the controls (Reset, Play/Pause, Step)
 and the model parameters (scenario, households, seed, three assumptions and two interventions
@@ -26,7 +26,7 @@ import solara
 from matplotlib.axes import Axes
 from mesa.visualization import SolaraViz, make_plot_component
 
-# absolute imports, so that ``solara run model/app.py`` (a script) works too
+# absolute imports, so that ``solara run model/outputs/app.py`` (a script) works too
 from bondsim.errors import BondsimError
 from bondsim.io import read_toml
 from bondsim.model import BondsimModel

@@ -1,10 +1,10 @@
 """What a job's report is made of, and the tools to make it: each job's ``*_report`` module
 (``run_report``, ``batch_report``, ...) declares a :class:`JobReport` (its summary sentence,
 the tables of its results from which files and columns, its plots and how it shows the
-parameters), built from the pieces here; ``bondsim.report`` renders whichever the output
+parameters), built from the pieces here; ``bondsim.outputs.report`` renders whichever the output
 folder's manifest names.
 
-Tables are HTML (``bondsim.report_html``) with numbers formatted for reading
+Tables are HTML (``bondsim.outputs.report_html``) with numbers formatted for reading
 (``bondsim.numbers``: shares to 3 decimals, rupees whole with thousands separators); long tables
 of a job's inputs or diagnostics are cut at ``MAX_ROWS`` rows with a note naming the CSV file
 that holds them all, but a comparison never is: it is shown in full, in wide tables
@@ -12,7 +12,7 @@ that holds them all, but a comparison never is: it is shown in full, in wide tab
 
 May import: the model's light modules (outcomes, paired, parameters), ``numbers`` and
 ``report_html``; never a job module (the report is read without running anything) nor
-``bondsim.report`` (which imports the ``*_report`` modules).
+``bondsim.outputs.report`` (which imports the ``*_report`` modules).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from .errors import BondsimError
-from .numbers import number, rupees, setting
-from .outcomes import OUTCOMES, Window, outcome_stem
+from ..errors import BondsimError
+from ..numbers import number, rupees, setting
+from ..outcomes import OUTCOMES, Window, outcome_stem
 from .report_html import Cell, Column, Row, note, section, table
 
 Manifest = dict[str, Any]

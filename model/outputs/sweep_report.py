@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from .numbers import number, setting
+from ..numbers import number, setting
 from .report_html import note, subheading
 from .report_tables import (
     CsvTable,
@@ -75,7 +75,7 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
     base = [c for c in indices.columns if c not in ("outcome", "factor", "rank",
                                                      "sample_warning")
             and not c.endswith("_conf")]
-    from .sensitivity import small_sample
+    from ..sensitivity import small_sample
     too_small = small_sample(indices)
     for outcome, group in indices.groupby("outcome", sort=False):
         group = group.sort_values("rank", kind="stable") if "rank" in group else group

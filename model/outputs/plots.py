@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .io import atomic_write
+from ..io import atomic_write
 
 PANELS: tuple[tuple[str, tuple[str, ...], float, str], ...] = (
     ("Bondage and indebtedness", ("indebted_share", "bonded_share",

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .io import atomic_write
+from ..io import atomic_write
 
 LABELLED = 6  # factors named in the Morris scatter; the rest are in the ranking plot
 TITLES = {"sobol": "Sobol indices: total (ST) and first order (S1), 95% intervals",

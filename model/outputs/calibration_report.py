@@ -8,7 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from .numbers import setting
+from ..numbers import setting
 from .report_tables import CsvTable, JobReport, Plot, against_default, and_list, count, named
 
 _e = html.escape

@@ -1,14 +1,14 @@
 """One self-contained HTML page from an output folder: what was run, what came out, how sure.
 
-    from bondsim.report import write_report
+    from bondsim.outputs.report import write_report
     write_report(Path("outputs/baseline-20250101-120000"))   # -> .../report.html
 
 The folder is any output of bondsim: a run, an effect, a batch (with its comparison), a
 sweep, a plan, a calibration, a discovery or a survey; its ``manifest.json`` says which. Each
 kind of job describes its own report in a ``<kind>_report`` module next to it
-(``run_report``, ``batch_report``, ...: a :class:`~bondsim.report_tables.JobReport` naming its
+(``run_report``, ``batch_report``, ...: a :class:`~bondsim.outputs.report_tables.JobReport` naming its
 summary, its tables from which files and columns, and its plots); this module knows no job,
-only how to render a description as a page (templates in ``model/templates``). The page opens
+only how to render a description as a page (templates in ``model/outputs/templates``). The page opens
 in a browser without a server and without the internet: no external style sheets, scripts,
 fonts or links; plots are embedded as base64 PNGs. In order: a plain-language summary of what
 was run (from the manifest), the job's headline tables, its plots, the model's caveats (section
@@ -37,12 +37,12 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from .errors import BondsimError
-from .io import write_text
-from .manifest import INSTALLED
+from ..errors import BondsimError
+from ..io import write_text
+from ..manifest import INSTALLED
 from .mini_markdown import markdown_html
-from .numbers import setting
-from .parameters import PARAM_INFO, Params
+from ..numbers import setting
+from ..parameters import PARAM_INFO, Params
 from .report_html import figure, note, paragraph, render, section
 from .report_tables import MAX_ROWS, JobReport, against_default, basis, html_table
 

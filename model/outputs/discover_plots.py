@@ -13,10 +13,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .io import atomic_write
+from ..io import atomic_write
 
 if TYPE_CHECKING:
-    from .boxes import Box
+    from ..boxes import Box
 
 
 def _save(fig: plt.Figure, path: Path) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from .outcomes import outcome_stem
-from .paired import METRIC_LIST
+from ..outcomes import outcome_stem
+from ..paired import METRIC_LIST
 from .report_html import folded, subheading
 from .report_tables import (
     MAIN_OUTCOMES,
