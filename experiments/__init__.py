@@ -1,2 +1,3 @@
 """The example experiment files (data, not code): batches, sweeps, plans, calibrations and
-discoveries, read with ``importlib.resources`` so an installed bondsim finds them by name."""
+discoveries, read with ``importlib.resources`` so an installed bondsim finds them by name.
+Installed as ``bondsim.examples``: ``bondsim.experiments`` is the experiment code's name."""

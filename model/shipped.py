@@ -23,7 +23,7 @@ from .errors import BondsimError
 FOLDERS: dict[str, tuple[str, str]] = {
     "scenario": ("bondsim.scenarios", ""),
     "district profile": ("bondsim.scenarios", "districts"),
-    "experiment": ("bondsim.experiments", ""),
+    "experiment": ("bondsim.examples", ""),  # the experiments/ folder
 }
 
 

@@ -49,7 +49,7 @@ def test_the_wheel_carries_every_module_and_shipped_file(wheel: Path):
         tracked = [str(p.relative_to(ROOT)) for d in ("model", "scenarios", "experiments")
                    for p in (ROOT / d).rglob("*") if p.suffix in {".py", ".toml"}]
     where = {"model/": "bondsim/", "scenarios/": "bondsim/scenarios/",
-             "experiments/": "bondsim/experiments/", "docs/": "bondsim/docs/"}
+             "experiments/": "bondsim/examples/", "docs/": "bondsim/docs/"}
     wanted = [next(to + f[len(frm):] for frm, to in where.items() if f.startswith(frm))
               for f in tracked
               if f.endswith((".py", ".toml", ".md", "py.typed", ".html", ".css"))]

@@ -9,11 +9,11 @@ mutmut 3 copies the sources to mutants/ and imports them from there, but bondsim
 from model/ through a package-dir mapping, so in the checkout the tests would import the
 unmutated code. This script therefore builds a scratch copy of the working tree under
 .mutation/ (git-ignored) laid out as an ordinary package, ``bondsim/`` (model/ with its data
-packages scenarios/, experiments/ and docs/ inside it, as in the wheel) beside ``tests/``, runs
-mutmut there with that folder first on PYTHONPATH (so subprocesses import the mutants too) and
-writes .mutation/report.md: the score per module and every surviving mutant with its file:line
-in model/. The checkout itself is never written to. mutmut runs, for each mutant, only the tests
-that called the mutated function in its first, clean pass.
+packages scenarios/, experiments/ (as examples/) and docs/ inside it, as in the wheel) beside
+``tests/``, runs mutmut there with that folder first on PYTHONPATH (so subprocesses import the
+mutants too) and writes .mutation/report.md: the score per module and every surviving mutant
+with its file:line in model/. The checkout itself is never written to. mutmut runs, for each
+mutant, only the tests that called the mutated function in its first, clean pass.
 """
 
 from __future__ import annotations
@@ -109,8 +109,9 @@ def build(work: Path, modules: dict[str, list[str] | None], slow: bool = False) 
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dest)
     shutil.copytree(work / "model", work / "bondsim")
-    for data in ("scenarios", "experiments", "docs"):
-        shutil.copytree(work / data, work / "bondsim" / data)
+    # the data packages under their names in the wheel (pyproject.toml's package-dir)
+    for data, name in (("scenarios", "scenarios"), ("experiments", "examples"), ("docs", "docs")):
+        shutil.copytree(work / data, work / "bondsim" / name)
     only = [f"bondsim/{m.replace('.', '/')}.py" for m in modules]
     also = sorted(p.name for p in work.iterdir()
                   if p.name not in {"bondsim", "tests", "pyproject.toml", ".mutation"})
