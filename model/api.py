@@ -33,18 +33,18 @@ from .errors import BondsimError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .batch import BatchResult
-    from .calibration import CalibrationResult
-    from .discover import DiscoveryResult
-    from .effect import EffectResult
-    from .measurement import MeasurementError
+    from .experiments.batch import BatchResult
+    from .experiments.calibration import CalibrationResult
+    from .experiments.discover import DiscoveryResult
+    from .experiments.effect import EffectResult
+    from .experiments.measurement import MeasurementError
+    from .experiments.plan import PlanResult
+    from .experiments.plan_search import SearchResult
+    from .experiments.run import RunResult
+    from .experiments.scenario import Scenario
+    from .experiments.survey import SurveyRun
+    from .experiments.sweep import SweepResult
     from .outcomes import Window
-    from .plan import PlanResult
-    from .plan_search import SearchResult
-    from .run import RunResult
-    from .scenario import Scenario
-    from .survey import SurveyRun
-    from .sweep import SweepResult
 
 __all__ = ["SurveyStudy", "batch", "calibrate", "compare", "discover", "effect", "plan",
            "plan_search", "run", "survey", "sweep"]
@@ -64,8 +64,8 @@ def run(scenario: Scenario | str | Path, *, seed: int | None = None,
     that stand for the end of the run in summaries (default the last 12); a month after the
     horizon is refused before the run. With ``out`` (new or empty unless ``force``), writes
     ``timeseries.csv``, ``manifest.json`` and ``trajectories.png``."""
+    from .experiments.run import run_scenario
     from .outcomes import Window
-    from .run import run_scenario
 
     scenario = _scenario(scenario)
     window = window or Window()
@@ -85,7 +85,7 @@ def effect(scenario: Scenario | str | Path, *, baseline: Scenario | str | Path =
     With ``out``, writes ``effect_by_seed.csv``, ``effect_summary.csv`` and
     ``manifest.json``, whose ``options`` record ``options`` (default: this call's
     arguments)."""
-    from .effect import paired_effect, write_effect
+    from .experiments.effect import paired_effect, write_effect
     from .io import run_folder
 
     scenario, baseline = _scenario(scenario), _scenario(baseline)
@@ -109,7 +109,7 @@ def batch(experiment: str | Path, *, out: str | Path | None = None, workers: int
     """An experiment file's scenarios x replicates (``bondsim batch``): ``.timeseries``
     (every run's months, long) and ``.summary`` (per scenario and outcome over ``window``).
     ``workers`` local processes, or a Dask ``scheduler``'s address."""
-    from .batch import run_batch
+    from .experiments.batch import run_batch
     from .outcomes import LAST_YEAR
 
     with _folder(out, resume) as folder:
@@ -129,7 +129,7 @@ def compare(batch: str | Path | BatchResult | pd.DataFrame, *, baseline: str = "
     result or long table (nothing is written; the window defaults to the last 12 months)."""
     import pandas as pd
 
-    from .compare import compare_dir, compare_table
+    from .experiments.compare import compare_dir, compare_table
     from .outcomes import LAST_YEAR
 
     if isinstance(batch, str | Path):
@@ -143,7 +143,7 @@ def sweep(sweep: str | Path, *, out: str | Path | None = None, workers: int = 1,
           scheduler: str | None = None) -> SweepResult:
     """Global sensitivity analysis of a sweep file (``bondsim sweep``): ``.indices`` (factors
     ranked per outcome), ``.noise``, ``.convergence`` and ``.results`` (every run)."""
-    from .sweep import run_sweep
+    from .experiments.sweep import run_sweep
 
     with _folder(out, resume) as folder:
         return _kept(run_sweep(sweep, out=folder, workers=workers, resume=resume,
@@ -156,7 +156,7 @@ def plan(plan: str | Path, *, out: str | Path | None = None, workers: int = 1,
     """Strategies for districts under a budget (``bondsim plan``): ``.by_run``,
     ``.districts``, ``.totals``, ``.allocations``; and ``.search`` (``plan_search``'s
     result) when the plan file has a ``[search]`` table."""
-    from .plan import run_plan
+    from .experiments.plan import run_plan
 
     with _folder(out, resume) as folder:
         return _kept(run_plan(plan, out=folder, workers=workers, resume=resume,
@@ -169,8 +169,8 @@ def plan_search(plan: str | Path, *, workers: int = 1, progress: bool = False,
     ``.curve`` (the best objective per budget), ``.best`` (that allocation by district and
     intervention), ``.by_run`` and ``.allocations`` (the best allocation at the largest
     budget run like a strategy). Runs in memory and writes nothing; ``plan`` writes it."""
-    from .plan import load_plan
-    from .plan_search import search_plan
+    from .experiments.plan import load_plan
+    from .experiments.plan_search import search_plan
 
     loaded = load_plan(plan)
     if loaded.spec.search is None:
@@ -184,7 +184,7 @@ def calibrate(calibration: str | Path, *, out: str | Path | None = None, workers
               scheduler: str | None = None) -> CalibrationResult:
     """Fit uncertain parameters to field figures (``bondsim calibrate``): ``.posterior``,
     ``.fit`` (on fresh seeds), ``.draws`` (every draw) and ``.met``."""
-    from .calibration import run_calibration
+    from .experiments.calibration import run_calibration
 
     with _folder(out, resume) as folder:
         return _kept(run_calibration(calibration, out=folder, workers=workers, resume=resume,
@@ -201,7 +201,7 @@ def discover(discovery: str | Path, *, out: str | Path | None = None, workers: i
 
     if importlib.util.find_spec("ema_workbench") is None:
         raise BondsimError(f"discover {EMA_MISSING} (for PRIM)")
-    from .discover import run_discovery
+    from .experiments.discover import run_discovery
 
     with _folder(out, resume) as folder:
         return _kept(run_discovery(discovery, out=folder, workers=workers, resume=resume,
@@ -239,9 +239,8 @@ def survey(scenario: Scenario | str | Path, *, kilns: int, replicates: int = 5,
     With ``out``, writes ``survey.csv``, ``summary.csv``, ``precision.csv``,
     ``precision.png`` and ``manifest.json`` (whose ``options`` record ``options``, default
     this call's arguments)."""
-    from .io import run_folder
-    from .measurement import DEFAULT_KILN_COUNTS, MeasurementError
-    from .survey import (
+    from .experiments.measurement import DEFAULT_KILN_COUNTS, MeasurementError
+    from .experiments.survey import (
         _base_seed,
         _check_kilns,
         precision_curve,
@@ -249,6 +248,7 @@ def survey(scenario: Scenario | str | Path, *, kilns: int, replicates: int = 5,
         survey_frames,
         write_survey,
     )
+    from .io import run_folder
 
     if not 0 < precision < 1:
         raise BondsimError(f"precision (--precision) must be a share between 0 and 1, got "
@@ -279,7 +279,7 @@ def survey(scenario: Scenario | str | Path, *, kilns: int, replicates: int = 5,
 
 # -- helpers ------------------------------------------------------------------------------------
 def _scenario(scenario: Scenario | str | Path) -> Scenario:
-    from .scenario import Scenario, load_scenario
+    from .experiments.scenario import Scenario, load_scenario
 
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 

@@ -225,8 +225,8 @@ def _kept(args: argparse.Namespace) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     from . import api
-    from .run import default_out_dir, summary_table
-    from .scenario import load_scenario
+    from .experiments.run import default_out_dir, summary_table
+    from .experiments.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     for warning in scenario.warnings:
@@ -246,8 +246,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _effect(args: argparse.Namespace) -> int:
     from . import api
-    from .run import default_out_dir
-    from .scenario import load_scenario
+    from .experiments.run import default_out_dir
+    from .experiments.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     out = args.out or default_out_dir(f"{scenario.name}-effect")
@@ -271,7 +271,7 @@ def _job(args: argparse.Namespace, name: str, noun: str) -> tuple[Path, dict[str
     the executor options every such job takes."""
     import os
 
-    from .run import default_out_dir
+    from .experiments.run import default_out_dir
 
     if args.resume and not args.out:
         raise BondsimError(f"--resume needs --out: the folder of the {noun} to finish")
@@ -283,7 +283,7 @@ def _job(args: argparse.Namespace, name: str, noun: str) -> tuple[Path, dict[str
 
 def _batch(args: argparse.Namespace) -> int:
     from . import api
-    from .batch import load_experiment
+    from .experiments.batch import load_experiment
 
     spec, _ = load_experiment(args.experiment)
     out, options = _job(args, spec.name, "batch")
@@ -300,8 +300,8 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     from . import api
-    from .sensitivity import MEASURE, small_sample
-    from .sweep import load_sweep
+    from .experiments.sensitivity import MEASURE, small_sample
+    from .experiments.sweep import load_sweep
 
     loaded = load_sweep(args.sweep)
     spec = loaded.spec
@@ -334,7 +334,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     from . import api
-    from .plan import load_plan
+    from .experiments.plan import load_plan
 
     loaded = load_plan(args.plan)
     out, options = _job(args, loaded.spec.name, "plan")
@@ -371,7 +371,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from . import api
-    from .calibration import load_calibration
+    from .experiments.calibration import load_calibration
 
     loaded = load_calibration(args.calibration)
     out, options = _job(args, loaded.spec.name, "calibration")
@@ -403,7 +403,7 @@ def _discover(args: argparse.Namespace) -> int:
 
     if importlib.util.find_spec("ema_workbench") is None:  # before reading the file
         raise BondsimError(f"discover {api.EMA_MISSING} (for PRIM)")
-    from .discover import load_discovery
+    from .experiments.discover import load_discovery
 
     loaded = load_discovery(args.discovery)
     out, options = _job(args, loaded.spec.name, "discovery")

@@ -52,14 +52,14 @@ except ImportError as exc:
     raise ImportError(f"bondsim.ema {EMA_MISSING}") from exc
 
 from .errors import BondsimError
-from .factors import Target, check_factors, resolve
+from .experiments.factors import Target, check_factors, resolve
+from .experiments.paired import METRICS, counterfactual, replicate_seeds
+from .experiments.scenario import Scenario, scenario_from_dict
+from .experiments.sweep import ScenarioModel
 from .io import read_toml
 from .outcomes import OUTCOMES, Window, is_outcome
-from .paired import METRICS, counterfactual, replicate_seeds
 from .parameters import PARAM_INFO
-from .scenario import Scenario, scenario_from_dict
 from .shipped import locate
-from .sweep import ScenarioModel
 
 __all__ = ["MONTHLY", "BondsimExperiment", "bondsim_model"]
 

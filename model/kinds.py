@@ -116,47 +116,47 @@ def _misspelt(missing: list[str], data: dict[str, Any]) -> str:
 
 
 def _scenario(path: Path) -> Checked:
-    from .scenario import load_scenario
+    from .experiments.scenario import load_scenario
     scenario = load_scenario(path)
     return Checked("scenario", scenario.name, scenario.warnings)
 
 
 def _experiment(path: Path) -> Checked:
-    from .batch import load_experiment
+    from .experiments.batch import load_experiment
     spec, files = load_experiment(path)
     return Checked("experiment", f"{spec.name}, {len(files)} scenarios")
 
 
 def _sweep(path: Path) -> Checked:
-    from .sweep import load_sweep
+    from .experiments.sweep import load_sweep
     loaded = load_sweep(path)
     return Checked("sweep", f"{loaded.spec.name}, {loaded.runs():,} model runs",
                    loaded.warnings)
 
 
 def _plan(path: Path) -> Checked:
-    from .plan import load_plan
+    from .experiments.plan import load_plan
     plan = load_plan(path)
     return Checked("plan", f"{plan.spec.name}, {len(plan.districts)} districts, "
                            f"{len(plan.spec.strategies)} strategies", tuple(plan.notes))
 
 
 def _calibration(path: Path) -> Checked:
-    from .calibration import load_calibration
+    from .experiments.calibration import load_calibration
     cal = load_calibration(path)
     return Checked("calibration", f"{cal.spec.name}, {len(cal.factors)} parameters, "
                                   f"{len(cal.target_rows)} targets")
 
 
 def _discovery(path: Path) -> Checked:
-    from .discover import load_discovery
+    from .experiments.discover import load_discovery
     found = load_discovery(path)
     return Checked("discovery", f"{found.spec.name}, {len(found.policies)} policies, "
                                 f"{found.spec.futures} futures")
 
 
 def _district_profile(path: Path) -> Checked:
-    from .districts import load_districts
+    from .experiments.districts import load_districts
     districts = load_districts(path)
     province = read_toml(path, "district profile")["province"]
     return Checked("district profile", f"{province}, {len(districts)} districts")

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-from .measurement import DEFAULT_KILN_COUNTS, MeasurementError
+from .experiments.measurement import DEFAULT_KILN_COUNTS, MeasurementError
 from .numbers import SURVEY_TABLE, number, percent
 from .options import kiln_counts, share, whole
 
@@ -66,9 +66,9 @@ def _error_from(args: argparse.Namespace) -> MeasurementError:
 def main(args: argparse.Namespace) -> int:
     """``bondsim survey``: run the surveys and the precision curve, write and print them."""
     from . import api
-    from .run import default_out_dir
-    from .scenario import load_scenario
-    from .survey import OUTCOMES, design_kilns, kilns_for_precision
+    from .experiments.run import default_out_dir
+    from .experiments.scenario import load_scenario
+    from .experiments.survey import OUTCOMES, design_kilns, kilns_for_precision
 
     scenario = load_scenario(args.scenario)
     for warning in scenario.warnings:

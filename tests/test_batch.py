@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bondsim import batch
-from bondsim.batch import load_experiment, run_batch, run_file, tasks
 from bondsim.cli import main
 from bondsim.errors import BondsimError
+from bondsim.experiments import batch
+from bondsim.experiments.batch import load_experiment, run_batch, run_file, tasks
 from bondsim.outcomes import Window
 from conftest import ROOT
 
@@ -70,7 +70,7 @@ def test_interrupted_batch_resumed_equals_uninterrupted(tmp_path):
 
 @pytest.mark.slow
 def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path, monkeypatch):
-    from bondsim import experiment as run_module  # the core's run path, every job's
+    from bondsim.experiments import experiment as run_module  # the core's run path, every job's
     exp = _experiment(tmp_path)
     spec, files = load_experiment(exp)
     bad_seed = tasks(spec, files)[1].seed
@@ -141,7 +141,7 @@ def _long(rows):
 
 
 def test_compare_pairs_replicates_by_seed():
-    from bondsim.compare import compare_table
+    from bondsim.experiments.compare import compare_table
     table = _long([
         ("baseline", 0, 11, 1, 0.50), ("baseline", 1, 12, 1, 0.60),
         ("policy", 0, 11, 1, 0.40), ("policy", 1, 12, 1, 0.52),

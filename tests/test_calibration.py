@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bondsim.calibration import accept, distances, load_calibration, run_calibration
 from bondsim.cli import main
 from bondsim.errors import BondsimError
-from bondsim.run import simulate
-from bondsim.scenario import scenario_from_dict
+from bondsim.experiments.calibration import accept, distances, load_calibration, run_calibration
+from bondsim.experiments.run import simulate
+from bondsim.experiments.scenario import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = (ROOT / "scenarios" / "baseline.toml").as_posix()

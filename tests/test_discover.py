@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from bondsim.cli import main
-from bondsim.discover import (
+from bondsim.errors import BondsimError
+from bondsim.experiments.discover import (
     Criterion,
     failures,
     find_box,
@@ -21,7 +22,6 @@ from bondsim.discover import (
     run_discovery,
     sentence,
 )
-from bondsim.errors import BondsimError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

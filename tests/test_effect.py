@@ -9,10 +9,22 @@ import pandas as pd
 import pytest
 
 from bondsim.cli import main
-from bondsim.effect import METRICS, paired_effect, paired_metrics, replicate_seeds, summarise
+from bondsim.experiments.effect import (
+    METRICS,
+    paired_effect,
+    paired_metrics,
+    replicate_seeds,
+    summarise,
+)
+from bondsim.experiments.paired import (
+    METRIC_LIST,
+    metric,
+    metric_definitions,
+    metric_units,
+    renamed,
+)
+from bondsim.experiments.scenario import scenario_from_dict
 from bondsim.outcomes import Window
-from bondsim.paired import METRIC_LIST, metric, metric_definitions, metric_units, renamed
-from bondsim.scenario import scenario_from_dict
 from conftest import ROOT
 
 SCENARIOS = ROOT / "scenarios"
@@ -110,7 +122,7 @@ def test_cost_is_the_scenarios_intervention_cost():
                                    "interventions": [{"type": "cash_transfer"}]})
     result = paired_effect(scenario, SCENARIOS / "baseline.toml", replicates=1,
                            households=300)
-    from bondsim.run import run_scenario
+    from bondsim.experiments.run import run_scenario
     seed = int(result.by_seed["seed"].iloc[0])
     run = run_scenario(scenario, seed=seed, households=300, write=False)
     assert result.by_seed["public_cost"].iloc[0] == pytest.approx(
@@ -163,7 +175,7 @@ def test_enforcement_alone_leaves_families_not_released_as_indebted():
     about 0.94 of 4,000 families, so its binomial sd is sqrt(0.94 x 0.06 / 4000) = 0.4 points
     even for unpaired runs: 2 points is 5 sd. On these paired seeds the differences are all
     within 0.5 points (-0.1 to -0.5)."""
-    from bondsim.run import run_scenario
+    from bondsim.experiments.run import run_scenario
     diffs = {"inspections_only": [], "release_without_rehabilitation": []}
     released = 0
     for seed in (71, 72, 73):
@@ -199,7 +211,7 @@ def test_effect_at_a_closed_horizon_reads_the_last_year_not_the_closed_month():
 
 
 def test_a_metric_is_found_by_its_name_with_a_window_only_if_it_is_an_end_of_run_one():
-    from bondsim.paired import metric
+    from bondsim.experiments.paired import metric
 
     assert metric("public_cost").name() == "public_cost"
     assert metric("bonded_households_freed_last_6_months") is metric(

@@ -13,11 +13,11 @@ from ema_workbench import Policy, Scenario, SequentialEvaluator, perform_experim
 
 from bondsim.ema import MONTHLY, bondsim_model
 from bondsim.errors import BondsimError
+from bondsim.experiments.paired import METRICS, replicate_seeds
+from bondsim.experiments.run import simulate
+from bondsim.experiments.scenario import scenario_from_dict
 from bondsim.io import read_toml
-from bondsim.paired import METRICS, replicate_seeds
 from bondsim.parameters import PARAM_INFO
-from bondsim.run import simulate
-from bondsim.scenario import scenario_from_dict
 from bondsim.shipped import locate
 
 SMALL = {"households": 60, "months": 16}  # the cash transfer starts in month 13

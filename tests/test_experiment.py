@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bondsim.errors import BondsimError
-from bondsim.experiment import (
+from bondsim.experiments.experiment import (
     COLUMN,
     Experiment,
     RatioOverWindow,
@@ -17,8 +17,8 @@ from bondsim.experiment import (
     results_table,
     simulate,
 )
+from bondsim.experiments.stores import JsonStore, RunStore
 from bondsim.outcomes import OUTCOMES
-from bondsim.stores import JsonStore, RunStore
 
 
 class _Model:
@@ -93,7 +93,7 @@ def test_the_results_table_has_one_row_per_experiment():
 
 
 def test_an_experiment_writes_its_future_into_its_scenario_and_levers_only_if_asked():
-    from bondsim.factors import resolve
+    from bondsim.experiments.factors import resolve
 
     data = {"name": "p", "interventions": [{"type": "inspections", "budget": 1000.0,
                                             "end": 12}]}

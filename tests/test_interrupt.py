@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bondsim.batch import run_batch
 from bondsim.cli import main
-from bondsim.executor import run_all
-from bondsim.sweep import run_sweep
+from bondsim.experiments.batch import run_batch
+from bondsim.experiments.executor import run_all
+from bondsim.experiments.sweep import run_sweep
 from conftest import ROOT
 
 SCENARIOS = ROOT / "scenarios"

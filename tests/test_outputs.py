@@ -19,7 +19,7 @@ import pytest
 
 import bondsim
 from bondsim.cli import main
-from bondsim.effect import replicate_seeds
+from bondsim.experiments.effect import replicate_seeds
 from bondsim.manifest import CORE, INSTALLED, git_state
 from bondsim.parameters import Params
 from conftest import DISTRICTS, ROOT

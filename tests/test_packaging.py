@@ -115,7 +115,7 @@ def test_an_unknown_name_lists_the_shipped_ones_with_a_did_you_mean(tmp_path: Pa
 
 
 def test_input_files_may_name_shipped_scenarios(tmp_path: Path, monkeypatch):
-    from bondsim.batch import load_experiment
+    from bondsim.experiments.batch import load_experiment
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "mine.toml").write_text(

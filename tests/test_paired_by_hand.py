@@ -1,6 +1,6 @@
-"""Issue 15: the one definition of a paired effect (``bondsim.paired``) and ``paired_effect``,
-pinned in-process on small runs by values that could be wrong: the counterfactual each job
-states, the cost per unit averted below one unit, the replicates a summary counts, and what
+"""Issue 15: the one definition of a paired effect (``bondsim.experiments.paired``) and
+``paired_effect``, pinned in-process on small runs by values that could be wrong: the counterfactual
+each job states, the cost per unit averted below one unit, the replicates a summary counts, and what
 ``paired_effect`` takes from its arguments (horizon, the baseline's own parameters, names,
 window, the default number of replicates)."""
 
@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bondsim.effect import paired_effect
 from bondsim.errors import BondsimError
+from bondsim.experiments.effect import paired_effect
+from bondsim.experiments.paired import counterfactual, metric_units, per_unit, summarise
+from bondsim.experiments.scenario import scenario_from_dict
 from bondsim.outcomes import Window
-from bondsim.paired import counterfactual, metric_units, per_unit, summarise
-from bondsim.scenario import scenario_from_dict
 
 SAME = "on the same seeds, population and horizon"
 

@@ -27,16 +27,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bondsim.calibration import run_calibration
-from bondsim.compare import compare_table
-from bondsim.discover import BASELINE as DISCOVERY_BASELINE
-from bondsim.discover import load_discovery, run_discovery
-from bondsim.effect import paired_effect
-from bondsim.plan import BASELINE, load_plan, run_plan
-from bondsim.run import simulate
-from bondsim.scenario import scenario_from_dict
-from bondsim.sensitivity import Factor, run_futures, sobol
-from bondsim.sweep import load_sweep, run_sweep
+from bondsim.experiments.calibration import run_calibration
+from bondsim.experiments.compare import compare_table
+from bondsim.experiments.discover import BASELINE as DISCOVERY_BASELINE
+from bondsim.experiments.discover import load_discovery, run_discovery
+from bondsim.experiments.effect import paired_effect
+from bondsim.experiments.plan import BASELINE, load_plan, run_plan
+from bondsim.experiments.run import simulate
+from bondsim.experiments.scenario import scenario_from_dict
+from bondsim.experiments.sensitivity import Factor, run_futures, sobol
+from bondsim.experiments.sweep import load_sweep, run_sweep
 from conftest import DISTRICTS
 
 HH, MONTHS = 150, 14   # small and fast; 14 months cover one closure and two quarterly payments
@@ -150,7 +150,7 @@ def test_effect_pairs_each_replicate_on_the_documented_seed():
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    from bondsim.batch import run_batch
+    from bondsim.experiments.batch import run_batch
 
     tmp = tmp_path_factory.mktemp("pairing-batch")
     files = [_toml(tmp / f"{d['name']}.toml", d) for d in (BASE, TOOTHLESS, POLICY)]
@@ -339,7 +339,7 @@ def test_plan_pairs_each_strategy_with_the_baseline_of_its_district_and_seed(pla
 
 
 def test_plan_search_judges_every_candidate_against_its_own_baseline_seed(tmp_path):
-    from bondsim.plan_search import check_search, context, judge
+    from bondsim.experiments.plan_search import check_search, context, judge
 
     loaded = load_plan(_plan_file(tmp_path, SEARCH))
     ctx = context(loaded, check_search(loaded), None, workers=1, progress=False,

@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bondsim.absorb import cap, capacity
 from bondsim.cli import main
-from bondsim.districts import load_districts
 from bondsim.errors import BondsimError
+from bondsim.experiments.absorb import cap, capacity
+from bondsim.experiments.districts import load_districts
+from bondsim.experiments.paired import METRICS
+from bondsim.experiments.plan import load_plan, run_plan
 from bondsim.interventions.cash_transfer import CashTransfer, CashTransferSpec
 from bondsim.outputs.plan_plots import allocation_figure, pareto_front
-from bondsim.paired import METRICS
-from bondsim.plan import load_plan, run_plan
 from conftest import DISTRICTS, ROOT
 
 STRATEGIES = """
@@ -304,7 +304,7 @@ def test_even_pacing_spreads_the_budget():
 
 
 def test_even_pacing_needs_a_budget_and_an_end(tmp_path):
-    from bondsim.scenario import scenario_from_dict
+    from bondsim.experiments.scenario import scenario_from_dict
     with pytest.raises(BondsimError, match=r"interventions\.0\.pacing'.*needs both"):
         scenario_from_dict({"name": "x", "interventions": [
             {"type": "cash_transfer", "budget": 10.0, "pacing": "even"}]})
@@ -402,7 +402,7 @@ def test_the_release_quantile_is_the_poisson_quantile():
     """absorb.poisson_quantile (no SciPy, so validating a plan stays fast) equals SciPy's."""
     from scipy.stats import poisson
 
-    from bondsim.absorb import poisson_quantile
+    from bondsim.experiments.absorb import poisson_quantile
 
     for mean in np.geomspace(1e-3, 2e4, 400):
         for q in (0.5, 0.9, 0.95, 0.99):

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import pytest
 
-from bondsim.plan import METRICS, summarise
+from bondsim.experiments.plan import METRICS, summarise
 
 T1 = 12.706  # Student t, 97.5 %, one degree of freedom
 
@@ -73,9 +73,9 @@ def test_totals_sum_districts_then_price_from_the_sums():
 
 
 def test_a_plan_run_keeps_every_month_and_only_its_allocations_spending():
-    from bondsim.plan_runs import PlanRun, run_one
-    from bondsim.run import simulate
-    from bondsim.scenario import scenario_from_dict
+    from bondsim.experiments.plan_runs import PlanRun, run_one
+    from bondsim.experiments.run import simulate
+    from bondsim.experiments.scenario import scenario_from_dict
 
     scenario = {"name": "north", "horizon": 4, "population": {"households": 40},
                 "interventions": [

@@ -14,10 +14,10 @@ from pydantic import Field
 
 from bondsim import BondsimModel, Params
 from bondsim.errors import BondsimError
+from bondsim.experiments.scenario import scenario_from_dict
 from bondsim.interventions import REGISTRY, Intervention, InterventionSpec, build
 from bondsim.interventions.base import about
 from bondsim.points import Column
-from bondsim.scenario import scenario_from_dict
 from conftest import ROOT
 
 

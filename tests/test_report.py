@@ -12,15 +12,15 @@ import pandas as pd
 import pytest
 
 from bondsim import PARAM_INFO
-from bondsim.batch import run_batch
-from bondsim.compare import compare_dir
-from bondsim.effect import paired_effect, write_effect
 from bondsim.errors import BondsimError
+from bondsim.experiments.batch import run_batch
+from bondsim.experiments.compare import compare_dir
+from bondsim.experiments.effect import paired_effect, write_effect
+from bondsim.experiments.plan import run_plan
+from bondsim.experiments.run import run_scenario
+from bondsim.experiments.scenario import load_scenario
+from bondsim.experiments.sweep import run_sweep
 from bondsim.outputs.report import FALLBACK_CAVEATS, MAX_ROWS, markdown_html, write_report
-from bondsim.plan import run_plan
-from bondsim.run import run_scenario
-from bondsim.scenario import load_scenario
-from bondsim.sweep import run_sweep
 from conftest import DISTRICTS
 
 BASELINE = """name = "baseline"
@@ -153,9 +153,9 @@ def plan_dir(files):
 
 @pytest.fixture(scope="module")
 def calibration_dir(files, run_dir):
-    """A calibration folder made by hand, shaped like ``bondsim.calibration``'s: a (long) fit
-    table, a targets table with markup in a cell, the posterior, the fit plot and one plot the
-    report does not know."""
+    """A calibration folder made by hand, shaped like ``bondsim.experiments.calibration``'s: a
+    (long) fit table, a targets table with markup in a cell, the posterior, the fit plot and one
+    plot the report does not know."""
     out = files / "out-calibration"
     out.mkdir()
     pd.DataFrame({"target": [f"t{i}" for i in range(120)], "value": 0.5, "tolerance": 0.1,
@@ -359,7 +359,7 @@ def test_discovery_report(tmp_path):
     """A discovery folder's report has the summary sentences, both tables and every plot."""
     from test_discover import _file
 
-    from bondsim.discover import run_discovery
+    from bondsim.experiments.discover import run_discovery
     from bondsim.outputs.report import write_report
 
     out = tmp_path / "d"
@@ -383,7 +383,7 @@ POLICIES = [f"policy_{name}_{k}" for k, name in enumerate(
 def wide_batch_dir(tmp_path_factory):
     """A batch folder of 12 policies and every outcome (no runs: written tables), 720 rows of
     comparison, with the best two policies last, where a cut at 50 rows used to hide them."""
-    from bondsim.effect import metric_units
+    from bondsim.experiments.effect import metric_units
     from bondsim.outcomes import OUTCOMES, RUPEES, is_outcome
 
     out = tmp_path_factory.mktemp("wide")

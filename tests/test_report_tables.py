@@ -42,9 +42,9 @@ def test_an_unknown_kind_lists_the_described_ones(tmp_path: Path):
 def test_the_report_loads_no_job_module_nor_the_model():
     code = ("import sys, bondsim.outputs.report as r\n"
             "for k in r.kinds(): r.description(k)\n"
-            "print(sorted(m for m in ('bondsim.batch', 'bondsim.sweep', 'bondsim.plan', "
-            "'bondsim.discover', 'bondsim.calibration', 'bondsim.survey', 'bondsim.effect', "
-            "'bondsim.run', 'bondsim.model', 'mesa', 'scipy', 'matplotlib') "
+            "jobs = ['bondsim.experiments.' + j for j in ('batch', 'sweep', 'plan', 'discover', "
+            "'calibration', 'survey', 'effect', 'run')]\n"
+            "print(sorted(m for m in (*jobs, 'bondsim.model', 'mesa', 'scipy', 'matplotlib') "
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=120)

@@ -8,7 +8,7 @@ import pytest
 
 from bondsim import Params
 from bondsim.errors import BondsimError
-from bondsim.scenario import load_scenario, scenario_from_dict
+from bondsim.experiments.scenario import load_scenario, scenario_from_dict
 from conftest import ROOT
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bondsim.errors import BondsimError
-from bondsim.sensitivity import Factor, small_sample, sobol
+from bondsim.experiments.sensitivity import Factor, small_sample, sobol
 
 PI = float(np.pi)
 # Ishigami (a = 7, b = 0.1): analytical first-order and total indices
@@ -110,7 +110,7 @@ def test_sobol_on_bondsim_at_small_size():
 
 
 def test_morris_ranks_the_ignored_factor_last():
-    from bondsim.sensitivity import morris
+    from bondsim.experiments.sensitivity import morris
     result = morris(ishigami, FACTORS, ["y"], trajectories=64, seed=1)
     table = result.indices.set_index("factor")
     assert table.loc["dummy", "rank"] == 4
@@ -120,7 +120,7 @@ def test_morris_ranks_the_ignored_factor_last():
 
 
 def test_pawn_cross_checks_the_ranking():
-    from bondsim.sensitivity import pawn
+    from bondsim.experiments.sensitivity import pawn
     result = pawn(ishigami, FACTORS, ["y"], n=1000, seed=1)
     table = result.indices.set_index("factor")
     assert table.loc["dummy", "rank"] == 4

@@ -1,5 +1,5 @@
-"""Rapid assessment (bondsim.survey): the cluster sample, its estimators, measurement error,
-the precision curve and the command's outputs."""
+"""Rapid assessment (bondsim.experiments.survey): the cluster sample, its estimators, measurement
+error, the precision curve and the command's outputs."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import math
 import numpy as np
 import pytest
 
-from bondsim import survey as sv
 from bondsim import survey_cli
 from bondsim.errors import BondsimError
-from bondsim.run import simulate
-from bondsim.scenario import scenario_from_dict
+from bondsim.experiments import survey as sv
+from bondsim.experiments.run import simulate
+from bondsim.experiments.scenario import scenario_from_dict
 from conftest import ROOT
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"

@@ -11,9 +11,9 @@ import pytest
 
 from bondsim.cli import main
 from bondsim.errors import BondsimError
-from bondsim.factors import Factor, apply, resolve
-from bondsim.sensitivity import PointStore, evaluate, morris, pawn_slices, sobol
-from bondsim.sweep import load_sweep, run_sweep
+from bondsim.experiments.factors import Factor, apply, resolve
+from bondsim.experiments.sensitivity import PointStore, evaluate, morris, pawn_slices, sobol
+from bondsim.experiments.sweep import load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

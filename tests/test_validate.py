@@ -172,7 +172,7 @@ def _broken(params: dict, seed: int) -> dict:
 @pytest.mark.parametrize("stored", [True, False])
 def test_a_failed_run_is_told_in_one_line_with_the_traceback_kept(stored, tmp_path):
     from bondsim.errors import BondsimError
-    from bondsim.sensitivity import Factor, PointStore, evaluate
+    from bondsim.experiments.sensitivity import Factor, PointStore, evaluate
 
     store = PointStore(tmp_path) if stored else None
     samples = np.array([[0.1], [0.9]])
@@ -208,13 +208,13 @@ def test_params_and_profiles_load_no_heavy_library(argv, tmp_path):
 
 
 def _specs() -> dict:
-    from bondsim.batch import ExperimentSpec
-    from bondsim.calibration import CalibrationSpec
-    from bondsim.discover import DiscoverySpec
-    from bondsim.districts import ProfileFile
-    from bondsim.plan import PlanSpec
-    from bondsim.scenario import ScenarioSpec
-    from bondsim.sweep import SweepSpec
+    from bondsim.experiments.batch import ExperimentSpec
+    from bondsim.experiments.calibration import CalibrationSpec
+    from bondsim.experiments.discover import DiscoverySpec
+    from bondsim.experiments.districts import ProfileFile
+    from bondsim.experiments.plan import PlanSpec
+    from bondsim.experiments.scenario import ScenarioSpec
+    from bondsim.experiments.sweep import SweepSpec
     return {"scenario": ScenarioSpec, "experiment": ExperimentSpec, "sweep": SweepSpec,
             "plan": PlanSpec, "calibration": CalibrationSpec, "discovery": DiscoverySpec,
             "district profile": ProfileFile}

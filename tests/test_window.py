@@ -110,7 +110,7 @@ def test_window_and_month_are_one_or_the_other(capsys):
 def test_plan_metrics_at_the_end_are_the_last_year():
     """A plan's freed households and children out of work are the mean difference over the
     last 12 months, not the last (closed) month: by hand on 14 months of runs."""
-    from bondsim.plan import METRICS, paired
+    from bondsim.experiments.plan import METRICS, paired
 
     months = 14
     base = {"bonded_share": [0.5] * months, "child_labour_rate": [0.2] * months,
@@ -139,7 +139,7 @@ def test_a_window_is_read_back_from_names_and_manifests():
 
 
 def test_compare_reads_the_window_a_batch_recorded_in_its_manifest(tmp_path):
-    from bondsim.compare import _batch_window
+    from bondsim.experiments.compare import _batch_window
 
     assert _batch_window(tmp_path) is None  # no manifest
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "batch"}))

@@ -2,7 +2,7 @@
 
     .venv/bin/python tools/mutation.py                       # interventions + pairing + rules
     .venv/bin/python tools/mutation.py --only interventions  # one group
-    .venv/bin/python tools/mutation.py --only effect --only interventions.awareness
+    .venv/bin/python tools/mutation.py --only experiments.effect --only interventions.awareness
     .venv/bin/python tools/mutation.py --since main          # what a branch changed
 
 mutmut 3 copies the sources to mutants/ and imports them from there, but bondsim is installed
@@ -38,17 +38,18 @@ INTERVENTIONS = sorted(p.stem for p in (ROOT / "model" / "interventions").glob("
 # the pairing code: which functions of each module (mutmut's mangled names; None = all)
 PAIRING: dict[str, list[str] | None] = {
     # the paired computations, not the writers and plots around them
-    "paired": None,
-    "effect": ["x_paired_effect"],
-    "compare": ["x_horizon", "x_compare_table", "x__effect_rows", "x__batch_window"],
-    "plan": ["x_plan_tasks", "x_summarise"],
-    "plan_runs": ["x_paired", "x_run_one"],
-    "experiment": ["xǁExperimentǁ*", "xǁWindowMeanǁ*", "xǁRatioOverWindowǁ*", "xǁSeriesǁ*",
-                   "x_effects", "x_point_seeds", "x_results_table"],
-    "sweep": ["xǁScenarioModelǁ*"],
-    "discover": ["xǁCriterionǁfails", "xǁDiscoveryModelǁ*", "x_failures", "x_regret",
-                 "x_robustness"],
-    "calibration": ["xǁCalibrationModelǁ*", "x_run_calibration"],
+    "experiments.paired": None,
+    "experiments.effect": ["x_paired_effect"],
+    "experiments.compare": ["x_horizon", "x_compare_table", "x__effect_rows",
+                            "x__batch_window"],
+    "experiments.plan": ["x_plan_tasks", "x_summarise"],
+    "experiments.plan_runs": ["x_paired", "x_run_one"],
+    "experiments.experiment": ["xǁExperimentǁ*", "xǁWindowMeanǁ*", "xǁRatioOverWindowǁ*",
+                               "xǁSeriesǁ*", "x_effects", "x_point_seeds", "x_results_table"],
+    "experiments.sweep": ["xǁScenarioModelǁ*"],
+    "experiments.discover": ["xǁCriterionǁfails", "xǁDiscoveryModelǁ*", "x_failures",
+                             "x_regret", "x_robustness"],
+    "experiments.calibration": ["xǁCalibrationModelǁ*", "x_run_calibration"],
 }
 GROUPS = {
     "rules": dict.fromkeys(RULES),
@@ -74,7 +75,7 @@ def selection(only: list[str]) -> dict[str, list[str] | None]:
             chosen[name] = PAIRING.get(name) if name in PAIRING else None
         else:
             sys.exit(f"mutation: no group or module {name!r} (groups: {', '.join(GROUPS)}; "
-                     "modules as in model/, e.g. effect or interventions.awareness)")
+                     "modules as in model/, e.g. experiments.effect or interventions.awareness)")
     return chosen
 
 
@@ -301,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", action="append", default=[],
                     help="a group (rules, interventions, pairing) or a module of model/ "
-                         "(effect, interventions.awareness); repeatable; default: all groups")
+                         "(experiments.effect, interventions.awareness); repeatable; "
+                         "default: all groups")
     ap.add_argument("--since", metavar="COMMIT",
                     help="the modules of the groups changed since COMMIT (e.g. the commit an "
                          "issue started from), added to --only")

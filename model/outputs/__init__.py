@@ -8,6 +8,6 @@
 
 The layer rule (``tests/test_layers.py`` enforces it): outputs may import the model, the
 experiments and the shared modules at the top of ``bondsim`` (``errors``, ``io``,
-``numbers``, ...); nothing below imports outputs, except the jobs that still draw their own
-figures when they finish (listed with their reason in the test).
+``numbers``, ...); only the faces (``cli``, ``api``) import outputs, and the jobs that still
+draw their own figures when they finish (listed with their reason in the test).
 """

@@ -31,8 +31,8 @@ from bondsim.errors import BondsimError
 from bondsim.io import read_toml
 from bondsim.model import BondsimModel
 from bondsim.parameters import Params
-from bondsim.run import model_arguments
-from bondsim.scenario import Scenario, scenario_from_dict
+from bondsim.experiments.run import model_arguments
+from bondsim.experiments.scenario import Scenario, scenario_from_dict
 
 TITLE = "bondsim: debt bondage at brick kilns"
 DEFAULT_SCENARIO = "baseline"

@@ -1,4 +1,4 @@
-"""What the report of a batch (``bondsim batch``, ``bondsim.batch``) and its comparison
+"""What the report of a batch (``bondsim batch``, ``bondsim.experiments.batch``) and its comparison
 (``bondsim compare``) shows: every scenario's outcomes at the end of the runs from
 ``summary.csv`` and its paired differences and effect metrics from ``compare.csv``, in full,
 as wide tables; the final outcomes, the comparison and each scenario's trajectories."""
@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..outcomes import outcome_stem
-from ..paired import METRIC_LIST
+from ..experiments.paired import METRIC_LIST
 from .report_html import folded, subheading
 from .report_tables import (
     MAIN_OUTCOMES,

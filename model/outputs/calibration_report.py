@@ -1,4 +1,4 @@
-"""What the report of a calibration (``bondsim calibrate``, ``bondsim.calibration``) shows:
+"""What the report of a calibration (``bondsim calibrate``, ``bondsim.experiments.calibration``) shows:
 the fitted parameters (``posterior.csv``), the fit against every target (``fit.csv``) and
 the targets; the fit and posterior plots. Its parameters are shown with the fitted values."""
 

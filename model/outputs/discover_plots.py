@@ -16,7 +16,7 @@ import pandas as pd
 from ..io import atomic_write
 
 if TYPE_CHECKING:
-    from ..boxes import Box
+    from ..experiments.boxes import Box
 
 
 def _save(fig: plt.Figure, path: Path) -> None:

@@ -1,4 +1,4 @@
-"""What the report of a scenario discovery (``bondsim discover``, ``bondsim.discover``) shows:
+"""What the report of a scenario discovery (``bondsim discover``, ``bondsim.experiments.discover``) shows:
 where each policy fails in plain words (from the manifest), the policies' robustness
 (``robustness.csv``) and their PRIM boxes (``boxes.csv``); the robustness plot and each
 policy's peeling trajectory and box."""

@@ -1,4 +1,4 @@
-"""What the report of an effect (``bondsim effect``, ``bondsim.effect``) shows: the paired
+"""What the report of an effect (``bondsim effect``, ``bondsim.experiments.effect``) shows: the paired
 effect and cost-effectiveness from ``effect_summary.csv`` and each replicate from
 ``effect_by_seed.csv``."""
 

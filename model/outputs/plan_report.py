@@ -1,4 +1,4 @@
-"""What the report of a plan (``bondsim plan``, ``bondsim.plan``) shows: each strategy in total
+"""What the report of a plan (``bondsim plan``, ``bondsim.experiments.plan``) shows: each strategy in total
 (``totals.csv``), district by district (``districts.csv``), the allocations and spending, and
 the allocation search's curve and allocations; the Pareto, allocation and search plots. Its
 parameters are each district's figures, with their sources after the parameter table."""
@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..numbers import number, setting
-from ..paired import metric
+from ..experiments.paired import metric
 from .report_html import section
 from .report_tables import (
     CsvTable,

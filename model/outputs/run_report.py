@@ -1,4 +1,4 @@
-"""What the report of a run (``bondsim run``, ``bondsim.run``) shows: the main outcomes at the
+"""What the report of a run (``bondsim run``, ``bondsim.experiments.run``) shows: the main outcomes at the
 start and at the end of the run, from ``timeseries.csv``, and the trajectories plot."""
 
 from __future__ import annotations

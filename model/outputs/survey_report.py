@@ -1,4 +1,4 @@
-"""What the report of a survey (``bondsim survey``, ``bondsim.survey``) shows: the estimates
+"""What the report of a survey (``bondsim survey``, ``bondsim.experiments.survey``) shows: the estimates
 against the model's true values (``summary.csv``) and the precision at each number of kilns
 surveyed (``precision.csv``); the precision plot."""
 

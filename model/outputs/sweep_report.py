@@ -1,4 +1,4 @@
-"""What the report of a sweep (``bondsim sweep``, ``bondsim.sweep``) shows: each outcome's
+"""What the report of a sweep (``bondsim sweep``, ``bondsim.experiments.sweep``) shows: each outcome's
 factors ranked by their sensitivity indices from ``indices.csv``, the replicate noise and any
 second-order indices; the ranking, Morris and convergence plots. The parameters it varies are
 shown as varied over their ranges."""
@@ -75,7 +75,7 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
     base = [c for c in indices.columns if c not in ("outcome", "factor", "rank",
                                                      "sample_warning")
             and not c.endswith("_conf")]
-    from ..sensitivity import small_sample
+    from ..experiments.sensitivity import small_sample
     too_small = small_sample(indices)
     for outcome, group in indices.groupby("outcome", sort=False):
         group = group.sort_values("rank", kind="stable") if "rank" in group else group

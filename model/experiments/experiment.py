@@ -4,7 +4,7 @@ one results table.
 In the terms of exploratory policy analysis (XLRM, as in EMA Workbench):
 
 - **uncertainties** (X): model parameters with a distribution over a range: a ``Factor``
-  (``bondsim.factors``) whose name is a parameter; a **future** is one sample of them
+  (``bondsim.experiments.factors``) whose name is a parameter; a **future** is one sample of them
   (``futures``: a Latin hypercube mapped through each distribution);
 - **levers** (L): fields of a scenario's interventions, named ``<label>.<field>``: a
   ``Factor`` whose name is a lever;
@@ -12,8 +12,8 @@ In the terms of exploratory policy analysis (XLRM, as in EMA Workbench):
   its name: an experiment's ``policy`` and ``scenario``;
 - **outcomes** (M): what is measured of a run over a window of months (``WindowMean``,
   ``RatioOverWindow``, ``Series``; the monthly outcomes are ``bondsim.OUTCOMES``), and,
-  against a counterfactual run on the same seed, the effect metrics of ``bondsim.paired``
-  (``effects``: ``paired.METRIC_LIST``);
+  against a counterfactual run on the same seed, the effect metrics of
+  ``bondsim.experiments.paired`` (``effects``: ``paired.METRIC_LIST``);
 - an **experiment** is one policy in one future, one replicate with its seed
   (``Experiment``);
 - the **results table** has one row per experiment: its inputs, seed and outcomes
@@ -22,8 +22,8 @@ In the terms of exploratory policy analysis (XLRM, as in EMA Workbench):
 One run path: ``run_experiment`` builds an experiment's scenario (its future's and levers'
 values written in) and ``simulate`` builds the model and runs it. ``evaluate`` runs a model
 (``f(params, seed) -> outcomes``) at many points and seeds on the shared executor
-(``bondsim.executor``: serially, on a process pool or on Dask), saving each point as it
-finishes (``bondsim.stores``), so that an interrupted job resumes where it stopped.
+(``bondsim.experiments.executor``: serially, on a process pool or on Dask), saving each point as it
+finishes (``bondsim.experiments.stores``), so that an interrupted job resumes where it stopped.
 
 What may import what: the core imports the model (scenario, factors, outcomes, paired), the
 executor and the stores; the jobs (batch, sweep, plan, discover, calibration, survey) import
@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._lazy import deferred
-from .errors import BondsimError
+from .._lazy import deferred
+from ..errors import BondsimError
+from ..outcomes import LAST_YEAR, OUTCOMES, Window, window_means
 from .executor import run_all
 from .factors import Factor, Target, scenario_with
-from .outcomes import LAST_YEAR, OUTCOMES, Window, window_means
 from .paired import paired_metrics, replicate_seeds
 from .scenario import MAX_HOUSEHOLDS, Scenario, load_scenario, scenario_from_dict
 from .stores import PointStore
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from SALib.sample import latin
 
-    from .model import BondsimModel
+    from ..model import BondsimModel
 else:  # imported on first use: checking an input file stays fast
     pd = deferred("pandas")
     latin = deferred("SALib.sample.latin")
@@ -92,7 +92,7 @@ def model_arguments(scenario: Scenario, *, seed: int | None = None,
     """The keyword arguments of ``BondsimModel`` for a scenario, with the file's seed and
     household count unless given: what ``simulate`` builds its model from, and what the
     interactive page (``bondsim.outputs.app``) builds a model from without running it."""
-    from . import interventions
+    from .. import interventions
 
     spec = scenario.spec
     seed = spec.seed if seed is None else seed
@@ -122,7 +122,7 @@ def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
     """Build the model of a scenario and run it for ``months`` (default: its horizon; 0
     leaves the initial state, what a survey at month 0 sees): the one run path of every
     job. The scenario's seed and population unless given."""
-    from .model import BondsimModel
+    from ..model import BondsimModel
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -348,7 +348,7 @@ def evaluate(model: Model, factors: Sequence[Factor], samples: np.ndarray,
 def _told(error: str, store: PointStore | None) -> str:
     """A failed point's error for a message: never a traceback (its last line says what went
     wrong; the whole of it is kept in the job's folder, for whoever fixes the cause)."""
-    from .io import write_text
+    from ..io import write_text
 
     lines = error.strip().splitlines()
     if not lines or not lines[0].startswith("Traceback"):

@@ -23,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from .errors import BondsimError
+from ..errors import BondsimError
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -42,12 +42,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._lazy import deferred
+from .._lazy import deferred
+from ..errors import BondsimError
+from ..interventions import REGISTRY
+from ..io import atomic_write, input_file, output_folder, read_toml, write_json
+from ..outcomes import LAST_YEAR
+from ..shipped import locate
 from .districts import DistrictProfile, district_scenario, load_districts, pick
-from .errors import BondsimError
-from .interventions import REGISTRY
-from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import LAST_YEAR
 from .paired import (
     COST_PER,
     counterfactual,
@@ -60,7 +61,6 @@ from .plan_runs import BASELINE, PlanRun, execute, metrics_table, spending
 from .plan_runs import paired as paired  # re-exported: the plan's effect of one run
 from .plan_search import check_search, search_plan
 from .scenario import format_errors, read_spec, scenario_from_dict
-from .shipped import locate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,7 +108,7 @@ class PlanSpec(BaseModel):
     replicates: int = Field(5, ge=1, le=10_000)
     seed: int = Field(0, ge=0, lt=2**63)
     strategies: list[Strategy] = Field(min_length=1)
-    search: dict[str, Any] | None = None  # validated by bondsim.plan_search
+    search: dict[str, Any] | None = None  # validated by bondsim.experiments.plan_search
 
 
 @dataclass
@@ -119,7 +119,7 @@ class LoadedPlan:
     base: dict[str, Any]                       # the base scenario's data
     interventions: dict[str, dict[str, list[dict[str, Any]]]]  # strategy -> district -> items
     rows: list[dict[str, Any]]                 # strategy, district, type, label, allocated,
-    #                                            capacity (bondsim.absorb)
+    #                                            capacity (bondsim.experiments.absorb)
     notes: list[str]                           # scaling and capping, for the manifest
 
     @functools.cached_property
@@ -164,7 +164,7 @@ def load_plan(path: str | Path) -> LoadedPlan:
 
 
 def _absorption(loaded: LoadedPlan) -> None:
-    """Each written allocation's absorptive capacity (``bondsim.absorb``) in the
+    """Each written allocation's absorptive capacity (``bondsim.experiments.absorb``) in the
     ``capacity`` column, and a note for every allocation above it: that money cannot be spent
     however the plan is run, so its cost and cost-effectiveness are judged on what is spent."""
     from .absorb import capacity
@@ -252,7 +252,7 @@ def _check_fields(path: Path, where: str, spec_class: type[BaseModel],
                                      for line in lines)) from None
 
 
-# --- running: each run is an experiment of the core (bondsim.plan_runs) -------------
+# --- running: each run is an experiment of the core (bondsim.experiments.plan_runs) -------------
 
 def plan_tasks(loaded: LoadedPlan, seeds: list[int]) -> list[PlanRun]:
     """Every run of the written strategies: the baseline first, then each strategy, in each
@@ -325,15 +325,15 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
     _write_csv(out / "districts.csv", districts)
     _write_csv(out / "totals.csv", totals)
     _write_csv(out / "allocations.csv", allocations)
-    from .outputs.plan_plots import plot_allocation, plot_pareto
+    from ..outputs.plan_plots import plot_allocation, plot_pareto
     plot_pareto(totals, out / "pareto.png", loaded.spec.budget)
     plot_allocation(allocations, out / "allocation.png")
     if search is not None:
         _write_csv(out / "search_curve.csv", search.curve)
         _write_csv(out / "search_best.csv", search.best)
-        from .outputs.plan_plots import plot_budget_curve
+        from ..outputs.plan_plots import plot_budget_curve
         plot_budget_curve(search.curve, out / "search_curve.png")
-    from .manifest import core
+    from ..manifest import core
     parameters = {d.name: scenario_from_dict(loaded.scenario(BASELINE, d), source=d.name).params
                   for d in loaded.districts}
     write_json(out / "manifest.json", {
@@ -351,7 +351,7 @@ def plan_inputs(loaded: LoadedPlan) -> list[dict[str, str]]:
     """The plan file, its district profile file and base scenario, with the sha256 of each,
     for the manifest. (Each district's parameters, which the profile sets, are recorded
     by district.)"""
-    from .manifest import input_files
+    from ..manifest import input_files
 
     spec = loaded.spec
     profile = input_file(loaded.path, spec.districts_file, "districts_file",

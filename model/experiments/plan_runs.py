@@ -2,8 +2,8 @@
 replicate, as experiments of the experiment core; what each run keeps; and the effect of
 each run against the baseline run of the same district and seed.
 
-Shared by the plan (``bondsim.plan``) and its search (``bondsim.plan_search``), which import
-this module and not each other.
+Shared by the plan (``bondsim.experiments.plan``) and its search
+(``bondsim.experiments.plan_search``), which import this module and not each other.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._lazy import deferred
+from .._lazy import deferred
+from ..outcomes import LAST_YEAR
 from .executor import run_all
 from .experiment import Experiment, Series, run_experiment
-from .outcomes import LAST_YEAR
 from .paired import paired_metrics
 from .stores import JsonStore
 

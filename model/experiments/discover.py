@@ -27,13 +27,13 @@ A discovery file (TOML, in ``experiments/``) names the uncertain parameters with
 
 Every policy (and the baseline) runs in every future on the same seeds (common random numbers
 within a future; each future has seeds of its own), as experiments of the experiment core
-(``bondsim.experiment``), on the shared executor, resumably. Then (``bondsim.boxes``),
-per policy, PRIM (the EMA Workbench implementation) finds the box of parameter space where
-failure concentrates: its coverage (the share of all failures inside it), density (the share
-of futures inside it that fail), mass (the share of futures inside it), the restricted
-parameters, the side of each that is restricted, their limits and each side's significance
-(quasi-p value), beside the policy's base rate (the share of all futures that fail). A box is
-reported as a region where the policy fails only when it is denser in failures than the base
+(``bondsim.experiments.experiment``), on the shared executor, resumably. Then
+(``bondsim.experiments.boxes``), per policy, PRIM (the EMA Workbench implementation) finds the box
+of parameter space where failure concentrates: its coverage (the share of all failures inside it),
+density (the share of futures inside it that fail), mass (the share of futures inside it), the
+restricted parameters, the side of each that is restricted, their limits and each side's
+significance (quasi-p value), beside the policy's base rate (the share of all futures that fail). A
+box is reported as a region where the policy fails only when it is denser in failures than the base
 rate on futures it was not chosen from; otherwise the summary says "no informative region".
 Across policies: mean, 10th and 90th percentile of
 each outcome, the share of futures where the policy satisfies the criterion, and its regret
@@ -50,15 +50,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._lazy import deferred
+from .._lazy import deferred
+from ..errors import BondsimError
+from ..io import atomic_write, input_file, output_folder, read_toml, write_json
+from ..outcomes import OUTCOMES
+from ..shipped import locate
 from .boxes import Box, boxes_table, find_box, sentence
-from .errors import BondsimError
 from .experiment import Experiment, WindowMean, results_table, run_experiment, run_futures
 from .factors import Factor, Target, check_factors
-from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import OUTCOMES
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
-from .shipped import locate
 from .sweep import FactorSpec
 
 if TYPE_CHECKING:
@@ -277,7 +277,7 @@ def run_discovery(discovery: str | Path, *, out: str | Path, workers: int = 1,
                   resume: bool = False, progress: bool = False,
                   scheduler: str | None = None) -> DiscoveryResult:
     """Run every policy in every future, then discovery and robustness; write the outputs."""
-    from .manifest import input_files
+    from ..manifest import input_files
 
     loaded = load_discovery(discovery)
     spec = loaded.spec
@@ -313,8 +313,8 @@ def _write_outputs(out: Path, loaded: LoadedDiscovery, values: pd.DataFrame,
                    failed: pd.DataFrame, table: pd.DataFrame, boxes: dict[str, Box],
                    summary: list[str], seeds: list[int], workers: int,
                    inputs: list[dict[str, str]]) -> None:
-    from .manifest import core
-    from .outputs.discover_plots import plot_box, plot_robustness, plot_trajectory
+    from ..manifest import core
+    from ..outputs.discover_plots import plot_box, plot_robustness, plot_trajectory
 
     spec = loaded.spec
     futures = values.copy()

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ._lazy import deferred
-from .errors import BondsimError
+from .._lazy import deferred
+from ..errors import BondsimError
 
 if TYPE_CHECKING:
     from scipy import stats
@@ -107,8 +107,8 @@ class Target:
 def resolve(name: str, scenario: dict[str, Any]) -> Target:
     """The target of factor ``name`` in a scenario's data (the parsed TOML), or a clear error
     listing what could be meant."""
-    from .interventions import REGISTRY
-    from .parameters import Params
+    from ..interventions import REGISTRY
+    from ..parameters import Params
 
     params = {f.name: f for f in dataclasses.fields(Params)}
     if name in params:

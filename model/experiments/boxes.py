@@ -2,8 +2,8 @@
 space where a policy's failures concentrate, and this module says whether that box tells more
 than the base rate does, and in words.
 
-The analysis half of scenario discovery (``bondsim.discover`` runs the futures; its pictures
-are ``bondsim.outputs.discover_plots``). Imports no job.
+The analysis half of scenario discovery (``bondsim.experiments.discover`` runs the futures; its
+pictures are ``bondsim.outputs.discover_plots``). Imports no job.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._lazy import deferred
+from .._lazy import deferred
 
 if TYPE_CHECKING:
     import pandas as pd

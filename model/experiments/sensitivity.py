@@ -3,7 +3,7 @@
 The engine accepts any callable ``f(params: dict[str, float], seed: int) -> dict[str, float]``
 as the model, so researchers can sweep their own models the same way as bondsim::
 
-    from bondsim.sensitivity import Factor, sobol
+    from bondsim.experiments.sensitivity import Factor, sobol
     result = sobol(my_model, [Factor("a", 0, 1), Factor("b", 1, 10, distribution="loguniform")],
                    ["y"], n=256, replicates=4, workers=2)
     result.indices      # outcome, factor, S1, S1_conf, ST, ST_conf, rank, ...
@@ -13,7 +13,7 @@ Three methods on one footing: Sobol (variance-based first-, total- and optionall
 second-order indices with bootstrap intervals), Morris (elementary effects, mu* and sigma, for
 screening many factors cheaply) and PAWN (moment-independent, a cross-check when outcomes are
 skewed). Factors may be grouped (Sobol, Morris) and drawn from any of the distributions in
-``bondsim.factors``.
+``bondsim.experiments.factors``.
 
 Noise. The model is stochastic, so every sample point is run ``replicates`` times with seeds
 that are the same at every point (common random numbers: two points differ by their
@@ -32,10 +32,10 @@ sample, the first ``m`` Morris trajectories, the first ``m`` Latin-hypercube row
 indices at growing sample sizes come free from the runs already made; ``convergence`` tables
 them with their intervals.
 
-Parallel and resumable. The points run through the experiment core (``bondsim.experiment``:
-``evaluate``, re-exported here): with ``workers``/``scheduler`` on the shared executor, and
-with ``store`` (a ``PointStore`` folder) each finished point is saved atomically and a sweep
-run again does only the missing points. This module samples and analyses.
+Parallel and resumable. The points run through the experiment core
+(``bondsim.experiments.experiment``: ``evaluate``, re-exported here): with ``workers``/``scheduler``
+on the shared executor, and with ``store`` (a ``PointStore`` folder) each finished point is saved
+atomically and a sweep run again does only the missing points. This module samples and analyses.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from ._lazy import deferred
-from .errors import BondsimError
+from .._lazy import deferred
+from ..errors import BondsimError
 from .experiment import (  # the runs: the experiment core's; re-exported for callers
     Model,
     evaluate,

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._lazy import deferred
-from .errors import BondsimError
-from .outcomes import LAST_YEAR, Window
+from .._lazy import deferred
+from ..errors import BondsimError
+from ..outcomes import LAST_YEAR, Window
 from .paired import (  # noqa: F401  (the metrics are defined in paired.py; kept here too)
     METRICS,
     counterfactual,
@@ -88,8 +88,8 @@ def write_effect(out: Path, result: EffectResult, scenario: Scenario, args: obje
     """``effect_by_seed.csv``, ``effect_summary.csv`` and ``manifest.json``, atomically.
     ``baseline``: the baseline scenario, for its parameters and file in the manifest (read
     from ``args.baseline`` when not given)."""
-    from .io import atomic_write, write_json
-    from .manifest import core, input_files
+    from ..io import atomic_write, write_json
+    from ..manifest import core, input_files
 
     if baseline is None:
         baseline = load_scenario(args.baseline)  # type: ignore[attr-defined]

@@ -19,9 +19,9 @@ batch run again with ``resume`` does only the runs that are missing, and gives e
 results of an uninterrupted batch. A run that raises is recorded with its error and seed in
 ``runs/<scenario>/<replicate>.error.json`` and the batch goes on.
 
-Each run is an experiment of the experiment core (``bondsim.experiment``): a policy (the
+Each run is an experiment of the experiment core (``bondsim.experiments.experiment``): a policy (the
 scenario) in the scenario's own world, one replicate; this module builds them, saves their
-monthly outcomes (``bondsim.stores.RunStore``) and summarises the table they make.
+monthly outcomes (``bondsim.experiments.stores.RunStore``) and summarises the table they make.
 """
 
 from __future__ import annotations
@@ -36,15 +36,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._lazy import deferred
-from .errors import BondsimError
+from .._lazy import deferred
+from ..errors import BondsimError
+from ..io import atomic_write, input_file, output_folder, write_json
+from ..outcomes import LAST_YEAR, OUTCOMES, Window, is_outcome, why_undefined, window_table
+from ..shipped import locate
 from .executor import run_all
 from .experiment import Experiment, run_experiment, scenario_file
-from .io import atomic_write, input_file, output_folder, write_json
-from .outcomes import LAST_YEAR, OUTCOMES, Window, is_outcome, why_undefined, window_table
 from .paired import replicate_seeds
 from .scenario import MAX_HOUSEHOLDS, load_scenario, read_spec
-from .shipped import locate
 from .stores import RunStore
 
 if TYPE_CHECKING:
@@ -160,8 +160,8 @@ def load_run(out: Path, task: RunTask) -> pd.DataFrame:
 
 def execute(todo: list[RunTask], out: Path, workers: int, progress: bool = False,
             scheduler: str | None = None) -> Iterator[RunTask]:
-    """Run the tasks (see ``bondsim.executor``), saving each run as it finishes; yields the
-    tasks as they finish. Every way gives the same runs: a run depends only on its task."""
+    """Run the tasks (see ``bondsim.experiments.executor``), saving each run as it finishes; yields
+    the tasks as they finish. Every way gives the same runs: a run depends only on its task."""
     for task, values, error in run_all(run_task, todo, workers=workers, progress=progress,
                                        scheduler=scheduler):
         save(out, task, values, error)
@@ -199,7 +199,7 @@ def run_batch(experiment: str | Path, *, out: str | Path, workers: int = 1,
 def experiment_inputs(experiment: str | Path, files: list[Path]) -> list[dict[str, str]]:
     """The experiment file and its scenario files, with the sha256 of each, for the
     manifest."""
-    from .manifest import input_files
+    from ..manifest import input_files
 
     return input_files(("experiment", locate(experiment, "experiment")),
                        *(("scenario", f) for f in files))
@@ -234,7 +234,7 @@ def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: li
     summary = summarise(table, window)
     atomic_write(out / "summary.csv",
                  lambda tmp: summary.to_csv(tmp, index=False, lineterminator="\n"))
-    from .manifest import core, input_files
+    from ..manifest import core, input_files
     if inputs is None:
         inputs = input_files(*(("scenario", f) for f in files))
     write_json(out / "manifest.json", {
@@ -285,7 +285,7 @@ FINAL_OUTCOMES = ("bonded_share", "indebted_share", "child_labour_rate", "school
 
 def plot_final(out: Path, summary: pd.DataFrame, window: Window = LAST_YEAR) -> None:
     """The end of the runs side by side: each scenario's median with its 95% range."""
-    from .outputs.plots import plot_intervals
+    from ..outputs.plots import plot_intervals
 
     panels = [(name.replace("_", " "), summary[summary["outcome"] == window.name(name)])
               for name in FINAL_OUTCOMES if window.name(name) in set(summary["outcome"])]
@@ -297,7 +297,7 @@ def plot_final(out: Path, summary: pd.DataFrame, window: Window = LAST_YEAR) -> 
 
 def plot_batch(out: Path, table: pd.DataFrame) -> None:
     """Trajectories with bands, per scenario (one PNG each)."""
-    from .outputs.plots import PANELS, plot_trajectories
+    from ..outputs.plots import PANELS, plot_trajectories
 
     needed = {"month", "production_days"} | {c for _, cols, _, _ in PANELS for c in cols}
     if not needed <= set(table.columns):

@@ -44,7 +44,7 @@ another look). The fitted values are then run again on fresh seeds and compared 
 target in a table and a plot.
 
 Each draw is a future and each run an experiment of the experiment core
-(``bondsim.experiment``): parallel on the shared executor and resumable draw by draw;
+(``bondsim.experiments.experiment``): parallel on the shared executor and resumable draw by draw;
 ``CalibrationResult.experiments`` is the results table.
 """
 
@@ -59,8 +59,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._lazy import deferred
-from .errors import BondsimError
+from .._lazy import deferred
+from ..errors import BondsimError
+from ..io import atomic_write, input_file, output_folder, read_toml, write_json
+from ..outcomes import OUTCOMES
+from ..shipped import locate
 from .experiment import (
     Experiment,
     RatioOverWindow,
@@ -71,11 +74,8 @@ from .experiment import (
     run_futures,
 )
 from .factors import Factor, Target, check_factors
-from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import OUTCOMES
 from .paired import replicate_seeds
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
-from .shipped import locate
 from .sweep import FactorSpec
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
                     resume: bool = False, progress: bool = False,
                     scheduler: str | None = None) -> CalibrationResult:
     """Draw, run, accept, check the fit; write the tables, plots and manifest."""
-    from .manifest import input_files
+    from ..manifest import input_files
 
     loaded = load_calibration(calibration)
     spec = loaded.spec
@@ -288,10 +288,10 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
     _write(out / "fit.csv", fit)
     _write(out / "targets.csv", loaded.target_table)
     atomic_write(out / "draws.parquet", lambda tmp: draws.to_parquet(tmp, index=False))
-    from .outputs.calibration_plots import plot_fit, plot_posterior
+    from ..outputs.calibration_plots import plot_fit, plot_posterior
     plot_fit(fit, out / "fit.png")
     plot_posterior(posterior, draws, out / "posterior.png")
-    from .manifest import core
+    from ..manifest import core
     parameters = {name: scenario_from_dict(data, source=name).params
                   for name, data in loaded.model.scenarios.items()}
     write_json(out / "manifest.json", {
@@ -316,7 +316,7 @@ def summarise_posterior(factors: list[Factor], samples: np.ndarray, chosen: np.n
     5-95% range and sd, beside the prior range and the current default."""
     import dataclasses
 
-    from .parameters import Params
+    from ..parameters import Params
     defaults = {f.name: f.default for f in dataclasses.fields(Params)}
     best = int(chosen[np.argmin(dist[chosen])])
     rows = []

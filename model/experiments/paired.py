@@ -47,8 +47,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._lazy import deferred
-from .outcomes import LAST_YEAR, Window, outcome_stem, window_means
+from .._lazy import deferred
+from ..outcomes import LAST_YEAR, Window, outcome_stem, window_means
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,6 +1,6 @@
 """One run of a scenario: the Python API behind ``bondsim run``.
 
-    from bondsim.run import run_scenario
+    from bondsim.experiments.run import run_scenario
     result = run_scenario("scenarios/baseline.toml", seed=7, households=2000)
     result.timeseries  # pandas DataFrame, one row per month
 
@@ -17,15 +17,15 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import BondsimError
+from ..io import atomic_write, run_folder, write_json
+from ..manifest import build_manifest
+from ..model import BondsimModel
+from ..numbers import RUN_SUMMARY, number
+from ..outcomes import LAST_YEAR, Window, why_undefined, window_means
+from ..outputs.plots import plot_trajectories
 from . import experiment
-from .errors import BondsimError
 from .experiment import model_arguments as model_arguments  # its home is the core
-from .io import atomic_write, run_folder, write_json
-from .manifest import build_manifest
-from .model import BondsimModel
-from .numbers import RUN_SUMMARY, number
-from .outcomes import LAST_YEAR, Window, why_undefined, window_means
-from .outputs.plots import plot_trajectories
 from .scenario import Scenario, load_scenario
 
 SUMMARY_OUTCOMES = ("bonded_share", "indebted_share", "median_debt", "median_debt_months",
@@ -46,8 +46,8 @@ class RunResult:
 def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
              households: int | None = None, months: int | None = None) -> BondsimModel:
     """Build and run the model of a scenario (no outputs written, no manifest), for at least
-    one month: the experiment core's run path (``bondsim.experiment.simulate``). Returns the
-    model after its last month."""
+    one month: the experiment core's run path (``bondsim.experiments.experiment.simulate``). Returns
+    the model after its last month."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     spec = scenario.spec

@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import BondsimError
+from ..errors import BondsimError
+from ..shipped import locate
 from .scenario import read_spec
-from .shipped import locate
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 BACKGROUND = "existing_cash_transfer"  # the label of the background programme
@@ -88,7 +88,7 @@ def load_districts(path: str | Path) -> dict[str, DistrictProfile]:
     if repeated:
         raise BondsimError(f"{path}: field 'districts': {repeated} appear more than once; "
                            f"expected distinct district names")
-    from .parameters import PARAM_INFO
+    from ..parameters import PARAM_INFO
     for i, district in enumerate(spec.districts):
         for name in district.parameters:
             if name not in PARAM_INFO:
@@ -141,7 +141,7 @@ def _typed(name: str, value: float) -> float | int:
     """Integer parameters get an integer (scenario validation is strict)."""
     import dataclasses
 
-    from .parameters import Params
+    from ..parameters import Params
     default = {f.name: f.default for f in dataclasses.fields(Params)}[name]
     return round(value) if isinstance(default, int) else value
 

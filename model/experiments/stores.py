@@ -13,7 +13,7 @@ each job's outputs, so their names and formats are fixed):
   ``<replicate>.error.json`` (batches);
 - ``JsonStore``: ``<key>.json``, what a run kept, as JSON (plans).
 
-Used by the experiment core (``bondsim.experiment``); imports nothing of the model.
+Used by the experiment core (``bondsim.experiments.experiment``); imports nothing of the model.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import BondsimError
-from .io import write_json
+from ..errors import BondsimError
+from ..io import write_json
 
 
 def save_npy(path: Path, values: np.ndarray) -> None:
@@ -43,7 +43,7 @@ def save_npy(path: Path, values: np.ndarray) -> None:
 def pin(folder: Path, layout: dict[str, Any], job: str) -> None:
     """Pin ``layout`` (and this bondsim's version) to the folder, or refuse a folder pinned
     to another: a resumed job must be the same job."""
-    from . import __version__
+    from .. import __version__
 
     layout = json.loads(json.dumps({"bondsim": __version__, **layout}))  # as saved
     file = folder / "layout.json"

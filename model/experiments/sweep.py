@@ -36,8 +36,8 @@ the package under that point's assumptions. ``baseline = "FILE"`` names another 
 scenario instead. The manifest states which (``counterfactual``). Metric names used before
 issue 16 (``bonded_share_change_last_year``) are accepted with a warning.
 
-A sweep is a thin layer over the experiment core (``bondsim.experiment``): its factors are
-uncertainties and levers, each sample point and replicate an experiment (the scenario as the
+A sweep is a thin layer over the experiment core (``bondsim.experiments.experiment``): its factors
+are uncertainties and levers, each sample point and replicate an experiment (the scenario as the
 policy, and its counterfactual for effect outcomes), and ``results.parquet`` the results
 table. The points run on the shared executor (local processes, or Dask with
 ``--scheduler``); each finished sample point is saved at once, so ``--resume`` finishes an
@@ -60,15 +60,15 @@ from pydantic import (
     model_validator,
 )
 
-from ._lazy import deferred
-from .errors import BondsimError
+from .._lazy import deferred
+from ..errors import BondsimError
+from ..io import atomic_write, input_file, output_folder, read_toml, write_json
+from ..outcomes import OUTCOMES
+from ..shipped import locate
 from .experiment import Experiment, WindowMean, effects, results_table, run_experiment
 from .factors import Factor, Target, check_factors
-from .io import atomic_write, input_file, output_folder, read_toml, write_json
-from .outcomes import OUTCOMES
 from .paired import METRICS, counterfactual, renamed
 from .scenario import MAX_HOUSEHOLDS, read_spec, scenario_from_dict
-from .shipped import locate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -284,7 +284,7 @@ class SweepResult:
 def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: bool = False,
               progress: bool = False, scheduler: str | None = None) -> SweepResult:
     """Run a sweep file; write and return its ranking, noise, convergence and every run."""
-    from .manifest import input_files
+    from ..manifest import input_files
     from .sensitivity import PointStore, analyse_sample
 
     loaded = load_sweep(sweep)
@@ -308,12 +308,12 @@ def run_sweep(sweep: str | Path, *, out: str | Path, workers: int = 1, resume: b
     if not result.second_order.empty:
         _write(out, "second_order.csv", result.second_order)
     atomic_write(out / "results.parquet", lambda tmp: results.to_parquet(tmp, index=False))
-    from .outputs.sensitivity_plots import plot_convergence, plot_morris, plot_ranking
+    from ..outputs.sensitivity_plots import plot_convergence, plot_morris, plot_ranking
     plot_ranking(result.indices, spec.method, out / "ranking.png")
     plot_convergence(result.convergence, spec.method, out / "convergence.png")
     if spec.method == "morris":
         plot_morris(result.indices, out / "morris.png")
-    from .manifest import core
+    from ..manifest import core
     write_json(out / "manifest.json", {
         **core("sweep", parameters=_parameters(loaded), seeds=result.seeds, inputs=inputs),
         "sweep": spec.model_dump(), "sweep_file": str(loaded.path),

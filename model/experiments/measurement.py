@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import BondsimError
+from ..errors import BondsimError
 
 DEFAULT_KILN_COUNTS = (5, 10, 20, 40, 80)  # the kiln counts of a precision curve
 

@@ -19,7 +19,7 @@ Repeating the survey on many model runs and samples gives its bias, RMSE and the
 its intervals; ``precision_curve`` does this for several sample sizes, so that a planner sees
 how many kilns a survey needs for a given precision. See ``docs/survey.md``.
 
-    from bondsim.survey import run_survey, precision_curve, kilns_for_precision
+    from bondsim.experiments.survey import run_survey, precision_curve, kilns_for_precision
     run = run_survey("scenarios/baseline.toml", kilns=20, replicates=5)
     curve = precision_curve("scenarios/baseline.toml")
     kilns_for_precision(curve, 0.05)   # smallest n whose mean half-width is at most 0.05
@@ -37,15 +37,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import BondsimError
+from ..errors import BondsimError
+from ..io import atomic_write, write_json
+from ..model import BondsimModel
+from ..season import last_open_month
 from .experiment import Experiment, run_experiment
 from .experiment import simulate as simulate  # the run path of every job (months may be 0)
-from .io import atomic_write, write_json
 from .measurement import DEFAULT_KILN_COUNTS, SOURCES, MeasurementError
-from .model import BondsimModel
 from .paired import replicate_seeds
 from .scenario import Scenario, load_scenario
-from .season import last_open_month
 
 OUTCOMES = ("bonded_share", "child_labour_rate")
 LEVEL = 0.95  # the intervals' nominal coverage
@@ -332,7 +332,7 @@ def survey_frames(scenario: Scenario | str | Path, *, replicates: int = 5,
     ``month`` (default: the last month up to ``months``, itself the scenario's horizon unless
     given, in which the kilns work; a horizon of whole years ends in August, when they are
     shut). A run stops at the survey month: later months cannot change what it finds. Each
-    run is an experiment of the experiment core (``bondsim.experiment``)."""
+    run is an experiment of the experiment core (``bondsim.experiments.experiment``)."""
     scenario = _load(scenario)
     if replicates < 1:
         raise BondsimError(f"replicates must be at least 1, got {replicates}")
@@ -544,7 +544,7 @@ def write_survey(out: Path, run: SurveyRun, curve: pd.DataFrame, scenario: Scena
                  precision: float | None = None) -> None:
     """``survey.csv`` (every survey), ``summary.csv``, ``precision.csv``, ``precision.png``
     and ``manifest.json`` (kind "survey"), each atomically."""
-    from .manifest import core, input_files
+    from ..manifest import core, input_files
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import BondsimError
-from .io import atomic_write
-from .outcomes import LAST_YEAR, RUPEES, Window, is_outcome, window_table
-from .outputs.plots import plot_intervals
+from ..errors import BondsimError
+from ..io import atomic_write
+from ..outcomes import LAST_YEAR, RUPEES, Window, is_outcome, window_table
+from ..outputs.plots import plot_intervals
 from .paired import interval, metric_units, paired_metrics
 
 KEYS = ("scenario", "replicate", "seed", "month")

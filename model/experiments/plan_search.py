@@ -25,16 +25,16 @@ fields, the objective (bonded household-years averted, by default), the uncertai
 An allocation is a mix of the interventions (shares), a weight per district and an unspent
 share: the budget of intervention t in district d is ``budget x (1 - unspent) x district
 weight x intervention share``, in whole rupees, but never more than that intervention can
-spend in that district over the horizon (its absorptive capacity, ``bondsim.absorb``); an
-allocation is worth its objective, and of two that achieve the same, the one that spends
+spend in that district over the horizon (its absorptive capacity, ``bondsim.experiments.absorb``);
+an allocation is worth its objective, and of two that achieve the same, the one that spends
 less. scipy's differential evolution searches that
 space; every candidate is judged on the same draws and seeds (common random numbers), so the
 objective is a deterministic function and the search is reproducible, serially or in
 parallel. With several budgets, each search also judges the previous budget's best allocation
 (still affordable), so more budget never gives a worse result.
 
-Every run is an experiment of the core (``bondsim.plan_runs``, shared with ``bondsim.plan``;
-this module does not import the plan, which imports it).
+Every run is an experiment of the core (``bondsim.experiments.plan_runs``, shared with
+``bondsim.experiments.plan``; this module does not import the plan, which imports it).
 """
 
 from __future__ import annotations
@@ -48,11 +48,11 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ._lazy import deferred
-from .errors import BondsimError
+from .._lazy import deferred
+from ..errors import BondsimError
+from ..interventions import REGISTRY
 from .executor import process_pool, run_all
 from .factors import apply, resolve
-from .interventions import REGISTRY
 from .paired import replicate_seeds
 from .plan_runs import BASELINE, PlanRun, execute, metrics_table, paired, run_one, spending
 from .scenario import format_errors
@@ -74,8 +74,8 @@ OPTIMISED = "optimised"
 
 
 class LoadedPlan(Protocol):
-    """What the search needs of a loaded plan (``bondsim.plan.LoadedPlan``): named here so
-    that the search does not import the plan, which imports it."""
+    """What the search needs of a loaded plan (``bondsim.experiments.plan.LoadedPlan``): named here
+    so that the search does not import the plan, which imports it."""
 
     spec: Any                          # the plan file's content (``plan.PlanSpec``)
     path: Path
@@ -160,8 +160,8 @@ def interventions_for(ctx: Context, budgets: np.ndarray, d: int) -> list[dict[st
 
 def absorbable(ctx: Context, budgets: np.ndarray) -> np.ndarray:
     """``budgets`` (district x intervention) lowered to what each intervention can spend in
-    its district over the horizon (``bondsim.absorb``: its absorptive capacity, given the
-    district's other allocations), in the draw of the uncertain parameters where it can spend
+    its district over the horizon (``bondsim.experiments.absorb``: its absorptive capacity, given
+    the district's other allocations), in the draw of the uncertain parameters where it can spend
     most. Money above it stays unallocated: the search cannot claim what cannot be spent."""
     from .absorb import cap
 
