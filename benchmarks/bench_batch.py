@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bondsim import model as model_module
 from bondsim.experiments import batch
+from bondsim.simulation import model as model_module
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-#: each public name and the module that defines it
+#: each public name and the module that defines it (in the model's subpackage)
 _EXPORTS = {"Household": "agents", "KilnOwner": "agents", "BondsimModel": "model",
             "Intervention": "model", "OUTCOMES": "outcomes", "PARAM_INFO": "parameters",
             "Params": "parameters"}
@@ -22,10 +22,10 @@ __all__ = ["OUTCOMES", "PARAM_INFO", "BondsimModel", "Household", "Intervention"
            "Params", "__version__"]
 
 if TYPE_CHECKING:
-    from .agents import Household, KilnOwner
-    from .model import BondsimModel, Intervention
-    from .outcomes import OUTCOMES
-    from .parameters import PARAM_INFO, Params
+    from .simulation.agents import Household, KilnOwner
+    from .simulation.model import BondsimModel, Intervention
+    from .simulation.outcomes import OUTCOMES
+    from .simulation.parameters import PARAM_INFO, Params
 
 
 #: modules found as attributes (``bondsim.api.run(...)`` after ``import bondsim``)
@@ -37,7 +37,7 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(f".{name}", __name__)
     if name not in _EXPORTS:
         raise AttributeError(f"module 'bondsim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    value = getattr(importlib.import_module(f".simulation.{_EXPORTS[name]}", __name__), name)
     globals()[name] = value
     return value
 

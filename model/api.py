@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .experiments.scenario import Scenario
     from .experiments.survey import SurveyRun
     from .experiments.sweep import SweepResult
-    from .outcomes import Window
+    from .simulation.outcomes import Window
 
 __all__ = ["SurveyStudy", "batch", "calibrate", "compare", "discover", "effect", "plan",
            "plan_search", "run", "survey", "sweep"]
@@ -65,7 +65,7 @@ def run(scenario: Scenario | str | Path, *, seed: int | None = None,
     horizon is refused before the run. With ``out`` (new or empty unless ``force``), writes
     ``timeseries.csv``, ``manifest.json`` and ``trajectories.png``."""
     from .experiments.run import run_scenario
-    from .outcomes import Window
+    from .simulation.outcomes import Window
 
     scenario = _scenario(scenario)
     window = window or Window()
@@ -110,7 +110,7 @@ def batch(experiment: str | Path, *, out: str | Path | None = None, workers: int
     (every run's months, long) and ``.summary`` (per scenario and outcome over ``window``).
     ``workers`` local processes, or a Dask ``scheduler``'s address."""
     from .experiments.batch import run_batch
-    from .outcomes import LAST_YEAR
+    from .simulation.outcomes import LAST_YEAR
 
     with _folder(out, resume) as folder:
         result = run_batch(experiment, out=folder, workers=workers, resume=resume,
@@ -130,7 +130,7 @@ def compare(batch: str | Path | BatchResult | pd.DataFrame, *, baseline: str = "
     import pandas as pd
 
     from .experiments.compare import compare_dir, compare_table
-    from .outcomes import LAST_YEAR
+    from .simulation.outcomes import LAST_YEAR
 
     if isinstance(batch, str | Path):
         return compare_dir(batch, baseline, window)

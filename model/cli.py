@@ -129,7 +129,7 @@ def _window_options(parser: argparse.ArgumentParser) -> None:
 
 def _window(args: argparse.Namespace) -> Any:
     """The ``outcomes.Window`` the options ask for."""
-    from .outcomes import Window
+    from .simulation.outcomes import Window
 
     if getattr(args, "month", None) is not None:
         return Window(month=args.month)

@@ -57,9 +57,9 @@ from .experiments.paired import METRICS, counterfactual, replicate_seeds
 from .experiments.scenario import Scenario, scenario_from_dict
 from .experiments.sweep import ScenarioModel
 from .io import read_toml
-from .outcomes import OUTCOMES, Window, is_outcome
-from .parameters import PARAM_INFO
 from .shipped import locate
+from .simulation.outcomes import OUTCOMES, Window, is_outcome
+from .simulation.parameters import PARAM_INFO
 
 __all__ = ["MONTHLY", "BondsimExperiment", "bondsim_model"]
 

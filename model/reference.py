@@ -8,7 +8,7 @@ from typing import Any
 
 from .interventions import REGISTRY
 from .interventions.base import InterventionSpec
-from .parameters import ASSUMPTION, PARAM_INFO, Params, linked, params_table_markdown
+from .simulation.parameters import ASSUMPTION, PARAM_INFO, Params, linked, params_table_markdown
 
 
 def _bounds(field: Any) -> str:

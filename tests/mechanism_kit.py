@@ -23,8 +23,8 @@ import numpy as np
 
 from bondsim import BondsimModel, Params
 from bondsim.interventions import build
-from bondsim.rng import Streams
-from bondsim.shocks import consumption_need
+from bondsim.simulation.rng import Streams
+from bondsim.simulation.shocks import consumption_need
 
 INF = float("inf")
 EASY = {"notified_piece_rate": 1000.0, "working_days_per_month": 25.0, "rain_loss_share": 0.2,

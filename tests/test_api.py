@@ -15,7 +15,7 @@ from test_sweep import _sweep
 from bondsim import api
 from bondsim.cli import main
 from bondsim.errors import BondsimError
-from bondsim.outcomes import Window
+from bondsim.simulation.outcomes import Window
 
 SIX = "%.6g"  # the analyses' CSV precision
 TINY = ["--households", "60", "--months", "16"]  # policies start in month 13

@@ -13,7 +13,7 @@ from bondsim.cli import main
 from bondsim.errors import BondsimError
 from bondsim.experiments import batch
 from bondsim.experiments.batch import load_experiment, run_batch, run_file, tasks
-from bondsim.outcomes import Window
+from bondsim.simulation.outcomes import Window
 from conftest import ROOT
 
 SCENARIOS = ROOT / "scenarios"

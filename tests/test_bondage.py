@@ -7,9 +7,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from bondsim import BondsimModel, Params, bondage
-from bondsim.season import bricks_per_day
-from bondsim.shocks import consumption_need
+from bondsim import BondsimModel, Params
+from bondsim.simulation import bondage
+from bondsim.simulation.season import bricks_per_day
+from bondsim.simulation.shocks import consumption_need
 
 
 def test_repayment_capacity_is_pay_less_need_never_negative():

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bondsim import BondsimModel, Params
-from bondsim.children import update_children
+from bondsim.simulation.children import update_children
 
 I8 = np.int8
 

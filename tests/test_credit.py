@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bondsim.credit import advance_room, cover_shortfall, zeros
+from bondsim.simulation.credit import advance_room, cover_shortfall, zeros
 
 
 def arr(*values: float) -> np.ndarray:

@@ -7,8 +7,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from bondsim import BondsimModel, Params, debt
-from bondsim.credit import CreditFlows
+from bondsim import BondsimModel, Params
+from bondsim.simulation import debt
+from bondsim.simulation.credit import CreditFlows
 
 
 def test_book_inflation_is_a_share_of_the_advance():

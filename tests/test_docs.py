@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bondsim.cli import build_parser, main
-from bondsim.outcomes import OUTCOMES
+from bondsim.simulation.outcomes import OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bondsim import earnings
+from bondsim.simulation import earnings
 
 
 def test_piece_rate_is_per_brick_at_the_paid_share_of_the_notified_rate():

@@ -24,7 +24,7 @@ from bondsim.experiments.paired import (
     renamed,
 )
 from bondsim.experiments.scenario import scenario_from_dict
-from bondsim.outcomes import Window
+from bondsim.simulation.outcomes import Window
 from conftest import ROOT
 
 SCENARIOS = ROOT / "scenarios"

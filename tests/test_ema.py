@@ -17,8 +17,8 @@ from bondsim.experiments.paired import METRICS, replicate_seeds
 from bondsim.experiments.run import simulate
 from bondsim.experiments.scenario import scenario_from_dict
 from bondsim.io import read_toml
-from bondsim.parameters import PARAM_INFO
 from bondsim.shipped import locate
+from bondsim.simulation.parameters import PARAM_INFO
 
 SMALL = {"households": 60, "months": 16}  # the cash transfer starts in month 13
 

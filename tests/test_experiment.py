@@ -18,7 +18,7 @@ from bondsim.experiments.experiment import (
     simulate,
 )
 from bondsim.experiments.stores import JsonStore, RunStore
-from bondsim.outcomes import OUTCOMES
+from bondsim.simulation.outcomes import OUTCOMES
 
 
 class _Model:
@@ -51,7 +51,7 @@ def test_a_window_mean_leaves_out_month_0_and_months_without_a_value():
 
 
 def test_a_window_mean_over_a_named_window_is_the_one_summaries_use():
-    from bondsim.outcomes import LAST_YEAR, Window
+    from bondsim.simulation.outcomes import LAST_YEAR, Window
 
     run = _run(bonded_share=[0.9, 0.1, 0.2, 0.3, 0.6])
     assert WindowMean("bonded_share", Window(months=2)).measure(run) == pytest.approx(0.45)

@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_invariants import check_sex_split
 
-import bondsim.model
+import bondsim.simulation.model
 from bondsim import OUTCOMES, BondsimModel, Params
-from bondsim.gender import pick_girls, split_band
-from bondsim.population import init_households, init_owners
-from bondsim.rng import Streams
+from bondsim.simulation.gender import pick_girls, split_band
+from bondsim.simulation.population import init_households, init_owners
+from bondsim.simulation.rng import Streams
 
 I8 = np.int8
 NEW = list(OUTCOMES)[list(OUTCOMES).index("girls_5_14"):]  # the outcomes by sex
@@ -247,7 +247,7 @@ def test_the_gender_stream_changes_no_other_outcome(monkeypatch):
         return model
 
     plain = run().timeseries()
-    monkeypatch.setattr(bondsim.model, "Streams", OtherGenderStream)
+    monkeypatch.setattr(bondsim.simulation.model, "Streams", OtherGenderStream)
     other = run().timeseries()
     assert plain[OLD].equals(other[OLD])  # identical, NaNs included
     assert list(plain.columns) == OLD + NEW  # the outcomes by sex come last

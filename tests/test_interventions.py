@@ -131,7 +131,7 @@ def test_wage_inspections_fine_underpayers_and_raise_their_risk():
     assert m.outcomes["intervention_cost"] == pytest.approx(6 * 50.0)
     fined = m.ow.fines_paid > 0
     # the inspected kilns: three of each district's five, drawn from the policy's stream
-    from bondsim.rng import Streams
+    from bondsim.simulation.rng import Streams
     rng = Streams(5)["intervention:minimum_piece_rate"]
     inspected = np.concatenate([rng.choice(5, size=3, replace=False),
                                 5 + rng.choice(5, size=3, replace=False)])
@@ -298,7 +298,7 @@ def test_school_stipend_pays_per_child_in_school_and_enters_the_room_test():
     assert m.outcomes["intervention_cost"] == pytest.approx(700.0 * in_school.sum())
     assert (m.hh.stipend == 700.0).all()
     # the stipend counts towards room: a family 500 short of a child's pay now has room
-    from bondsim.credit import CreditFlows
+    from bondsim.simulation.credit import CreditFlows
     z = np.zeros(m.hh.n)
     slack = m.terms.child_pay - 500.0
     flows = CreditFlows(balance=z, from_savings=z, from_sp=z, advance=z, outside_advance=z,
@@ -458,7 +458,7 @@ def test_rehabilitation_housing_and_education_support():
 
 
 def test_public_emergency_credit_comes_before_the_owner():
-    from bondsim.credit import cover_shortfall
+    from bondsim.simulation.credit import cover_shortfall
     z = np.zeros(3)
     # needs 10,000 more than cash; no savings; public room 0 / 4,000 / 20,000; owner room big
     flows = cover_shortfall(cash=np.full(3, 5000.0), need=np.full(3, 15000.0),

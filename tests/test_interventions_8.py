@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from test_invariants import check_invariants, models
 
 from bondsim import BondsimModel, Params
-from bondsim.credit import CreditFlows
 from bondsim.experiments.scenario import load_scenario
 from bondsim.interventions import build
 from bondsim.interventions.awareness import AwarenessSpec
 from bondsim.interventions.employer_code import EmployerCodeSpec
 from bondsim.interventions.inspections import InspectionsSpec
-from bondsim.rng import Streams
+from bondsim.simulation.credit import CreditFlows
+from bondsim.simulation.rng import Streams
 from conftest import ROOT
 
 INF = float("inf")

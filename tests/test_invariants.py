@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from bondsim import PARAM_INFO, BondsimModel, Params
-from bondsim.credit import cover_shortfall
-from bondsim.season import is_open
-from bondsim.shocks import ShockDraw
+from bondsim.simulation.credit import cover_shortfall
+from bondsim.simulation.season import is_open
+from bondsim.simulation.shocks import ShockDraw
 
 EPS = 1e-6  # float noise allowed below zero, in rupees
 PLAUSIBLE = {name: info.plausible for name, info in PARAM_INFO.items()

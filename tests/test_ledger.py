@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bondsim import BondsimModel, Params
-from bondsim.ledger import INFLOWS, OUTFLOWS, Ledger
+from bondsim.simulation.ledger import INFLOWS, OUTFLOWS, Ledger
 
 
 def filled() -> Ledger:

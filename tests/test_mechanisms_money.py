@@ -18,7 +18,7 @@ from bondsim.interventions.cnic_drive import CnicDriveSpec
 from bondsim.interventions.health_cover import HealthCoverSpec
 from bondsim.interventions.interest_free_loans import InterestFreeLoansSpec
 from bondsim.interventions.school_stipend import SchoolStipendSpec
-from bondsim.rng import Streams
+from bondsim.simulation.rng import Streams
 
 NEED = 3000.0 + 1450.0  # need_base + need_per_person for a one-person family
 

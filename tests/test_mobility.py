@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bondsim import BondsimModel, Params, mobility
+from bondsim import BondsimModel, Params
+from bondsim.simulation import mobility
 
 IP = np.intp
 

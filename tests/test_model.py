@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bondsim import OUTCOMES, BondsimModel, Household, KilnOwner, Params
-from bondsim.shocks import ShockDraw
+from bondsim.simulation.shocks import ShockDraw
 
 
 def test_runs_and_collects_one_row_per_month(small_model):
@@ -138,7 +138,7 @@ def test_destination_draws_do_not_depend_on_who_is_indebted():
 
 
 def test_room_needs_met_need_and_credit_for_a_childs_pay():
-    from bondsim.credit import CreditFlows
+    from bondsim.simulation.credit import CreditFlows
     # Rs 1 a brick (notified Rs 1,000 per 1,000, all paid): a child's open month is
     # 200 bricks x 26 days x 0.9 = 4,680 bricks = Rs 4,680
     p = Params(notified_piece_rate=1000.0, paid_ratio_low=1.0, paid_ratio_high=1.0)

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from bondsim import BondsimModel, Params
-from bondsim import credit as credit_module
-from bondsim import earnings as earnings_module
-from bondsim import model as model_module
+from bondsim.simulation import credit as credit_module
+from bondsim.simulation import earnings as earnings_module
+from bondsim.simulation import model as model_module
 
 
 class ReleaseSome:

@@ -21,7 +21,7 @@ import bondsim
 from bondsim.cli import main
 from bondsim.experiments.effect import replicate_seeds
 from bondsim.manifest import CORE, INSTALLED, git_state
-from bondsim.parameters import Params
+from bondsim.simulation.parameters import Params
 from conftest import DISTRICTS, ROOT
 
 SCENARIOS = ROOT / "scenarios"

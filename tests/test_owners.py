@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bondsim import BondsimModel, Params, owners
-from bondsim.population import init_owners
-from bondsim.season import bricks_per_day
+from bondsim import BondsimModel, Params
+from bondsim.simulation import owners
+from bondsim.simulation.population import init_owners
+from bondsim.simulation.season import bricks_per_day
 
 # hand-computed cases fix the parameters they use, so recalibrated defaults do not change them
 BASE = Params(risk_baseline=0.02, risk_memory=0.9, risk_sensitivity=5.0,
@@ -191,7 +192,7 @@ def test_kiln_terms_follow_the_owners_when_every_term_changes_at_once_and_when_f
     """The per-household copies of the owners' terms are refreshed whenever any owner term
     changed (here all of them at once, the debt ceiling as an intervention at ``kiln_terms``
     would lower it) and, otherwise, for the families that moved."""
-    from bondsim.kiln_terms import KilnTerms, owner_terms
+    from bondsim.simulation.kiln_terms import KilnTerms, owner_terms
 
     m = BondsimModel(Params(), households=40, kilns=4, seed=3)
     ow, kiln = m.ow, m.hh.kiln.copy()

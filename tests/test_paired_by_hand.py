@@ -16,7 +16,7 @@ from bondsim.errors import BondsimError
 from bondsim.experiments.effect import paired_effect
 from bondsim.experiments.paired import counterfactual, metric_units, per_unit, summarise
 from bondsim.experiments.scenario import scenario_from_dict
-from bondsim.outcomes import Window
+from bondsim.simulation.outcomes import Window
 
 SAME = "on the same seeds, population and horizon"
 

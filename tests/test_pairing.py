@@ -212,7 +212,7 @@ def test_compare_over_another_window_names_it_and_gives_units_by_value(batch):
     """A 6-month window: each outcome's change and the effect metrics are named for it and
     computed over it; money in rupees; one row per scenario and measure, nothing else (the
     clock, the seeds and the population are not outcomes)."""
-    from bondsim.outcomes import OUTCOMES, Window, is_outcome
+    from bondsim.simulation.outcomes import OUTCOMES, Window, is_outcome
 
     table = compare_table(batch, baseline="base", window=Window(6))
     assert list(table.columns) == ["scenario", "measure", "unit", "mean", "low", "high",

@@ -17,7 +17,7 @@ from bondsim.errors import BondsimError
 from bondsim.experiments.scenario import scenario_from_dict
 from bondsim.interventions import REGISTRY, Intervention, InterventionSpec, build
 from bondsim.interventions.base import about
-from bondsim.points import Column
+from bondsim.simulation.points import Column
 from conftest import ROOT
 
 
@@ -139,7 +139,7 @@ def test_columns_keep_their_type_and_a_shared_column_does_not_hide_the_next():
     declares after a shared one are still added, each with its declared type and fill."""
     from types import SimpleNamespace
 
-    from bondsim.points import add_columns
+    from bondsim.simulation.points import add_columns
 
     class First:
         columns: ClassVar[dict[str, Column]] = {"heard": Column("hh", np.int16, 0)}
@@ -161,7 +161,7 @@ def test_columns_keep_their_type_and_a_shared_column_does_not_hide_the_next():
 def test_a_column_clash_names_the_plug_in_the_column_and_the_table():
     from types import SimpleNamespace
 
-    from bondsim.points import add_columns
+    from bondsim.simulation.points import add_columns
 
     class Loud:
         columns: ClassVar[dict[str, Column]] = {"debt": Column("hh")}
@@ -232,7 +232,7 @@ def test_the_core_names_no_intervention():
                        r"advance_cap|code_adopted|inflation_scale|retaliation_scale|employer")
     for name in ("model.py", "state.py", "credit.py", "population.py", "shocks.py",
                  "points.py", "kiln_terms.py", "agents.py", "owners.py"):
-        text = (ROOT / "model" / name).read_text()
+        text = (ROOT / "model" / "simulation" / name).read_text()
         assert not names.findall(text), (name, sorted(set(names.findall(text))))
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bondsim import Params
-from bondsim.population import init_households, init_owners, kiln_districts
+from bondsim.simulation.population import init_households, init_owners, kiln_districts
 
 DAYS = 23.4  # 26 working days less 10% rain
 # the hand-computed cases fix the parameters they use, so recalibrated defaults do not change

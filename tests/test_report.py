@@ -384,7 +384,7 @@ def wide_batch_dir(tmp_path_factory):
     """A batch folder of 12 policies and every outcome (no runs: written tables), 720 rows of
     comparison, with the best two policies last, where a cut at 50 rows used to hide them."""
     from bondsim.experiments.effect import metric_units
-    from bondsim.outcomes import OUTCOMES, RUPEES, is_outcome
+    from bondsim.simulation.outcomes import OUTCOMES, RUPEES, is_outcome
 
     out = tmp_path_factory.mktemp("wide")
     outcomes = [name for name in OUTCOMES if is_outcome(name)]

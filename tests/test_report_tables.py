@@ -44,8 +44,8 @@ def test_the_report_loads_no_job_module_nor_the_model():
             "for k in r.kinds(): r.description(k)\n"
             "jobs = ['bondsim.experiments.' + j for j in ('batch', 'sweep', 'plan', 'discover', "
             "'calibration', 'survey', 'effect', 'run')]\n"
-            "print(sorted(m for m in (*jobs, 'bondsim.model', 'mesa', 'scipy', 'matplotlib') "
-            "if m in sys.modules))")
+            "print(sorted(m for m in (*jobs, 'bondsim.simulation.model', 'mesa', 'scipy', "
+            "'matplotlib') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=120)
     assert done.stdout.strip() == "[]"

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bondsim import BondsimModel, Params
-from bondsim.rng import Streams, sparse_bernoulli, stream_key
+from bondsim.simulation.rng import Streams, sparse_bernoulli, stream_key
 
 
 def test_stream_key_is_crc32_of_the_name():

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bondsim import BondsimModel, Params, season
+from bondsim import BondsimModel, Params
+from bondsim.simulation import season
 
 I8 = np.int8
 # the hand-computed cases fix the parameters they use, so that recalibrating a default does

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from bondsim import Params
-from bondsim.shocks import classify_shocks, consumption_need, draw_shocks, shock_rates
+from bondsim.simulation.shocks import classify_shocks, consumption_need, draw_shocks, shock_rates
 
 # hand-computed cases fix the parameters they use, so recalibrated defaults do not change them
 BASE = Params(need_base=3000.0, need_per_person=1650.0,

@@ -230,8 +230,8 @@ def test_the_default_survey_month_is_the_last_month_the_kilns_work(frames):
     assert all(sv.true_values(f)["child_labour_rate"] > 0 for f in frames)
     august = sv.survey_frames(BASELINE, replicates=1, seed=11, month=24, **SMALL)
     assert august[0].month == 24
-    from bondsim.parameters import Params
-    from bondsim.season import last_open_month
+    from bondsim.simulation.parameters import Params
+    from bondsim.simulation.season import last_open_month
     assert last_open_month(12, Params()) == 10  # month 12 is August, 11 July: both shut
     assert last_open_month(10, Params()) == 10
 

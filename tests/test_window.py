@@ -11,7 +11,7 @@ import pytest
 
 from bondsim.cli import main
 from bondsim.errors import BondsimError
-from bondsim.outcomes import (
+from bondsim.simulation.outcomes import (
     LAST_YEAR,
     OUTCOMES,
     Window,
@@ -190,7 +190,7 @@ def test_why_an_unknown_outcome_is_blank():
 
 
 def test_window_table_keeps_the_runs_in_order_and_only_the_columns_asked_for():
-    from bondsim.outcomes import window_table
+    from bondsim.simulation.outcomes import window_table
 
     runs = pd.DataFrame({"scenario": ["b"] * 4 + ["a"] * 4, "replicate": [0] * 8,
                          "month": [0, 1, 2, 3] * 2,
@@ -205,8 +205,8 @@ def test_window_table_keeps_the_runs_in_order_and_only_the_columns_asked_for():
 
 
 def test_the_last_month_kilns_mould_in_a_run_by_the_calendar():
-    from bondsim.parameters import Params
-    from bondsim.season import last_open_month
+    from bondsim.simulation.parameters import Params
+    from bondsim.simulation.season import last_open_month
 
     may = Params(start_month=5)  # months 1-2 May-June open, 3-4 July-August shut
     assert last_open_month(3, may) == 2

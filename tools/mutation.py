@@ -31,8 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".mutation"
 
-RULES = ["season", "earnings", "shocks", "credit", "debt", "children", "bondage", "mobility",
-         "owners", "kiln_terms", "ledger", "outcomes", "points"]
+RULES = [f"simulation.{m}" for m in ("season", "earnings", "shocks", "credit", "debt", "children",
+                                    "bondage", "mobility", "owners", "kiln_terms", "ledger",
+                                    "outcomes", "points")]
 INTERVENTIONS = sorted(p.stem for p in (ROOT / "model" / "interventions").glob("*.py")
                        if p.stem != "__init__")
 # the pairing code: which functions of each module (mutmut's mangled names; None = all)

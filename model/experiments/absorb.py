@@ -49,7 +49,7 @@ class District:
 def district(scenario: dict[str, Any]) -> District:
     """The district of a one-district scenario's data (as ``districts.district_scenario``
     builds them): its population, parameters (defaults overlaid) and interventions."""
-    from ..parameters import Params
+    from ..simulation.parameters import Params
 
     params = {f.name: f.default for f in dataclasses.fields(Params)}
     params.update(scenario.get("parameters", {}))

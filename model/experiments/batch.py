@@ -39,8 +39,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .._lazy import deferred
 from ..errors import BondsimError
 from ..io import atomic_write, input_file, output_folder, write_json
-from ..outcomes import LAST_YEAR, OUTCOMES, Window, is_outcome, why_undefined, window_table
 from ..shipped import locate
+from ..simulation.outcomes import (
+    LAST_YEAR,
+    OUTCOMES,
+    Window,
+    is_outcome,
+    why_undefined,
+    window_table,
+)
 from .executor import run_all
 from .experiment import Experiment, run_experiment, scenario_file
 from .paired import replicate_seeds

@@ -62,8 +62,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .._lazy import deferred
 from ..errors import BondsimError
 from ..io import atomic_write, input_file, output_folder, read_toml, write_json
-from ..outcomes import OUTCOMES
 from ..shipped import locate
+from ..simulation.outcomes import OUTCOMES
 from .experiment import (
     Experiment,
     RatioOverWindow,
@@ -316,7 +316,7 @@ def summarise_posterior(factors: list[Factor], samples: np.ndarray, chosen: np.n
     5-95% range and sd, beside the prior range and the current default."""
     import dataclasses
 
-    from ..parameters import Params
+    from ..simulation.parameters import Params
     defaults = {f.name: f.default for f in dataclasses.fields(Params)}
     best = int(chosen[np.argmin(dist[chosen])])
     rows = []

@@ -19,8 +19,8 @@ import pandas as pd
 
 from ..errors import BondsimError
 from ..io import atomic_write
-from ..outcomes import LAST_YEAR, RUPEES, Window, is_outcome, window_table
 from ..outputs.plots import plot_intervals
+from ..simulation.outcomes import LAST_YEAR, RUPEES, Window, is_outcome, window_table
 from .paired import interval, metric_units, paired_metrics
 
 KEYS = ("scenario", "replicate", "seed", "month")

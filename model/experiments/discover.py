@@ -53,8 +53,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .._lazy import deferred
 from ..errors import BondsimError
 from ..io import atomic_write, input_file, output_folder, read_toml, write_json
-from ..outcomes import OUTCOMES
 from ..shipped import locate
+from ..simulation.outcomes import OUTCOMES
 from .boxes import Box, boxes_table, find_box, sentence
 from .experiment import Experiment, WindowMean, results_table, run_experiment, run_futures
 from .factors import Factor, Target, check_factors

@@ -88,7 +88,7 @@ def load_districts(path: str | Path) -> dict[str, DistrictProfile]:
     if repeated:
         raise BondsimError(f"{path}: field 'districts': {repeated} appear more than once; "
                            f"expected distinct district names")
-    from ..parameters import PARAM_INFO
+    from ..simulation.parameters import PARAM_INFO
     for i, district in enumerate(spec.districts):
         for name in district.parameters:
             if name not in PARAM_INFO:
@@ -141,7 +141,7 @@ def _typed(name: str, value: float) -> float | int:
     """Integer parameters get an integer (scenario validation is strict)."""
     import dataclasses
 
-    from ..parameters import Params
+    from ..simulation.parameters import Params
     default = {f.name: f.default for f in dataclasses.fields(Params)}[name]
     return round(value) if isinstance(default, int) else value
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .._lazy import deferred
 from ..errors import BondsimError
-from ..outcomes import LAST_YEAR, Window
+from ..simulation.outcomes import LAST_YEAR, Window
 from .paired import (  # noqa: F401  (the metrics are defined in paired.py; kept here too)
     METRICS,
     counterfactual,

@@ -43,7 +43,7 @@ import numpy as np
 
 from .._lazy import deferred
 from ..errors import BondsimError
-from ..outcomes import LAST_YEAR, OUTCOMES, Window, window_means
+from ..simulation.outcomes import LAST_YEAR, OUTCOMES, Window, window_means
 from .executor import run_all
 from .factors import Factor, Target, scenario_with
 from .paired import paired_metrics, replicate_seeds
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from SALib.sample import latin
 
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 else:  # imported on first use: checking an input file stays fast
     pd = deferred("pandas")
     latin = deferred("SALib.sample.latin")
@@ -122,7 +122,7 @@ def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
     """Build the model of a scenario and run it for ``months`` (default: its horizon; 0
     leaves the initial state, what a survey at month 0 sees): the one run path of every
     job. The scenario's seed and population unless given."""
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)

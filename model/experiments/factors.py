@@ -108,7 +108,7 @@ def resolve(name: str, scenario: dict[str, Any]) -> Target:
     """The target of factor ``name`` in a scenario's data (the parsed TOML), or a clear error
     listing what could be meant."""
     from ..interventions import REGISTRY
-    from ..parameters import Params
+    from ..simulation.parameters import Params
 
     params = {f.name: f for f in dataclasses.fields(Params)}
     if name in params:

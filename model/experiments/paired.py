@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._lazy import deferred
-from ..outcomes import LAST_YEAR, Window, outcome_stem, window_means
+from ..simulation.outcomes import LAST_YEAR, Window, outcome_stem, window_means
 
 if TYPE_CHECKING:
     import pandas as pd

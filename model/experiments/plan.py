@@ -46,8 +46,8 @@ from .._lazy import deferred
 from ..errors import BondsimError
 from ..interventions import REGISTRY
 from ..io import atomic_write, input_file, output_folder, read_toml, write_json
-from ..outcomes import LAST_YEAR
 from ..shipped import locate
+from ..simulation.outcomes import LAST_YEAR
 from .districts import DistrictProfile, district_scenario, load_districts, pick
 from .paired import (
     COST_PER,

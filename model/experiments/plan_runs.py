@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._lazy import deferred
-from ..outcomes import LAST_YEAR
+from ..simulation.outcomes import LAST_YEAR
 from .executor import run_all
 from .experiment import Experiment, Series, run_experiment
 from .paired import paired_metrics

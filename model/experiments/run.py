@@ -20,10 +20,10 @@ import pandas as pd
 from ..errors import BondsimError
 from ..io import atomic_write, run_folder, write_json
 from ..manifest import build_manifest
-from ..model import BondsimModel
 from ..numbers import RUN_SUMMARY, number
-from ..outcomes import LAST_YEAR, Window, why_undefined, window_means
 from ..outputs.plots import plot_trajectories
+from ..simulation.model import BondsimModel
+from ..simulation.outcomes import LAST_YEAR, Window, why_undefined, window_means
 from . import experiment
 from .experiment import model_arguments as model_arguments  # its home is the core
 from .scenario import Scenario, load_scenario

@@ -38,8 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from ..errors import BondsimError
 from ..interventions import REGISTRY, spec_union
 from ..io import read_toml
-from ..parameters import PARAM_INFO, Params
 from ..shipped import locate
+from ..simulation.parameters import PARAM_INFO, Params
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 SpecT = TypeVar("SpecT", bound=BaseModel)

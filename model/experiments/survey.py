@@ -39,8 +39,8 @@ from scipy import stats
 
 from ..errors import BondsimError
 from ..io import atomic_write, write_json
-from ..model import BondsimModel
-from ..season import last_open_month
+from ..simulation.model import BondsimModel
+from ..simulation.season import last_open_month
 from .experiment import Experiment, run_experiment
 from .experiment import simulate as simulate  # the run path of every job (months may be 0)
 from .measurement import DEFAULT_KILN_COUNTS, SOURCES, MeasurementError

@@ -63,8 +63,8 @@ from pydantic import (
 from .._lazy import deferred
 from ..errors import BondsimError
 from ..io import atomic_write, input_file, output_folder, read_toml, write_json
-from ..outcomes import OUTCOMES
 from ..shipped import locate
+from ..simulation.outcomes import OUTCOMES
 from .experiment import Experiment, WindowMean, effects, results_table, run_experiment
 from .factors import Factor, Target, check_factors
 from .paired import METRICS, counterfactual, renamed

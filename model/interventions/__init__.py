@@ -12,7 +12,7 @@ Adding a policy
    ``type: Literal["my_policy"]`` and its fields, each with a description, a unit and a source
    through ``about``) and ``MyPolicy(Intervention)`` with ``spec_class = MyPolicySpec``.
 2. Its monthly work at stage 0 in ``act(model, allowance)``, returning the public cost; to act
-   inside a rule, a method ``on_<point>`` for one of the points of ``bondsim.points``
+   inside a rule, a method ``on_<point>`` for one of the points of ``bondsim.simulation.points``
    (``kiln_terms``, ``shock_costs``, ``shortfall_credit``, ``book_inflation``, or one
    another intervention offers). State it keeps per household or owner goes in ``columns``
    (``points.Column``), created only in runs that list it; state of its own stays on the

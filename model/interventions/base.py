@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..points import Column
+from ..simulation.points import Column
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
 #: every intervention type by the ``type`` a scenario names, in the order they were defined
 REGISTRY: dict[str, type[Intervention]] = {}

@@ -19,7 +19,7 @@ from pydantic import Field
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
 
 class CashTransferSpec(InterventionSpec):

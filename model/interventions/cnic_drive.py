@@ -16,7 +16,7 @@ from pydantic import Field
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
 
 class CnicDriveSpec(InterventionSpec):

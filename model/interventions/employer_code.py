@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import numpy as np
 from pydantic import Field
 
-from ..points import Column
+from ..simulation.points import Column
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
 
 class EmployerCodeSpec(InterventionSpec):

@@ -20,8 +20,8 @@ from pydantic import Field
 from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
-    from ..shocks import ShockDraw
+    from ..simulation.model import BondsimModel
+    from ..simulation.shocks import ShockDraw
 
 
 class HealthCoverSpec(InterventionSpec):

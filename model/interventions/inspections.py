@@ -35,7 +35,7 @@ from pydantic import Field
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
 
 class InspectionsSpec(InterventionSpec):
@@ -196,7 +196,7 @@ class Inspections(Intervention):
         sold = at_risk[rng.random(at_risk.size) < chance]
         if sold.size == 0:
             return
-        from .. import mobility
+        from ..simulation import mobility
         dest = mobility.pick_destinations(hh.district[sold], rng.random(sold.size),
                                           model.district_first, model.district_kilns)
         ok = mobility.accept(hh.kiln[sold], dest, ow.capacity - ow.occupants)

@@ -19,7 +19,7 @@ from pydantic import Field
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
 UNDERPAY_TOLERANCE = 0.99  # paying at least 99% of the notified rate counts as compliant
 

@@ -22,7 +22,7 @@ from pydantic import Field
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
 
 class RehabilitationSpec(InterventionSpec):

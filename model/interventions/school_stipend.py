@@ -20,7 +20,7 @@ from pydantic import Field
 from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
 
 class SchoolStipendSpec(InterventionSpec):

@@ -24,7 +24,7 @@ from pydantic import Field
 from .base import Intervention, InterventionSpec, about
 
 if TYPE_CHECKING:
-    from ..model import BondsimModel
+    from ..simulation.model import BondsimModel
 
 
 class VigilanceCommitteesSpec(InterventionSpec):

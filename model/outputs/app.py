@@ -29,8 +29,8 @@ from mesa.visualization import SolaraViz, make_plot_component
 # absolute imports, so that ``solara run model/outputs/app.py`` (a script) works too
 from bondsim.errors import BondsimError
 from bondsim.io import read_toml
-from bondsim.model import BondsimModel
-from bondsim.parameters import Params
+from bondsim.simulation.model import BondsimModel
+from bondsim.simulation.parameters import Params
 from bondsim.experiments.run import model_arguments
 from bondsim.experiments.scenario import Scenario, scenario_from_dict
 

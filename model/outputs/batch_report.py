@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..outcomes import outcome_stem
+from ..simulation.outcomes import outcome_stem
 from ..experiments.paired import METRIC_LIST
 from .report_html import folded, subheading
 from .report_tables import (

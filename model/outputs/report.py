@@ -42,7 +42,7 @@ from ..io import write_text
 from ..manifest import INSTALLED
 from .mini_markdown import markdown_html
 from ..numbers import setting
-from ..parameters import PARAM_INFO, Params
+from ..simulation.parameters import PARAM_INFO, Params
 from .report_html import figure, note, paragraph, render, section
 from .report_tables import MAX_ROWS, JobReport, against_default, basis, html_table
 

@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from ..errors import BondsimError
 from ..numbers import number, rupees, setting
-from ..outcomes import OUTCOMES, Window, outcome_stem
+from ..simulation.outcomes import OUTCOMES, Window, outcome_stem
 from .report_html import Cell, Column, Row, note, section, table
 
 Manifest = dict[str, Any]

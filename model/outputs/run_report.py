@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..numbers import setting
-from ..outcomes import OUTCOMES, Window, why_undefined, window_means
+from ..simulation.outcomes import OUTCOMES, Window, why_undefined, window_means
 from .report_tables import (
     MAIN_OUTCOMES,
     JobReport,

@@ -356,8 +356,8 @@ def params_table_markdown() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `model/parameters.py` and `model/interventions/` by `bondsim params "
-        "--markdown`; do not edit by "
+        "Generated from `model/simulation/parameters.py` and `model/interventions/` by "
+        "`bondsim params --markdown`; do not edit by "
         "hand. Each parameter has a unit, a default, a plausible range (the bounds used by "
         "sensitivity sweeps) and a source: publications cited by key, `[@key]`, each an entry "
         "of [`references.md`](references.md), or the word *assumption* first. ⚠ marks "

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import BondsimError
+from ..errors import BondsimError
 from .points import column_total
 
 if TYPE_CHECKING:
