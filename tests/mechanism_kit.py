@@ -27,6 +27,10 @@ from bondsim.simulation.rng import Streams
 from bondsim.simulation.shocks import consumption_need
 
 INF = float("inf")
+#: inspections with every side effect off (deterrence, retaliation, convictions, children
+#: found), so a test sees only the mechanism it switches on
+QUIET_INSPECTIONS = {"risk_visit": 0.0, "risk_case": 0.0, "risk_district": 0.0,
+                     "retaliation": 0.0, "conviction_rate": 0.0, "detection_child": 0.0}
 EASY = {"notified_piece_rate": 1000.0, "working_days_per_month": 25.0, "rain_loss_share": 0.2,
         "bricks_per_adult_day": 500.0, "advance_limit_months": 8.0}
 ADULT_PAY = 5000.0  # Rs a month: 500 bricks x 20 days x Rs 0.5
@@ -97,3 +101,10 @@ def owner_advance(m: BondsimModel, need: float) -> np.ndarray:
     n = m.hh.n
     flows = m._cover(np.zeros(n), np.full(n, need), np.full(n, ADULT_PAY))
     return flows.advance
+
+
+def quiet_inspections(**fields):
+    """An inspections spec with ``QUIET_INSPECTIONS`` and then ``fields``."""
+    from bondsim.interventions.inspections import InspectionsSpec
+
+    return InspectionsSpec(type="inspections", **{**QUIET_INSPECTIONS, **fields})

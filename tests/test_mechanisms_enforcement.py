@@ -12,19 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from mechanism_kit import INF, act, draws, owner_advance, tiny
+from mechanism_kit import quiet_inspections as _inspections
 
 from bondsim.interventions.advance_cap import AdvanceCapSpec
-from bondsim.interventions.inspections import InspectionsSpec
 from bondsim.interventions.minimum_piece_rate import MinimumPieceRateSpec
 from bondsim.interventions.vigilance_committees import VigilanceCommitteesSpec
 from bondsim.simulation import owners
-
-QUIET = {"risk_visit": 0.0, "risk_case": 0.0, "risk_district": 0.0, "retaliation": 0.0,
-         "conviction_rate": 0.0, "detection_child": 0.0}
-
-
-def _inspections(**fields):
-    return InspectionsSpec(type="inspections", **{**QUIET, **fields})
 
 
 def _vigilance(**fields):

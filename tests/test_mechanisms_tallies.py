@@ -14,20 +14,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from mechanism_kit import act, draws, tiny
+from mechanism_kit import quiet_inspections as _inspections
 
 from bondsim.interventions.awareness import AwarenessSpec
 from bondsim.interventions.cash_transfer import CashTransferSpec
-from bondsim.interventions.inspections import InspectionsSpec
 from bondsim.interventions.rehabilitation import RehabilitationSpec
 
-QUIET = {"risk_visit": 0.0, "risk_case": 0.0, "risk_district": 0.0, "retaliation": 0.0,
-         "conviction_rate": 0.0, "detection_child": 0.0}
 COUNTS = ("inspections", "cases_registered", "households_released", "fines",
           "children_found_working", "families_sold_in_retaliation")
-
-
-def _inspections(**fields):
-    return InspectionsSpec(type="inspections", **{**QUIET, **fields})
 
 
 def _raid_model():
