@@ -5,7 +5,7 @@ metadata (needs the ``discover`` extra: ``pip install 'bondsim[discover]'``).
     from ema_workbench import SequentialEvaluator, perform_experiments
 
     model = bondsim_model("cash_transfer", households=2000, months=36,
-                          uncertainties=["markup_annual", "risk_sensitivity"])
+                          uncertainties=["markup_annual", "prison_cost_months"])
     experiments, outcomes = perform_experiments(model, scenarios=50, policies=4)
 
 What is declared, and from where (XLRM):

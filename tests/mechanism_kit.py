@@ -8,8 +8,9 @@ figures, so a test can compute every expected value by hand in its comments:
 - every family has one adult moulder and nobody else: no children, no dependants;
 - nobody owes, saves, is bonded or released; everybody holds a CNIC;
 - every owner pays half the notified rate of Rs 1,000 per 1,000 bricks, i.e. Rs 0.5 a brick,
-  deducts a quarter, lends up to 8 months of pay, inflates no book, perceives the baseline
-  risk (compliance 0), lets nobody's children work under a ban (none) and is coercive;
+  deducts a quarter, lends up to 8 months of pay, inflates no book, believes in the background
+  chance of a visit, bans no child's work and holds its indebted families (rule 9 may change
+  these practices when the model steps);
 - an open month has 25 x (1 - 0.2) = 20 days of 500 bricks per adult, so one adult earns
   500 x 20 x 0.5 = Rs 5,000 a month and the owner's lending limit is 8 x 5,000 = Rs 40,000.
 
@@ -29,12 +30,12 @@ from bondsim.simulation.shocks import consumption_need
 INF = float("inf")
 #: inspections with every side effect off (deterrence, retaliation, convictions, children
 #: found), so a test sees only the mechanism it switches on
-QUIET_INSPECTIONS = {"risk_visit": 0.0, "risk_case": 0.0, "risk_district": 0.0,
-                     "retaliation": 0.0, "conviction_rate": 0.0, "detection_child": 0.0}
+QUIET_INSPECTIONS = {"retaliation": 0.0, "conviction_rate": 0.0, "detection_child": 0.0,
+                     "detection_books": 0.0}
 EASY = {"notified_piece_rate": 1000.0, "working_days_per_month": 25.0, "rain_loss_share": 0.2,
         "bricks_per_adult_day": 500.0, "advance_limit_months": 8.0}
 ADULT_PAY = 5000.0  # Rs a month: 500 bricks x 20 days x Rs 0.5
-LIMIT = 40000.0  # the owners' lending limit at compliance 0: 8 months of ADULT_PAY
+LIMIT = 40000.0  # the owners' lending limit: 8 months of ADULT_PAY
 
 
 def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, **params) -> BondsimModel:
@@ -62,10 +63,11 @@ def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, **params) -> B
     ow.deduction_share[:] = 0.25
     ow.advance_limit_months[:] = 8.0
     ow.base_book_inflation[:] = ow.book_inflation[:] = 0.0
-    ow.risk[:] = ow.wage_risk[:] = p.risk_baseline
-    ow.compliance[:] = 0.0
+    ow.belief_police[:] = p.prior_police_visits / 12.0
+    ow.belief_wage[:] = p.prior_wage_visits / 12.0
     ow.child_ban[:] = False
-    ow.coercive[:] = True
+    ow.coercive[:] = ow.prepared_to_hold[:] = True
+    ow.pay_mode[:] = 1  # underpays openly
     ow.cash[:] = ow.fines_paid[:] = 0.0
     # what the model derived at start from the households' composition, now all one adult
     m._adult_bricks = np.full(hh.n, p.bricks_per_adult_day)

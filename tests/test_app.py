@@ -53,11 +53,11 @@ def test_page_model_takes_the_levers_and_stops_at_the_horizon():
 
     model = app.InteractiveModel(
         scenario_name="cash_transfer", households=300, seed="7", markup_annual=0.5,
-        advance_limit_months=6.0, risk_sensitivity=10.0, cash_transfer_coverage=0.4,
+        advance_limit_months=6.0, prison_cost_months=10.0, cash_transfer_coverage=0.4,
         inspections_per_district=5)
     assert (model.seed, model.hh.n) == (7, 300)
     assert (model.params.markup_annual, model.params.advance_limit_months,
-            model.params.risk_sensitivity) == (0.5, 6.0, 10.0)
+            model.params.prison_cost_months) == (0.5, 6.0, 10.0)
     assert [i.name for i in model.interventions] == [
         "cash_transfer", "added_cash_transfer", "added_inspections"]
     assert model.interventions[1].spec.coverage == 0.4

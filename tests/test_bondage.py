@@ -44,7 +44,7 @@ def test_bonded_needs_both_conditions():
 def test_model_bonded_flag_is_both_conditions_recomputed():
     p = dataclasses.replace(Params(), closure_months=(7, 8), extra_closure_months=(),
                             working_days_per_month=26.0, rain_loss_share=0.1,
-                            bondage_debt_multiple=2.0, risk_baseline=0.02)
+                            bondage_debt_multiple=2.0)
     model = BondsimModel(p, households=300, kilns=8, seed=9)
     model.run(2)
     hh = model.hh

@@ -204,7 +204,7 @@ low = 0.0
 high = 1.0
 
 [[uncertain]]
-name = "risk_sensitivity"
+name = "prison_cost_months"
 low = 1.0
 high = 20.0
 """

@@ -241,7 +241,7 @@ class OtherGenderStream(Streams):
 
 def test_the_gender_stream_changes_no_other_outcome(monkeypatch):
     def run() -> BondsimModel:
-        model = BondsimModel(Params(child_ban_compliance=0.2, risk_baseline=0.1),
+        model = BondsimModel(Params(law_fine_child_labour=5e6, prior_police_visits=6.0),
                              households=500, kilns=15, seed=9)
         model.run(24)
         return model

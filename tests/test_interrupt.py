@@ -48,7 +48,7 @@ def _sweep(tmp_path: Path) -> Path:
                     'method = "morris"\nsamples = 12\nreplicates = 2\nseed = 1\n'
                     "households = 200\nmonths = 24\nwindow = 12\n"
                     'outcomes = ["bonded_share", "child_labour_rate"]\n'
-                    '[[factors]]\nname = "risk_sensitivity"\nlow = 1.0\nhigh = 20.0\n'
+                    '[[factors]]\nname = "prison_cost_months"\nlow = 1.0\nhigh = 20.0\n'
                     '[[factors]]\nname = "markup_annual"\nlow = 0.0\nhigh = 1.0\n'
                     '[[factors]]\nname = "illness_rate"\nlow = 0.01\nhigh = 0.06\n')
     return path

@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 from bondsim import PARAM_INFO, BondsimModel, Params
 from bondsim.simulation.credit import cover_shortfall
+from bondsim.simulation.owners import Penalty
 from bondsim.simulation.season import is_open
 from bondsim.simulation.shocks import ShockDraw
 
@@ -51,8 +52,8 @@ def params(draw) -> Params:
 
 class Shake:
     """A test policy that exercises the rarer paths: social-protection cash for some families,
-    debt write-offs for others, inspection scares that raise owners' risk, and shock costs
-    scaled at their point."""
+    debt write-offs for others, inspection scares owners learn from (with heavy penalties),
+    and shock costs scaled at their point."""
 
     def __init__(self, sp_share: float, write_off_share: float, scare_share: float,
                  cost_scale: float) -> None:
@@ -67,7 +68,9 @@ class Shake:
         hh.sp_enrolled[:] = hh.sp_cash > 0
         model.write_off(np.flatnonzero(rng.random(hh.n) < self.write_off_share))
         model.repay_debt(np.flatnonzero(rng.random(hh.n) < self.write_off_share), 2000.0)
-        ow.risk += np.where(rng.random(ow.k) < self.scare_share, 0.3, 0.0)
+        scared = np.flatnonzero(rng.random(ow.k) < self.scare_share)
+        model.saw_visits("police", scared)  # visits owners see, with heavy penalties
+        model.penalties["holding"] = Penalty(0.5, 1e7, 1.0, True)
 
     def on_shock_costs(self, model: BondsimModel, shocks: ShockDraw) -> None:
         """Illness and marriage cost ``cost_scale`` times as much (the point of rule 3)."""
@@ -111,11 +114,13 @@ def check_invariants(model: BondsimModel) -> None:
         np.testing.assert_array_equal(hh.months_bonded > 0, hh.bonded)
     assert hh.months_bonded.min() >= 0
     # owners' practices stay between their preferences and the law
-    assert np.all((ow.compliance >= 0.0) & (ow.compliance <= 1.0))
+    for belief in (ow.belief_police, ow.belief_wage, ow.belief_audit, ow.belief_conviction):
+        assert np.all((belief >= 0.0) & (belief <= 1.0))
+    assert np.all(ow.coercive <= ow.prepared_to_hold)  # only owners prepared to hold, hold
+    assert np.all(ow.sealed_months >= 0.0)
     assert np.all(ow.paid_ratio >= ow.base_paid_ratio - 1e-12)
     assert np.all(ow.paid_ratio <= 1.0 + 1e-12)
     assert np.all(ow.book_inflation <= ow.base_book_inflation + 1e-12)
-    assert np.all(ow.risk >= 0.0)
     # outcomes: shares in [0, 1], NaN only where documented
     assert out["households"] == n
     for name in SHARES:

@@ -34,7 +34,7 @@ def month(m, number: int) -> float:
 def _wage(label: str) -> MinimumPieceRateSpec:
     return MinimumPieceRateSpec(type="minimum_piece_rate", label=label,
                                 inspections_per_district=10, fine=1000.0,
-                                cost_per_inspection=100.0)
+                                cost_per_inspection=100.0, detection=1.0)
 
 
 def test_two_wage_inspection_drives_count_every_visit_and_every_fine():

@@ -4,14 +4,14 @@ Inspections (every targeting mode, detection, release, its budget, deterrence do
 owners' lending, retaliation), District Vigilance Committees, the minimum piece rate and the
 advance cap. Each test sets a case where the mechanism matters and asserts values computed in
 its comments; ``mechanism_kit`` explains the easy numbers (one adult earning Rs 5,000 a month,
-owners lending up to Rs 40,000 at compliance 0).
+owners lending up to Rs 40,000).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from mechanism_kit import INF, act, draws, owner_advance, tiny
+from mechanism_kit import act, draws, owner_advance, tiny
 from mechanism_kit import quiet_inspections as _inspections
 
 from bondsim.interventions.advance_cap import AdvanceCapSpec
@@ -24,57 +24,77 @@ def _vigilance(**fields):
     return VigilanceCommitteesSpec(type="vigilance_committees", **fields)
 
 
-# -- deterrence: a case makes its owner lend less, inflate less and ban children -------------------
-def test_an_owner_with_a_case_lends_less_by_hand():
+# -- penalties: a case fines its owner, a conviction frees the kiln, owners see both ---------------
+def test_a_case_fines_a_conviction_frees_every_bonded_family_at_the_kiln_by_hand():
     spec = _inspections(inspections_per_district=1, targeting="complaint", detection_bonded=1.0,
                         follow_through=0.0, fine=1000.0, conviction_rate=1.0,
-                        cost_per_inspection=100.0, risk_visit=0.05, risk_case=0.1,
-                        risk_district=0.6)
-    m = tiny(spec, households=4, kilns=2)  # households 0, 1 at kiln 0; 2, 3 at kiln 1
+                        cost_per_inspection=100.0, cost_per_release=10.0)
+    m = tiny(spec, households=6, kilns=2)  # households 0-2 at kiln 0, 3-5 at kiln 1
     m.hh.bonded[:2] = True  # only kiln 0 draws complaints, so only it is visited
     m.hh.debt[:] = 10000.0
-    m.ow.base_book_inflation[:] = 0.2
-    assert act(m, 1) == pytest.approx(100.0)  # one visit, nobody released
-    # risk: kiln 0 = 0.02 + visit 0.05 + case 0.1 + district 0.6 x (1 visit / 2 kilns) / 12
-    #       = 0.195; kiln 1 = 0.02 + 0.025 = 0.045
-    np.testing.assert_allclose(m.ow.risk, [0.195, 0.045])
+    # one visit, two families released by the court (none by the inspectors' follow-through)
+    assert act(m, 1) == pytest.approx(100.0 + 2 * 10.0)
     assert m.ow.fines_paid.tolist() == [1000.0, 0.0]
     assert m.ow.cash.tolist() == [-1000.0, 0.0]
-    assert m.interventions[0].convictions == 1
-    assert (m.events["inspections"], m.events["cases_registered"],
-            m.events["households_released"]) == (1, 1, 0)
-    # rule 9's decisions from that risk: compliance = 5 x (risk - 0.02) = 0.875 and 0.125
-    owners.decide(m.ow, m.params)
-    np.testing.assert_allclose(m.ow.compliance, [0.875, 0.125])
-    np.testing.assert_allclose(m.ow.book_inflation, [0.2 * 0.125, 0.2 * 0.875])
-    assert m.ow.child_ban.tolist() == [True, False]  # compliance >= 0.5
-    # lending: limit 40,000 x (1 - 0.5 x compliance) = 22,500 and 37,500; each owes 10,000
-    np.testing.assert_allclose(owner_advance(m, 100000.0), [12500.0, 12500.0, 27500.0, 27500.0])
+    assert m.ow.convictions.tolist() == [1, 0]
+    assert m.hh.released.tolist() == [True, True, False, False, False, False]
+    assert m.hh.debt.tolist() == [0.0, 0.0] + [10000.0] * 4
+    assert (m.events["inspections"], m.events["cases_registered"], m.events["convictions"],
+            m.events["households_released"], m.events["fines"]) == (1, 1, 1, 2, 1000.0)
+    # what owners saw: kiln 0's visit, and one case that ended in a conviction
+    assert m._seen[owners.POLICE].tolist() == [True, False]
+    assert (m._cases_seen.tolist(), m._convictions_seen.tolist()) == ([1.0], [1.0])
 
 
-def test_deterrence_fades_with_the_risk_over_a_month():
-    m = tiny(households=4, kilns=2)
-    m.ow.risk[:] = [0.22, 0.02]
-    m.ow.risk[:] = owners.decay_risk(m.ow.risk, m.params)  # 0.02 + 0.9 x 0.2 = 0.2
-    owners.decide(m.ow, m.params)  # compliance 5 x 0.18 = 0.9 -> factor 1 - 0.45 = 0.55
-    np.testing.assert_allclose(owner_advance(m, 100000.0), [22000.0, 22000.0, 40000.0, 40000.0])
+def test_without_a_conviction_only_the_families_found_and_followed_through_are_freed():
+    spec = _inspections(inspections_per_district=1, targeting="complaint", detection_bonded=1.0,
+                        follow_through=0.0, conviction_rate=0.0, cost_per_release=0.0)
+    m = tiny(spec, households=6, kilns=2)
+    m.hh.bonded[:2] = True
+    m.hh.debt[:] = 10000.0
+    act(m, 1)
+    assert not m.hh.released.any()
+    assert m.events["cases_registered"] == 1
+    assert m.events["convictions"] == 0
+    assert (m._cases_seen.tolist(), m._convictions_seen.tolist()) == ([1.0], [0.0])
 
 
-def test_a_mild_fear_without_a_ban_still_cuts_lending():
-    m = tiny(households=4, kilns=2)
-    owner_advance(m, 100000.0)  # the terms as last month's rule 1 saw them
-    m.ow.risk[:] = [0.1, 0.02]  # compliance 5 x 0.08 = 0.4: below the ban, no books to clean
-    owners.decide(m.ow, m.params)
-    assert m.ow.child_ban.tolist() == [False, False]
-    # limit 40,000 x (1 - 0.5 x 0.4) = 32,000 at kiln 0
-    np.testing.assert_allclose(owner_advance(m, 100000.0), [32000.0, 32000.0, 40000.0, 40000.0])
+def test_a_child_labour_case_fines_and_seals_the_kiln_which_then_moulds_nothing():
+    spec = _inspections(inspections_per_district=2, detection_bonded=0.0, detection_child=1.0,
+                        fine_child_labour=5000.0, seal_months=0.5)
+    m = tiny(spec, households=4, kilns=2)  # households 0, 1 at kiln 0
+    m.hh.children_10_14[0] = 1
+    m.hh.work_10_14[0] = 1
+    act(m, 1)
+    assert m.ow.fines_paid.tolist() == [5000.0, 0.0]
+    assert m.ow.sealed_months.tolist() == [0.5, 0.0]
+    assert (m.events["child_labour_cases"], m.events["kilns_sealed"]) == (1, 1)
+    assert m.events["cases_registered"] == 0  # a child-labour case is not a bonded-labour one
+    # half the month sealed: kiln 0's families mould 10 of 20 days
+    np.testing.assert_allclose(m._days_worked(20.0), [10.0, 10.0, 20.0, 20.0])
+
+
+def test_a_kiln_sealed_for_a_month_loses_its_free_families_and_keeps_those_it_holds():
+    spec = _inspections(inspections_per_district=2, detection_bonded=0.0, detection_child=1.0,
+                        seal_months=1.0)
+    m = tiny(spec, households=40, kilns=2)  # households 0-19 at kiln 0
+    m.ow.capacity[:] = 40
+    m.hh.children_10_14[0] = m.hh.work_10_14[0] = 1  # child work at kiln 0 only
+    m.hh.debt[:10] = 5000.0  # held: their owner is coercive
+    act(m, 1)
+    assert m.ow.sealed_months.tolist() == [1.0, 0.0]
+    # free families left for kiln 1 (a mover drawing its own kiln stays); held ones stayed
+    moved = np.flatnonzero(m.hh.kiln[:20] != 0)
+    assert moved.size > 0
+    assert moved.min() >= 10
+    assert m.events["families_sold_in_retaliation"] == 0
+    assert (m.ow.occupants == np.bincount(m.hh.kiln, minlength=2)).all()
 
 
 # -- targeting: the kilns chosen -------------------------------------------------------------------
 def test_random_targeting_visits_kilns_drawn_uniformly_within_budget():
     spec = _inspections(inspections_per_district=2, targeting="random", detection_bonded=0.0,
-                        cost_per_inspection=100.0, budget=350.0, risk_visit=0.1,
-                        risk_case=0.3, risk_district=0.6)
+                        cost_per_inspection=100.0, budget=350.0)
     m = tiny(spec, households=12, kilns=6, districts=("A", "B"), seed=3)  # kilns 0-2 A, 3-5 B
     rng = draws(3, "inspections")
     a = rng.choice(3, size=2, replace=False)
@@ -82,11 +102,8 @@ def test_random_targeting_visits_kilns_drawn_uniformly_within_budget():
     expected = np.concatenate([a, b])[:3]  # Rs 350 pays 3 visits: A's two and B's first
     assert act(m, 1) == pytest.approx(300.0)
     assert m.events["inspections"] == 3
-    # nobody is bonded, so no case: 0.02 + visit 0.1 at the visited kilns, plus 0.6 x the
-    # district's share of kilns visited / 12: A 2 of 3 -> 1/30, B 1 of 3 -> 1/60
-    risk = np.where(np.isin(np.arange(6), expected), 0.12, 0.02)
-    risk += np.repeat([0.6 * 2 / 3 / 12, 0.6 * 1 / 3 / 12], 3)
-    np.testing.assert_allclose(m.ow.risk, risk)
+    # the owners saw those visits (rule 9 learns from them)
+    assert np.flatnonzero(m._seen[owners.POLICE]).tolist() == sorted(expected.tolist())
     assert act(m, 2) == 0.0  # Rs 50 left: no visit
     assert m.events["inspections"] == 0
 
@@ -141,18 +158,15 @@ def test_complaint_rate_capped_at_one_with_a_large_boost():
 
 def test_only_families_at_visited_kilns_are_found():
     spec = _inspections(inspections_per_district=1, targeting="random", detection_bonded=1.0,
-                        follow_through=1.0, risk_visit=0.9)
+                        follow_through=1.0)
     m = tiny(spec, households=6, kilns=3, seed=8)
     m.hh.bonded[:] = True
     m.hh.debt[:] = 1000.0
-    m.ow.risk[:] = [0.5, 0.5, 0.5]
     visited = int(draws(8, "inspections").choice(3, size=1, replace=False)[0])
     act(m, 1)
     at_visited = m.hh.kiln == visited
     assert m.hh.released.tolist() == at_visited.tolist()  # one kiln of three, both families
     assert m.events["inspections"] == 1
-    # the visited owner's risk 0.5 + 0.9 is capped at 1
-    np.testing.assert_allclose(m.ow.risk, np.where(np.arange(3) == visited, 1.0, 0.5))
 
 
 # -- detection, release and its cost --------------------------------------------------------------
@@ -212,6 +226,7 @@ def test_follow_through_releases_its_share_of_those_found():
     rng = draws(4, "inspections")
     rng.choice(2, size=2, replace=False)  # the visits (both kilns)
     rng.random(40)  # found or not: all are found
+    rng.random(2)  # falsified books at each visited kiln (none keeps them)
     released = np.flatnonzero(rng.random(40) < 0.4)
     assert np.flatnonzero(m.hh.released).tolist() == released.tolist()
     assert 0 < released.size < 40
@@ -261,42 +276,39 @@ def _wages(**fields):
     return MinimumPieceRateSpec(type="minimum_piece_rate", **fields)
 
 
-def test_wage_inspections_fine_only_owners_below_99_percent_by_hand():
-    spec = _wages(inspections_per_district=3, fine=1000.0, risk_increase=0.1,
+def test_wage_inspections_fine_open_underpayers_found_and_fakers_seen_through_by_hand():
+    spec = _wages(inspections_per_district=3, fine=1000.0, detection=1.0, fake_detection=0.0,
                   cost_per_inspection=50.0)
     m = tiny(spec, households=6, kilns=3)
-    m.ow.base_paid_ratio[:] = m.ow.paid_ratio[:] = [0.98, 0.99, 0.5]
+    m.ow.pay_mode[:] = [owners.PAY_OPEN, owners.PAY_COMPLY, owners.PAY_FAKE]
     assert act(m, 1) == pytest.approx(150.0)  # all three kilns visited
-    # 0.98 < 0.99 is underpaying, 0.99 is not
-    assert m.ow.fines_paid.tolist() == [1000.0, 0.0, 1000.0]
-    assert m.ow.cash.tolist() == [-1000.0, 0.0, -1000.0]
-    np.testing.assert_allclose(m.ow.wage_risk, [0.12, 0.02, 0.12])
-    np.testing.assert_allclose(m.ow.risk, 0.02)  # no bonded-labour fear
-    assert (m.events["inspections"], m.events["fines"]) == (3, 2000.0)
-    # rule 9: pay compliance 5 x 0.1 = 0.5 closes half the gap to the notified rate
-    owners.decide(m.ow, m.params)
-    np.testing.assert_allclose(m.ow.paid_ratio, [0.99, 0.99, 0.75])
-    np.testing.assert_allclose(m.ow.compliance, 0.0)
+    # the open underpayer is found; the complying owner owes nothing; the faker is not seen
+    assert m.ow.fines_paid.tolist() == [1000.0, 0.0, 0.0]
+    assert m.ow.cash.tolist() == [-1000.0, 0.0, 0.0]
+    assert (m.events["inspections"], m.events["fines"]) == (3, 1000.0)
+    assert m._seen[owners.WAGE].tolist() == [True, True, True]
+    assert owners.POLICE not in m._seen  # no bonded-labour visit
+    # the penalties owners weigh this month are the campaign's
+    assert m.penalties["underpay"] == owners.Penalty(1.0, 1000.0)
+    assert m.penalties["fake_pay"] == owners.Penalty(0.0, 1000.0)
+    spec = _wages(inspections_per_district=3, fine=1000.0, detection=0.0, fake_detection=1.0)
+    m = tiny(spec, households=6, kilns=3)
+    m.ow.pay_mode[:] = [owners.PAY_OPEN, owners.PAY_COMPLY, owners.PAY_FAKE]
+    act(m, 1)
+    assert m.ow.fines_paid.tolist() == [0.0, 0.0, 1000.0]
 
 
 def test_wage_inspections_visit_only_their_number_a_district():
-    m = tiny(_wages(inspections_per_district=1, cost_per_inspection=10.0), households=6,
-             kilns=3, seed=9)
+    m = tiny(_wages(inspections_per_district=1, cost_per_inspection=10.0, detection=1.0),
+             households=6, kilns=3, seed=9)
     visited = int(draws(9, "minimum_piece_rate").choice(3, size=1, replace=False)[0])
     assert act(m, 1) == pytest.approx(10.0)
     assert np.flatnonzero(m.ow.fines_paid).tolist() == [visited]  # all underpay (0.5)
 
 
-def test_wage_risk_is_capped_at_one():
-    m = tiny(_wages(inspections_per_district=2, risk_increase=0.2), households=4, kilns=2)
-    m.ow.wage_risk[:] = [0.95, 0.5]
-    act(m, 1)
-    np.testing.assert_allclose(m.ow.wage_risk, [1.0, 0.7])
-
-
 def test_wage_inspections_within_budget_and_window():
     spec = _wages(inspections_per_district=2, cost_per_inspection=50.0, fine=10.0, budget=150.0,
-                  start=2)
+                  start=2, detection=1.0)
     m = tiny(spec, households=8, kilns=4, districts=("A", "B"), seed=2)
     assert act(m, 1) == 0.0  # before the start
     assert not m.ow.fines_paid.any()
@@ -315,21 +327,45 @@ def _cap(**fields):
     return AdvanceCapSpec(type="advance_cap", **fields)
 
 
-def test_a_complying_owner_lends_only_up_to_the_cap_by_hand():
-    spec = _cap(cap=30000.0, enforcement=0.5, cost_per_kiln_month=100.0)
+def test_an_owner_keeping_to_the_cap_lends_only_up_to_it_by_hand():
+    spec = _cap(cap=30000.0, cost_per_kiln_month=100.0)
     m = tiny(spec, households=4, kilns=2, seed=1)
-    # the compliance draws: kiln 0 0.55 (>= 0.5, ignores the cap), kiln 1 0.47 (complies)
-    u = draws(1, "advance_cap").random(2)
-    assert u[0] >= 0.5 > u[1]
+    m.ow.off_book[:] = [True, False]  # rule 9's choices last month
     m.hh.debt[:] = [20000.0, 35000.0, 20000.0, 35000.0]
     assert act(m, 1) == pytest.approx(2 * 100.0)
-    assert m.ow.advance_cap.tolist() == [INF, 30000.0]
-    # kiln 0 lends up to 40,000: 20,000 and 5,000; kiln 1 up to 30,000: 10,000 and nothing
+    assert m.ow.legal_debt_cap.tolist() == [30000.0, 30000.0]
+    # kiln 0 lends off the books up to 40,000: 20,000 and 5,000; kiln 1 up to the cap of
+    # 30,000: 10,000 and nothing
     np.testing.assert_allclose(owner_advance(m, 100000.0), [20000.0, 5000.0, 10000.0, 0.0])
 
 
+def test_audits_fine_owners_found_lending_off_the_books_by_hand():
+    spec = _cap(cap=30000.0, audits_per_kiln_year=12.0, detection=1.0, fine=700.0)
+    m = tiny(spec, households=4, kilns=2)
+    m.ow.off_book[:] = [True, False]
+    act(m, 1)
+    assert m.ow.fines_paid.tolist() == [700.0, 0.0]
+    assert m._seen[owners.AUDIT].tolist() == [True, True]
+    assert m.events["fines"] == 700.0
+
+
+def test_owners_lend_off_the_books_while_the_expected_fine_is_below_what_it_earns():
+    m = tiny(_cap(cap=30000.0, fine=100000.0, detection=0.5), households=4, kilns=2,
+             markup_annual=0.24, exit_rate_debt_free=0.02)
+    m.hh.debt[:] = 40000.0
+    act(m, 1)
+    n = m.hh.n
+    f = m._kiln_facts(np.full(n, 500.0), np.zeros(n, dtype=bool))
+    # Rs 10,000 above the cap at each of 2 families: gain (0.02 + 0.02) x 20,000 = Rs 800
+    np.testing.assert_allclose(f.debt_above_cap, [20000.0, 20000.0])
+    # expected fine: belief x 0.5 x 100,000: kiln 0 believes 0.01 (500 < 800), kiln 1 0.02
+    m.ow.belief_audit[:] = [0.01, 0.02]
+    c = owners.choose(m.ow, f, m.penalties, m.params)
+    assert c.off_book.tolist() == [True, False]
+
+
 def test_the_cap_lapses_when_the_money_runs_out_and_outside_its_window():
-    spec = _cap(cap=30000.0, enforcement=1.0, cost_per_kiln_month=100.0, budget=400.0, start=2)
+    spec = _cap(cap=30000.0, cost_per_kiln_month=100.0, budget=400.0, start=2)
     m = tiny(spec, households=4, kilns=2)
     m.hh.debt[:] = 20000.0
     assert act(m, 1) == 0.0  # before the start: no cap
@@ -340,18 +376,9 @@ def test_the_cap_lapses_when_the_money_runs_out_and_outside_its_window():
     np.testing.assert_allclose(owner_advance(m, 100000.0), 10000.0)
     assert act(m, 4) == 0.0  # nothing left for Rs 200 of monitoring: not enforced
     np.testing.assert_allclose(owner_advance(m, 100000.0), 20000.0)
-    m2 = tiny(_cap(cap=30000.0, enforcement=1.0, end=2), households=4, kilns=2)
+    m2 = tiny(_cap(cap=30000.0, end=2), households=4, kilns=2)
     m2.hh.debt[:] = 20000.0
     act(m2, 2)
     np.testing.assert_allclose(owner_advance(m2, 100000.0), 10000.0)
     act(m2, 3)  # after the end
     np.testing.assert_allclose(owner_advance(m2, 100000.0), 20000.0)
-
-
-def test_the_cap_and_deterrence_both_bind_whichever_is_lower():
-    m = tiny(_cap(cap=30000.0, enforcement=1.0), households=4, kilns=2)
-    m.hh.debt[:] = 0.0
-    act(m, 1)
-    m.ow.risk[:] = [0.02, 0.14]  # kiln 1: compliance 0.6 -> limit 40,000 x 0.7 = 28,000
-    owners.decide(m.ow, m.params)
-    np.testing.assert_allclose(owner_advance(m, 100000.0), [30000.0, 30000.0, 28000.0, 28000.0])

@@ -156,8 +156,7 @@ def test_knowledge_fades_only_once_the_campaign_has_started():
 
 def test_informed_families_speak_up_and_are_found_by_hand():
     inspect = InspectionsSpec(type="inspections", inspections_per_district=1,
-                              detection_bonded=0.5, follow_through=1.0, risk_visit=0.0,
-                              risk_case=0.0, risk_district=0.0, retaliation=0.0,
+                              detection_bonded=0.5, follow_through=1.0, retaliation=0.0,
                               conviction_rate=0.0, detection_child=0.0)
     # a campaign that has started and teaches nobody more: its effect of knowledge set by hand
     m = tiny(inspect, _aware(reach_per_month=0.0, report_multiplier=2.0), households=8,

@@ -19,6 +19,7 @@ from mechanism_kit import quiet_inspections as _inspections
 from bondsim.interventions.awareness import AwarenessSpec
 from bondsim.interventions.cash_transfer import CashTransferSpec
 from bondsim.interventions.rehabilitation import RehabilitationSpec
+from bondsim.simulation import owners
 
 COUNTS = ("inspections", "cases_registered", "households_released", "fines",
           "children_found_working", "families_sold_in_retaliation")
@@ -32,7 +33,7 @@ def _raid_model():
     spec = _inspections(inspections_per_district=4, detection_bonded=1.0, detection_child=1.0,
                         follow_through=1.0, fine=500.0, retaliation=1.0,
                         retaliation_premium=0.0, conviction_rate=1.0)
-    m = tiny(spec, households=8, kilns=4, districts=("A",), seed=2)
+    m = tiny(spec, households=8, kilns=4, districts=("A",), seed=5)
     m.ow.capacity[:] = 20
     m.hh.bonded[[0, 2]] = True
     m.hh.debt[[0, 2]] = 1000.0
@@ -69,12 +70,14 @@ def test_an_owners_fines_and_the_convictions_add_up_over_months():
     spec = _inspections(inspections_per_district=1, detection_bonded=1.0, follow_through=0.0,
                         fine=500.0, conviction_rate=1.0)
     m = tiny(spec, households=2, kilns=1)
-    m.hh.bonded[:] = True  # found every month, never released: a case every month
+    m.hh.bonded[:] = True  # found, and freed by the court; bonded again by the next visit
     act(m, 1)
+    m.hh.bonded[:] = True
     act(m, 2)
     assert m.ow.fines_paid.tolist() == [1000.0]
     assert m.ow.cash.tolist() == [-1000.0]
     assert m.interventions[0].convictions == 2
+    assert m.ow.convictions.tolist() == [2]
 
 
 def test_each_case_is_convicted_on_its_own_draw():
@@ -88,19 +91,21 @@ def test_each_case_is_convicted_on_its_own_draw():
     rng = draws(5, "inspections")
     rng.choice(40, size=40, replace=False)  # the visits
     rng.random(40)  # found or not: all are found
+    rng.random(40)  # falsified books at each visited kiln (none keeps them)
     rng.random(40)  # released or not: follow-through 0
     expected = int(np.count_nonzero(rng.random(40) < 0.5))
     assert m.events["cases_registered"] == 40
     assert 0 < m.interventions[0].convictions == expected < 40
 
 
-def test_a_district_of_one_kiln_shares_all_its_visits_fear():
-    # kiln 0 alone in A, kiln 1 alone in B, each visited: the district's share visited is 1/1,
-    # so every owner's risk rises by 0.6 x 1 / 12 = 0.05 (0.02 + 0.05)
-    spec = _inspections(inspections_per_district=1, risk_district=0.6)
+def test_a_district_of_one_kiln_shares_all_its_visits_news():
+    # kiln 0 alone in A, kiln 1 alone in B, each visited: what each owner saw is its own visit
+    # (weight 0.5) and its district's share visited, 1 of 1 (weight 0.5): 1 in all
+    spec = _inspections(inspections_per_district=1)
     m = tiny(spec, households=2, kilns=2, districts=("A", "B"))
     act(m, 1)
-    np.testing.assert_allclose(m.ow.risk, [0.07, 0.07])
+    seen = owners.seen_visits(m._seen[owners.POLICE], m.ow.district, m.district_kilns, 0.5)
+    np.testing.assert_allclose(seen, [1.0, 1.0])
 
 
 def test_no_complaint_anywhere_means_no_visit():
@@ -178,14 +183,14 @@ def test_a_family_owing_under_a_rupee_is_still_indebted_and_can_be_sold():
     spec = _inspections(inspections_per_district=1, targeting="complaint", complaint_rate=1.0,
                         detection_bonded=1.0, follow_through=0.0, retaliation=1.0,
                         retaliation_premium=0.0)
-    m = tiny(spec, households=4, kilns=4, seed=4)  # household i at kiln i
+    m = tiny(spec, households=4, kilns=4, seed=5)  # household i at kiln i
     m.hh.kiln[1] = 0  # family 1 lives at kiln 0 too
     m.ow.occupants[:] = [2, 0, 1, 1]
     m.ow.capacity[:] = 10
     m.hh.bonded[0] = True  # the only complaint: kiln 0 is visited, a case registered
     m.hh.debt[[0, 1]] = [1000.0, 0.5]
     act(m, 1)
-    # both owe, so both are sold on: their destinations (seed 4) are other kilns
+    # both owe, so both are sold on: their destinations (seed 5) are other kilns
     assert m.events["families_sold_in_retaliation"] == 2
     assert m.hh.kiln[0] != 0
     assert m.hh.kiln[1] != 0
@@ -202,6 +207,7 @@ def test_no_retaliation_draws_nothing_from_the_programmes_stream():
     rng = draws(7, "inspections")
     rng.choice(2, size=1, replace=False)  # the visit
     rng.random(4)  # found or not
+    rng.random(1)  # falsified books at the visited kiln (it keeps none)
     rng.random(2)  # released or not: the two families at the visited kiln
     rng.random(1)  # convicted or not: the one case
     assert m.streams["intervention:inspections"].random() == rng.random()

@@ -119,6 +119,8 @@ def busy_model() -> BondsimModel:
     p = dataclasses.replace(Params(), transfer_rate=1.0, exit_rate_debt_free=1.0,
                             transfer_premium=0.1, kiln_occupancy=0.875)
     model = BondsimModel(p, households=140, kilns=4, districts=("A", "B"), seed=6)
+    model.ow.coercive[:] = True  # every owner holds its indebted families: they are bought
+    model.refresh_terms()
     model.ledger.open(float(model.hh.debt.sum()))
     return model
 
@@ -127,7 +129,8 @@ def test_moves_by_hand_in_the_model(busy_model):
     model = busy_model
     hh, ow = model.hh, model.ow
     debt0, kiln0, cash0 = hh.debt.copy(), hh.kiln.copy(), ow.cash.copy()
-    n_transfer, n_free = model._move()
+    n_transfer, n_free, n_left = model._move()
+    assert n_left == 0  # every owner holds its indebted families
     moved = hh.kiln != kiln0
     bought = moved & (debt0 > 0)
     assert n_transfer == np.count_nonzero(bought) > 0
@@ -150,6 +153,23 @@ def test_moves_by_hand_in_the_model(busy_model):
     # moves stay in the district: kilns 0-1 are A, 2-3 are B
     np.testing.assert_array_equal(ow.district[hh.kiln], hh.district)
     np.testing.assert_array_equal(kiln0 // 2, hh.kiln // 2)
+
+
+def test_a_family_its_owner_does_not_hold_leaves_like_a_free_one_and_its_debt_stays(
+        busy_model):
+    model = busy_model
+    hh, ow = model.hh, model.ow
+    ow.coercive[:] = [True, False, True, True]  # kiln 1's owner lets its families go
+    model.refresh_terms()
+    debt0, kiln0 = hh.debt.copy(), hh.kiln.copy()
+    model._move()
+    left = (kiln0 == 1) & (hh.kiln != 1)
+    assert np.count_nonzero(left & (debt0 > 0)) > 0
+    # they were not bought: what they owed is written off, not carried to the new kiln
+    assert (hh.debt[left] == 0.0).all()
+    assert model.ledger.write_offs == pytest.approx(debt0[left].sum())
+    assert model.ledger.transfer_premiums == pytest.approx(
+        0.1 * debt0[(kiln0 != 1) & (hh.kiln != kiln0) & (debt0 > 0)].sum())
 
 
 def test_one_kiln_per_district_nobody_moves():

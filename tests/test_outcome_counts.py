@@ -79,7 +79,8 @@ def test_moves_are_the_households_that_changed_kiln_with_and_without_debt():
         bought = int(np.count_nonzero(moved & (model.hh.debt > 0.0)))
         free = int(np.count_nonzero(moved & (model.hh.debt == 0.0)))
         assert model.outcomes["moves_transfer"] == bought
-        assert model.outcomes["moves_debt_free"] == free
+        # a free mover owes nothing after the move: debt-free before, or its debt left behind
+        assert model.outcomes["moves_debt_free"] + model.outcomes["moves_left_debt"] == free
         totals += (bought, free)
     assert totals.min() > 0
     assert totals[0] != totals[1]
@@ -106,6 +107,9 @@ def month(monkeypatch):
     model.run(3)
     # some families released long ago (the flag alone), some with social-protection cash
     model.hh.released[::7] = True
+    # with nobody leaving, holding a family earns an owner nothing (rule 9) and nobody is
+    # held; hold them anyway this month, so the bonded counts are not vacuous
+    model.ow.coercive[:] = model.ow.prepared_to_hold
     model.interventions.append(GiveCash())
     seen["paid_ratio"] = model.ow.paid_ratio.copy()  # set last month for this month's pay
     seen["kiln"] = model.hh.kiln.copy()
@@ -172,7 +176,7 @@ def test_rule7_conditions_counted_by_hand(month):
     model, _ = month
     hh, p, out = model.hh, model.params, model.outcomes
     over = hh.debt > p.bondage_debt_multiple * model.repayment_capacity
-    held = (hh.debt > 0.0) & model.ow.coercive[hh.kiln]
+    held = (hh.debt > 0.0) & model.terms.coercive  # this month's, as rule 7 saw them
     assert out["debt_over_threshold_share"] == np.count_nonzero(over) / hh.n
     assert out["held_by_owner_share"] == np.count_nonzero(held) / hh.n
     np.testing.assert_array_equal(hh.bonded, over & held)

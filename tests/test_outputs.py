@@ -141,7 +141,7 @@ def _inputs(folder: Path) -> dict[str, Path]:
         'months = 6\nwindow = 3\n[criterion]\noutcome = "bonded_share"\nkind = "absolute"\n'
         "threshold = 0.45\n"
         '[[uncertain]]\nname = "markup_annual"\nlow = 0.0\nhigh = 1.0\n'
-        '[[uncertain]]\nname = "risk_sensitivity"\nlow = 1.0\nhigh = 20.0\n')
+        '[[uncertain]]\nname = "prison_cost_months"\nlow = 1.0\nhigh = 20.0\n')
     return files
 
 

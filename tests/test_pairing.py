@@ -487,7 +487,7 @@ low = 0.1
 high = 0.9
 
 [[uncertain]]
-name = "risk_sensitivity"
+name = "prison_cost_months"
 low = 1.0
 high = 20.0
 """)
@@ -517,7 +517,7 @@ def test_discovery_runs_policy_and_baseline_of_a_future_on_that_futures_seeds(di
     by_hand = []
     for i in (0, 7):
         params = {"markup_annual": float(values["markup_annual"].iloc[i]),
-                  "risk_sensitivity": float(values["risk_sensitivity"].iloc[i])}
+                  "prison_cost_months": float(values["prison_cost_months"].iloc[i])}
         means = {}
         for name, data in (("base", BASE), ("policy", POLICY)):
             runs = [_run(data, seed, params) for seed in _own_seeds(shared, i)]
@@ -535,7 +535,7 @@ def test_discovery_model_runs_every_policy_and_the_baseline_on_the_seed_it_is_gi
     parameters written into every scenario, each run on the one seed, each outcome averaged
     over the window's last months."""
     loaded = load_discovery(_discovery_file(tmp_path))
-    params = {"markup_annual": 0.6, "risk_sensitivity": 4.0}
+    params = {"markup_annual": 0.6, "prison_cost_months": 4.0}
     out = loaded.model(params, 123)
     names = {"toothless", "policy", DISCOVERY_BASELINE}
     assert set(out) == {f"{n}:{o}" for n in names for o in ("bonded_share", "child_labour_rate")}
@@ -557,8 +557,8 @@ def test_discovery_model_applies_the_files_size_and_a_window_of_the_whole_run(tm
     path = _discovery_file(tmp_path)
     path.write_text(path.read_text().replace("window = 6", "window = 10\nhouseholds = 120\n"
                                              "months = 10"))
-    out = load_discovery(path).model({"markup_annual": 0.6, "risk_sensitivity": 4.0}, 99)
-    data = {**POLICY, "parameters": {"markup_annual": 0.6, "risk_sensitivity": 4.0}}
+    out = load_discovery(path).model({"markup_annual": 0.6, "prison_cost_months": 4.0}, 99)
+    data = {**POLICY, "parameters": {"markup_annual": 0.6, "prison_cost_months": 4.0}}
     ts = simulate(scenario_from_dict(data, source="policy"), seed=99, households=120,
                   months=10).timeseries()
     assert len(ts) == 11

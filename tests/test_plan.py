@@ -330,7 +330,7 @@ budgets = [100_000, 400_000]
 seed = 3
 
 [[search.uncertain]]
-name = "risk_sensitivity"
+name = "prison_cost_months"
 low = 1.0
 high = 10.0
 """
@@ -365,7 +365,7 @@ def test_search_errors_name_the_field(tmp_path):
     bad = SEARCH.replace('["inspections", "rehabilitation", "cash_transfer"]', '["inspection"]')
     with pytest.raises(BondsimError, match=r"field 'search\.interventions'"):
         run_plan(_plan(tmp_path, strategies=STRATEGIES + bad), out=tmp_path / "x")
-    bad = SEARCH.replace('name = "risk_sensitivity"', 'name = "risk_sensitivty"')
+    bad = SEARCH.replace('name = "prison_cost_months"', 'name = "prison_cost_month"')
     with pytest.raises(BondsimError, match=r"search\.uncertain\.0\.name.*did you mean"):
         run_plan(_plan(tmp_path, strategies=STRATEGIES + bad), out=tmp_path / "y")
 

@@ -18,7 +18,7 @@ DAYS = 23.4  # 26 working days less 10% rain
 BASE = Params(kiln_occupancy=0.9, notified_piece_rate=1295.0, bricks_per_adult_day=420.0,
               bricks_per_child_10_14_day=200.0, bricks_per_child_5_9_day=80.0,
               initial_indebted_share=0.9, initial_debt_months=5.5, initial_debt_sigma=0.6,
-              risk_baseline=0.02, extra_adults_mean=1.3)
+              prior_police_visits=0.24, extra_adults_mean=1.3)
 
 
 def make(households: int, kilns: int, districts: int = 1, seed: int = 0, **params):
@@ -77,8 +77,9 @@ def test_owner_practices_lie_in_their_ranges():
     assert np.all((ow.deduction_share >= 0.2) & (ow.deduction_share <= 0.4))
     assert np.all((ow.base_book_inflation >= 0.0) & (ow.base_book_inflation <= 0.6))
     assert ow.base_book_inflation.mean() == pytest.approx(0.3, abs=0.03)
-    np.testing.assert_allclose(ow.risk, 0.02)
-    assert not ow.compliance.any()
+    np.testing.assert_allclose(ow.belief_police, 0.02)  # 0.24 a year
+    np.testing.assert_array_equal(ow.coercive, ow.prepared_to_hold)
+    assert ow.coercive is not ow.prepared_to_hold
     assert not ow.child_ban.any()
     assert not ow.cash.any()
 

@@ -72,7 +72,7 @@ budgets = [100_000, 400_000]
 seed = 3
 
 [[search.uncertain]]
-name = "risk_sensitivity"
+name = "prison_cost_months"
 low = 1.0
 high = 10.0
 """

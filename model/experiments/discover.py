@@ -21,7 +21,7 @@ A discovery file (TOML, in ``experiments/``) names the uncertain parameters with
     # kind = "absolute": threshold = 0.10 and direction = "above" (fails above it)
 
     [[uncertain]]
-    name = "risk_sensitivity"
+    name = "prison_cost_months"
     low = 1.0
     high = 20.0
 

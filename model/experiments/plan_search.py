@@ -18,7 +18,7 @@ fields, the objective (bonded household-years averted, by default), the uncertai
     targeting = "risk_based"
 
     [[search.uncertain]]
-    name = "risk_sensitivity"
+    name = "prison_cost_months"
     low = 1.0
     high = 20.0
 

@@ -16,7 +16,7 @@ the sample size::
     outcomes = ["bonded_share", "bonded_household_years_averted"]
 
     [[factors]]
-    name = "risk_sensitivity"                        # a model parameter
+    name = "prison_cost_months"                        # a model parameter
     low = 0.5
     high = 8
     group = "deterrence"                             # optional

@@ -1,21 +1,26 @@
-"""Labour inspections under the Bonded Labour System (Abolition) Act 1992.
+"""Labour inspections under the Bonded Labour System (Abolition) Act 1992 and the Punjab
+child-labour law of 2016.
 
 Each month inspectors visit up to ``inspections_per_district`` kilns in every district, chosen
 at random, by risk (kilns with more children at work, which inspectors can see) or by
 complaints (kilns with more bonded families, at the complaint rate; District Vigilance
 Committees and awareness campaigns raise it). At a visited kiln each bonded family is found
-with probability ``detection_bonded`` (more if it knows its rights) and each family with
-working children with ``detection_child``. A kiln where bonded families are found has a case
-registered, a fine, a conviction with probability ``conviction_rate``, and may retaliate by
-selling other indebted families to another kiln with a premium on their debt (less often if the
-owner keeps the employers' code of conduct); a share ``follow_through`` of the families found
-(more where a District Vigilance Committee is active) are released and their debts extinguished
-(BLSA 1992 s.6, through ``model.write_off``); children found working stop. Owners' perceived
-risk rises: a little for every visited owner, more for one with a case, and a little for every
-owner in the district (deterrence). Sources: domain.md 1.10 (Punjab police 2016-18: about 0.08
-cases and 0.17 bonded persons found per inspection, about 0.7 inspections per kiln a year in a
-push; fines Rs 50,000 or more ⚠), 1.7 (punitive sales); detection, deterrence, retaliation and
-costs: assumption.
+with probability ``detection_bonded`` (more if it knows its rights), each family with working
+children with ``detection_child``, and falsified books with ``detection_books``. Bonded
+families or false books found make a bonded-labour case: a fine from the owner's cash, a
+conviction with probability ``conviction_rate`` (the owner goes to prison and the court frees
+every bonded family at the kiln), and perhaps retaliation, the owner selling other indebted
+families to another kiln with a premium on their debt (less often if it keeps the employers'
+code of conduct); a share ``follow_through`` of the families found (more where a District
+Vigilance Committee is active) are released and their debts extinguished (BLSA 1992 s.6,
+through ``model.write_off``). Working children found stop and make a child-labour case: a
+fine, and the kiln sealed for ``seal_months`` (a kiln sealed a month or more loses its free
+families). Nothing here makes owners comply: they see the visits, cases and convictions, and
+rule 9 (``owners.py``) weighs each practice's gain against the penalties this campaign sets.
+Sources: domain.md 1.10 (Punjab police 2016-18: about 0.08 cases and 0.17 bonded persons found
+per inspection, about 0.7 inspections per kiln a year in a push; Faisalabad 2021: child labour
+at 14 of 104 kilns checked; fines Rs 50,000-500,000 and sealing under the 2016 ordinance ⚠),
+1.7 (punitive sales); detection of books, conviction, retaliation and costs: assumption.
 
 Other interventions change what inspections find at five points this one offers
 (``points.py``): ``complaint_rate`` (per kiln, before it is capped at 1),
@@ -32,6 +37,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
+from ..simulation.owners import POLICE, Penalty
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
@@ -61,9 +67,11 @@ class InspectionsSpec(InterventionSpec):
         json_schema_extra=about("per family and visit", "[derived] 1,301 cases in 15,813 "
                                 "inspections [@nation-2018-police]"))
     detection_child: float = Field(
-        0.05, ge=0, le=1,
-        description="chance a visit finds a family's working children",
-        json_schema_extra=about("per family and visit", "assumption"))
+        0.02, ge=0, le=1,
+        description="chance a visit finds a family's working children; set so that child labour "
+                    "is found at about 13.5% of kilns visited",
+        json_schema_extra=about("per family and visit", "[derived] child labour at 14 of 104 "
+                                "kilns checked [@urdupoint-2021-june]"))
     follow_through: float = Field(
         0.7, ge=0, le=1,
         description="share of bonded families found who are actually released (District Vigilance "
@@ -76,21 +84,25 @@ class InspectionsSpec(InterventionSpec):
                                 "ordinance [@nation-2016-arrests] (⚠ reports conflict)"))
     conviction_rate: float = Field(
         0.1, ge=0, le=1,
-        description="share of cases ending in a conviction",
-        json_schema_extra=about("share", "assumption"))
-    risk_visit: float = Field(
+        description="share of cases ending in a conviction (the owner is imprisoned and the court "
+                    "frees every bonded family at the kiln, BLSA 1992 s.6); owners learn it",
+        json_schema_extra=about("share", "assumption: Punjab alone reports convictions "
+                                "[@us-tip-reports]"))
+    fine_child_labour: float = Field(
+        50000.0, ge=0,
+        description="per child-labour case",
+        json_schema_extra=about("Rs", "Rs 50,000-500,000 under the Punjab 2016 ordinance "
+                                "[@nation-2016-arrests] (⚠)"))
+    seal_months: float = Field(
+        0.25, ge=0,
+        description="months a kiln is sealed after a child-labour case (no moulding; at a month or "
+                    "more its free families move away)",
+        json_schema_extra=about("months", "sealed 7 days under the Punjab 2016 ordinance "
+                                "[@nation-2016-arrests] (⚠)"))
+    detection_books: float = Field(
         0.02, ge=0, le=1,
-        description="perceived risk added to a visited owner",
-        json_schema_extra=about("perceived inspections/kiln-month", "assumption"))
-    risk_case: float = Field(
-        0.2, ge=0, le=1,
-        description="perceived risk added to an owner with a case",
-        json_schema_extra=about("perceived inspections/kiln-month", "assumption"))
-    risk_district: float = Field(
-        0.5, ge=0,
-        description="perceived risk added to every owner in a district per visit per kiln there",
-        json_schema_extra=about(
-            "perceived inspections/kiln-month per visit per kiln", "assumption"))
+        description="chance a visit finds falsified books at a kiln that over-records advances",
+        json_schema_extra=about("per visit", "assumption"))
     retaliation: float = Field(
         0.1, ge=0, le=1,
         description="chance an owner with a case sells each family still in debt to another kiln",
@@ -203,8 +215,17 @@ class Inspections(Intervention):
         model.sell_debts(sold[ok], dest[ok], self.spec.retaliation_premium)
         model.events["families_sold_in_retaliation"] += float(np.count_nonzero(ok))
 
+    def on_penalties(self, model: BondsimModel) -> None:
+        """What owners weigh while this campaign acts: its detection, fines and sealing."""
+        s = self.spec
+        model.penalties["holding"] = Penalty(s.detection_bonded, s.fine, 0.0, True)
+        model.penalties["child_labour"] = Penalty(s.detection_child, s.fine_child_labour,
+                                                  s.seal_months, True)
+        model.penalties["book_inflation"] = Penalty(s.detection_books, s.fine)
+
     def act(self, model: BondsimModel, allowance: float) -> float:
         s, hh, ow = self.spec, model.hh, model.ow
+        self.on_penalties(model)
         rng = model.streams[f"intervention:{self.name}"]
         most = affordable(allowance, s.cost_per_inspection, ow.k)
         kilns = self.choose(model, rng, most)
@@ -215,21 +236,30 @@ class Inspections(Intervention):
         found_bonded = at_visited & hh.bonded & (u < self.detection(model))
         working = (hh.work_5_9 > 0) | (hh.work_10_14 > 0)
         found_child = at_visited & working & (u < s.detection_child)
-        # a case is registered where bonded families are found; of those found, a share is
-        # released (more where a vigilance committee follows up), as far as money allows
+        # falsified books, one draw per visited kiln that over-records
+        books = kilns[(ow.book_inflation[kilns] > 0.0)
+                      & (rng.random(kilns.size) < s.detection_books)]
+        # a bonded-labour case where bonded families or falsified books are found, a
+        # child-labour case where working children are; of the bonded families found, a share
+        # is released (more where a vigilance committee follows up), as far as money allows
         found = np.flatnonzero(found_bonded)
-        cases = np.unique(hh.kiln[found])
+        cases = np.union1d(hh.kiln[found], books)
+        child_cases = np.unique(hh.kiln[found_child])
         follow: float | np.ndarray = s.follow_through
         for handler in model.at("follow_through"):  # e.g. active vigilance committees
             follow = handler(model, found, follow)
         follow = np.minimum(follow, 1.0)
         released = found[rng.random(found.size) < follow]
+        # a conviction imprisons the owner, and the court frees every bonded family at the
+        # kiln (BLSA 1992 s.6), not only those found
+        convicted = cases[rng.random(cases.size) < s.conviction_rate]
+        if convicted.size:
+            at_convicted = np.zeros(ow.k, dtype=bool)
+            at_convicted[convicted] = True
+            freed = np.flatnonzero(hh.bonded & at_convicted[hh.kiln])
+            released = np.union1d(released, freed)
         left = allowance - kilns.size * s.cost_per_inspection
         released = released[:affordable(left, s.cost_per_release, released.size)]
-        # convictions are drawn and counted (self.convictions) but change nothing yet; the draw
-        # stays, since removing it would shift every later draw of this stream and so every
-        # inspections output (issue 17 is to give a conviction its consequence)
-        convicted = cases[rng.random(cases.size) < s.conviction_rate]
         model.events["children_found_working"] += float(
             hh.work_5_9[found_child].sum() + hh.work_10_14[found_child].sum())
         hh.work_5_9[found_child] = 0
@@ -238,20 +268,46 @@ class Inspections(Intervention):
         hh.released[released] = True
         hh.released_month[released] = model.steps
         hh.bonded[released] = False
-        ow.fines_paid[cases] += s.fine
-        ow.cash[cases] -= s.fine
+        charged = np.concatenate((cases, child_cases))
+        fines = np.concatenate((np.full(cases.size, s.fine),
+                                np.full(child_cases.size, s.fine_child_labour)))
+        np.add.at(ow.fines_paid, charged, fines)
+        np.subtract.at(ow.cash, charged, fines)
+        ow.convictions[convicted] += 1
+        ow.sealed_months[child_cases] += s.seal_months
+        if s.seal_months >= 1.0 and child_cases.size:
+            self.disperse(model, rng, child_cases)
         self.retaliate(model, rng, cases)
         self.convictions += convicted.size
-        # deterrence: visited owners, owners with a case, and every owner in the district
-        ow.risk[kilns] += s.risk_visit
-        ow.risk[cases] += s.risk_case
-        per_district = np.bincount(ow.district[kilns], minlength=len(model.district_kilns))
-        share = per_district / np.maximum(model.district_kilns, 1)
-        ow.risk += s.risk_district * share[ow.district] / 12.0
-        np.minimum(ow.risk, 1.0, out=ow.risk)
+        # what owners see: the visits, and the cases and convictions in their district
+        model.saw_visits(POLICE, kilns)
+        model.saw_cases(cases, np.isin(cases, convicted))
         ev = model.events
         ev["inspections"] += kilns.size
         ev["cases_registered"] += cases.size
+        ev["child_labour_cases"] += child_cases.size
+        ev["convictions"] += convicted.size
+        ev["kilns_sealed"] += child_cases.size if s.seal_months > 0 else 0
         ev["households_released"] += released.size
-        ev["fines"] += cases.size * s.fine
+        ev["fines"] += float(fines.sum())
         return kilns.size * s.cost_per_inspection + released.size * s.cost_per_release
+
+    def disperse(self, model: BondsimModel, rng: np.random.Generator,
+                 sealed: np.ndarray) -> None:
+        """A kiln sealed for a month or more loses its free families (debt-free, or owing an
+        owner who does not hold them): they move to other kilns of the district where a place
+        is free. Families held stay and wait, borrowing as in a closure."""
+        hh, ow = model.hh, model.ow
+        at_sealed = np.zeros(ow.k, dtype=bool)
+        at_sealed[sealed] = True
+        free = (hh.debt <= 0.0) | ~ow.coercive[hh.kiln]
+        movers = np.flatnonzero(at_sealed[hh.kiln] & free & ~hh.released)
+        if movers.size == 0:
+            return
+        from ..simulation import mobility
+        dest = mobility.pick_destinations(hh.district[movers], rng.random(movers.size),
+                                          model.district_first, model.district_kilns)
+        ok = mobility.accept(hh.kiln[movers], dest, ow.capacity - ow.occupants) & ~at_sealed[dest]
+        movers, dest = movers[ok], dest[ok]
+        model.write_off(movers[hh.debt[movers] > 0.0])  # debts of free families stay behind
+        model.move_households(movers, dest)

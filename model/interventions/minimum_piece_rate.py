@@ -1,12 +1,14 @@
 """Enforcement of the notified minimum piece rate by wage inspections.
 
-Each month labour inspectors visit a number of kilns in each district, drawn at random. An
-owner paying below the notified rate is fined and its perceived risk of a wage inspection
-jumps; rule 9 turns that risk into compliance, so it pays closer to the notified rate until the
-fear fades. The public cost is the inspections'. Sources: domain.md 1.3
-(paid 0.5-0.93 of the notified rate; Faisalabad fines for underpayment, 2019-21) and 1.10
-(fines Rs 50,000-500,000 under the 2016 ordinance, conflicting reports). Cost and deterrence:
-assumption.
+Each month labour inspectors visit a number of kilns in each district, drawn at random. At a
+visited kiln that underpays openly they find it with probability ``detection``; at one that
+fakes compliance (pays the rate on the books and deducts the difference) with the smaller
+``fake_detection``. An owner found is fined ``fine`` from its cash. Nothing here makes an owner
+pay more: owners see the visits (their own and their district's), learn the chance of one, and
+pay the notified rate only when underpaying is expected to cost them more in fines than it
+earns them (rule 9, ``owners.py``). With no fine, or no visits, nobody pays more. The public
+cost is the inspections'. Sources: domain.md 1.3 (paid 0.5-0.93 of the notified rate; Faisalabad
+fines for underpayment, 2019-21) and 1.10 (the enforcement record). Cost: assumption.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
+from ..simulation.owners import PAY_FAKE, PAY_OPEN, WAGE, Penalty
 from .base import Intervention, InterventionSpec, about, affordable
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
 
-UNDERPAY_TOLERANCE = 0.99  # paying at least 99% of the notified rate counts as compliant
 
 
 class MinimumPieceRateSpec(InterventionSpec):
@@ -32,16 +34,20 @@ class MinimumPieceRateSpec(InterventionSpec):
         json_schema_extra=about("inspections/district/month", "[derived] about 0.7 inspections "
                                 "a kiln a year in a push [@nation-2018-police]"))
     fine: float = Field(
-        50000.0, ge=0,
+        2200.0, ge=0,
         description="per owner found underpaying",
-        json_schema_extra=about("Rs", "the lowest fine of the Punjab 2016 child-labour "
-                                "ordinance [@nation-2016-arrests]; Faisalabad's underpayment "
-                                "fines came to Rs 185,000 over 168 inspections "
-                                "[@urdupoint-2021-fines]"))
-    risk_increase: float = Field(
-        0.2, ge=0, le=1,
-        description="perceived risk added to an owner found out",
-        json_schema_extra=about("perceived inspections/kiln-month", "assumption"))
+        json_schema_extra=about("Rs", "[derived] Faisalabad: Rs 185,000 of fines over 168 "
+                                "inspections [@urdupoint-2021-fines], with half the "
+                                "underpaying kilns found (detection)"))
+    detection: float = Field(
+        0.5, ge=0, le=1,
+        description="chance an inspection finds open underpayment",
+        json_schema_extra=about("per inspection", "assumption: notices to 84 kilns in a month "
+                                "[@urdupoint-2019-notices]"))
+    fake_detection: float = Field(
+        0.1, ge=0, le=1,
+        description="chance an inspection sees through faked compliance",
+        json_schema_extra=about("per inspection", "assumption"))
     cost_per_inspection: float = Field(
         5000.0, ge=0,
         description="per inspection",
@@ -61,13 +67,17 @@ class MinimumPieceRate(Intervention):
         return np.concatenate(chosen)[:budget_inspections]  # a model has at least one district
 
     def act(self, model: BondsimModel, allowance: float) -> float:
-        s = self.spec
-        kilns = self.inspected(model, affordable(allowance, s.cost_per_inspection, model.ow.k))
-        ow = model.ow
-        caught = kilns[ow.paid_ratio[kilns] < UNDERPAY_TOLERANCE]
+        s, ow = self.spec, model.ow
+        model.penalties["underpay"] = Penalty(s.detection, s.fine)
+        model.penalties["fake_pay"] = Penalty(s.fake_detection, s.fine)
+        kilns = self.inspected(model, affordable(allowance, s.cost_per_inspection, ow.k))
+        rng = model.streams[f"intervention:{self.name}"]
+        find = np.select([ow.pay_mode[kilns] == PAY_OPEN, ow.pay_mode[kilns] == PAY_FAKE],
+                         [s.detection, s.fake_detection], 0.0)
+        caught = kilns[rng.random(kilns.size) < find]
         ow.fines_paid[caught] += s.fine
         ow.cash[caught] -= s.fine
-        ow.wage_risk[caught] = np.minimum(ow.wage_risk[caught] + s.risk_increase, 1.0)
+        model.saw_visits(WAGE, kilns)
         model.events["inspections"] += kilns.size
         model.events["fines"] += caught.size * s.fine
         return kilns.size * s.cost_per_inspection

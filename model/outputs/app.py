@@ -56,7 +56,7 @@ def scenario_names() -> list[str]:
 
 
 def build_scenario(name: str, *, markup_annual: float, advance_limit_months: float,
-                   risk_sensitivity: float, cash_transfer_coverage: float,
+                   prison_cost_months: float, cash_transfer_coverage: float,
                    inspections_per_district: int, lever_start: int = LEVER_START) -> Scenario:
     """The scenario file ``name`` with the page's levers applied, validated like a file.
 
@@ -67,7 +67,7 @@ def build_scenario(name: str, *, markup_annual: float, advance_limit_months: flo
     data["parameters"] = {**data.get("parameters", {}),
                           "markup_annual": float(markup_annual),
                           "advance_limit_months": float(advance_limit_months),
-                          "risk_sensitivity": float(risk_sensitivity)}
+                          "prison_cost_months": float(prison_cost_months)}
     added: list[dict[str, Any]] = []
     if cash_transfer_coverage > 0:
         added.append({"type": "cash_transfer", "label": "added_cash_transfer",
@@ -101,7 +101,7 @@ class InteractiveModel(BondsimModel):
         scenario_name: a file in the scenarios folder, without ``.toml``.
         households: worker households (the file's kilns are kept, one a family at most).
         seed: the run's seed; blank for the file's seed.
-        markup_annual, advance_limit_months, risk_sensitivity: parameters (see
+        markup_annual, advance_limit_months, prison_cost_months: parameters (see
             ``docs/parameters.md``); they replace the file's values.
         cash_transfer_coverage: share of eligible families a BISP-style transfer (Rs 13,500 a
             quarter) enrols from month 13, on top of the file's interventions; 0 adds none.
@@ -113,12 +113,12 @@ class InteractiveModel(BondsimModel):
                  households: int = DEFAULT_HOUSEHOLDS, seed: int | str | None = "",
                  markup_annual: float = DEFAULTS.markup_annual,
                  advance_limit_months: float = DEFAULTS.advance_limit_months,
-                 risk_sensitivity: float = DEFAULTS.risk_sensitivity,
+                 prison_cost_months: float = DEFAULTS.prison_cost_months,
                  cash_transfer_coverage: float = 0.0,
                  inspections_per_district: int = 0) -> None:
         scenario = build_scenario(
             scenario_name, markup_annual=markup_annual,
-            advance_limit_months=advance_limit_months, risk_sensitivity=risk_sensitivity,
+            advance_limit_months=advance_limit_months, prison_cost_months=prison_cost_months,
             cash_transfer_coverage=cash_transfer_coverage,
             inspections_per_district=inspections_per_district)
         notes = list(scenario.warnings)
@@ -163,8 +163,8 @@ def status(model: InteractiveModel) -> solara.Element:
         solara.Text(f"Month {model.steps} of {model.horizon}",
                     style={"font-weight": "bold", "font-size": "1.2em"})
         solara.Text(f"Markup {p.markup_annual:.0%} a year; advance limit "
-                    f"{p.advance_limit_months:g} months of the adults' pay; owners' risk "
-                    f"sensitivity {p.risk_sensitivity:g}")
+                    f"{p.advance_limit_months:g} months of the adults' pay; prison valued at "
+                    f"{p.prison_cost_months:g} months of a kiln's profit")
         solara.Text(f"Added from month {LEVER_START}: "
                     + ("; ".join(added) if added else "nothing"))
         solara.Text("Change the parameters, then press Reset to apply them.",
@@ -203,10 +203,10 @@ def model_params() -> dict[str, Any]:
                                  "label": "Advance limit",
                                  "value": DEFAULTS.advance_limit_months, "min": 2.0,
                                  "max": 16.0, "step": 0.5},
-        "risk_sensitivity": {"type": "SliderFloat",
-                             "label": "Risk sensitivity",
-                             "value": DEFAULTS.risk_sensitivity, "min": 1.0,
-                             "max": 20.0, "step": 0.5},
+        "prison_cost_months": {"type": "SliderFloat",
+                               "label": "Prison cost (months of profit)",
+                               "value": DEFAULTS.prison_cost_months, "min": 0.0,
+                               "max": 60.0, "step": 1.0},
         "cash_transfer_coverage": {"type": "SliderFloat",
                                    "label": "Cash transfer",
                                    "value": 0.0, "min": 0.0, "max": 1.0, "step": 0.05},

@@ -150,17 +150,27 @@ class KilnOwner(_RowAgent):
     base_book_inflation = _column("base_book_inflation", float,
                                   "Over-recording of advances without deterrence.")
     book_inflation = _column("book_inflation", float, "Over-recording of advances.")
-    coercive = _column("coercive", bool, "Will not let an indebted family leave.")
-    risk = _column("risk", float, "Perceived monthly risk of a bonded-labour inspection.")
-    wage_risk = _column("wage_risk", float, "Perceived monthly risk of a wage inspection.")
-    compliance = _column("compliance", float, "Compliance in [0, 1] from perceived risk.")
+    prepared_to_hold = _column("prepared_to_hold", bool,
+                               "Would hold indebted families if it paid (drawn at start).")
+    coercive = _column("coercive", bool, "Holds its indebted families this month (rule 9).")
+    pay_mode = _column("pay_mode", int, "0 pays the notified rate, 1 underpays, 2 fakes it.")
+    off_book = _column("off_book", bool, "Lends past a legal cap off the books.")
+    legal_debt_cap = _column("legal_debt_cap", float, "Most a law lets a family owe, Rs.")
+    belief_police = _column("belief_police", float, "Believed chance of a police visit a month.")
+    belief_wage = _column("belief_wage", float, "Believed chance of a wage inspection a month.")
+    belief_audit = _column("belief_audit", float, "Believed chance of an audit a month.")
+    belief_conviction = _column("belief_conviction", float,
+                                "Believed chance that a case ends in a conviction.")
     child_ban = _column("child_ban", bool, "Refuses children's work this month.")
     cash = _column("cash", float, "Cumulative cash position, Rs.")
     profit = _column("profit", float, "Operating profit last month, Rs.")
+    sealed_months = _column("sealed_months", float, "Months the kiln stays sealed.")
+    advances_ewm = _column("advances_ewm", float, "Weighted record of monthly advances, Rs.")
+    convictions = _column("convictions", int, "Convictions of this owner so far.")
     fines_paid = _column("fines_paid", float, "Fines paid, Rs.")
 
     def __repr__(self) -> str:
-        return f"KilnOwner({self.index}, occupants={self.occupants}, risk={self.risk:.3f})"
+        return f"KilnOwner({self.index}, occupants={self.occupants}, holding={self.coercive})"
 
 
 class Households:

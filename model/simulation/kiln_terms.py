@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 
 from .earnings import piece_rate_paid
-from .owners import lending_factor
 from .parameters import Params
 from .state import OwnerState
 
@@ -31,7 +30,7 @@ def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
         "rate": piece_rate_paid(params.notified_piece_rate, ow.paid_ratio),
         "deduction_share": ow.deduction_share,
         # the lending limit (months of pay) per brick of the adults' output: what rule 4 needs
-        "limit_per_brick": (ow.advance_limit_months * lending_factor(ow, params)
+        "limit_per_brick": (ow.advance_limit_months
                             * piece_rate_paid(params.notified_piece_rate, ow.paid_ratio)),
         # a working 10-14-year-old's pay in an open month (rule 6's test of room)
         "child_pay": (piece_rate_paid(params.notified_piece_rate, ow.paid_ratio)
@@ -39,8 +38,9 @@ def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
                       * (1.0 - params.rain_loss_share)),
         "book_inflation": ow.book_inflation,
         # the most a family may owe before its owner lends no more, Rs (rule 4): owners set no
-        # such ceiling themselves (their limit is in months of pay), a law may
-        "debt_ceiling": np.full(ow.k, np.inf),
+        # such ceiling themselves (their limit is in months of pay); a law may, and an owner
+        # that lends past it off the books (rule 9) ignores it
+        "debt_ceiling": np.where(ow.off_book, np.inf, ow.legal_debt_cap),
         "child_ban": ow.child_ban,
         "coercive": ow.coercive,
     }

@@ -133,6 +133,14 @@ class BondsimModel(mesa.Model):
         # the columns interventions add (``points.Column``), by table: only those in the run
         self.added_columns = add_columns({"hh": self.hh, "ow": self.ow}, self.interventions)
         self.terms = kiln_terms.KilnTerms()
+        # rule 9: the penalties owners weigh (the law, as campaigns apply it this month), what
+        # they saw of enforcement this month, and the weight of their record of advances
+        self.penalties = owners.background_penalties(p)
+        self._seen: dict[str, np.ndarray] = {}
+        self._cases_seen = np.zeros(nd)
+        self._convictions_seen = np.zeros(nd)
+        self._advance_weight = 0.0
+        self.channels_off: frozenset[str] = frozenset()
         self.ledger = Ledger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
@@ -154,6 +162,7 @@ class BondsimModel(mesa.Model):
         self.events = dict.fromkeys(EVENTS, 0.0)
         if hh.sp_cash.any():  # social-protection cash is paid afresh each month
             hh.sp_cash[:] = 0.0
+        self.penalties = owners.background_penalties(p)  # campaigns replace entries at stage 0
         for intervention in self.interventions:  # 0. interventions
             intervention.step(self)
 
@@ -165,7 +174,8 @@ class BondsimModel(mesa.Model):
         rate = self.terms.rate
         # what a family expects to earn in an open month: the base of owners' lending limits
         expected_gross = earnings.monthly_pay(bricks_day, self._days_open, rate)
-        gross, deducted, cash = self._earn(days, bricks_day, expected_gross)  # 2. earnings
+        worked = self._days_worked(days)  # a sealed kiln moulds nothing while sealed
+        gross, deducted, cash = self._earn(worked, bricks_day, expected_gross)  # 2. earnings
         need, shocks = self._need_and_shocks()  # 3. need and shocks
         flows = self._cover(cash, need, expected_gross)  # 4. cover the shortfall
         self._book_debt(flows)  # 5. debt ledger
@@ -180,9 +190,9 @@ class BondsimModel(mesa.Model):
         over, held = self._bondage(expected_gross)  # 7. bondage
         # 9. owners book the month before anyone moves, so each family's bricks, pay and loans
         # are booked to the kiln where it worked, at that kiln's rate
-        self._owners_account(bricks_day, days, deducted, flows)
-        n_transfer, n_free = self._move()  # 8. mobility
-        owners.decide(self.ow, p)  # 9. owners set next month's terms
+        self._owners_account(bricks_day, worked, deducted, flows)
+        n_transfer, n_free, n_left = self._move()  # 8. mobility
+        self._owners_decide(bricks_day, over)  # 9. owners set next month's terms
 
         # public costs are counted at the month's end: a scheme may have lent during rule 4
         cost = sum(intervention.cost(self) for intervention in self.interventions)
@@ -192,7 +202,7 @@ class BondsimModel(mesa.Model):
             shocked=shocks.index, advance=flows.advance, unmet=flows.unmet,
             gross=float(gross.sum()), sp_cash_used=float(flows.from_sp.sum()),
             outside_advances=float(flows.outside_advance.sum()),
-            moves_transfer=n_transfer, moves_debt_free=n_free,
+            moves_transfer=n_transfer, moves_debt_free=n_free, moves_left_debt=n_left,
             over_count=int(np.count_nonzero(over)), held_count=int(np.count_nonzero(held)),
             intervention_cost=cost,
             paid_ratio_mean=float(rate.mean()) * 1000.0 / p.notified_piece_rate)
@@ -228,13 +238,21 @@ class BondsimModel(mesa.Model):
         self.terms.update(self.hh.kiln, self.owner_terms())
 
     # -- rules that touch several columns -----------------------------------------------------
-    def _earn(self, days: float, bricks_day: np.ndarray,
+    def _days_worked(self, days: float) -> float | np.ndarray:
+        """Rule 1's moulding days where each family works: ``days`` everywhere, or, when a kiln
+        is sealed for part of the month (rule 9), fewer there (one value per household)."""
+        sealed = self.ow.sealed_months
+        if days <= 0 or not sealed.any():
+            return days
+        return days * (1.0 - np.minimum(sealed, 1.0))[self.hh.kiln]
+
+    def _earn(self, days: float | np.ndarray, bricks_day: np.ndarray,
               expected_gross: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rule 2: gross pay, the owner's deduction against debt, and the cash left (plus any
         income earned outside the kiln). Returns gross, deducted, cash."""
         hh = self.hh
-        if days > 0:
-            gross = (expected_gross if days == self._days_open
+        if np.any(days > 0):
+            gross = (expected_gross if np.isscalar(days) and days == self._days_open
                      else earnings.monthly_pay(bricks_day, days, self.terms.rate))
             deducted = earnings.deduction(gross, self.terms.deduction_share, hh.debt)
             hh.debt -= deducted
@@ -330,18 +348,22 @@ class BondsimModel(mesa.Model):
         np.multiply(hh.months_bonded + now, now, out=hh.months_bonded)
         return over, held
 
-    def _move(self) -> tuple[int, int]:
-        """Rule 8: debt transfers and debt-free moves. Returns their counts."""
+    def _move(self) -> tuple[int, int, int]:
+        """Rule 8: debt transfers and free moves. Returns the counts of transfers, of moves of
+        debt-free families and of moves of families that left a debt behind."""
         p, hh, ow = self.params, self.hh, self.ow
         tried, v = sparse_bernoulli(self.streams["mobility"], hh.n,
                                     max(p.transfer_rate, p.exit_rate_debt_free))
         # one destination draw per household that tried, whether or not it then moves, so
         # that a policy changing who is indebted does not shift other families' destinations
         where_to = self.streams["destinations"].random(tried.size)
-        index, is_transfer = mobility.select_movers(tried, v, hh.debt, p.transfer_rate,
+        # a family owing an owner who does not hold it (rule 9) is as free as a debt-free one:
+        # it may leave, and its debt stays behind, written off
+        tied = np.where(self.terms.coercive, hh.debt, 0.0)
+        index, is_transfer = mobility.select_movers(tried, v, tied, p.transfer_rate,
                                                     p.exit_rate_debt_free)
         if index.size == 0:
-            return 0, 0
+            return 0, 0, 0
         origin = hh.kiln[index]
         dest = mobility.pick_destinations(hh.district[index],
                                           where_to[np.searchsorted(tried, index)],
@@ -349,10 +371,11 @@ class BondsimModel(mesa.Model):
         ok = mobility.accept(origin, dest, ow.capacity - ow.occupants)
         index, dest, is_transfer = index[ok], dest[ok], is_transfer[ok]
         self.sell_debts(index[is_transfer], dest[is_transfer], p.transfer_premium)
-        free = ~is_transfer
-        self.move_households(index[free], dest[free])
-        n_transfer = int(np.count_nonzero(is_transfer))
-        return n_transfer, int(index.size) - n_transfer
+        free = index[~is_transfer]
+        owed = free[hh.debt[free] > 0.0]
+        self.write_off(owed)
+        self.move_households(free, dest[~is_transfer])
+        return int(np.count_nonzero(is_transfer)), free.size - owed.size, owed.size
 
     def sell_debts(self, households: np.ndarray, kilns: np.ndarray, premium: float) -> float:
         """Another owner buys families' debts: it pays their current owner the recorded debt
@@ -371,7 +394,8 @@ class BondsimModel(mesa.Model):
         self.move_households(index, kilns)
         return total
 
-    def _owners_account(self, bricks_day: np.ndarray, days: float, deducted: np.ndarray,
+    def _owners_account(self, bricks_day: np.ndarray, days: float | np.ndarray,
+                        deducted: np.ndarray,
                         flows: credit.CreditFlows) -> None:
         """Rule 9, first half: owners' profit and cash from this month's bricks and loans.
 
@@ -381,8 +405,11 @@ class BondsimModel(mesa.Model):
         p, ow = self.params, self.ow
         k = ow.k
         kiln = self.hh.kiln
-        if days > 0:
-            bricks = np.bincount(kiln, weights=bricks_day, minlength=k) * days
+        if np.any(days > 0):
+            if np.isscalar(days):
+                bricks = np.bincount(kiln, weights=bricks_day, minlength=k) * days
+            else:
+                bricks = np.bincount(kiln, weights=bricks_day * days, minlength=k)
             kiln_rate = earnings.piece_rate_paid(p.notified_piece_rate, ow.paid_ratio)
             ow.profit[:] = owners.operating_profit(bricks, bricks * kiln_rate, p)
         else:
@@ -390,8 +417,88 @@ class BondsimModel(mesa.Model):
         loan_cash = deducted + flows.repayment
         loan_cash -= flows.advance
         ow.cash += ow.profit + np.bincount(kiln, weights=loan_cash, minlength=k)
-        ow.risk[:] = owners.decay_risk(ow.risk, p)
-        ow.wage_risk[:] = owners.decay_risk(ow.wage_risk, p)
+        # each owner's record of its advances: an exponentially weighted monthly average over
+        # about a year (``advances_month`` corrects for the months before the record began)
+        alpha = 1.0 / 12.0
+        ow.advances_ewm *= 1.0 - alpha
+        ow.advances_ewm += alpha * np.bincount(kiln, weights=flows.advance, minlength=k)
+        self._advance_weight = (1.0 - alpha) * self._advance_weight + alpha
+        np.maximum(ow.sealed_months - 1.0, 0.0, out=ow.sealed_months)
+
+    def channel_on(self, channel: str) -> bool:
+        """Whether an effect channel is on in this run (all are, unless switched off)."""
+        return channel not in self.channels_off
+
+    def saw_visits(self, kind: str, kilns: np.ndarray) -> None:
+        """Interventions report the visits of one kind (``owners.KINDS``) owners saw this
+        month; rule 9 learns from them (unless the deterrence channel is off)."""
+        seen = self._seen.get(kind)
+        if seen is None:
+            seen = self._seen[kind] = np.zeros(self.ow.k, dtype=bool)
+        seen[kilns] = True
+
+    def saw_cases(self, kilns: np.ndarray, convicted: np.ndarray) -> None:
+        """Interventions report the cases registered at ``kilns`` (one per kiln) and which
+        ended in a conviction; owners learn the conviction rate from their district's."""
+        district = self.ow.district[kilns]
+        nd = len(self.district_names)
+        self._cases_seen += np.bincount(district, minlength=nd)
+        self._convictions_seen += np.bincount(district, weights=convicted.astype(float),
+                                              minlength=nd)
+
+    def _owners_decide(self, bricks_day: np.ndarray, over: np.ndarray) -> None:
+        """Rule 9, second half: owners learn from the enforcement they saw and choose next
+        month's practices from their gains and expected penalties (``owners.py``)."""
+        p, ow = self.params, self.ow
+        prior = owners.prior_visits(p)
+        learning = self.channel_on("deterrence")
+        for kind, belief in ((owners.POLICE, ow.belief_police), (owners.WAGE, ow.belief_wage),
+                             (owners.AUDIT, ow.belief_audit)):
+            visited = self._seen.get(kind)
+            seen = 0.0
+            if learning and visited is not None:
+                seen = owners.seen_visits(visited, ow.district, self.district_kilns,
+                                          p.own_visit_weight)
+            belief[:] = owners.learn(belief, prior[kind] + seen, p.belief_memory)
+        if learning:
+            target = owners.conviction_target(self._cases_seen, self._convictions_seen,
+                                              ow.district, p.prior_conviction)
+        else:
+            target = p.prior_conviction
+        ow.belief_conviction[:] = owners.learn(ow.belief_conviction, target, p.belief_memory)
+        self._seen = {}
+        self._cases_seen[:] = 0.0
+        self._convictions_seen[:] = 0.0
+        choices = owners.choose(ow, self._kiln_facts(bricks_day, over), self.penalties, p)
+        owners.apply(ow, choices, decided=self._advance_weight > 0.0)
+
+    def _kiln_facts(self, bricks_day: np.ndarray, over: np.ndarray) -> owners.KilnFacts:
+        """What each owner knows of its kiln when it decides (``owners.KilnFacts``): its
+        families' bricks in an average month (open months' days spread over the year), what
+        its children would mould (those working, and those of families short last month, whom
+        rule 6 would send), its debts and its record of advances."""
+        p, hh, ow = self.params, self.hh, self.ow
+        k, kiln = ow.k, hh.kiln
+        month_days = self._days_open * self._open_months / 12.0
+        children = (hh.work_10_14 * p.bricks_per_child_10_14_day
+                    + hh.work_5_9 * p.bricks_per_child_5_9_day).astype(np.float64)
+        would = (hh.unmet_need > 0.0) & (children == 0.0)
+        children[would] = (hh.children_10_14[would] * p.bricks_per_child_10_14_day
+                           + hh.children_5_9[would] * p.bricks_per_child_5_9_day)
+        owed = hh.debt
+        cap = ow.legal_debt_cap[kiln]
+        above = np.maximum(owed - cap, 0.0) if np.isfinite(ow.legal_debt_cap).any() else None
+        weight = self._advance_weight
+        return owners.KilnFacts(
+            bricks_month=np.bincount(kiln, weights=bricks_day, minlength=k) * month_days,
+            child_bricks_month=np.bincount(kiln, weights=children, minlength=k) * month_days,
+            child_families=np.bincount(kiln, weights=children > 0.0, minlength=k),
+            debt=np.bincount(kiln, weights=owed, minlength=k),
+            over_families=np.bincount(kiln, weights=over, minlength=k),
+            over_debt=np.bincount(kiln, weights=np.where(over, owed, 0.0), minlength=k),
+            advances_month=ow.advances_ewm / weight if weight > 0 else np.zeros(k),
+            debt_above_cap=(np.zeros(k) if above is None
+                            else np.bincount(kiln, weights=above, minlength=k)))
 
     # -- bookkeeping --------------------------------------------------------------------------
     def write_off(self, households: np.ndarray) -> float:
@@ -464,6 +571,7 @@ class BondsimModel(mesa.Model):
             expected_gross=expected_gross, bonded_before=hh.bonded.copy(),
             shocked=np.zeros(0, dtype=np.intp), advance=zeros, unmet=zeros, gross=0.0,
             sp_cash_used=0.0, outside_advances=0.0, moves_transfer=0, moves_debt_free=0,
+            moves_left_debt=0,
             over_count=int(np.count_nonzero(over)), held_count=int(np.count_nonzero(held)),
             intervention_cost=0.0,
             paid_ratio_mean=float(self.terms.rate.mean()) * 1000.0

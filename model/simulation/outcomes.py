@@ -41,6 +41,8 @@ OUTCOMES: dict[str, str] = {
     "bondage_exits": "households that stopped being bonded this month",
     "moves_transfer": "households bought by another kiln (debt transfers) this month",
     "moves_debt_free": "debt-free households that moved kiln this month",
+    "moves_left_debt": "households that left an owner who did not hold them, their debt "
+                       "written off, this month",
     "households_short": "share of households with unmet need this month",
     "unmet_need": "consumption forgone this month, Rs",
     "shocks": "households hit by a shock this month",
@@ -51,6 +53,11 @@ OUTCOMES: dict[str, str] = {
     "paid_ratio_mean": "mean paid/notified piece rate over households",
     "owner_profit": "owners' operating profit this month, Rs",
     "owner_cash": "owners' cumulative cash position, Rs",
+    "owners_holding_share": "share of owners holding their indebted families (rule 9)",
+    "owners_underpaying_share": "share of owners paying below the notified rate openly",
+    "owners_faking_share": "share of owners faking compliance with the notified rate",
+    "owners_child_labour_share": "share of owners taking children's work",
+    "owners_off_book_share": "share of owners lending past a legal cap off the books",
     "savings_total": "households' savings, Rs",
     "debt_total": "households' debt to owners at month end, Rs",
     "advances": "cash advanced by owners this month, Rs",
@@ -71,6 +78,9 @@ OUTCOMES: dict[str, str] = {
     "households_released": "bonded households released (debt extinguished) this month",
     "children_found_working": "working children found by inspectors this month",
     "fines": "fines imposed on owners this month, Rs",
+    "child_labour_cases": "child-labour cases registered this month",
+    "convictions": "cases ending in a conviction this month",
+    "kilns_sealed": "kilns sealed after a child-labour case this month",
     "families_sold_in_retaliation": "families sold to another kiln after a case this month",
     "released_bonded_share": "share of households ever released that are bonded now",
     "loan_debt_total": "households' debt to public interest-free loan schemes, Rs",
@@ -89,7 +99,8 @@ OUTCOMES: dict[str, str] = {
 
 # outcomes that interventions count during the month (``model.events``, reset monthly)
 EVENTS = ("inspections", "cases_registered", "households_released", "children_found_working",
-          "fines", "families_sold_in_retaliation")
+          "fines", "families_sold_in_retaliation", "child_labour_cases", "convictions",
+          "kilns_sealed")
 
 
 @dataclass
@@ -109,6 +120,7 @@ class MonthFacts:
     outside_advances: float
     moves_transfer: int
     moves_debt_free: int
+    moves_left_debt: int
     over_count: int
     held_count: int
     intervention_cost: float
@@ -118,6 +130,18 @@ class MonthFacts:
 def _safe_div(a: float, b: float) -> float:
     """A ratio, or NaN where it is undefined (no pay in a closed month, no children)."""
     return a / b if b else float("nan")
+
+
+def owner_choices(ow) -> dict[str, float]:  # noqa: ANN001 - OwnerState
+    """The shares of owners keeping each practice next month (rule 9's choices)."""
+    k = ow.k
+    return {
+        "owners_holding_share": int(np.count_nonzero(ow.coercive)) / k,
+        "owners_underpaying_share": int(np.count_nonzero(ow.pay_mode == 1)) / k,
+        "owners_faking_share": int(np.count_nonzero(ow.pay_mode == 2)) / k,
+        "owners_child_labour_share": int(np.count_nonzero(~ow.child_ban)) / k,
+        "owners_off_book_share": int(np.count_nonzero(ow.off_book)) / k,
+    }
 
 
 def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avoids a cycle
@@ -163,6 +187,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "bondage_exits": was - both,
         "moves_transfer": facts.moves_transfer,
         "moves_debt_free": facts.moves_debt_free,
+        "moves_left_debt": facts.moves_left_debt,
         "households_short": int(np.count_nonzero(facts.unmet > 0.0)) / n,
         "unmet_need": float(facts.unmet.sum()),
         "shocks": int(facts.shocked.size),
@@ -174,6 +199,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "paid_ratio_mean": facts.paid_ratio_mean,
         "owner_profit": float(ow.profit.sum()),
         "owner_cash": float(ow.cash.sum()),
+        **owner_choices(ow),
         "savings_total": float(hh.savings.sum()),
         "debt_total": debt_total,
         **led.flows(),

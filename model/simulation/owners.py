@@ -1,52 +1,233 @@
-"""Rule 9, owners' decisions: pay, lending, book-keeping and children, under inspection risk.
+"""Rule 9, owners decide: each practice kept while its gain exceeds its expected penalty.
 
-Each owner has preferred practices (drawn at start: paid share of the notified rate, deduction
-share, book inflation). Its perceived risks of inspection decay towards a baseline, and rise when
-inspections happen (interventions add to them). Deterrence is the risk above baseline times a
-sensitivity, capped at 1 (full compliance). Fear of a wage inspection makes an owner pay closer
-to the notified rate; fear of a bonded-labour inspection makes it inflate the books less, lend
-less and, at high compliance, refuse children's work.
+An owner has practices it would keep if nobody watched (drawn at start: the share of the
+notified rate it pays, the over-recording of advances, whether it is prepared to hold indebted
+families at all). Each month it weighs, practice by practice, what the practice earns it in a
+month (the *gain*) against what it expects the practice to cost it in penalties (the *expected
+penalty*): the chance of a visit by the enforcement that looks for it, times the chance the
+visit finds it, times what a case costs (the fine, the prison term a conviction brings valued
+at the kiln's profit, the months a sealed kiln loses; for holding families also the debts a
+release extinguishes). It keeps the practice while the gain is larger (ODD 7.9, the decision
+section). Nothing here sets an effect: with no visits or no penalty the expected penalty is
+zero and every owner keeps every practice.
+
+Owners learn the chance of a visit from what they see, their own visits and their district's,
+and forget: each month their belief moves a share ``1 - belief_memory`` of the way towards the
+background chance plus what they saw (a calibrated learner: under a steady campaign it settles
+at the background chance plus the campaign's visits per kiln-month). They learn the chance that
+a case ends in a conviction from the cases and convictions in their district the same way.
+Sources: domain.md 1.10 (the penalties and the enforcement record) and 3 (fact 13: bondage
+pays); the decision rule, the learning rule and the valuations are *assumptions*.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from .parameters import Params
 from .state import OwnerState
 
-
-def decay_risk(risk: np.ndarray, params: Params) -> np.ndarray:
-    """Perceived risk a month later: the excess over baseline shrinks by ``risk_memory``."""
-    return params.risk_baseline + params.risk_memory * (risk - params.risk_baseline)
-
-
-def compliance(risk: np.ndarray, params: Params) -> np.ndarray:
-    """Owners' compliance in [0, 1] from the risk they perceive above the baseline."""
-    return np.clip(params.risk_sensitivity * (risk - params.risk_baseline), 0.0, 1.0)
+# What owners watch for: the visits that look for each practice
+POLICE, WAGE, AUDIT = "police", "wage", "audit"
+KINDS = (POLICE, WAGE, AUDIT)
+# the practices, and the kind of visit that looks for each
+PRACTICES = {"holding": POLICE, "child_labour": POLICE, "book_inflation": POLICE,
+             "underpay": WAGE, "fake_pay": WAGE, "off_book": AUDIT}
+PAY_COMPLY, PAY_OPEN, PAY_FAKE = 0, 1, 2  # how an owner pays: ow.pay_mode
 
 
-def decide(owners: OwnerState, params: Params) -> None:
-    """Set next month's paid rate, book inflation and child-work policy from compliance.
+@dataclass(frozen=True)
+class Penalty:
+    """What enforcement does to one practice, as owners know it.
 
-    Two fears, two responses: the risk of a wage inspection moves the rate an owner pays;
-    the risk of a bonded-labour inspection moves its book-keeping, lending and children's
-    work (inspectors under the 1992 Act look for bondage, not for the piece rate)."""
-    c = compliance(owners.risk, params)
-    owners.compliance[:] = c
-    pay = compliance(owners.wage_risk, params)
-    owners.paid_ratio[:] = owners.base_paid_ratio + (1.0 - owners.base_paid_ratio) * pay
-    owners.book_inflation[:] = owners.base_book_inflation * (1.0 - c)
-    owners.child_ban[:] = c >= params.child_ban_compliance
+    ``find`` is the chance one visit finds the practice: per family for holding and child
+    labour (a visit finds each bonded family, or each family with working children, on its
+    own), per kiln for the others. ``fine`` (Rs) is levied on every case; ``seal_months`` is
+    how long a case seals the kiln; ``prison`` says whether a case may end in a conviction
+    and a prison term."""
+
+    find: float
+    fine: float
+    seal_months: float = 0.0
+    prison: bool = False
 
 
-def lending_factor(owners: OwnerState, params: Params) -> np.ndarray:
-    """Share of its usual advance limit an owner will lend at its compliance."""
-    return 1.0 - params.risk_lending_response * owners.compliance
+def background_penalties(params: Params) -> dict[str, Penalty]:
+    """The law as applied without a campaign (``law_*`` and ``find_*`` parameters). An
+    enforcement intervention replaces its practices' entries while it acts."""
+    p = params
+    return {
+        "holding": Penalty(p.find_bonded_family, p.law_fine_bonded_labour, 0.0, True),
+        "child_labour": Penalty(p.find_child_family, p.law_fine_child_labour,
+                                p.law_seal_months_child_labour, True),
+        "book_inflation": Penalty(p.find_false_books, p.law_fine_bonded_labour),
+        "underpay": Penalty(p.find_underpayment, p.law_fine_underpayment),
+        "fake_pay": Penalty(p.find_faked_pay, p.law_fine_underpayment),
+        "off_book": Penalty(p.find_off_book, p.law_fine_debt_cap),
+    }
+
+
+def prior_visits(params: Params) -> dict[str, float]:
+    """Background chance of a visit of each kind a month (no campaign)."""
+    return {POLICE: params.prior_police_visits / 12.0, WAGE: params.prior_wage_visits / 12.0,
+            AUDIT: params.prior_audits / 12.0}
+
+
+# -- learning -----------------------------------------------------------------------------------
+def seen_visits(visited: np.ndarray, district: np.ndarray, district_kilns: np.ndarray,
+                own_weight: float) -> np.ndarray:
+    """What each owner saw of one kind of visit this month: its own visit (1 or 0) weighted
+    ``own_weight``, and the share of its district's kilns visited (what the kiln owners'
+    association passes on) weighted the rest. Its mean over owners is the share visited."""
+    per_district = np.bincount(district, weights=visited.astype(np.float64),
+                               minlength=district_kilns.size)
+    share = per_district / np.maximum(district_kilns, 1)
+    return own_weight * visited + (1.0 - own_weight) * share[district]
+
+
+def learn(belief: np.ndarray, target: np.ndarray | float, memory: float) -> np.ndarray:
+    """A belief a month later: it moves a share ``1 - memory`` of the way to ``target``."""
+    return np.clip(memory * belief + (1.0 - memory) * target, 0.0, 1.0)
+
+
+def conviction_target(cases: np.ndarray, convictions: np.ndarray, district: np.ndarray,
+                      prior: float) -> np.ndarray:
+    """Per owner, the conviction share its district showed this month (convictions per case),
+    or the background ``prior`` where there was no case (no news: the belief fades back)."""
+    shown = np.divide(convictions, cases, out=np.full(cases.shape, prior), where=cases > 0)
+    return shown[district]
+
+
+# -- the decision -------------------------------------------------------------------------------
+@dataclass
+class KilnFacts:
+    """What an owner knows about its kiln when it decides (one value per kiln)."""
+
+    bricks_month: np.ndarray       # bricks its families mould in an average month
+    child_bricks_month: np.ndarray  # of which children would mould (those working or short)
+    child_families: np.ndarray     # families whose children work or would work
+    debt: np.ndarray               # Rs its indebted families owe it
+    over_families: np.ndarray      # families whose debt is over the bondage threshold
+    over_debt: np.ndarray          # Rs those families owe
+    advances_month: np.ndarray     # Rs it advances in an average month (its recent record)
+    debt_above_cap: np.ndarray     # Rs owed above a legal cap on advances (0 without one)
+
+
+def margin_per_brick(params: Params) -> float:
+    """Owner's revenue per brick less non-moulding costs, before the moulder's pay, Rs."""
+    return params.brick_price / 1000.0 * (1.0 - params.nonlabour_cost_share)
+
+
+def chance_found(find: float, families: np.ndarray) -> np.ndarray:
+    """Chance a visit finds at least one of ``families`` when it finds each with ``find``."""
+    return -np.expm1(np.log1p(-min(find, 1.0 - 1e-12)) * families) if find < 1.0 else (
+        (families > 0).astype(np.float64))
+
+
+def case_cost(penalty: Penalty, conviction: np.ndarray, profit_month: np.ndarray,
+              params: Params) -> np.ndarray:
+    """What one case costs an owner, Rs: the fine, the months a sealed kiln loses, and, where
+    a case may end in prison, the believed chance of a conviction times the prison term valued
+    at the kiln's profit (``prison_cost_months``)."""
+    profit = np.maximum(profit_month, 0.0)
+    cost = penalty.fine + penalty.seal_months * profit
+    if penalty.prison:
+        cost = cost + conviction * params.prison_cost_months * profit
+    return cost
+
+
+@dataclass
+class Choices:
+    """The practices each owner keeps next month."""
+
+    pay_mode: np.ndarray        # PAY_COMPLY, PAY_OPEN or PAY_FAKE
+    holding: np.ndarray         # bool: will not let an indebted family go
+    child_labour: np.ndarray    # bool: takes children's work
+    book_inflation: np.ndarray  # bool: over-records advances
+    off_book: np.ndarray        # bool: lends past a legal cap off the books
+
+
+def gains(ow: OwnerState, facts: KilnFacts, params: Params) -> dict[str, np.ndarray]:
+    """What each practice earns an owner in an average month, Rs."""
+    p = params
+    rate_full = p.notified_piece_rate / 1000.0
+    paid = rate_full * ow.base_paid_ratio
+    return {
+        # the notified rate less what it prefers to pay, on every brick
+        "underpay": (rate_full - paid) * facts.bricks_month,
+        # the debts of families who would walk away if it let them (rule 8's rate for a free
+        # family), lost with them
+        "holding": p.exit_rate_debt_free * facts.debt,
+        # children's bricks at the owner's margin less what it pays for them
+        "child_labour": facts.child_bricks_month * np.maximum(margin_per_brick(p) - paid, 0.0),
+        # the over-recorded share of its advances
+        "book_inflation": ow.base_book_inflation * facts.advances_month,
+        # the markup on debts above a cap, and those debts kept from walking away
+        "off_book": (p.markup_annual / 12.0 + p.exit_rate_debt_free) * facts.debt_above_cap,
+    }
+
+
+def expected_penalties(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Penalty],
+                       params: Params) -> dict[str, np.ndarray]:
+    """What each practice is expected to cost an owner a month in penalties, Rs: the
+    believed chance of a visit x the chance the visit finds it x what a case costs."""
+    visit = {POLICE: ow.belief_police, WAGE: ow.belief_wage, AUDIT: ow.belief_audit}
+    profit = facts.bricks_month * (margin_per_brick(params)
+                                   - params.notified_piece_rate / 1000.0 * ow.base_paid_ratio)
+    out = {}
+    for practice, kind in PRACTICES.items():
+        pen = penalties[practice]
+        if practice == "holding":
+            found = chance_found(pen.find, facts.over_families)
+        elif practice == "child_labour":
+            found = chance_found(pen.find, facts.child_families)
+        else:
+            found = np.full(ow.k, min(pen.find, 1.0))
+        out[practice] = visit[kind] * found * case_cost(pen, ow.belief_conviction, profit,
+                                                        params)
+    # a family found bonded is released and its debt extinguished (BLSA 1992 s.6)
+    pen = penalties["holding"]
+    out["holding"] = out["holding"] + visit[POLICE] * min(pen.find, 1.0) * facts.over_debt
+    return out
+
+
+def choose(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Penalty],
+           params: Params) -> Choices:
+    """Keep each practice whose gain exceeds its expected penalty. Pay has three options:
+    pay the notified rate (forgo the gain), underpay openly (risk the open penalty), or fake
+    compliance, paying the rate on the books and deducting the difference, which costs a share
+    ``fake_pay_cost_share`` of the gain and is harder to find (``find_faked_pay``)."""
+    gain = gains(ow, facts, params)
+    risk = expected_penalties(ow, facts, penalties, params)
+    g = gain["underpay"]
+    cost_open = risk["underpay"]
+    cost_fake = params.fake_pay_cost_share * g + risk["fake_pay"]
+    pay_mode = np.where(cost_fake < cost_open, PAY_FAKE, PAY_OPEN)
+    pay_mode = np.where(np.minimum(cost_open, cost_fake) < g, pay_mode, PAY_COMPLY)
+    return Choices(
+        pay_mode=pay_mode.astype(np.int8),
+        holding=ow.prepared_to_hold & (gain["holding"] > risk["holding"]),
+        child_labour=gain["child_labour"] > risk["child_labour"],
+        book_inflation=gain["book_inflation"] > risk["book_inflation"],
+        off_book=gain["off_book"] > risk["off_book"],
+    )
+
+
+def apply(ow: OwnerState, choices: Choices, decided: bool = True) -> None:
+    """Set next month's terms from the choices. An owner that pays openly or fakes
+    compliance pays its families its preferred rate (faking changes the books, not the pay)."""
+    ow.pay_mode[:] = choices.pay_mode
+    ow.paid_ratio[:] = np.where(choices.pay_mode == PAY_COMPLY, 1.0, ow.base_paid_ratio)
+    ow.coercive[:] = choices.holding
+    ow.child_ban[:] = ~choices.child_labour
+    if decided:  # before its first record of advances an owner keeps its books as they are
+        ow.book_inflation[:] = np.where(choices.book_inflation, ow.base_book_inflation, 0.0)
+    ow.off_book[:] = choices.off_book
 
 
 def operating_profit(bricks: np.ndarray, gross: np.ndarray, params: Params) -> np.ndarray:
     """Per-household contribution to the owner's monthly profit: brick revenue less
     non-moulding costs less the moulders' gross pay."""
-    margin = params.brick_price / 1000.0 * (1.0 - params.nonlabour_cost_share)
-    return bricks * margin - gross
+    return bricks * margin_per_brick(params) - gross

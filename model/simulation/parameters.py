@@ -206,7 +206,8 @@ class Params:
         0.85, "share of owners", (0.5, 1.0),
         "90% bonded (FBS 2002) [@brecorder-2017-consultation], 97% trapped by loans [@nchr-2025] "
         "(⚠)",
-        "Share of owners who do not let an indebted family leave.", valid=PROB)
+        "Share of owners prepared to hold an indebted family at all; each of them holds its "
+        "families while that pays better than its expected penalty (rule 9).", valid=PROB)
 
     # --- Children (rule 6) --------------------------------------------------------------
     child_work_trigger: float = par(
@@ -280,26 +281,91 @@ class Params:
         "Initial occupancy of kilns: capacity is families per kiln divided by this.",
         valid=(0.05, 1.0))
 
-    # --- Owners' perceived inspection risk (rule 9) -------------------------------------
-    risk_baseline: float = par(
-        0.02, "perceived inspections/kiln-month", (0.0, 0.1),
-        "[derived] 15,813 inspections of 9,288 kilns over about 2.3 years, about 0.7 per kiln a "
-        "year in a push [@nation-2018-police]",
-        "Owners' perceived monthly inspection risk without any intervention.", valid=PROB)
-    risk_memory: float = par(
+    # --- Owners' decisions: what they believe and what the law costs them (rule 9) ------
+    prior_police_visits: float = par(
+        0.24, "perceived police visits/kiln-year", (0.0, 0.7),
+        "assumption: below the 0.7 visits a kiln-year of the 2016-18 push (15,813 inspections "
+        "of 9,288 kilns in about 2.3 years) [@nation-2018-police]",
+        "Chance of a police (bonded- or child-labour) visit a year that owners believe in "
+        "without a campaign; beliefs fade back to it.", valid=(0.0, 12.0))
+    prior_wage_visits: float = par(
+        0.24, "perceived wage inspections/kiln-year", (0.0, 1.0), ASSUMPTION,
+        "Chance of a labour department wage inspection a year that owners believe in without "
+        "a campaign.", valid=(0.0, 12.0))
+    prior_audits: float = par(
+        0.0, "perceived audits/kiln-year", (0.0, 1.0),
+        "assumption: no register of advances is audited without a cap policy",
+        "Chance of an audit of the register of advances a year, without a campaign.",
+        valid=(0.0, 12.0))
+    belief_memory: float = par(
         0.90, "monthly persistence", (0.5, 0.99), ASSUMPTION,
-        "Share of perceived risk above baseline that persists to the next month.",
+        "Share of last month's belief (chance of a visit, of a conviction) an owner keeps; "
+        "the rest moves to the background chance plus what it saw this month.", valid=PROB)
+    own_visit_weight: float = par(
+        0.5, "weight", (0.1, 0.9), ASSUMPTION,
+        "Weight of an owner's own visit (1 or 0) against the share of its district's kilns "
+        "visited in what it saw this month.", valid=PROB)
+    prior_conviction: float = par(
+        0.10, "share of cases", (0.0, 0.5),
+        "assumption: Punjab alone reports convictions [@us-tip-reports]",
+        "Chance that a case ends in a conviction that owners believe in without news; they "
+        "learn it from the cases and convictions in their district.", valid=PROB)
+    prison_cost_months: float = par(
+        24.0, "months of the kiln's profit", (0.0, 60.0),
+        "assumption: 2-5 years' imprisonment under the BLSA 1992 (⚠ not verified), valued at "
+        "the profit an owner forgoes",
+        "What a conviction's prison term costs an owner, in months of its kiln's profit.")
+    law_fine_bonded_labour: float = par(
+        50000.0, "Rs per case", (0.0, 500000.0),
+        "a fine of at least Rs 50,000 under the BLSA 1992 (⚠ not verified) "
+        "[@nation-2016-arrests]",
+        "Fine on a bonded-labour case (holding families, falsified books) without a campaign.")
+    law_fine_child_labour: float = par(
+        50000.0, "Rs per case", (50000.0, 500000.0),
+        "Rs 50,000-500,000 under the Punjab 2016 ordinance [@nation-2016-arrests] (⚠)",
+        "Fine on a child-labour case without a campaign.")
+    law_seal_months_child_labour: float = par(
+        0.25, "months", (0.0, 2.0),
+        "kiln sealed 7 days under the Punjab 2016 ordinance [@nation-2016-arrests] (⚠)",
+        "Months a kiln is sealed (no moulding) after a child-labour case.")
+    law_fine_underpayment: float = par(
+        2200.0, "Rs per case", (0.0, 50000.0),
+        "[derived] Faisalabad: Rs 185,000 of fines in 168 inspections [@urdupoint-2021-fines] "
+        "with half the underpaying kilns found (find_underpayment)",
+        "Fine on an owner found paying below the notified rate.")
+    law_fine_debt_cap: float = par(
+        50000.0, "Rs per case", (0.0, 500000.0),
+        "assumption: the Punjab 2016 Act's penalties [@nation-2016-act]",
+        "Fine on an owner found lending past a legal cap off the books.")
+    find_bonded_family: float = par(
+        0.005, "per family and visit", (0.001, 0.05),
+        "[derived] 1,301 cases in 15,813 inspections [@nation-2018-police]",
+        "Chance a police visit finds a given bonded family.", valid=PROB)
+    find_child_family: float = par(
+        0.02, "per family and visit", (0.005, 0.1),
+        "[derived] child labour found at 14 of 104 kilns checked (13.5%) "
+        "[@urdupoint-2021-june], with about 7 families a kiln whose children work",
+        "Chance a police visit finds a given family's working children.", valid=PROB)
+    find_false_books: float = par(
+        0.02, "per visit", (0.0, 0.2), ASSUMPTION,
+        "Chance a police visit finds falsified books (over-recorded advances) at a kiln that "
+        "keeps them.", valid=PROB)
+    find_underpayment: float = par(
+        0.5, "per visit", (0.1, 1.0),
+        "assumption: notices to 84 kilns in a month [@urdupoint-2019-notices]",
+        "Chance a wage inspection finds open underpayment.", valid=PROB)
+    find_faked_pay: float = par(
+        0.1, "per visit", (0.0, 0.5), ASSUMPTION,
+        "Chance a wage inspection sees through faked compliance (the rate paid on the books, "
+        "the difference deducted).", valid=PROB)
+    fake_pay_cost_share: float = par(
+        0.1, "share of the underpayment", (0.0, 0.5), ASSUMPTION,
+        "What faking compliance costs an owner (a second set of books, the munshi's cut), as a "
+        "share of what underpaying earns it.", valid=PROB)
+    find_off_book: float = par(
+        0.2, "per audit", (0.0, 1.0), ASSUMPTION,
+        "Chance an audit of the register finds advances past a legal cap kept off the books.",
         valid=PROB)
-    risk_sensitivity: float = par(
-        5.0, "compliance per unit risk", (1.0, 20.0), ASSUMPTION,
-        "How fast owners comply as perceived risk rises above baseline: compliance = "
-        "clip(this x (risk - risk_baseline), 0, 1).")
-    risk_lending_response: float = par(
-        0.5, "share", (0.0, 1.0), ASSUMPTION,
-        "Share by which a fully deterred owner cuts its advance limit.", valid=PROB)
-    child_ban_compliance: float = par(
-        0.5, "compliance level", (0.2, 1.0), ASSUMPTION,
-        "Compliance at or above which an owner stops taking children's work.", valid=PROB)
 
     # --- Households at start ------------------------------------------------------------
     extra_adults_mean: float = par(

@@ -83,13 +83,21 @@ class OwnerState:
     advance_limit_months: np.ndarray  # float64, lending limit in months of expected pay
     base_book_inflation: np.ndarray   # float64, preferred over-recording of advances
     book_inflation: np.ndarray     # float64, over-recording of advances, coming month
-    coercive: np.ndarray           # bool, will not let an indebted family leave
-    risk: np.ndarray               # float64, perceived monthly risk of a bonded-labour inspection
-    wage_risk: np.ndarray          # float64, perceived monthly risk of a wage inspection
-    compliance: np.ndarray         # float64 in [0, 1], derived from risk
+    prepared_to_hold: np.ndarray   # bool, would hold indebted families if it paid (drawn)
+    coercive: np.ndarray           # bool, holds its indebted families this month (rule 9)
+    pay_mode: np.ndarray           # int8, 0 pays the notified rate, 1 underpays, 2 fakes it
+    off_book: np.ndarray           # bool, lends past a legal cap off the books
+    legal_debt_cap: np.ndarray     # float64, Rs a law lets a family owe (inf: no cap)
+    belief_police: np.ndarray      # float64, believed chance of a police visit a month
+    belief_wage: np.ndarray        # float64, believed chance of a wage inspection a month
+    belief_audit: np.ndarray       # float64, believed chance of an audit of advances a month
+    belief_conviction: np.ndarray  # float64, believed chance a case ends in a conviction
     child_ban: np.ndarray          # bool, refuses children's work in the coming month
+    sealed_months: np.ndarray      # float64, months the kiln stays sealed (no moulding)
+    advances_ewm: np.ndarray       # float64, Rs, exponentially weighted sum of monthly advances
     cash: np.ndarray               # float64, Rs, cumulative cash position
     profit: np.ndarray             # float64, Rs, operating profit last month
+    convictions: np.ndarray        # int32, convictions of this owner so far
     fines_paid: np.ndarray         # float64, Rs, cumulative
     # interventions add their own columns when they are in the run (``points.Column``)
 
