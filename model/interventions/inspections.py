@@ -67,9 +67,10 @@ class InspectionsSpec(InterventionSpec):
         json_schema_extra=about("per family and visit", "[derived] 1,301 cases in 15,813 "
                                 "inspections [@nation-2018-police]"))
     detection_child: float = Field(
-        0.02, ge=0, le=1,
+        0.0125, ge=0, le=1,
         description="chance a visit finds a family's working children; set so that child labour "
-                    "is found at about 13.5% of kilns visited",
+                    "is found at about 13.5% of kilns visited (about 12 families a kiln with "
+                    "working children at baseline)",
         json_schema_extra=about("per family and visit", "[derived] child labour at 14 of 104 "
                                 "kilns checked [@urdupoint-2021-june]"))
     follow_through: float = Field(

@@ -342,9 +342,9 @@ class Params:
         "[derived] 1,301 cases in 15,813 inspections [@nation-2018-police]",
         "Chance a police visit finds a given bonded family.", valid=PROB)
     find_child_family: float = par(
-        0.02, "per family and visit", (0.005, 0.1),
+        0.0125, "per family and visit", (0.005, 0.05),
         "[derived] child labour found at 14 of 104 kilns checked (13.5%) "
-        "[@urdupoint-2021-june], with about 7 families a kiln whose children work",
+        "[@urdupoint-2021-june], with about 12 families a kiln whose children work (baseline)",
         "Chance a police visit finds a given family's working children.", valid=PROB)
     find_false_books: float = par(
         0.02, "per visit", (0.0, 0.2), ASSUMPTION,
