@@ -129,10 +129,10 @@ def test_cost_is_the_scenarios_intervention_cost():
         run.timeseries["intervention_cost"].sum())
 
 
-@pytest.mark.xfail(reason="issue 17: with owners who decide, cash and buy-outs cut the families "
-                          "over the bondage threshold at a kiln, so a visit is less likely to "
-                          "find one and owners resume holding: -15, +135, -45 bonded "
-                          "household-years on these seeds; open for the next slice",
+@pytest.mark.xfail(reason="issue 17: with owners who decide, whether owners stop holding under a "
+                          "push tips seed by seed (+114, +496, -463 bonded household-years here; "
+                          "+1,485, +5,213, -1,282 at 10,000 households); cash and buy-outs cut "
+                          "the families a visit could find, so owners may keep holding",
                    strict=False)
 def test_fact9_credit_with_enforcement_beats_enforcement_alone():
     """Fact 9 (domain.md 3): credit or cash combined with enforcement lowers the bonded share
