@@ -106,3 +106,13 @@ def test_a_family_owing_only_the_scheme_is_indebted_and_the_books_balance_over_m
     assert m.outcomes["loan_debt_total"] == pytest.approx(lent - collected)
     assert m.outcomes["scheme_recovery_rate"] == pytest.approx(collected / lent)
     assert 0.0 < m.outcomes["scheme_arrears"] < lent
+
+
+def test_only_a_column_declared_as_debt_can_be_lent_on():
+    m = tiny(_loans(), households=2, kilns=1)
+    assert m.scheme_debts == ("loan_debt",)
+    with pytest.raises(ValueError, match="not a household column declared as debt"):
+        m.scheme_lend(np.array([0]), 100.0, "savings")
+    plain = tiny(households=2, kilns=1)
+    assert plain.scheme_debts == ()
+    assert plain.debt_owed() is plain.hh.debt  # no scheme: rule 7 counts owners' debt alone

@@ -83,7 +83,8 @@ class InterestFreeLoans(Intervention):
     spec_class = InterestFreeLoansSpec
     spec: InterestFreeLoansSpec
     columns: ClassVar[dict[str, Column]] = {
-        "loan_debt": Column("hh", np.float64, 0.0, "Rs owed to a public interest-free loan scheme"),
+        "loan_debt": Column("hh", np.float64, 0.0, "Rs owed to a public interest-free loan scheme",
+                            debt=True),
         "loan_overdue": Column("hh", np.float64, 0.0, "Rs of a scheme's instalments fallen due "
                                "and not paid"),
     }
@@ -103,7 +104,7 @@ class InterestFreeLoans(Intervention):
     def collect(self, model: BondsimModel) -> float:
         """This month's instalments, from savings where there are any (arrears wait)."""
         self._not_due -= np.minimum(self._instalment, self._not_due)  # a month falls due
-        collected = model.scheme_collect(self._instalment)
+        collected = model.scheme_collect(self._instalment, "loan_debt")
         self.count_overdue(model)
         return collected
 
@@ -165,7 +166,7 @@ class InterestFreeLoans(Intervention):
 
     def _book_drawn(self, model: BondsimModel, drawn: np.ndarray) -> None:
         """What families drew in rule 4: they owe it to the scheme; it is this month's cost."""
-        self._drawn = model.scheme_lend(np.arange(model.hh.n), drawn)
+        self._drawn = model.scheme_lend(np.arange(model.hh.n), drawn, "loan_debt")
         self._not_due += drawn
 
     def cost(self, model: BondsimModel) -> float:
@@ -194,7 +195,7 @@ class InterestFreeLoans(Intervention):
         chosen, loans = chosen[affordable], loans[affordable]
         model.repay_debt(chosen, loans)
         self._bought[chosen] = True
-        model.scheme_lend(chosen, loans)
+        model.scheme_lend(chosen, loans, "loan_debt")
         self._not_due[chosen] += loans
         self._instalment[chosen] += loans / s.instalment_months
         return float(loans.sum()) + chosen.size * s.admin_cost_per_loan

@@ -55,7 +55,7 @@ from .keywords import with_keywords
 from .ledger import Ledger, SchemeLedger
 from .outcomes import EVENTS, OUTCOMES, MonthFacts, compute
 from .parameters import Params
-from .points import CreditOffer, add_columns, column_total
+from .points import CreditOffer, add_columns
 from .rng import Streams, sparse_bernoulli
 from .shocks import ShockDraw, classify_shocks, consumption_need, shock_rates
 from .stats import WarmMedian
@@ -148,7 +148,10 @@ class BondsimModel(mesa.Model):
         self._convictions_seen = np.zeros(nd)
         self._advance_weight = 0.0
         self.ledger = Ledger()
-        self.scheme_ledger = SchemeLedger()  # debts to public loan schemes (``loan_debt``)
+        # debts to public schemes: the household columns interventions declare as debt
+        self.scheme_debts = tuple(name for name, column in self.added_columns["hh"].items()
+                                  if column.debt)
+        self.scheme_ledger = SchemeLedger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
         self.outcomes: dict[str, float] = {}
@@ -165,7 +168,7 @@ class BondsimModel(mesa.Model):
         p, hh = self.params, self.hh
         month = self.steps
         self.ledger.open(float(hh.debt.sum()))
-        self.scheme_ledger.open(column_total(hh, "loan_debt"))
+        self.scheme_ledger.open(self.scheme_debt_total())
         bonded_before = hh.bonded.copy()
         self.events = dict.fromkeys(EVENTS, 0.0)
         if hh.sp_cash.any():  # social-protection cash is paid afresh each month
@@ -576,33 +579,51 @@ class BondsimModel(mesa.Model):
         self.ledger.repayments += total
         return total
 
-    def scheme_lend(self, households: np.ndarray, amount: np.ndarray | float) -> float:
-        """A public loan scheme lends ``amount`` (per household, or one figure for all) to
-        ``households`` (distinct indices or a boolean mask): they owe it to the scheme
-        (``loan_debt``), booked as lent in the scheme's ledger. Returns the rupees lent."""
+    def scheme_lend(self, households: np.ndarray, amount: np.ndarray | float,
+                    column: str) -> float:
+        """A public scheme lends ``amount`` (per household, or one figure for all) to
+        ``households`` (distinct indices or a boolean mask): they owe it more on ``column``
+        (a household column declared as debt, ``points.Column.debt``), booked as lent in the
+        scheme's ledger. Returns the rupees lent."""
+        owed = self._scheme_column(column)
         index = self._distinct(households)
         lent = np.broadcast_to(np.asarray(amount, dtype=float), index.shape)
-        self.hh.loan_debt[index] += lent
+        owed[index] += lent
         total = float(lent.sum())
         self.scheme_ledger.lend(total)
         return total
 
-    def scheme_collect(self, amount: np.ndarray) -> float:
-        """A public loan scheme collects ``amount`` (Rs per household, at most what each owes
-        it and has saved) from families' savings; booked as collected. Returns the total."""
-        hh = self.hh
-        due = np.minimum(np.minimum(amount, hh.loan_debt), hh.savings)
+    def scheme_collect(self, amount: np.ndarray, column: str) -> float:
+        """A public scheme collects ``amount`` (Rs per household, at most what each owes it on
+        ``column`` and has saved) from families' savings; booked as collected. Returns the
+        total."""
+        owed, hh = self._scheme_column(column), self.hh
+        due = np.minimum(np.minimum(amount, owed), hh.savings)
         hh.savings -= due
-        hh.loan_debt -= due
+        owed -= due
         total = float(due.sum())
         self.scheme_ledger.collect(total)
         return total
 
+    def _scheme_column(self, column: str) -> np.ndarray:
+        if column not in self.scheme_debts:
+            raise ValueError(f"{column!r} is not a household column declared as debt to a "
+                             f"scheme; the run has {list(self.scheme_debts)}")
+        return getattr(self.hh, column)
+
+    def scheme_debt_total(self) -> float:
+        """What families owe public schemes, Rs (0 in a run without one)."""
+        return sum(float(getattr(self.hh, name).sum()) for name in self.scheme_debts)
+
     def debt_owed(self) -> np.ndarray:
-        """Each family's debt to its owner and to public loan schemes, Rs: the debt rule 7's
+        """Each family's debt to its owner and to public schemes, Rs: the debt rule 7's
         threshold and the indebted share count (a scheme's claim is debt like any other)."""
-        loan = getattr(self.hh, "loan_debt", None)
-        return self.hh.debt if loan is None else self.hh.debt + loan
+        if not self.scheme_debts:
+            return self.hh.debt
+        owed = self.hh.debt.copy()
+        for name in self.scheme_debts:
+            owed += getattr(self.hh, name)
+        return owed
 
     def move_households(self, households: np.ndarray, kilns: np.ndarray | int) -> None:
         """Move ``households`` (distinct indices or a boolean mask) to ``kilns`` (one per
@@ -637,7 +658,7 @@ class BondsimModel(mesa.Model):
         """Month 0: the initial state, with no flows, so plots start where the model starts."""
         hh = self.hh
         self.ledger.open(float(hh.debt.sum()))
-        self.scheme_ledger.open(column_total(hh, "loan_debt"))
+        self.scheme_ledger.open(self.scheme_debt_total())
         zeros = np.zeros(hh.n)
         self.refresh_terms()
         expected_gross = (season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9,

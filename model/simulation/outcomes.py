@@ -170,7 +170,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
     both = int(np.count_nonzero(hh.bonded & facts.bonded_before))
     took = facts.advance > 0.0
     debt_total = float(debt.sum())
-    loan_total = column_total(hh, "loan_debt")
+    loan_total = model.scheme_debt_total()
     scheme = model.scheme_ledger
     deductions = led.deductions
     return {
@@ -218,7 +218,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "intervention_cost": facts.intervention_cost,
         **model.events,
         # the column ``interest_free_loans`` adds: 0 in runs without a scheme
-        "loan_debt_total": loan_total,
+        "loan_debt_total": column_total(hh, "loan_debt"),
         **scheme.flows(),
         "scheme_arrears": column_total(hh, "loan_overdue"),
         "scheme_recovery_rate": scheme.recovery_rate(),
