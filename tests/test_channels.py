@@ -15,6 +15,7 @@ from bondsim.interventions.cash_transfer import CashTransferSpec
 from bondsim.interventions.interest_free_loans import InterestFreeLoansSpec
 from bondsim.interventions.minimum_piece_rate import MinimumPieceRateSpec
 from bondsim.simulation.channels import CHANNELS
+from bondsim.simulation.owners import PAY_COMPLY, PAY_OPEN
 
 
 def _cash(**fields):
@@ -83,37 +84,59 @@ def test_releases_off_releases_nobody_but_the_release_is_paid_for(on):
 
 
 @pytest.mark.parametrize("on", [True, False])
-def test_deterrence_off_owners_learn_nothing_from_inspections(on):
-    m = tiny(quiet_inspections(risk_visit=0.1, inspections_per_district=50), households=4,
-             kilns=2)
-    if not on:
-        _off(m, "deterrence")
-    before = m.ow.risk.copy()
-    act(m, 1)
-    np.testing.assert_allclose(m.ow.risk, np.minimum(before + 0.1, 1.0) if on else before)
-
-
-@pytest.mark.parametrize("on", [True, False])
-def test_deterrence_off_owners_caught_underpaying_learn_nothing(on):
+def test_deterrence_off_owners_learn_nothing_from_wage_inspections_but_are_fined(on):
     spec = MinimumPieceRateSpec(type="minimum_piece_rate", inspections_per_district=50,
-                                risk_increase=0.2, fine=1000.0)
-    m = tiny(spec, households=4, kilns=2)  # both owners pay half the rate: both caught
+                                detection=1.0, fine=1000.0)
+    m = tiny(spec, households=4, kilns=2)  # both owners underpay openly: both caught
     if not on:
         _off(m, "deterrence")
-    before = m.ow.wage_risk.copy()
-    act(m, 1)
-    np.testing.assert_allclose(m.ow.wage_risk, np.minimum(before + 0.2, 1.0) if on else before)
+    m.step()
+    # both kilns visited, so each saw 0.5 x 1 + 0.5 x 1 = 1; the belief moves a tenth of the
+    # way from the background 0.24 / 12 = 0.02 to 0.02 + 1: 0.9 x 0.02 + 0.1 x 1.02 = 0.12
+    np.testing.assert_allclose(m.ow.belief_wage, 0.12 if on else 0.02)
     assert m.ow.fines_paid.tolist() == [1000.0, 1000.0]  # the fine is not deterrence's
+    assert "deterrence" in m.channels_asked
 
 
 @pytest.mark.parametrize("on", [True, False])
-def test_deterrence_off_no_owner_observes_an_advance_cap(on):
-    m = tiny(AdvanceCapSpec(type="advance_cap", cap=20000.0, enforcement=1.0), households=4,
-             kilns=2)
+def test_deterrence_off_owners_weigh_the_laws_penalties_not_the_campaigns(on):
+    # no wage inspection at all, but a fine of Rs 1,000 M: at the background chance of a visit
+    # (0.02 a month) x detection 0.5 it costs an owner Rs 10 M a month expected (faking:
+    # 0.02 x 0.1 x 1,000 M = Rs 2 M), against a gain of at most 2 families x 500 bricks x 20
+    # days x Rs 0.5 = Rs 10,000: owners comply. With deterrence off they weigh the law's
+    # Rs 2,200 (0.02 x 0.5 x 2,200 = Rs 22 a month) and keep underpaying, as with no policy.
+    spec = MinimumPieceRateSpec(type="minimum_piece_rate", inspections_per_district=0,
+                                fine=1e9)
+    m = tiny(spec, households=4, kilns=2, law_fine_underpayment=2200.0)
     if not on:
         _off(m, "deterrence")
-    act(m, 1)
+    m.step()
+    assert m.ow.pay_mode.tolist() == ([PAY_COMPLY] * 2 if on else [PAY_OPEN] * 2)
+    assert m.ow.paid_ratio.tolist() == ([1.0] * 2 if on else [0.5] * 2)
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_deterrence_off_owners_lend_past_an_advance_cap_nobody_audits_in_their_minds(on):
+    # every kiln audited every month (12 a year): each owner saw 1, so its belief in an audit
+    # is 0.9 x 0 + 0.1 x 1 = 0.1, and lending off the books costs 0.1 x 1 x Rs 1,000 M; the
+    # Rs 10,000 owed above the cap earn a little a month: owners keep the cap. With
+    # deterrence off the belief stays at the background 0 and both owners lend past it.
+    spec = AdvanceCapSpec(type="advance_cap", cap=20000.0, audits_per_kiln_year=12.0,
+                          detection=1.0, fine=1e9, cost_per_kiln_month=0.0)
+    m = tiny(spec, households=4, kilns=2, prior_audits=0.0)
+    if not on:
+        _off(m, "deterrence")
+    m.hh.debt[:] = 30000.0
+    m.step()
+    np.testing.assert_allclose(m.ow.belief_audit, 0.1 if on else 0.0)
+    assert m.ow.off_book.tolist() == [not on] * 2
     assert m.owner_terms()["debt_ceiling"].tolist() == ([20000.0] * 2 if on else [np.inf] * 2)
+
+
+def test_deterrence_is_not_asked_in_a_month_without_a_campaign():
+    m = tiny(households=4, kilns=2)
+    m.step()
+    assert m.channels_asked == set()
 
 
 @pytest.mark.parametrize("on", [True, False])
@@ -140,21 +163,23 @@ def _run(specs, channels_off=frozenset()):
     return m.timeseries()
 
 
-@pytest.mark.parametrize(("spec", "channel"), [
-    (_cash(start=1), "cash"),
-    (_loans(start=1, loans_per_month=20), "credit"),
-    (MinimumPieceRateSpec(type="minimum_piece_rate", inspections_per_district=5), "deterrence"),
-    (_releases_only(inspections_per_district=5), "releases"),
+@pytest.mark.parametrize(("spec", "channels"), [
+    (_cash(start=1), {"cash"}),
+    (_loans(start=1, loans_per_month=20), {"credit"}),
+    (MinimumPieceRateSpec(type="minimum_piece_rate", inspections_per_district=5,
+                          fine=200000.0), {"deterrence"}),
+    # inspections act through releases and through owners' beliefs (deterrence)
+    (_releases_only(inspections_per_district=5), {"releases", "deterrence"}),
 ], ids=["cash_transfer", "interest_free_loans", "minimum_piece_rate", "inspections"])
-def test_a_policy_acting_through_one_channel_has_no_effect_with_it_off(spec, channel):
+def test_a_policy_with_its_channels_off_has_no_effect(spec, channels):
     base = _run([])
     on = _run([spec])
-    off = _run([spec], {channel})
+    off = _run([spec], channels)
     outcomes = [c for c in base.columns if c not in BOOKKEEPING]
     pd_testing = pytest.importorskip("pandas").testing
     pd_testing.assert_frame_equal(off[outcomes], base[outcomes])
     # and with it on, the policy does something (so the equality above could have failed)
-    assert not on["bonded_share"].equals(base["bonded_share"])
+    assert not on[outcomes].equals(base[outcomes])
 
 
 def test_every_channel_on_is_the_run_of_old_and_a_channel_never_asked_changes_nothing():
