@@ -78,25 +78,31 @@ def effect(scenario: Scenario | str | Path, *, baseline: Scenario | str | Path =
            replicates: int = 5, seed: int | None = None, households: int | None = None,
            months: int | None = None, window: Window | None = None,
            out: str | Path | None = None, force: bool = False,
-           options: Mapping[str, Any] | None = None) -> EffectResult:
+           options: Mapping[str, Any] | None = None, decompose: bool = True) -> EffectResult:
     """A policy's effect against a baseline on paired seeds (``bondsim effect``):
-    ``.by_seed`` (one row per replicate) and ``.summary`` (one row per metric).
+    ``.by_seed`` (one row per replicate) and ``.summary`` (one row per metric), and with
+    ``decompose`` (the default) ``.channels``: the bonded household-years averted through
+    each channel (releases, deterrence, credit, cash) and the remainder, with their shares,
+    from runs of the policy with each channel switched off (up to four more runs per
+    replicate).
 
-    With ``out``, writes ``effect_by_seed.csv``, ``effect_summary.csv`` and
-    ``manifest.json``, whose ``options`` record ``options`` (default: this call's
-    arguments)."""
+    With ``out``, writes ``effect_by_seed.csv``, ``effect_summary.csv``,
+    ``effect_channels.csv`` (if decomposed) and ``manifest.json``, whose ``options`` record
+    ``options`` (default: this call's arguments)."""
     from .experiments.effect import paired_effect, write_effect
     from .io import run_folder
 
     scenario, baseline = _scenario(scenario), _scenario(baseline)
     folder = run_folder(out, force) if out is not None else None  # before the runs
     result = paired_effect(scenario, baseline, replicates=replicates, seed=seed,
-                           households=households, months=months, window=window)
+                           households=households, months=months, window=window,
+                           decompose=decompose)
     if folder is not None:
         if options is None:
             options = {"scenario": _named(scenario), "baseline": _named(baseline),
                        "replicates": replicates, "seed": seed, "households": households,
                        "months": months, "out": str(out), "force": force,
+                       "decompose": decompose,
                        **_window_options(window)}
         write_effect(folder, result, scenario, SimpleNamespace(**options), baseline)
     return result

@@ -110,7 +110,7 @@ def test_columns_exist_only_in_runs_that_list_their_intervention():
     m = BondsimModel(Params(), households=200, seed=2, interventions=build(specs))
     assert m.hh.loan_debt.dtype == np.float64
     assert not m.hh.loan_debt.any()
-    assert set(m.added_columns["hh"]) == {"loan_debt", "informed"}  # two campaigns share one
+    assert set(m.added_columns["hh"]) == {"loan_debt", "loan_overdue", "informed"}  # 2 campaigns: 1
     m.households[3].informed = 0.5  # agents read and write an added column
     assert m.hh.informed[3] == 0.5
     assert m.households[3].informed == 0.5

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,10 +88,12 @@ def futures(factors: Sequence[Factor], n: int, seed: int) -> np.ndarray:
 # --- the run path -------------------------------------------------------------------------
 
 def model_arguments(scenario: Scenario, *, seed: int | None = None,
-                    households: int | None = None) -> dict[str, Any]:
+                    households: int | None = None,
+                    channels_off: Iterable[str] = frozenset()) -> dict[str, Any]:
     """The keyword arguments of ``BondsimModel`` for a scenario, with the file's seed and
     household count unless given: what ``simulate`` builds its model from, and what the
-    interactive page (``bondsim.outputs.app``) builds a model from without running it."""
+    interactive page (``bondsim.outputs.app``) builds a model from without running it.
+    ``channels_off``: channels the interventions may not act through (none by default)."""
     from .. import interventions
 
     spec = scenario.spec
@@ -114,14 +116,17 @@ def model_arguments(scenario: Scenario, *, seed: int | None = None,
                            f"(households {households}, kilns {kilns or 'default'})")
     return {"params": scenario.params, "households": households, "kilns": kilns,
             "districts": districts, "seed": seed,
-            "interventions": interventions.build(spec.interventions)}
+            "interventions": interventions.build(spec.interventions),
+            "channels_off": frozenset(channels_off)}
 
 
 def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
-             households: int | None = None, months: int | None = None) -> BondsimModel:
+             households: int | None = None, months: int | None = None,
+             channels_off: Iterable[str] = frozenset()) -> BondsimModel:
     """Build the model of a scenario and run it for ``months`` (default: its horizon; 0
     leaves the initial state, what a survey at month 0 sees): the one run path of every
-    job. The scenario's seed and population unless given."""
+    job. The scenario's seed and population unless given; ``channels_off``: channels the
+    interventions may not act through (``bondsim.simulation.channels``)."""
     from ..simulation.model import BondsimModel
 
     if not isinstance(scenario, Scenario):
@@ -129,7 +134,8 @@ def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
     months = scenario.spec.horizon if months is None else months
     if months < 0:
         raise BondsimError(f"months ({months}) must not be negative")
-    model = BondsimModel(**model_arguments(scenario, seed=seed, households=households))
+    model = BondsimModel(**model_arguments(scenario, seed=seed, households=households,
+                                           channels_off=channels_off))
     model.run(months)
     return model
 

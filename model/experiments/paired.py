@@ -235,3 +235,54 @@ def counterfactual(job: str, baseline: str | None = None) -> str:
         return (f"the baseline scenario {baseline!r}, with the same parameter factors, "
                 f"{same}")
     return f"the baseline scenario {baseline!r}, {same}"
+
+
+# -- where an effect comes from: channels ---------------------------------------------------------
+#: the remainder of a decomposition: what no single channel accounts for (interactions, and
+#: whatever acts through no channel)
+REMAINDER = "interaction"
+
+
+def channel_column(channel: str) -> str:
+    """The column of a replicate's bonded household-years averted through ``channel``."""
+    return f"bonded_household_years_via_{channel}"
+
+
+def channel_contributions(base: Any, policy: Any, without: Mapping[str, Any],
+                          households: int, channels: tuple[str, ...]) -> dict[str, float]:
+    """Bonded household-years averted through each channel in one replicate: the policy run's
+    effect less the effect of the same policy with that channel off (``without[channel]``,
+    on the same seed). A channel absent from ``without`` was never asked in the policy run,
+    so switching it off would change nothing: it contributes exactly 0. The remainder
+    (``REMAINDER``) is the effect less the channels' sum: the channels' interactions (two
+    channels may each be needed, or each suffice) and what acts through none of them."""
+    b, s = _columns(base), _columns(policy)
+    keep_b, keep_s = b["month"] > 0, s["month"] > 0
+    total = years_averted(b["bonded_share"][keep_b], s["bonded_share"][keep_s], households)
+    out = {}
+    for channel in channels:
+        if channel not in without:
+            out[channel_column(channel)] = 0.0
+            continue
+        w = _columns(without[channel])
+        keep_w = w["month"] > 0
+        out[channel_column(channel)] = years_averted(w["bonded_share"][keep_w],
+                                                     s["bonded_share"][keep_s], households)
+    out[channel_column(REMAINDER)] = total - sum(out.values())
+    return out
+
+
+def summarise_channels(by_seed: pd.DataFrame, channels: tuple[str, ...]) -> pd.DataFrame:
+    """One row per channel and the remainder: bonded household-years averted through it (mean
+    over replicates, 95% interval) and its share of the effect (its mean / the effect's mean;
+    NaN when nothing was averted). Shares need not add to 1 without the remainder, and one can
+    be negative (a channel that, alone, works against the policy's other channels)."""
+    total = float(by_seed["bonded_household_years_averted"].mean())
+    rows = []
+    for channel in (*channels, REMAINDER):
+        values = by_seed[channel_column(channel)].to_numpy(dtype=float)
+        mean, low, high = interval(values)
+        rows.append({"channel": channel, "unit": "household-years", "mean": mean, "low": low,
+                     "high": high, "share": mean / total if total else float("nan"),
+                     "replicates": int(np.isfinite(values).sum())})
+    return pd.DataFrame(rows)

@@ -10,6 +10,7 @@ Writes ``timeseries.csv`` (byte-identical for the same seed), ``manifest.json`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -44,10 +45,12 @@ class RunResult:
 
 
 def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
-             households: int | None = None, months: int | None = None) -> BondsimModel:
+             households: int | None = None, months: int | None = None,
+             channels_off: Iterable[str] = frozenset()) -> BondsimModel:
     """Build and run the model of a scenario (no outputs written, no manifest), for at least
     one month: the experiment core's run path (``bondsim.experiments.experiment.simulate``). Returns
-    the model after its last month."""
+    the model after its last month. ``channels_off``: channels the interventions may not act
+    through (``bondsim.simulation.channels``; none by default)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     spec = scenario.spec
@@ -57,7 +60,8 @@ def simulate(scenario: Scenario | str | Path, *, seed: int | None = None,
     if households < 1 or months < 1 or seed < 0:
         raise BondsimError(f"households ({households}) and months ({months}) must be at least "
                            f"1, and seed ({seed}) not negative")
-    return experiment.simulate(scenario, seed=seed, households=households, months=months)
+    return experiment.simulate(scenario, seed=seed, households=households, months=months,
+                               channels_off=channels_off)
 
 
 def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,

@@ -74,5 +74,6 @@ class CashTransfer(Intervention):
             order = np.argsort(self._draw[enrolled], kind="stable")
             enrolled = np.sort(enrolled[order[:can_pay]])
         model.hh.sp_enrolled[enrolled] = True
-        model.hh.sp_cash[enrolled] += self.spec.amount_per_quarter
+        if model.channel_on("cash"):
+            model.hh.sp_cash[enrolled] += self.spec.amount_per_quarter
         return enrolled.size * per_household

@@ -166,8 +166,10 @@ class EmployerCode(Intervention):
         self.apply(model)
 
     def _applies(self, model: BondsimModel) -> bool:
-        """Whether this is the run's first code: codes share the columns, applied once."""
-        return next(i for i in model.interventions if isinstance(i, EmployerCode)) is self
+        """Whether this is the run's first code (codes share the columns, applied once) and
+        owners may change their terms for it (the ``deterrence`` channel)."""
+        first = next(i for i in model.interventions if isinstance(i, EmployerCode)) is self
+        return first and model.channel_on("deterrence")
 
     def on_kiln_terms(self, model: BondsimModel, terms: dict[str, np.ndarray]) -> None:
         """An owner keeping the code over-records less (rule 5)."""

@@ -71,8 +71,10 @@ class HealthCover(Intervention):
         self.paid = None
 
     def on_shock_costs(self, model: BondsimModel, shocks: ShockDraw) -> None:
-        """Rule 3: a covered family pays only the uncovered share of an illness (kind 0)."""
+        """Rule 3: a covered family pays only the uncovered share of an illness (kind 0); the
+        scheme pays the rest (the ``cash`` channel)."""
         paid = self.paid
-        if shocks.index.size and paid is not None and paid.any():
+        if shocks.index.size and paid is not None and paid.any() and model.channel_on("cash"):
             ill = shocks.kind == 0
             shocks.cost[ill] *= 1.0 - paid[shocks.index[ill]]
+

@@ -13,7 +13,7 @@ every bonded family at the kiln), and perhaps retaliation, the owner selling oth
 families to another kiln with a premium on their debt (less often if it keeps the employers'
 code of conduct); a share ``follow_through`` of the families found (more where a District
 Vigilance Committee is active) are released and their debts extinguished (BLSA 1992 s.6,
-through ``model.write_off``). Working children found stop and make a child-labour case: a
+through ``model.release``). Working children found stop and make a child-labour case: a
 fine, and the kiln sealed for ``seal_months`` (a kiln sealed a month or more loses its free
 families). Nothing here makes owners comply: they see the visits, cases and convictions, and
 rule 9 (``owners.py``) weighs each practice's gain against the penalties this campaign sets.
@@ -254,6 +254,7 @@ class Inspections(Intervention):
         # a conviction imprisons the owner, and the court frees every bonded family at the
         # kiln (BLSA 1992 s.6), not only those found
         convicted = cases[rng.random(cases.size) < s.conviction_rate]
+        freed = found[:0]
         if convicted.size:
             at_convicted = np.zeros(ow.k, dtype=bool)
             at_convicted[convicted] = True
@@ -265,10 +266,10 @@ class Inspections(Intervention):
             hh.work_5_9[found_child].sum() + hh.work_10_14[found_child].sum())
         hh.work_5_9[found_child] = 0
         hh.work_10_14[found_child] = 0
-        model.write_off(released)
-        hh.released[released] = True
-        hh.released_month[released] = model.steps
-        hh.bonded[released] = False
+        processed = released.size  # paid for even with the releases channel off
+        by_court = np.isin(released, freed)
+        released = np.union1d(model.release(released[~by_court], "inspection"),
+                              model.release(released[by_court], "conviction"))
         charged = np.concatenate((cases, child_cases))
         fines = np.concatenate((np.full(cases.size, s.fine),
                                 np.full(child_cases.size, s.fine_child_labour)))
@@ -291,7 +292,7 @@ class Inspections(Intervention):
         ev["kilns_sealed"] += child_cases.size if s.seal_months > 0 else 0
         ev["households_released"] += released.size
         ev["fines"] += float(fines.sum())
-        return kilns.size * s.cost_per_inspection + released.size * s.cost_per_release
+        return kilns.size * s.cost_per_inspection + processed * s.cost_per_release
 
     def disperse(self, model: BondsimModel, rng: np.random.Generator,
                  sealed: np.ndarray) -> None:

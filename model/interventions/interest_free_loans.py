@@ -15,9 +15,15 @@ microcredit "eradicated peshgi"), domain.md 2.1 (Bose et al. 2020: buyouts free 
 fact 9; amounts: assumption.
 
 What a family owes the schemes is a household column, ``loan_debt``, added to runs with a
-scheme. Buyouts and collection happen at stage 0; emergency credit is offered at rule 4's
-``shortfall_credit`` point, and what families drew there is booked on ``loan_debt`` and in
-the month's cost. Two schemes in one run offer credit in turn (the first listed first).
+scheme. It is debt: the scheme's own ledger books what it lends and collects
+(``model.scheme_lend``, ``model.scheme_collect``; ``ledger_residual`` covers both books), rule 7
+counts it towards the bondage threshold, and the indebted share counts families who owe only
+the scheme. The scheme's instalments fallen due and unpaid are ``loan_overdue`` (the outcome
+``scheme_arrears``); what it lent and collected, and its recovery rate since the run began,
+are outcomes too. Buyouts and collection happen at stage 0; emergency credit is offered at rule
+4's ``shortfall_credit`` point, and what families drew there is booked on ``loan_debt`` and in
+the month's cost. Two schemes in one run offer credit in turn (the first listed first). With
+the ``credit`` channel off the scheme lends nothing (it still collects what it is owed).
 """
 
 from __future__ import annotations
@@ -76,8 +82,12 @@ class InterestFreeLoansSpec(InterventionSpec):
 class InterestFreeLoans(Intervention):
     spec_class = InterestFreeLoansSpec
     spec: InterestFreeLoansSpec
-    columns: ClassVar[dict[str, Column]] = {"loan_debt": Column("hh", np.float64, 0.0,
-                                   "Rs owed to a public interest-free loan scheme")}
+    columns: ClassVar[dict[str, Column]] = {
+        "loan_debt": Column("hh", np.float64, 0.0, "Rs owed to a public interest-free loan scheme",
+                            debt=True),
+        "loan_overdue": Column("hh", np.float64, 0.0, "Rs of a scheme's instalments fallen due "
+                               "and not paid"),
+    }
 
     def __init__(self, spec: InterestFreeLoansSpec) -> None:
         super().__init__(spec)
@@ -89,14 +99,28 @@ class InterestFreeLoans(Intervention):
         self._room: np.ndarray | None = None  # emergency credit offered this month (rule 4)
         self._drawn = 0.0  # what families drew of it this month, Rs
         self._bought: np.ndarray | None = None
+        self._not_due: np.ndarray | None = None  # lent, Rs, whose instalments are not yet due
 
     def collect(self, model: BondsimModel) -> float:
-        """This month's instalments, from savings where there are any."""
+        """This month's instalments, from savings where there are any (arrears wait)."""
+        self._not_due -= np.minimum(self._instalment, self._not_due)  # a month falls due
+        collected = model.scheme_collect(self._instalment, "loan_debt")
+        self.count_overdue(model)
+        return collected
+
+    def count_overdue(self, model: BondsimModel) -> None:
+        """What is owed beyond what is not yet due is overdue (``loan_overdue``, the
+        ``scheme_arrears`` outcome). Two schemes in one run share the columns."""
         hh = model.hh
-        due = np.minimum(np.minimum(self._instalment, hh.loan_debt), hh.savings)
-        hh.savings -= due
-        hh.loan_debt -= due
-        return float(due.sum())
+        overdue = hh.loan_debt - self._others_not_due(model) - self._not_due
+        np.maximum(overdue, 0.0, out=hh.loan_overdue)
+
+    def _others_not_due(self, model: BondsimModel) -> np.ndarray | float:
+        """What the run's other schemes lent that is not yet due (0 with one scheme)."""
+        others = [i._not_due for i in model.interventions
+                  if isinstance(i, InterestFreeLoans) and i is not self
+                  and i._not_due is not None]
+        return sum(others) if others else 0.0
 
     def act(self, model: BondsimModel, allowance: float) -> float:
         s, hh = self.spec, model.hh
@@ -105,13 +129,15 @@ class InterestFreeLoans(Intervention):
             self._enrolled = rng.random(hh.n) < s.coverage
             self._instalment = np.zeros(hh.n)
             self._bought = np.zeros(hh.n, dtype=bool)  # one buyout per family
+            self._not_due = np.zeros(hh.n)
         self._room = None
         self._drawn = 0.0
         collected = self.collect(model)
         spent = -collected
-        if s.purpose != "emergency":
+        lends = model.channel_on("credit")  # off: the scheme lends nothing, collects its due
+        if s.purpose != "emergency" and lends:
             spent += self.buy_out(model, rng, allowance + collected)
-        self._offered = s.purpose != "buyout"
+        self._offered = s.purpose != "buyout" and lends
         if self._offered:
             self.offer_emergency_credit(model, rng, allowance - spent)
         self._lent_after = hh.loan_debt.copy()
@@ -140,8 +166,8 @@ class InterestFreeLoans(Intervention):
 
     def _book_drawn(self, model: BondsimModel, drawn: np.ndarray) -> None:
         """What families drew in rule 4: they owe it to the scheme; it is this month's cost."""
-        model.hh.loan_debt += drawn
-        self._drawn = float(drawn.sum())
+        self._drawn = model.scheme_lend(np.arange(model.hh.n), drawn, "loan_debt")
+        self._not_due += drawn
 
     def cost(self, model: BondsimModel) -> float:
         """This month's cost, including what families drew in rule 4 (counted at month end)."""
@@ -169,6 +195,7 @@ class InterestFreeLoans(Intervention):
         chosen, loans = chosen[affordable], loans[affordable]
         model.repay_debt(chosen, loans)
         self._bought[chosen] = True
-        hh.loan_debt[chosen] += loans
+        model.scheme_lend(chosen, loans, "loan_debt")
+        self._not_due[chosen] += loans
         self._instalment[chosen] += loans / s.instalment_months
         return float(loans.sum()) + chosen.size * s.admin_cost_per_loan

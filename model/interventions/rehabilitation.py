@@ -88,22 +88,25 @@ class Rehabilitation(Intervention):
         due = hh.released & ~hh.rehabilitated & self._offer & (
             model.steps - hh.released_month >= s.delay_months)
         index = np.flatnonzero(due)
+        cash = model.channel_on("cash")  # off: the package is paid for but pays families nothing
         # education support for families already rehabilitated, paid first each month
         support = 0.0
         if s.education_support > 0:
             done = np.flatnonzero(hh.rehabilitated)
             pay = (hh.school_5_9[done] + hh.school_10_14[done]) * s.education_support
-            if pay.sum() <= allowance:
+            if pay.sum() <= allowance and cash:
                 hh.sp_cash[done] += pay
                 hh.stipend[done] = np.maximum(hh.stipend[done], s.education_support)
+            if pay.sum() <= allowance:
                 support = float(pay.sum())
         per_family = s.cash_grant + s.training_cost + s.housing_cost
         index = index[:affordable(allowance - support, per_family, index.size)]
         hh.rehabilitated[index] = True
         hh.rehabilitated_month[index] = model.steps
-        hh.savings[index] += s.cash_grant
-        skilled = index[self._skills[index]]
+        paid = index if cash else index[:0]
+        hh.savings[paid] += s.cash_grant
+        skilled = paid[self._skills[paid]]
         hh.outside_income[skilled] += s.outside_income
         if s.housing_cost > 0:  # a home off the kiln: no more rent to the owner
-            hh.outside_income[index] += s.rent_saved
+            hh.outside_income[paid] += s.rent_saved
         return support + index.size * per_family

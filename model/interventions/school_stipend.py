@@ -57,7 +57,9 @@ class SchoolStipend(Intervention):
         rng = model.streams[f"intervention:{self.name}"]
         if self._enrolled is None:
             self._enrolled = rng.random(hh.n) < s.coverage
-        hh.stipend[self._enrolled] = s.amount_per_child
+        paying = model.channel_on("cash")  # off: no promise, nothing paid (spending stays)
+        if paying:
+            hh.stipend[self._enrolled] = s.amount_per_child
         delivered = self._enrolled & (rng.random(hh.n) < s.delivery)
         children = (hh.school_5_9 + hh.school_10_14).astype(np.float64)
         pay = np.where(delivered, children * s.amount_per_child, 0.0)
@@ -66,7 +68,8 @@ class SchoolStipend(Intervention):
             self.idle(model)
             return 0.0
         hh.sp_enrolled |= self._enrolled
-        hh.sp_cash += pay
+        if paying:
+            hh.sp_cash += pay
         return total
 
     def idle(self, model: BondsimModel) -> None:

@@ -1,5 +1,6 @@
 """What the report of an effect (``bondsim effect``, ``bondsim.experiments.effect``) shows: the paired
-effect and cost-effectiveness from ``effect_summary.csv`` and each replicate from
+effect and cost-effectiveness from ``effect_summary.csv``, where it comes from (the channels of
+``effect_channels.csv``, when the effect was decomposed) and each replicate from
 ``effect_by_seed.csv``."""
 
 from __future__ import annotations
@@ -46,6 +47,17 @@ def _summary_effect(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     return str(m.get("scenario", folder.name)), text
 
 
+CHANNELS = CsvTable(
+    "effect_channels.csv", "Where the effect comes from",
+    "Bonded household-years averted through each channel: the policy run less the same policy "
+    "with that channel switched off (releases, deterrence: owners' changed terms, credit, cash), "
+    "on the same seeds; mean over replicates with a 95% interval, and its share of the effect. "
+    "A channel the policy never used contributes 0 without a run. 'interaction' is what no "
+    "single channel accounts for (shares need not add to 1). The cost is the policy's full "
+    "cost; it is not split among channels.",
+    required=False)  # a folder written with --no-decompose (or before it existed) has none
+
+
 def _each_replicate(m: dict[str, Any], folder: Path) -> list[str]:
     """Every replicate's effects, in full; its costs in rupees."""
     by_seed = read_csv(folder, "effect_by_seed.csv")
@@ -58,4 +70,5 @@ def _each_replicate(m: dict[str, Any], folder: Path) -> list[str]:
         breakable=True))]
 
 
-REPORT = JobReport(kind="effect", summary=_summary_effect, results=(SUMMARY, _each_replicate))
+REPORT = JobReport(kind="effect", summary=_summary_effect,
+                   results=(SUMMARY, CHANNELS, _each_replicate))

@@ -28,7 +28,7 @@ intervention by name.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, Protocol
 
@@ -37,6 +37,7 @@ import numpy as np
 
 from . import (
     bondage,
+    channels,
     children,
     credit,
     debt,
@@ -51,7 +52,7 @@ from ._memory import reuse_freed_memory
 from .agents import Households, KilnOwner
 from .gender import SexSplit
 from .keywords import with_keywords
-from .ledger import Ledger
+from .ledger import Ledger, SchemeLedger
 from .outcomes import EVENTS, OUTCOMES, MonthFacts, compute
 from .parameters import Params
 from .points import CreditOffer, add_columns
@@ -84,6 +85,9 @@ class BondsimModel(mesa.Model):
         rng: the seed under Mesa's name (``mesa.Model(rng=...)``), for tools that seed
             models that way; give ``seed`` or ``rng``, not both.
         interventions: policy plug-ins (see ``Intervention``).
+        channels_off: channels through which interventions may not act in this run
+            (``channels.CHANNELS``: releases, deterrence, credit, cash); none by default.
+            ``bondsim effect`` switches each off in turn to say where an effect comes from.
         **kwargs: any field of ``Params`` by name (``markup_annual=0.5``), replacing the
             value in ``params``, so that ``mesa.batch_run`` can sweep it (``keywords.py``).
             Named ``kwargs`` because Mesa's ``SolaraViz`` accepts model parameters it does
@@ -93,8 +97,11 @@ class BondsimModel(mesa.Model):
     def __init__(self, params: Params | None = None, *, households: int = 5000,
                  kilns: int | None = None, districts: Sequence[str] = ("district",),
                  seed: int | None = None, interventions: Sequence[Intervention] = (),
-                 rng: int | None = None, **kwargs: Any) -> None:
+                 rng: int | None = None, channels_off: Iterable[str] = frozenset(),
+                 **kwargs: Any) -> None:
         seed = _seed(seed, rng)
+        self.channels_off = channels.check_channels(channels_off)
+        self.channels_asked: set[str] = set()  # the channels interventions acted through
         super().__init__(rng=seed)
         reuse_freed_memory()
         self.params = p = with_keywords(params, kwargs)
@@ -140,8 +147,11 @@ class BondsimModel(mesa.Model):
         self._cases_seen = np.zeros(nd)
         self._convictions_seen = np.zeros(nd)
         self._advance_weight = 0.0
-        self.channels_off: frozenset[str] = frozenset()
         self.ledger = Ledger()
+        # debts to public schemes: the household columns interventions declare as debt
+        self.scheme_debts = tuple(name for name, column in self.added_columns["hh"].items()
+                                  if column.debt)
+        self.scheme_ledger = SchemeLedger()
         self.kiln_owners = [KilnOwner(self, k) for k in range(kilns)]
         self.households = Households(self)
         self.outcomes: dict[str, float] = {}
@@ -158,6 +168,7 @@ class BondsimModel(mesa.Model):
         p, hh = self.params, self.hh
         month = self.steps
         self.ledger.open(float(hh.debt.sum()))
+        self.scheme_ledger.open(self.scheme_debt_total())
         bonded_before = hh.bonded.copy()
         self.events = dict.fromkeys(EVENTS, 0.0)
         if hh.sp_cash.any():  # social-protection cash is paid afresh each month
@@ -223,6 +234,16 @@ class BondsimModel(mesa.Model):
         method = "on_" + point
         return [handler for intervention in self.interventions
                 if (handler := getattr(intervention, method, None)) is not None]
+
+    def channel_on(self, name: str) -> bool:
+        """Whether interventions may act through channel ``name`` (``channels.CHANNELS``) in
+        this run. Each intervention asks at the one place where it acts through the channel;
+        the model remembers what was asked (``channels_asked``), so that a channel never asked
+        is known to have changed nothing."""
+        if name not in channels.CHANNELS:
+            channels.check_channels((name,))
+        self.channels_asked.add(name)
+        return name not in self.channels_off
 
     def owner_terms(self) -> dict[str, np.ndarray]:
         """The owners' terms this month, one value per kiln (``kiln_terms.owner_terms``), as
@@ -341,7 +362,7 @@ class BondsimModel(mesa.Model):
                                               self._capacity_need)
         # kept for observers (a simulated survey applies rule 7 to reported debts)
         self.repayment_capacity = capacity
-        over = bondage.debt_over_threshold(hh.debt, capacity, p.bondage_debt_multiple)
+        over = bondage.debt_over_threshold(self.debt_owed(), capacity, p.bondage_debt_multiple)
         held = bondage.held_by_owner(hh.debt, self.terms.coercive)
         now = bondage.bonded(over, held)
         hh.bonded[:] = now
@@ -425,10 +446,6 @@ class BondsimModel(mesa.Model):
         self._advance_weight = (1.0 - alpha) * self._advance_weight + alpha
         np.maximum(ow.sealed_months - 1.0, 0.0, out=ow.sealed_months)
 
-    def channel_on(self, channel: str) -> bool:
-        """Whether an effect channel is on in this run (all are, unless switched off)."""
-        return channel not in self.channels_off
-
     def saw_visits(self, kind: str, kilns: np.ndarray) -> None:
         """Interventions report the visits of one kind (``owners.KINDS``) owners saw this
         month; rule 9 learns from them (unless the deterrence channel is off)."""
@@ -448,10 +465,13 @@ class BondsimModel(mesa.Model):
 
     def _owners_decide(self, bricks_day: np.ndarray, over: np.ndarray) -> None:
         """Rule 9, second half: owners learn from the enforcement they saw and choose next
-        month's practices from their gains and expected penalties (``owners.py``)."""
+        month's practices from their gains and expected penalties (``owners.py``).
+
+        This is the one guard of the ``deterrence`` channel: with it off, owners decide as if
+        no campaign acted on them (``deterred``)."""
         p, ow = self.params, self.ow
         prior = owners.prior_visits(p)
-        learning = self.channel_on("deterrence")
+        learning, penalties = self.deterred()
         for kind, belief in ((owners.POLICE, ow.belief_police), (owners.WAGE, ow.belief_wage),
                              (owners.AUDIT, ow.belief_audit)):
             visited = self._seen.get(kind)
@@ -469,8 +489,25 @@ class BondsimModel(mesa.Model):
         self._seen = {}
         self._cases_seen[:] = 0.0
         self._convictions_seen[:] = 0.0
-        choices = owners.choose(ow, self._kiln_facts(bricks_day, over), self.penalties, p)
+        choices = owners.choose(ow, self._kiln_facts(bricks_day, over), penalties, p)
         owners.apply(ow, choices, decided=self._advance_weight > 0.0)
+
+    def deterred(self) -> tuple[bool, dict[str, owners.Penalty]]:
+        """Whether owners learn from this month's enforcement, and the penalties they weigh.
+
+        The ``deterrence`` channel is a campaign's hold on owners' beliefs: the visits, cases
+        and convictions they learn from, and the penalties it sets (``model.penalties``). With
+        it off they learn nothing and weigh the law's background penalties
+        (``owners.background_penalties``): otherwise a campaign's higher fines or better
+        detection would still deter at the background chance of a visit. The channel is asked
+        only in a month when a campaign was seen or set a penalty, so a run that never asked it
+        is known to be unchanged with it off."""
+        background = owners.background_penalties(self.params)
+        campaign = (bool(self._seen) or bool(self._cases_seen.any())
+                    or self.penalties != background)
+        if not campaign or self.channel_on("deterrence"):
+            return True, self.penalties
+        return False, background
 
     def _kiln_facts(self, bricks_day: np.ndarray, over: np.ndarray) -> owners.KilnFacts:
         """What each owner knows of its kiln when it decides (``owners.KilnFacts``): its
@@ -511,6 +548,22 @@ class BondsimModel(mesa.Model):
         self.ledger.write_offs += amount
         return amount
 
+    def release(self, households: np.ndarray, route: str = "inspection") -> np.ndarray:
+        """Release bonded ``households`` (indices or a boolean mask): their debts to owners
+        are written off (``write_off``, BLSA 1992 s.6), they are marked released this month
+        and no longer bonded. Every release goes through here (``route`` names how it came
+        about: an inspection's follow-through or a conviction), the one guard of the
+        ``releases`` channel: with it off nobody is released. Returns who was released."""
+        index = self._distinct(households)
+        if not self.channel_on("releases"):
+            return index[:0]
+        hh = self.hh
+        self.write_off(index)
+        hh.released[index] = True
+        hh.released_month[index] = self.steps
+        hh.bonded[index] = False
+        return index
+
     def repay_debt(self, households: np.ndarray, amount: np.ndarray | float) -> float:
         """Repay up to ``amount`` (per household, or one figure for all) of the debts of
         ``households`` (distinct indices or a boolean mask), e.g. with an interest-free loan
@@ -525,6 +578,52 @@ class BondsimModel(mesa.Model):
         total = float(paid.sum())
         self.ledger.repayments += total
         return total
+
+    def scheme_lend(self, households: np.ndarray, amount: np.ndarray | float,
+                    column: str) -> float:
+        """A public scheme lends ``amount`` (per household, or one figure for all) to
+        ``households`` (distinct indices or a boolean mask): they owe it more on ``column``
+        (a household column declared as debt, ``points.Column.debt``), booked as lent in the
+        scheme's ledger. Returns the rupees lent."""
+        owed = self._scheme_column(column)
+        index = self._distinct(households)
+        lent = np.broadcast_to(np.asarray(amount, dtype=float), index.shape)
+        owed[index] += lent
+        total = float(lent.sum())
+        self.scheme_ledger.lend(total)
+        return total
+
+    def scheme_collect(self, amount: np.ndarray, column: str) -> float:
+        """A public scheme collects ``amount`` (Rs per household, at most what each owes it on
+        ``column`` and has saved) from families' savings; booked as collected. Returns the
+        total."""
+        owed, hh = self._scheme_column(column), self.hh
+        due = np.minimum(np.minimum(amount, owed), hh.savings)
+        hh.savings -= due
+        owed -= due
+        total = float(due.sum())
+        self.scheme_ledger.collect(total)
+        return total
+
+    def _scheme_column(self, column: str) -> np.ndarray:
+        if column not in self.scheme_debts:
+            raise ValueError(f"{column!r} is not a household column declared as debt to a "
+                             f"scheme; the run has {list(self.scheme_debts)}")
+        return getattr(self.hh, column)
+
+    def scheme_debt_total(self) -> float:
+        """What families owe public schemes, Rs (0 in a run without one)."""
+        return sum(float(getattr(self.hh, name).sum()) for name in self.scheme_debts)
+
+    def debt_owed(self) -> np.ndarray:
+        """Each family's debt to its owner and to public schemes, Rs: the debt rule 7's
+        threshold and the indebted share count (a scheme's claim is debt like any other)."""
+        if not self.scheme_debts:
+            return self.hh.debt
+        owed = self.hh.debt.copy()
+        for name in self.scheme_debts:
+            owed += getattr(self.hh, name)
+        return owed
 
     def move_households(self, households: np.ndarray, kilns: np.ndarray | int) -> None:
         """Move ``households`` (distinct indices or a boolean mask) to ``kilns`` (one per
@@ -559,6 +658,7 @@ class BondsimModel(mesa.Model):
         """Month 0: the initial state, with no flows, so plots start where the model starts."""
         hh = self.hh
         self.ledger.open(float(hh.debt.sum()))
+        self.scheme_ledger.open(self.scheme_debt_total())
         zeros = np.zeros(hh.n)
         self.refresh_terms()
         expected_gross = (season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9,

@@ -29,10 +29,11 @@ OUTCOMES: dict[str, str] = {
     "bonded_share": "share of households bonded (both conditions of rule 7)",
     "debt_over_threshold_share": "share whose debt exceeds the bondage multiple (rule 7a)",
     "held_by_owner_share": "share that owe a coercive owner (rule 7b)",
-    "indebted_share": "share of households with debt > 0",
-    "median_debt": "median debt of indebted households, Rs",
+    "indebted_share": "share of households with debt > 0 (to an owner or a public loan scheme)",
+    "median_debt": "median debt to owners of households owing their owner, Rs",
     "mean_debt": "mean debt over all households, Rs",
-    "median_debt_months": "median debt of indebted households in months of expected gross pay",
+    "median_debt_months": "median debt to owners of households owing their owner, in months of "
+                          "expected gross pay",
     "child_labour_rate": "working children 5-14 / children 5-14",
     "school_enrolment": "children 5-14 in school / children 5-14",
     "child_worker_share": "working children 5-14 / (working children + adult moulders): "
@@ -67,7 +68,8 @@ OUTCOMES: dict[str, str] = {
     "deductions": "pay deducted against debts this month, Rs",
     "repayments": "repayments from savings (and by interventions) this month, Rs",
     "write_offs": "debts extinguished this month, Rs",
-    "ledger_residual": "closing debt less opening debt plus flows (0 = books balance), Rs",
+    "ledger_residual": "closing debt less opening debt plus flows, to owners and to public loan "
+                       "schemes (0 = books balance), Rs",
     "outside_debt_total": "households' debt to outside lenders, Rs",
     "outside_advances": "outside lenders' loans this month, Rs",
     "sp_cash_used": "social-protection cash used to cover need this month, Rs",
@@ -84,6 +86,11 @@ OUTCOMES: dict[str, str] = {
     "families_sold_in_retaliation": "families sold to another kiln after a case this month",
     "released_bonded_share": "share of households ever released that are bonded now",
     "loan_debt_total": "households' debt to public interest-free loan schemes, Rs",
+    "scheme_lent": "lent by public loan schemes this month (buy-outs and emergency loans), Rs",
+    "scheme_collected": "collected by public loan schemes this month, Rs",
+    "scheme_arrears": "instalments to public loan schemes fallen due and not paid, at month end, "
+                      "Rs",
+    "scheme_recovery_rate": "collected / lent by public loan schemes since the run began",
     # by sex (rule 6b): girls and boys 5-14, women among the adult moulders
     "girls_5_14": "girls aged 5-14 in the model (boys: children_5_14 - girls_5_14)",
     "girls_work_rate": "working girls 5-14 / girls 5-14",
@@ -153,8 +160,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
     hh, ow, led = model.hh, model.ow, model.ledger
     n = hh.n
     debt = hh.debt
-    indebted = debt > 0.0
-    n_indebted = int(np.count_nonzero(indebted))
+    n_indebted = int(np.count_nonzero(debt > 0.0))  # to owners: the medians' households
     children = model.children_5_14  # composition is fixed over the horizon
     work_5_9, work_10_14 = _total(hh.work_5_9), _total(hh.work_10_14)
     working = work_5_9 + work_10_14
@@ -164,6 +170,8 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
     both = int(np.count_nonzero(hh.bonded & facts.bonded_before))
     took = facts.advance > 0.0
     debt_total = float(debt.sum())
+    loan_total = model.scheme_debt_total()
+    scheme = model.scheme_ledger
     deductions = led.deductions
     return {
         "month": facts.month,
@@ -174,7 +182,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "bonded_share": bonded / n,
         "debt_over_threshold_share": facts.over_count / n,
         "held_by_owner_share": facts.held_count / n,
-        "indebted_share": n_indebted / n,
+        "indebted_share": int(np.count_nonzero(model.debt_owed() > 0.0)) / n,
         "median_debt": model.median_debt(debt, n_indebted, facts.calendar_month),
         "mean_debt": debt_total / n,
         "median_debt_months": model.median_debt_months(
@@ -203,7 +211,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "savings_total": float(hh.savings.sum()),
         "debt_total": debt_total,
         **led.flows(),
-        "ledger_residual": led.residual(debt_total),
+        "ledger_residual": led.residual(debt_total) + scheme.residual(loan_total),
         "outside_debt_total": float(hh.outside_debt.sum()),
         "outside_advances": facts.outside_advances,
         "sp_cash_used": facts.sp_cash_used,
@@ -211,6 +219,9 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         **model.events,
         # the column ``interest_free_loans`` adds: 0 in runs without a scheme
         "loan_debt_total": column_total(hh, "loan_debt"),
+        **scheme.flows(),
+        "scheme_arrears": column_total(hh, "loan_overdue"),
+        "scheme_recovery_rate": scheme.recovery_rate(),
         "released_bonded_share": _safe_div(int(np.count_nonzero(hh.bonded & hh.released)),
                                            int(np.count_nonzero(hh.released))),
         **by_sex(model, work_5_9, work_10_14, school),
@@ -266,6 +277,7 @@ UNDEFINED_WHEN: dict[str, str] = {
     "school_enrolment": "no children aged 5-14",
     "child_worker_share": "nobody moulded",
     "released_bonded_share": "no household had been released",
+    "scheme_recovery_rate": "no public loan scheme had lent anything",
     "girls_work_rate": "no girls aged 5-14",
     "girls_school_rate": "no girls aged 5-14",
     "boys_work_rate": "no boys aged 5-14",

@@ -47,6 +47,9 @@ class Column:
     dtype: Any = np.float64
     fill: float | int | bool = 0.0
     doc: str = ""
+    #: a household column of rupees the family owes a public scheme: debt, which rule 7 and
+    #: the indebted share count and the scheme's ledger balances (``model.scheme_lend``)
+    debt: bool = False
 
 
 @dataclass(frozen=True)
