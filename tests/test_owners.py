@@ -345,3 +345,15 @@ def test_kiln_terms_follow_the_owners_when_every_term_changes_at_once_and_when_f
         np.testing.assert_array_equal(getattr(terms, name), values[kiln], err_msg=name)
     with pytest.raises(AttributeError):
         terms.no_such_term  # noqa: B018
+
+
+def test_a_cap_nobody_audits_binds_nowhere_even_before_anyone_owes_above_it():
+    # no debt above the cap: no gain from lending past it; no audits: no penalty. A tie keeps
+    # the practice, so the toothless cap changes nothing
+    ow = owner_state(2)
+    ow.belief_audit[:] = 0.0
+    c = owners.choose(ow, facts(2), owners.background_penalties(BASE), BASE)
+    assert c.off_book.all()
+    ow.belief_audit[:] = 0.5  # audited: with nothing to gain, the owner keeps to the cap
+    c = owners.choose(ow, facts(2), owners.background_penalties(BASE), BASE)
+    assert not c.off_book.any()

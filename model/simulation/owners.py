@@ -195,7 +195,9 @@ def expected_penalties(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Pe
 
 def choose(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Penalty],
            params: Params) -> Choices:
-    """Keep each practice whose gain exceeds its expected penalty. Pay has three options:
+    """Keep each practice whose gain is at least its expected penalty: a tie, such as no gain
+    against no penalty (a cap nobody audits, at a kiln where nobody owes above it yet), keeps
+    the practice, so a policy without teeth changes nothing. Pay has three options:
     pay the notified rate (forgo the gain), underpay openly (risk the open penalty), or fake
     compliance, paying the rate on the books and deducting the difference, which costs a share
     ``fake_pay_cost_share`` of the gain and is harder to find (``find_faked_pay``)."""
@@ -205,13 +207,13 @@ def choose(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Penalty],
     cost_open = risk["underpay"]
     cost_fake = params.fake_pay_cost_share * g + risk["fake_pay"]
     pay_mode = np.where(cost_fake < cost_open, PAY_FAKE, PAY_OPEN)
-    pay_mode = np.where(np.minimum(cost_open, cost_fake) < g, pay_mode, PAY_COMPLY)
+    pay_mode = np.where(np.minimum(cost_open, cost_fake) <= g, pay_mode, PAY_COMPLY)
     return Choices(
         pay_mode=pay_mode.astype(np.int8),
-        holding=ow.prepared_to_hold & (gain["holding"] > risk["holding"]),
-        child_labour=gain["child_labour"] > risk["child_labour"],
-        book_inflation=gain["book_inflation"] > risk["book_inflation"],
-        off_book=gain["off_book"] > risk["off_book"],
+        holding=ow.prepared_to_hold & (gain["holding"] >= risk["holding"]),
+        child_labour=gain["child_labour"] >= risk["child_labour"],
+        book_inflation=gain["book_inflation"] >= risk["book_inflation"],
+        off_book=gain["off_book"] >= risk["off_book"],
     )
 
 
