@@ -51,7 +51,7 @@ class MinimumPieceRateSpec(InterventionSpec):
     cost_per_inspection: float = Field(
         5000.0, ge=0,
         description="per inspection",
-        json_schema_extra=about("Rs", "assumption"))
+        json_schema_extra=about("Rs", "assumption", price_year=2020))
 
 class MinimumPieceRate(Intervention):
     spec_class = MinimumPieceRateSpec
