@@ -248,7 +248,7 @@ def _effect(args: argparse.Namespace) -> int:
     from . import api
     from .experiments.run import default_out_dir
     from .experiments.scenario import load_scenario
-    from .simulation.prices import shown_unit
+    from .prices import shown_unit
 
     scenario = load_scenario(args.scenario)
     out = args.out or default_out_dir(f"{scenario.name}-effect")

@@ -34,7 +34,7 @@ def core(kind: str, *, parameters: Mapping[str, Any], seeds: Iterable[int],
     district) ran with, by name; ``seeds``: the seeds the job's runs derive from;
     ``inputs``: from ``input_files``, taken when the job read them."""
     from . import __version__
-    from .simulation.prices import manifest_entry
+    from .prices import manifest_entry
 
     return {
         "kind": kind,

@@ -8,6 +8,7 @@ from typing import Any
 
 from .interventions import REGISTRY
 from .interventions.base import InterventionSpec
+from .prices import shown_unit
 from .simulation.parameters import (
     ASSUMPTION,
     PARAM_INFO,
@@ -16,7 +17,6 @@ from .simulation.parameters import (
     linked,
     params_table_markdown,
 )
-from .simulation.prices import shown_unit
 
 
 def _bounds(field: Any) -> str:

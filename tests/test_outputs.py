@@ -213,7 +213,7 @@ def test_every_manifest_has_the_same_core_with_real_values(jobs, kind):
     for item in m["inputs"]:
         assert item["sha256"] == hashlib.sha256(Path(item["path"]).read_bytes()).hexdigest()
     # the prices the rupees are in: the base year and the CPI table's hash
-    cpi = ROOT / "model" / "simulation" / "data" / "cpi.csv"
+    cpi = ROOT / "model" / "data" / "cpi.csv"
     assert m["prices"]["base_year"] == 2020
     assert m["prices"]["cpi_sha256"] == hashlib.sha256(cpi.read_bytes()).hexdigest()
 

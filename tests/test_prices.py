@@ -1,4 +1,4 @@
-"""Rupees of one year (``bondsim.simulation.prices``): the CPI table, conversions computed by
+"""Rupees of one year (``bondsim.prices``): the CPI table, conversions computed by
 hand, every rupee figure's price year, the scenario loader's ``price_year`` and the manifest."""
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from bondsim.experiments.scenario import load_scenario, scenario_from_dict
 from bondsim.interventions import REGISTRY
 from bondsim.interventions.base import InterventionSpec
 from bondsim.manifest import core
-from bondsim.simulation.parameters import PARAM_INFO, Params
-from bondsim.simulation.prices import (
+from bondsim.prices import (
     BASE_YEAR,
     cpi_index,
     deflator,
@@ -25,9 +24,10 @@ from bondsim.simulation.prices import (
     to_base,
     years,
 )
+from bondsim.simulation.parameters import PARAM_INFO, Params
 from conftest import ROOT
 
-CPI = ROOT / "model" / "simulation" / "data" / "cpi.csv"
+CPI = ROOT / "model" / "data" / "cpi.csv"
 
 
 def _extra(field) -> dict:

@@ -20,7 +20,7 @@ population (households, kilns, districts) and parameter overrides::
     start = 13
     coverage = 0.6
 
-Rupee figures are read in rupees of the base year (``simulation/prices.py``); a file whose
+Rupee figures are read in rupees of the base year (``prices.py``); a file whose
 figures are in another year's prices says so with ``price_year = 2025`` at the top (for its
 ``[parameters]`` and every intervention entry) or in an entry (for that entry's fields).
 
@@ -42,9 +42,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from ..errors import BondsimError
 from ..interventions import REGISTRY, spec_union
 from ..io import read_toml
+from ..prices import BASE_YEAR, check_year, is_money, shown_unit, to_base
 from ..shipped import locate
 from ..simulation.parameters import PARAM_INFO, Params
-from ..simulation.prices import BASE_YEAR, check_year, is_money, shown_unit, to_base
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 SpecT = TypeVar("SpecT", bound=BaseModel)

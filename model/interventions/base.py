@@ -1,7 +1,7 @@
 """What every intervention shares: when it acts, what it may spend, its public cost, and the
 registry of intervention types.
 
-Rupee fields are in rupees of the base year (``simulation/prices.py``): a field's default is
+Rupee fields are in rupees of the base year (``prices.py``): a field's default is
 its source figure converted from the figure's price year (``rupees``), and an entry of a
 scenario file may give its figures in another year's prices (``price_year``), which the
 validation converts.
@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..prices import BASE_YEAR, check_year, is_money, to_base
 from ..simulation.points import Column
-from ..simulation.prices import BASE_YEAR, check_year, is_money, to_base
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel

@@ -43,7 +43,7 @@ from ..manifest import INSTALLED
 from .mini_markdown import markdown_html
 from ..numbers import setting
 from ..simulation.parameters import PARAM_INFO, Params
-from ..simulation.prices import shown_unit
+from ..prices import shown_unit
 from .report_html import figure, note, paragraph, render, section
 from .report_tables import MAX_ROWS, JobReport, against_default, basis, html_table
 

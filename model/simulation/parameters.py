@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from .prices import BASE_YEAR, check_year, shown_unit, to_base
+from ..prices import BASE_YEAR, check_year, shown_unit, to_base
 
 ASSUMPTION = "assumption"
 CALIBRATION = ("within the accepted range of experiments/calibration_baseline.toml (ABC, "

@@ -28,7 +28,7 @@ import io
 from functools import cache
 from importlib import resources
 
-from ..errors import BondsimError
+from .errors import BondsimError
 
 #: the year whose prices the model works in: the fiscal year 2019-20, the year most of the
 #: sourced figures and the calibration come from (docs/ODD.md, section 2)
@@ -37,7 +37,7 @@ CPI_FILE = "data/cpi.csv"
 
 
 def _cpi_text() -> str:
-    return (resources.files("bondsim.simulation") / CPI_FILE).read_text(encoding="utf-8")
+    return (resources.files("bondsim") / CPI_FILE).read_text(encoding="utf-8")
 
 
 @cache
@@ -69,7 +69,7 @@ def check_year(year: int) -> int:
     first, last = years()
     if isinstance(year, bool) or not isinstance(year, int) or not first <= year <= last:
         raise ValueError(f"a fiscal year of the CPI table, {first} to {last} "
-                         f"(bondsim/simulation/{CPI_FILE})")
+                         f"(bondsim/{CPI_FILE})")
     return year
 
 
@@ -106,12 +106,12 @@ def shown_unit(unit: str) -> str:
 
 def cpi_sha256() -> str:
     """The sha256 of the CPI table's content, for manifests."""
-    data = (resources.files("bondsim.simulation") / CPI_FILE).read_bytes()
+    data = (resources.files("bondsim") / CPI_FILE).read_bytes()
     return hashlib.sha256(data).hexdigest()
 
 
 def manifest_entry() -> dict[str, object]:
     """What a manifest records of the prices: the base year and the CPI table's hash."""
     first, last = years()
-    return {"base_year": BASE_YEAR, "cpi_table": f"bondsim/simulation/{CPI_FILE}",
+    return {"base_year": BASE_YEAR, "cpi_table": f"bondsim/{CPI_FILE}",
             "cpi_years": [first, last], "cpi_sha256": cpi_sha256()}
