@@ -143,6 +143,30 @@ def test_the_rehabilitation_grant_is_in_pakistani_rupees():
     assert grant.default != 30000.0
 
 
+def test_the_faisalabad_wage_fine_is_converted_from_2021_and_the_law_s_fines_are_not():
+    # Rs 185,000 / 168 inspections / 0.5 found = Rs 2,200 of FY2021; / 1.089 = Rs 2,020.20
+    wage = REGISTRY["minimum_piece_rate"].spec_class.model_fields["fine"]
+    assert (_extra(wage)["figure"], _extra(wage)["price_year"]) == (2200.0, 2021)
+    assert wage.default == pytest.approx(2020.20, abs=0.01)
+    info = PARAM_INFO["law_fine_underpayment"]
+    assert (info.figure, info.price_year) == (2200.0, 2021)
+    assert Params().law_fine_underpayment == pytest.approx(wage.default)
+    assert info.plausible[1] == pytest.approx(50000.0 / 1.089)
+    # sums fixed by law: face value in 2019-20 prices
+    p = Params()
+    for name in ("law_fine_bonded_labour", "law_fine_child_labour", "law_fine_debt_cap"):
+        assert PARAM_INFO[name].price_year == BASE_YEAR, name
+        assert getattr(p, name) == 50000.0, name
+    for kind, name in (("inspections", "fine_child_labour"), ("advance_cap", "fine")):
+        field = REGISTRY[kind].spec_class.model_fields[name]
+        assert (_extra(field)["price_year"], field.default) == (BASE_YEAR, 50000.0), kind
+
+
+def test_the_shipped_wage_scenario_fines_as_the_default():
+    (wage,) = load_scenario(ROOT / "scenarios" / "minimum_piece_rate.toml").spec.interventions
+    assert wage.fine == pytest.approx(REGISTRY["minimum_piece_rate"].spec_class
+                                      .model_fields["fine"].default, abs=0.5)
+
 # --- scenario files ------------------------------------------------------------------------
 def _scenario(**top) -> dict:
     return {"name": "s", **top}

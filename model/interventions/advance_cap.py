@@ -50,7 +50,8 @@ class AdvanceCapSpec(InterventionSpec):
         50000.0, ge=0,
         description="per owner found lending past the cap",
         json_schema_extra=about("Rs", "assumption: the Punjab 2016 Act's penalties "
-                                "[@nation-2016-act]"))
+                                "[@nation-2016-act]; a sum fixed by law is not indexed: read "
+                                "at face value in 2019-20 prices", price_year=2020))
     cost_per_kiln_month: float = Field(
         1000.0, ge=0,
         description="to register and monitor a kiln a month",

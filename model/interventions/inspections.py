@@ -95,7 +95,9 @@ class InspectionsSpec(InterventionSpec):
         50000.0, ge=0,
         description="per child-labour case",
         json_schema_extra=about("Rs", "Rs 50,000-500,000 under the Punjab 2016 ordinance "
-                                "[@nation-2016-arrests] (⚠)"))
+                                "[@nation-2016-arrests] (⚠); a sum fixed by law is not "
+                                "indexed: read at face value in 2019-20 prices (assumption: "
+                                "not revised by then)", price_year=2020))
     seal_months: float = Field(
         0.25, ge=0,
         description="months a kiln is sealed after a child-labour case (no moulding; at a month or "

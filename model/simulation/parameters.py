@@ -338,12 +338,15 @@ class Params:
     law_fine_bonded_labour: float = par(
         50000.0, "Rs per case", (0.0, 500000.0),
         "a fine of at least Rs 50,000 under the BLSA 1992 (⚠ not verified) "
-        "[@nation-2016-arrests]",
-        "Fine on a bonded-labour case (holding families, falsified books) without a campaign.")
+        "[@nation-2016-arrests]; fixed by law, read at face value in 2019-20 prices "
+        "(assumption: not revised by then)",
+        "Fine on a bonded-labour case (holding families, falsified books) without a campaign.",
+        price_year=2020)
     law_fine_child_labour: float = par(
         50000.0, "Rs per case", (50000.0, 500000.0),
-        "Rs 50,000-500,000 under the Punjab 2016 ordinance [@nation-2016-arrests] (⚠)",
-        "Fine on a child-labour case without a campaign.")
+        "Rs 50,000-500,000 under the Punjab 2016 ordinance [@nation-2016-arrests] (⚠); fixed "
+        "by law, read at face value in 2019-20 prices (assumption: not revised by then)",
+        "Fine on a child-labour case without a campaign.", price_year=2020)
     law_seal_months_child_labour: float = par(
         0.25, "months", (0.0, 2.0),
         "kiln sealed 7 days under the Punjab 2016 ordinance [@nation-2016-arrests] (⚠)",
@@ -351,12 +354,14 @@ class Params:
     law_fine_underpayment: float = par(
         2200.0, "Rs per case", (0.0, 50000.0),
         "[derived] Faisalabad: Rs 185,000 of fines in 168 inspections [@urdupoint-2021-fines] "
-        "with half the underpaying kilns found (find_underpayment)",
-        "Fine on an owner found paying below the notified rate.")
+        "with half the underpaying kilns found (find_underpayment): fines imposed in 2021, "
+        "prices of 2020-21 (set case by case, not fixed by law)",
+        "Fine on an owner found paying below the notified rate.", price_year=2021)
     law_fine_debt_cap: float = par(
         50000.0, "Rs per case", (0.0, 500000.0),
-        "assumption: the Punjab 2016 Act's penalties [@nation-2016-act]",
-        "Fine on an owner found lending past a legal cap off the books.")
+        "assumption: the Punjab 2016 Act's penalties [@nation-2016-act], fixed by law, read "
+        "at face value in 2019-20 prices",
+        "Fine on an owner found lending past a legal cap off the books.", price_year=2020)
     find_bonded_family: float = par(
         0.005, "per family and visit", (0.001, 0.05),
         "[derived] 1,301 cases in 15,813 inspections [@nation-2018-police]",
