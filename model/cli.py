@@ -252,6 +252,7 @@ def _effect(args: argparse.Namespace) -> int:
     from . import api
     from .experiments.run import default_out_dir
     from .experiments.scenario import load_scenario
+    from .prices import shown_unit
 
     scenario = load_scenario(args.scenario)
     out = args.out or default_out_dir(f"{scenario.name}-effect")
@@ -265,6 +266,7 @@ def _effect(args: argparse.Namespace) -> int:
     table = result.summary.copy()
     for col in ("mean", "low", "high"):
         table[col] = table[col].map(_cell)
+    table["unit"] = table["unit"].map(shown_unit)
     print(table[["metric", "mean", "low", "high", "unit"]].to_string(index=False))
     _print_na(table, "metric")
     if result.channels is not None:

@@ -3,8 +3,9 @@
 Every job's ``manifest.json`` (run, effect, batch, sweep, plan, calibration, discovery,
 survey) starts with the same core, built by ``core``: the kind of job, when it was made, the
 command line, bondsim's version, its git commit (or "installed package"), the package
-versions, the resolved parameters each scenario ran with, the seeds, and the sha256 of every
-input file's content. The job's own keys follow.
+versions, the resolved parameters each scenario ran with, the seeds, the sha256 of every
+input file's content, and the prices the rupees are in (the base year and the sha256 of the
+CPI table that converted them). The job's own keys follow.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 PACKAGES = ("bondsim", "mesa", "numpy", "scipy", "pandas", "matplotlib", "SALib", "pydantic")
 INSTALLED = "installed package"  # the commit of a bondsim that is not a git checkout
 CORE = ("kind", "created", "command", "bondsim", "git", "packages", "platform", "parameters",
-        "seeds", "inputs")
+        "seeds", "inputs", "prices")
 
 
 def core(kind: str, *, parameters: Mapping[str, Any], seeds: Iterable[int],
@@ -33,6 +34,7 @@ def core(kind: str, *, parameters: Mapping[str, Any], seeds: Iterable[int],
     district) ran with, by name; ``seeds``: the seeds the job's runs derive from;
     ``inputs``: from ``input_files``, taken when the job read them."""
     from . import __version__
+    from .prices import manifest_entry
 
     return {
         "kind": kind,
@@ -45,6 +47,7 @@ def core(kind: str, *, parameters: Mapping[str, Any], seeds: Iterable[int],
         "parameters": {name: resolved(params) for name, params in parameters.items()},
         "seeds": [int(s) for s in seeds],
         "inputs": list(inputs),
+        "prices": manifest_entry(),
     }
 
 

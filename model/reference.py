@@ -8,7 +8,15 @@ from typing import Any
 
 from .interventions import REGISTRY
 from .interventions.base import InterventionSpec
-from .simulation.parameters import ASSUMPTION, PARAM_INFO, Params, linked, params_table_markdown
+from .prices import shown_unit
+from .simulation.parameters import (
+    ASSUMPTION,
+    PARAM_INFO,
+    Params,
+    as_given,
+    linked,
+    params_table_markdown,
+)
 
 
 def _bounds(field: Any) -> str:
@@ -26,7 +34,8 @@ def _default(field: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:g}"
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        return f"{value:g}" + as_given(extra.get("figure"), extra.get("price_year"))
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
@@ -58,7 +67,8 @@ def _summary(cls: type) -> str:
 def _field_row(name: str, field: Any) -> str:
     unit, source = field_info(field)
     shown = f"*{source}*" if source == ASSUMPTION else (linked(source) or "—")
-    return (f"| `{name}` | {_default(field)} | {unit or '—'} | {_bounds(field)} | {shown} | "
+    return (f"| `{name}` | {_default(field)} | {shown_unit(unit) or '—'} | {_bounds(field)} | "
+            f"{shown} | "
             f"{field.description or ''} |")
 
 
@@ -107,9 +117,9 @@ def params_text(width: int = 100) -> str:
                      "bondsim params --markdown.", width), ""]
     for name, info in PARAM_INFO.items():
         rng = "—" if info.plausible is None else f"{info.plausible[0]:g} to {info.plausible[1]:g}"
-        value = _shown(getattr(defaults, name))
-        out += _entry(f"{name:<28} {value:>10}  {info.unit}; plausible {rng}", info.source,
-                      width, info.doc)
+        value = _shown(getattr(defaults, name)) + as_given(info.figure, info.price_year)
+        out += _entry(f"{name:<28} {value:>10}  {shown_unit(info.unit)}; plausible {rng}",
+                      info.source, width, info.doc)
     out += ["", *_wrapped("Intervention fields (of an entry in a scenario's [[interventions]] "
                           "list): name, default, unit, bounds, meaning and source.", width),
             "", "every type:"]
@@ -133,7 +143,8 @@ def _fields(fields: dict[str, Any], skip: set[str], width: int) -> list[str]:
         if name == "type" or name in skip:
             continue
         unit, source = field_info(field)
-        out += _entry(f"  {name:<26} {_default(field):>10}  {unit or '—'}; {_bounds(field)}",
+        out += _entry(f"  {name:<26} {_default(field):>10}  {shown_unit(unit) or '—'}; "
+                      f"{_bounds(field)}",
                       source, width, field.description or "")
     return out
 

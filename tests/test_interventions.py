@@ -490,4 +490,4 @@ def test_a_fields_unit_and_source_are_kept_in_its_schema():
     assert about("Rs") == {"unit": "Rs", "source": ""}
     assert about("share", "assumption") == {"unit": "share", "source": "assumption"}
     extra = MinimumPieceRateSpec.model_fields["cost_per_inspection"].json_schema_extra
-    assert extra == {"unit": "Rs", "source": "assumption"}
+    assert extra == {"unit": "Rs", "source": "assumption", "price_year": 2020}

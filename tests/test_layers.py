@@ -160,10 +160,10 @@ def test_the_experiment_core_imports_no_job_and_a_search_not_its_plan():
 #
 # model: the state, the rules and the outcomes; interventions plug into its points; experiments
 # (the core and its jobs) build and run models; outputs (plots, report, page) show results.
-# The shared modules (errors, file reading, number formatting, the shipped files) serve every
-# layer; the faces (command line, Python API, EMA adapter) may import anything.
+# The shared modules (errors, file reading, number formatting, rupees of one year, the shipped
+# files) serve every layer; the faces (command line, Python API, EMA adapter) may import anything.
 
-SHARED = {"_lazy", "errors", "io", "manifest", "numbers", "shipped"}
+SHARED = {"_lazy", "errors", "io", "manifest", "numbers", "prices", "shipped"}
 FACES = {"api", "cli", "ema", "kinds", "options", "reference", "survey_cli"}
 
 #: which layers each layer may import (itself included)

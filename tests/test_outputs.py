@@ -212,6 +212,10 @@ def test_every_manifest_has_the_same_core_with_real_values(jobs, kind):
     assert {(i["role"], i["path"]) for i in m["inputs"]} == wanted
     for item in m["inputs"]:
         assert item["sha256"] == hashlib.sha256(Path(item["path"]).read_bytes()).hexdigest()
+    # the prices the rupees are in: the base year and the CPI table's hash
+    cpi = ROOT / "model" / "data" / "cpi.csv"
+    assert m["prices"]["base_year"] == 2020
+    assert m["prices"]["cpi_sha256"] == hashlib.sha256(cpi.read_bytes()).hexdigest()
 
 
 def test_manifests_record_the_parameters_and_seeds_actually_used(jobs):

@@ -52,7 +52,7 @@ def test_the_wheel_carries_every_module_and_shipped_file(wheel: Path):
              "experiments/": "bondsim/examples/", "docs/": "bondsim/docs/"}
     wanted = [next(to + f[len(frm):] for frm, to in where.items() if f.startswith(frm))
               for f in tracked
-              if f.endswith((".py", ".toml", ".md", "py.typed", ".html", ".css"))]
+              if f.endswith((".py", ".toml", ".md", "py.typed", ".html", ".css", ".csv"))]
     missing = sorted(set(wanted) - names)
     assert not missing, f"the wheel lacks {missing}"
 

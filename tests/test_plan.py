@@ -125,7 +125,7 @@ SMALL_DISTRICT = {"name": "d", "horizon": 60,
 INSPECT = {"type": "inspections", "label": "i", "budget": 1_800_000.0, "end": 60,
            "pacing": "even", "inspections_per_district": 1}
 REHABILITATE = {"type": "rehabilitation", "label": "r", "budget": 2_060_000.0, "end": 60,
-                "pacing": "even", "coverage": 1.0}
+                "pacing": "even", "coverage": 1.0, "cash_grant": 30_000.0}
 
 
 def _with(*items: dict) -> dict:
@@ -147,7 +147,8 @@ def test_absorptive_capacity_by_hand():
     assert capacity(REHABILITATE, _with(REHABILITATE)) == 0
     # cash transfer: 625 x 0.6 coverage x 0.8 (exclusion error) x 0.3 with a CNIC, 20
     # quarterly payments of Rs 13,500 + 5% administration
-    transfer = {"type": "cash_transfer", "label": "c", "budget": 1e8, "coverage": 0.6}
+    transfer = {"type": "cash_transfer", "label": "c", "budget": 1e8, "coverage": 0.6,
+                "amount_per_quarter": 13_500.0}
     assert capacity(transfer, _with(transfer)) == 25_515_000
     # CNIC drive: the 437.5 families without one (200 a month could register) x Rs 500
     drive = {"type": "cnic_drive", "label": "n", "budget": 1e6}

@@ -113,7 +113,7 @@ def test_params_prints_unit_default_range_source_and_intervention_fields(capsys)
     assert "source: India quarry loans 24-36%/yr [@gsi-2018]" in out
     assert "inspections: Labour inspections" in out
     assert "  fine" in out
-    assert "Rs; >= 0" in out
+    assert "Rs (2020 prices); >= 0" in out
     assert max(len(line) for line in out.splitlines()) <= 100
 
 

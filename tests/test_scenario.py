@@ -131,8 +131,9 @@ def test_interventions_are_read_with_their_defaults(tmp_path):
                                        'start = 13\ncoverage = 0.6\n'
                                        '[[interventions]]\ntype = "advance_cap"\n'))
     first, second = s.spec.interventions
-    assert (first.type, first.start, first.coverage, first.amount_per_quarter) == (
-        "cash_transfer", 13, 0.6, 13500.0)
+    # the default amount: BISP's Rs 13,500 of 2025 in 2020 rupees (/ 2.0357, docs/ODD.md 2)
+    assert (first.type, first.start, first.coverage, round(first.amount_per_quarter, 2)) == (
+        "cash_transfer", 13, 0.6, 6631.61)
     assert (second.type, second.cap, second.end) == ("advance_cap", 50000.0, None)
 
 

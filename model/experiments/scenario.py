@@ -20,6 +20,10 @@ population (households, kilns, districts) and parameter overrides::
     start = 13
     coverage = 0.6
 
+Rupee figures are read in rupees of the base year (``prices.py``); a file whose
+figures are in another year's prices says so with ``price_year = 2025`` at the top (for its
+``[parameters]`` and every intervention entry) or in an entry (for that entry's fields).
+
 Validation uses pydantic (strict types, unknown keys forbidden); every problem becomes one line
 naming the file, the field, the value and what was expected, with a did-you-mean suggestion for
 a misspelt key. Values outside a parameter's plausible range are allowed but warned about.
@@ -33,11 +37,12 @@ import typing
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from ..errors import BondsimError
 from ..interventions import REGISTRY, spec_union
 from ..io import read_toml
+from ..prices import BASE_YEAR, check_year, is_money, shown_unit, to_base
 from ..shipped import locate
 from ..simulation.parameters import PARAM_INFO, Params
 
@@ -86,6 +91,13 @@ class _ScenarioFields(BaseModel):
     seed: int = Field(0, ge=0, lt=2**63)
     population: Population = Field(default_factory=Population)
     parameters: ParameterOverrides = Field(default_factory=ParameterOverrides)  # type: ignore[valid-type]
+    price_year: int = BASE_YEAR
+
+    @field_validator("price_year")
+    @classmethod
+    def _year_in_table(cls, year: int) -> int:
+        """The prices of the file's rupee figures: a year the CPI table can convert."""
+        return check_year(year)
 
 
 def scenario_spec() -> type[_ScenarioFields]:
@@ -132,9 +144,10 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "<scenario>",
                        path: Path | None = None) -> Scenario:
     """Validate a scenario given as a dict (the parsed TOML)."""
     try:
-        spec = scenario_spec().model_validate(data)
+        spec = scenario_spec().model_validate(with_price_year(data))
     except ValidationError as exc:
         raise BondsimError("\n".join(format_errors(exc, source, scenario_spec()))) from None
+    spec = in_base_year(spec)
     overrides = {k: (tuple(v) if isinstance(v, list) else v)
                  for k, v in spec.parameters.model_dump(exclude_none=True).items()}
     params = dataclasses.replace(Params(), **overrides)
@@ -143,6 +156,35 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "<scenario>",
         raise BondsimError("\n".join(f"{source}: {p}" for p in problems))
     return Scenario(spec=spec, params=params, path=path,
                     warnings=tuple(f"{source}: {w}" for w in plausibility_warnings(overrides)))
+
+
+def with_price_year(data: dict[str, Any]) -> dict[str, Any]:
+    """The scenario's data with the file's ``price_year`` given to every intervention entry
+    that has none of its own (an entry converts its own rupee fields)."""
+    year = data.get("price_year") if isinstance(data, dict) else None
+    items = data.get("interventions") if isinstance(data, dict) else None
+    try:
+        check_year(year)  # type: ignore[arg-type]
+    except ValueError:
+        return data  # none, or not a year: validation says so once, at the top
+    if not isinstance(items, list):
+        return data
+    return {**data, "interventions": [
+        {"price_year": year, **item} if isinstance(item, dict) and "price_year" not in item
+        else item for item in items]}
+
+
+def in_base_year(spec: _ScenarioFields) -> Any:
+    """``spec`` with its rupee parameters in base-year rupees (the file may give them in its
+    ``price_year``'s prices); it then says it is in base-year prices, so that validating it
+    again converts nothing twice."""
+    if spec.price_year == BASE_YEAR:
+        return spec
+    given = spec.parameters.model_dump(exclude_none=True)
+    money = {k: to_base(v, spec.price_year) for k, v in given.items()
+             if is_money(PARAM_INFO[k].unit)}
+    return spec.model_copy(update={"price_year": BASE_YEAR,
+                                   "parameters": spec.parameters.model_copy(update=money)})
 
 
 def cross_checks(params: Params) -> list[str]:
@@ -191,7 +233,7 @@ def plausibility_warnings(overrides: dict[str, Any]) -> list[str]:
         rng = PARAM_INFO[name].plausible
         if rng and not isinstance(value, tuple) and not rng[0] <= value <= rng[1]:
             out.append(f"field 'parameters.{name}': value {value!r} is outside the plausible "
-                       f"range {rng[0]:g}-{rng[1]:g} ({PARAM_INFO[name].unit})")
+                       f"range {rng[0]:g}-{rng[1]:g} ({shown_unit(PARAM_INFO[name].unit)})")
     return out
 
 
@@ -235,7 +277,7 @@ def format_errors(exc: ValidationError, source: str, model: type[BaseModel]) -> 
 
 def _expected(err: dict[str, Any]) -> str:
     msg: str = err["msg"]
-    for prefix in ("Input should be ", "Value should be ", "String should "):
+    for prefix in ("Input should be ", "Value should be ", "String should ", "Value error, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
     return msg.replace("a valid ", "")

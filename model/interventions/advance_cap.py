@@ -35,7 +35,9 @@ class AdvanceCapSpec(InterventionSpec):
     cap: float = Field(
         50000.0, ge=0,
         description="most a family may owe its owner",
-        json_schema_extra=about("Rs", "the Punjab 2016 Act's cap [@nation-2016-act]"))
+        json_schema_extra=about("Rs", "the Punjab 2016 Act's cap [@nation-2016-act]; a sum "
+                                "fixed by law is not indexed: read at face value in 2019-20 "
+                                "prices (assumption: not revised by then)", price_year=2020))
     audits_per_kiln_year: float = Field(
         2.0, ge=0, le=12,
         description="audits of each kiln's register of advances a year",
@@ -48,11 +50,12 @@ class AdvanceCapSpec(InterventionSpec):
         50000.0, ge=0,
         description="per owner found lending past the cap",
         json_schema_extra=about("Rs", "assumption: the Punjab 2016 Act's penalties "
-                                "[@nation-2016-act]"))
+                                "[@nation-2016-act]; a sum fixed by law is not indexed: read "
+                                "at face value in 2019-20 prices", price_year=2020))
     cost_per_kiln_month: float = Field(
         1000.0, ge=0,
         description="to register and monitor a kiln a month",
-        json_schema_extra=about("Rs/kiln/month", "assumption"))
+        json_schema_extra=about("Rs/kiln/month", "assumption", price_year=2020))
 
 
 class AdvanceCap(Intervention):

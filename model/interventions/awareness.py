@@ -49,7 +49,7 @@ class AwarenessSpec(InterventionSpec):
     cost_per_household: float = Field(
         200.0, ge=0,
         description="per household reached",
-        json_schema_extra=about("Rs/household", "assumption"))
+        json_schema_extra=about("Rs/household", "assumption", price_year=2020))
     decay: float = Field(
         0.05, ge=0, le=1,
         description="share of its knowledge a household loses each month it is not reached again",

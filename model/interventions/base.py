@@ -1,6 +1,11 @@
 """What every intervention shares: when it acts, what it may spend, its public cost, and the
 registry of intervention types.
 
+Rupee fields are in rupees of the base year (``prices.py``): a field's default is
+its source figure converted from the figure's price year (``rupees``), and an entry of a
+scenario file may give its figures in another year's prices (``price_year``), which the
+validation converts.
+
 An intervention is configured by a pydantic spec (one per type, validated with the scenario
 file) and acts once a month at stage 0 of the model's step, before the rules, and at any other
 point of the month (``points.py``) where it defines an ``on_<point>`` method. It spends at
@@ -14,11 +19,12 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..prices import BASE_YEAR, check_year, is_money, to_base
 from ..simulation.points import Column
 
 if TYPE_CHECKING:
@@ -28,12 +34,36 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, type[Intervention]] = {}
 
 
-def about(unit: str, source: str = "") -> dict[str, str]:
+def about(unit: str, source: str = "", *, price_year: int | None = None,
+          figure: float | None = None) -> dict[str, Any]:
     """A field's unit and source, kept beside its default and bounds (in its JSON schema
     extra) so that ``bondsim params`` and ``docs/parameters.md`` can show them. A source cites
     ``docs/references.md`` by key (``[@key]``) or starts with *assumption*; switches and
-    choices have none."""
-    return {"unit": unit, "source": source}
+    choices have none. A rupee field also has the price year of its figure (``rupees``)."""
+    extra: dict[str, Any] = {"unit": unit, "source": source}
+    if price_year is not None:
+        extra["price_year"] = check_year(price_year)
+    if figure is not None:
+        extra["figure"] = figure
+    return extra
+
+
+def rupees(figure: float, price_year: int, unit: str, source: str = "") -> dict[str, Any]:
+    """A rupee field's default and metadata, for ``Field(..., **rupees(...))``: the default is
+    ``figure`` (rupees of ``price_year``, the year of the source's prices) in base-year
+    rupees; the metadata keeps the figure and its year."""
+    return {"default": to_base(figure, check_year(price_year)),
+            "json_schema_extra": about(unit, source, price_year=price_year, figure=figure)}
+
+
+def money_fields(spec_class: type[BaseModel]) -> list[str]:
+    """The fields of ``spec_class`` in rupees: those a ``price_year`` converts."""
+    out = []
+    for name, field in spec_class.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if is_money(str(extra.get("unit", ""))):
+            out.append(name)
+    return out
 
 
 class InterventionSpec(BaseModel):
@@ -56,12 +86,36 @@ class InterventionSpec(BaseModel):
     budget: float | None = Field(
         None, ge=0,
         description="most it may spend over the run",
-        json_schema_extra=about("Rs"))
+        json_schema_extra=about("Rs", price_year=BASE_YEAR))
     pacing: Literal["as_needed", "even"] = Field(
         "as_needed",
         description="as_needed: spend until the budget runs out; even: spread the budget evenly "
                     "over start..end (needs budget and end)",
         json_schema_extra=about("choice"))
+    price_year: int = Field(
+        BASE_YEAR,
+        description=f"fiscal year whose prices the entry's rupee figures are in; they are "
+                    f"converted to {BASE_YEAR} rupees when read",
+        json_schema_extra=about("fiscal year", "CPI table [@pbs-cpi]"))
+
+    @field_validator("price_year")
+    @classmethod
+    def _year_in_table(cls, year: int) -> int:
+        """A price year must be one the CPI table can convert."""
+        return check_year(year)
+
+    @model_validator(mode="after")
+    def _in_base_year(self) -> Self:
+        """Rupee figures given in another year's prices, in base-year rupees: the defaults
+        are in base-year rupees already. The spec then says it is in base-year prices, so
+        validating its dump again converts nothing twice."""
+        if self.price_year != BASE_YEAR:
+            for name in set(money_fields(type(self))) & self.model_fields_set:
+                value = getattr(self, name)
+                if value is not None:
+                    self.__dict__[name] = to_base(value, self.price_year)
+            self.__dict__["price_year"] = BASE_YEAR
+        return self
 
 
 def affordable(allowance: float, unit_cost: float, most: int) -> int:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, about, affordable
+from .base import Intervention, InterventionSpec, about, affordable, rupees
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 class CashTransferSpec(InterventionSpec):
     type: Literal["cash_transfer"]
     amount_per_quarter: float = Field(
-        13500.0, ge=0,
+        ge=0,
         description="paid to each enrolled household a quarter",
-        json_schema_extra=about("Rs/household/quarter", "BISP Kafaalat from January 2025 "
-                                "[@arynews-2024-bisp]"))
+        **rupees(13500.0, 2025, "Rs/household/quarter", "BISP Kafaalat from January 2025 "
+                 "[@arynews-2024-bisp]: prices of 2024-25"))
     coverage: float = Field(
         0.5, ge=0, le=1,
         description="share of eligible households enrolled",
@@ -44,7 +44,7 @@ class CashTransferSpec(InterventionSpec):
     admin_cost_share: float = Field(
         0.05, ge=0, le=1,
         description="admin cost per rupee paid",
-        json_schema_extra=about("Rs per Rs paid", "assumption"))
+        json_schema_extra=about("per rupee paid", "assumption"))
 
 class CashTransfer(Intervention):
     spec_class = CashTransferSpec

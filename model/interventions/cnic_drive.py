@@ -29,7 +29,7 @@ class CnicDriveSpec(InterventionSpec):
     cost_per_registration: float = Field(
         500.0, ge=0,
         description="per family registered",
-        json_schema_extra=about("Rs/family", "assumption"))
+        json_schema_extra=about("Rs/family", "assumption", price_year=2020))
 
 
 class CnicDrive(Intervention):

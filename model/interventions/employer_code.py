@@ -82,11 +82,11 @@ class EmployerCodeSpec(InterventionSpec):
     cost_per_adoption: float = Field(
         25000.0, ge=0,
         description="to recruit a kiln (meetings, printed contracts and register)",
-        json_schema_extra=about("Rs/kiln", "assumption"))
+        json_schema_extra=about("Rs/kiln", "assumption", price_year=2020))
     cost_per_follow_up: float = Field(
         2000.0, ge=0,
         description="per kiln keeping the code a month for a follow-up visit",
-        json_schema_extra=about("Rs/kiln/month", "assumption"))
+        json_schema_extra=about("Rs/kiln/month", "assumption", price_year=2020))
 
 
 class EmployerCode(Intervention):

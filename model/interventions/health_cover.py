@@ -37,7 +37,7 @@ class HealthCoverSpec(InterventionSpec):
     premium: float = Field(
         300.0, ge=0,
         description="public money per covered family",
-        json_schema_extra=about("Rs/family/month", "assumption"))
+        json_schema_extra=about("Rs/family/month", "assumption", price_year=2020))
     cnic_required: bool = Field(
         True,
         description="only CNIC holders can enrol",

@@ -82,7 +82,10 @@ class InspectionsSpec(InterventionSpec):
         50000.0, ge=0,
         description="per case",
         json_schema_extra=about("Rs", "fines of Rs 50,000-500,000 under the Punjab 2016 "
-                                "ordinance [@nation-2016-arrests] (⚠ reports conflict)"))
+                                "ordinance [@nation-2016-arrests] (⚠ reports conflict); a "
+                                "sum fixed by law is not indexed: read at face value in "
+                                "2019-20 prices (assumption: not revised by then)",
+                                price_year=2020))
     conviction_rate: float = Field(
         0.1, ge=0, le=1,
         description="share of cases ending in a conviction (the owner is imprisoned and the court "
@@ -93,7 +96,9 @@ class InspectionsSpec(InterventionSpec):
         50000.0, ge=0,
         description="per child-labour case",
         json_schema_extra=about("Rs", "Rs 50,000-500,000 under the Punjab 2016 ordinance "
-                                "[@nation-2016-arrests] (⚠)"))
+                                "[@nation-2016-arrests] (⚠); a sum fixed by law is not "
+                                "indexed: read at face value in 2019-20 prices (assumption: "
+                                "not revised by then)", price_year=2020))
     seal_months: float = Field(
         0.25, ge=0,
         description="months a kiln is sealed after a child-labour case (no moulding; at a month or "
@@ -117,11 +122,11 @@ class InspectionsSpec(InterventionSpec):
     cost_per_inspection: float = Field(
         5000.0, ge=0,
         description="per visit",
-        json_schema_extra=about("Rs", "assumption"))
+        json_schema_extra=about("Rs", "assumption", price_year=2020))
     cost_per_release: float = Field(
         10000.0, ge=0,
         description="to process a release (court, transport)",
-        json_schema_extra=about("Rs", "assumption"))
+        json_schema_extra=about("Rs", "assumption", price_year=2020))
 
 
 class Inspections(Intervention):

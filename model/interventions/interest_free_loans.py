@@ -54,7 +54,8 @@ class InterestFreeLoansSpec(InterventionSpec):
     max_loan: float = Field(
         100000.0, ge=0,
         description="lent at most to one family",
-        json_schema_extra=about("Rs", "assumption: typical debts are Rs 150-200k [@curry-2020]"))
+        json_schema_extra=about("Rs", "assumption: typical debts are Rs 150-200k [@curry-2020]",
+                                price_year=2020))
     instalment_months: int = Field(
         36, ge=1,
         description="months to repay at an even pace",
@@ -68,7 +69,7 @@ class InterestFreeLoansSpec(InterventionSpec):
         30000.0, ge=0,
         description="of emergency credit a family may owe the scheme",
         json_schema_extra=about("Rs", "assumption: no survey of illness costs found; the "
-                                "model's illness costs are Rs 10-60k"))
+                                "model's illness costs are Rs 10-60k", price_year=2020))
     bonded_first: bool = Field(
         True,
         description="lend to bonded families before other indebted ones",
@@ -76,7 +77,7 @@ class InterestFreeLoansSpec(InterventionSpec):
     admin_cost_per_loan: float = Field(
         2000.0, ge=0,
         description="to appraise and follow a loan",
-        json_schema_extra=about("Rs/loan", "assumption"))
+        json_schema_extra=about("Rs/loan", "assumption", price_year=2020))
 
 
 class InterestFreeLoans(Intervention):

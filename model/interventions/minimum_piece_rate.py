@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from ..simulation.owners import PAY_FAKE, PAY_OPEN, WAGE, Penalty
-from .base import Intervention, InterventionSpec, about, affordable
+from .base import Intervention, InterventionSpec, about, affordable, rupees
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
@@ -34,11 +34,12 @@ class MinimumPieceRateSpec(InterventionSpec):
         json_schema_extra=about("inspections/district/month", "[derived] about 0.7 inspections "
                                 "a kiln a year in a push [@nation-2018-police]"))
     fine: float = Field(
-        2200.0, ge=0,
+        ge=0,
         description="per owner found underpaying",
-        json_schema_extra=about("Rs", "[derived] Faisalabad: Rs 185,000 of fines over 168 "
-                                "inspections [@urdupoint-2021-fines], with half the "
-                                "underpaying kilns found (detection)"))
+        **rupees(2200.0, 2021, "Rs", "[derived] Faisalabad: Rs 185,000 of fines over 168 "
+                 "inspections [@urdupoint-2021-fines], with half the underpaying kilns found "
+                 "(detection): fines imposed in 2021, prices of 2020-21 (the month is not "
+                 "given; an amount set case by case, not a sum fixed by law)"))
     detection: float = Field(
         0.5, ge=0, le=1,
         description="chance an inspection finds open underpayment",
@@ -51,7 +52,7 @@ class MinimumPieceRateSpec(InterventionSpec):
     cost_per_inspection: float = Field(
         5000.0, ge=0,
         description="per inspection",
-        json_schema_extra=about("Rs", "assumption"))
+        json_schema_extra=about("Rs", "assumption", price_year=2020))
 
 class MinimumPieceRate(Intervention):
     spec_class = MinimumPieceRateSpec

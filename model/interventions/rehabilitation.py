@@ -6,10 +6,10 @@ share of trainees (``skills_success``), opens an outside income each month that 
 cannot deduct; optionally housing off the kiln (the rent it saves counts as income); and
 optionally education support per child in school, paid monthly. Families without it fall back
 into debt at the kiln faster, which is the digest's case for rehabilitation. Sources: domain.md
-1.11-1.13 (release without rehabilitation is "temporary relief"; India's Rs 30,000 immediate
-assistance, often delayed; PEBLIP: 85% of women beneficiaries self-employed; relapse 0.3-0.7
-without rehabilitation and 0.05-0.2 with it, as brackets ⚠); amounts of income and costs:
-assumption.
+1.11-1.13 (release without rehabilitation is "temporary relief"; India's immediate assistance
+of 30,000 Indian rupees, often delayed: the grant's comparator, converted to Pakistani rupees;
+PEBLIP: 85% of women beneficiaries self-employed; relapse 0.3-0.7 without rehabilitation and
+0.05-0.2 with it, as brackets ⚠); amounts of income and costs: assumption.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, about, affordable
+from .base import Intervention, InterventionSpec, about, affordable, rupees
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
@@ -37,10 +37,13 @@ class RehabilitationSpec(InterventionSpec):
         json_schema_extra=about("months", "assumption: India's immediate cash arrived after "
                                 "about 2 years [@indiaspend-delayed-rehabilitation]"))
     cash_grant: float = Field(
-        30000.0, ge=0,
+        ge=0,
         description="paid into the family's savings",
-        json_schema_extra=about("Rs/family", "India's immediate assistance in the 2021 scheme "
-                                "[@india-rehabilitation-scheme]"))
+        **rupees(64500.0, 2021, "Rs/family", "assumption: no Pakistani grant found; India's "
+                 "immediate assistance of 30,000 Indian rupees in the 2021 scheme "
+                 "[@india-rehabilitation-scheme] at about 2.15 Pakistani rupees to the Indian "
+                 "rupee (2021: about Rs 160 and 74 Indian rupees to the US dollar, an "
+                 "assumption), Rs 64,500 in 2020-21 prices"))
     skills_success: float = Field(
         0.5, ge=0, le=1,
         description="share of trainees who gain an outside income",
@@ -49,25 +52,25 @@ class RehabilitationSpec(InterventionSpec):
     outside_income: float = Field(
         4000.0, ge=0,
         description="earned outside the kiln after training",
-        json_schema_extra=about("Rs/month", "assumption"))
+        json_schema_extra=about("Rs/month", "assumption", price_year=2020))
     training_cost: float = Field(
         20000.0, ge=0,
         description="per family trained",
-        json_schema_extra=about("Rs/family", "assumption"))
+        json_schema_extra=about("Rs/family", "assumption", price_year=2020))
     housing_cost: float = Field(
         0.0, ge=0,
         description="per family for a home off the kiln",
         json_schema_extra=about("Rs/family", "assumption: PEBLIP built a colony for released "
-                                "families [@ilo-peblip]"))
+                                "families [@ilo-peblip]", price_year=2020))
     rent_saved: float = Field(
-        1000.0, ge=0,
+        ge=0,
         description="a housed family no longer pays the owner",
-        json_schema_extra=about("Rs/month", "Rs 1,000 for rent and utilities (2021) "
-                                "[@uca-2021-jhang]"))
+        **rupees(1000.0, 2021, "Rs/month", "Rs 1,000 for rent and utilities (2021) "
+                 "[@uca-2021-jhang]"))
     education_support: float = Field(
         0.0, ge=0,
         description="per child in school for rehabilitated families",
-        json_schema_extra=about("Rs/child/month", "assumption"))
+        json_schema_extra=about("Rs/child/month", "assumption", price_year=2020))
 
 
 class Rehabilitation(Intervention):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, about
+from .base import Intervention, InterventionSpec, about, rupees
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 class SchoolStipendSpec(InterventionSpec):
     type: Literal["school_stipend"]
     amount_per_child: float = Field(
-        1000.0, ge=0,
+        ge=0,
         description="per child in school",
-        json_schema_extra=about("Rs/child/month", "Khidmat card [@dawn-stipends]"))
+        **rupees(1000.0, 2017, "Rs/child/month", "Khidmat card [@dawn-stipends]; prices of "
+                 "2016-17 an assumption: the page is undated, the stipends followed the 2016 "
+                 "ordinance [@tns-2016-ordinance]"))
     coverage: float = Field(
         0.8, ge=0, le=1,
         description="share of families enrolled in the scheme",
@@ -41,7 +43,7 @@ class SchoolStipendSpec(InterventionSpec):
     admin_cost_share: float = Field(
         0.05, ge=0, le=1,
         description="admin cost per rupee paid",
-        json_schema_extra=about("Rs per Rs paid", "assumption"))
+        json_schema_extra=about("per rupee paid", "assumption"))
 
 
 class SchoolStipend(Intervention):

@@ -44,7 +44,7 @@ class VigilanceCommitteesSpec(InterventionSpec):
     cost_per_committee_month: float = Field(
         100000.0, ge=0,
         description="to run a committee a month",
-        json_schema_extra=about("Rs/committee/month", "assumption"))
+        json_schema_extra=about("Rs/committee/month", "assumption", price_year=2020))
 
 
 class VigilanceCommittees(Intervention):

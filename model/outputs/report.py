@@ -43,6 +43,7 @@ from ..manifest import INSTALLED
 from .mini_markdown import markdown_html
 from ..numbers import setting
 from ..simulation.parameters import PARAM_INFO, Params
+from ..prices import shown_unit
 from .report_html import figure, note, paragraph, render, section
 from .report_tables import MAX_ROWS, JobReport, against_default, basis, html_table
 
@@ -167,7 +168,8 @@ def _parameters(described: JobReport, m: dict[str, Any]) -> str:
         grounds = basis(info.source)
         rng = "—" if info.plausible is None else \
             f"{setting(info.plausible[0])} to {setting(info.plausible[1])}"
-        rows.append({"parameter": name, "value used": values[name], "unit": info.unit,
+        rows.append({"parameter": name, "value used": values[name],
+                     "unit": shown_unit(info.unit),
                      "plausible range": rng, "basis": grounds, "source": info.source})
         classes.append({"assumption": "assumption", "partly assumed": "partly"}.get(grounds, ""))
     count = sum(c == "assumption" for c in classes)

@@ -9,7 +9,8 @@
 - ``keywords``, ``rng``, ``stats`` and ``_memory``, their helpers.
 
 The layer rule (``tests/test_layers.py`` enforces it): the model imports nothing of bondsim but
-itself and the shared modules at the top (``errors``); it knows no intervention, experiment or
-output by name. Interventions, experiments and outputs import it. ``bondsim.BondsimModel``,
-``bondsim.Params`` and the other names of ``bondsim`` load from here on first use.
+itself and the shared modules at the top (``errors``, ``prices``); it knows no intervention,
+experiment or output by name. Interventions, experiments and outputs import it.
+``bondsim.BondsimModel``, ``bondsim.Params`` and the other names of ``bondsim`` load from here
+on first use.
 """

@@ -6,6 +6,10 @@ uses) and a source: publications cited by key, ``[@curry-2020]``, each an entry 
 declaration generates ``docs/parameters.md`` and validates scenario files, so the numbers are
 written down once. Hard ``valid`` bounds are what the model can run with at all; the
 ``plausible`` range is what the evidence supports.
+
+A rupee parameter also declares the price year of its source figure (``price_year``); its
+default and plausible range are that figure and range converted to rupees of the base year
+(``prices.py``), and the metadata keeps the figure as the source gave it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..prices import BASE_YEAR, check_year, shown_unit, to_base
 
 ASSUMPTION = "assumption"
 CALIBRATION = ("within the accepted range of experiments/calibration_baseline.toml (ABC, "
@@ -28,6 +34,9 @@ class ParamInfo:
     source: str
     doc: str
     valid: tuple[float | None, float | None] = (0.0, None)
+    #: rupees only: the fiscal year of the source figure's prices, and the figure itself
+    price_year: int | None = None
+    figure: float | None = None
 
 
 def par(
@@ -38,9 +47,19 @@ def par(
     doc: str,
     *,
     valid: tuple[float | None, float | None] = (0.0, None),
+    price_year: int | None = None,
 ) -> Any:
-    """Declare a parameter field with its metadata."""
-    info = ParamInfo(unit=unit, plausible=plausible, source=source, doc=doc, valid=valid)
+    """Declare a parameter field with its metadata. A rupee figure (``prices.is_money``) needs
+    ``price_year``, the year of its prices: its default and plausible range are converted to
+    base-year rupees, and the figure as given is kept."""
+    figure = None
+    if price_year is not None:
+        figure = default
+        default = to_base(default, check_year(price_year))
+        if plausible is not None:
+            plausible = (to_base(plausible[0], price_year), to_base(plausible[1], price_year))
+    info = ParamInfo(unit=unit, plausible=plausible, source=source, doc=doc, valid=valid,
+                     price_year=price_year, figure=figure)
     return field(default=default, metadata={"info": info})
 
 
@@ -90,8 +109,9 @@ class Params:
     # --- Wages and owners' economics (rules 2 and 9) ------------------------------------
     notified_piece_rate: float = par(
         1295.0, "Rs per 1,000 bricks", (960.0, 1600.0),
-        "Punjab notified pathera rate Rs 1,295 (2019-21) [@urdupoint-2019-notices]",
-        "Official minimum piece rate.", valid=(1.0, None))
+        "Punjab notified pathera rate Rs 1,295 (2019-21), in force in November 2019 "
+        "[@urdupoint-2019-notices]: prices of 2019-20",
+        "Official minimum piece rate.", valid=(1.0, None), price_year=2020)
     paid_ratio_low: float = par(
         0.50, "paid/notified", (0.4, 0.7),
         "[derived] rates paid against rates notified, about 0.5-0.93: Rs 300-450 against Rs "
@@ -115,7 +135,7 @@ class Params:
     brick_price: float = par(
         9000.0, "Rs per 1,000 bricks", (8000.0, 10500.0),
         "Rs 8,000-10,000 per 1,000 (2020) [@curry-2020]",
-        "Sale price of fired bricks, for owners' revenue.")
+        "Sale price of fired bricks, for owners' revenue.", price_year=2020)
     nonlabour_cost_share: float = par(
         0.60, "share of revenue", (0.4, 0.8), ASSUMPTION,
         "Fuel, clay, transport and other non-moulding costs as a share of owner revenue.",
@@ -124,13 +144,13 @@ class Params:
     # --- Consumption and shocks (rule 3) ------------------------------------------------
     need_base: float = par(
         3000.0, "Rs/month", (1500.0, 5000.0), ASSUMPTION,
-        "Fixed monthly consumption need of a household (shelter, fuel).")
+        "Fixed monthly consumption need of a household (shelter, fuel).", price_year=2020)
     need_per_person: float = par(
         1450.0, "Rs/month/person", (1200.0, 2500.0),
         "assumption, checked against a family's gross pay of about Rs 28,800 a month at the "
         "notified rate [@tns-2016-ordinance], about Rs 20,000 at rates paid; "
         f"{CALIBRATION} median 1,630, 5-95% 1,146-1,917)",
-        "Monthly consumption need per household member.")
+        "Monthly consumption need per household member.", price_year=2020)
     illness_rate: float = par(
         0.030, "per household-month", (0.01, 0.06), ASSUMPTION,
         "Probability that a household has a costly illness in a month.", valid=PROB)
@@ -138,7 +158,7 @@ class Params:
         20000.0, "Rs", (10000.0, 60000.0),
         "assumption: no survey of shock costs found; Rs 10-60k, against one medical debt of "
         "about US$560 [@insider-2023-thar]",
-        "Median cost of an illness shock (lognormal).")
+        "Median cost of an illness shock (lognormal).", price_year=2020)
     illness_cost_sigma: float = par(
         0.6, "log-sd", (0.3, 1.0), ASSUMPTION, "Log-scale spread of illness costs.")
     funeral_rate: float = par(
@@ -147,7 +167,7 @@ class Params:
     funeral_cost_median: float = par(
         30000.0, "Rs", (20000.0, 50000.0),
         "assumption: no survey of shock costs found; Rs 20-50k",
-        "Median cost of a funeral (lognormal).")
+        "Median cost of a funeral (lognormal).", price_year=2020)
     funeral_cost_sigma: float = par(
         0.4, "log-sd", (0.2, 0.8), ASSUMPTION, "Log-scale spread of funeral costs.")
     marriage_rate: float = par(
@@ -157,7 +177,7 @@ class Params:
         150000.0, "Rs", (100000.0, 400000.0),
         "a Rs 400,000 advance for a dowry (2018) [@uca-2021-jhang]; the range Rs 100-400k is an "
         "assumption",
-        "Median cost of a marriage (lognormal).")
+        "Median cost of a marriage (lognormal).", price_year=2020)
     marriage_cost_sigma: float = par(
         0.5, "log-sd", (0.2, 0.9), ASSUMPTION, "Log-scale spread of marriage costs.")
 
@@ -318,12 +338,15 @@ class Params:
     law_fine_bonded_labour: float = par(
         50000.0, "Rs per case", (0.0, 500000.0),
         "a fine of at least Rs 50,000 under the BLSA 1992 (⚠ not verified) "
-        "[@nation-2016-arrests]",
-        "Fine on a bonded-labour case (holding families, falsified books) without a campaign.")
+        "[@nation-2016-arrests]; fixed by law, read at face value in 2019-20 prices "
+        "(assumption: not revised by then)",
+        "Fine on a bonded-labour case (holding families, falsified books) without a campaign.",
+        price_year=2020)
     law_fine_child_labour: float = par(
         50000.0, "Rs per case", (50000.0, 500000.0),
-        "Rs 50,000-500,000 under the Punjab 2016 ordinance [@nation-2016-arrests] (⚠)",
-        "Fine on a child-labour case without a campaign.")
+        "Rs 50,000-500,000 under the Punjab 2016 ordinance [@nation-2016-arrests] (⚠); fixed "
+        "by law, read at face value in 2019-20 prices (assumption: not revised by then)",
+        "Fine on a child-labour case without a campaign.", price_year=2020)
     law_seal_months_child_labour: float = par(
         0.25, "months", (0.0, 2.0),
         "kiln sealed 7 days under the Punjab 2016 ordinance [@nation-2016-arrests] (⚠)",
@@ -331,12 +354,14 @@ class Params:
     law_fine_underpayment: float = par(
         2200.0, "Rs per case", (0.0, 50000.0),
         "[derived] Faisalabad: Rs 185,000 of fines in 168 inspections [@urdupoint-2021-fines] "
-        "with half the underpaying kilns found (find_underpayment)",
-        "Fine on an owner found paying below the notified rate.")
+        "with half the underpaying kilns found (find_underpayment): fines imposed in 2021, "
+        "prices of 2020-21 (set case by case, not fixed by law)",
+        "Fine on an owner found paying below the notified rate.", price_year=2021)
     law_fine_debt_cap: float = par(
         50000.0, "Rs per case", (0.0, 500000.0),
-        "assumption: the Punjab 2016 Act's penalties [@nation-2016-act]",
-        "Fine on an owner found lending past a legal cap off the books.")
+        "assumption: the Punjab 2016 Act's penalties [@nation-2016-act], fixed by law, read "
+        "at face value in 2019-20 prices",
+        "Fine on an owner found lending past a legal cap off the books.", price_year=2020)
     find_bonded_family: float = par(
         0.005, "per family and visit", (0.001, 0.05),
         "[derived] 1,301 cases in 15,813 inspections [@nation-2018-police]",
@@ -427,7 +452,10 @@ def params_table_markdown() -> str:
         "hand. Each parameter has a unit, a default, a plausible range (the bounds used by "
         "sensitivity sweeps) and a source: publications cited by key, `[@key]`, each an entry "
         "of [`references.md`](references.md), or the word *assumption* first. ⚠ marks "
-        "uncertain or conflicting figures.",
+        "uncertain or conflicting figures. Rupees are rupees of the fiscal year "
+        f"{BASE_YEAR - 1}-{BASE_YEAR % 100:02d} (`Rs ({BASE_YEAR} prices)`, `docs/ODD.md` "
+        "section 2): a figure the source gives in another year's prices is converted with "
+        "Pakistan's CPI, and the default shows it as given, with its year.",
         "",
         "| parameter | default | unit | plausible range | source | meaning |",
         "|---|---|---|---|---|---|",
@@ -437,9 +465,18 @@ def params_table_markdown() -> str:
         default = getattr(defaults, name)
         rng = "—" if info.plausible is None else f"{info.plausible[0]:g} – {info.plausible[1]:g}"
         source = f"*{info.source}*" if info.source == ASSUMPTION else linked(info.source)
-        lines.append(
-            f"| `{name}` | {_fmt(default)} | {info.unit} | {rng} | {source} | {info.doc} |")
+        shown = _fmt(default) + as_given(info.figure, info.price_year)
+        lines.append(f"| `{name}` | {shown} | {shown_unit(info.unit)} | {rng} | {source} | "
+                     f"{info.doc} |")
     return "\n".join(lines) + "\n"
+
+
+def as_given(figure: float | None, price_year: int | None) -> str:
+    """A rupee default's source figure and its year, where the year is not the base year:
+    `` (13500 in 2025 prices)``; otherwise nothing."""
+    if figure is None or price_year is None or price_year == BASE_YEAR:
+        return ""
+    return f" ({figure:g} in {price_year} prices)"
 
 
 def linked(source: str) -> str:
