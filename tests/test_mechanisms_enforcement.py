@@ -382,3 +382,35 @@ def test_the_cap_lapses_when_the_money_runs_out_and_outside_its_window():
     np.testing.assert_allclose(owner_advance(m2, 100000.0), 10000.0)
     act(m2, 3)  # after the end
     np.testing.assert_allclose(owner_advance(m2, 100000.0), 20000.0)
+
+
+def test_audits_are_drawn_per_kiln_at_their_monthly_rate_and_fines_add_up_by_hand():
+    spec = _cap(cap=30000.0, audits_per_kiln_year=6.0, detection=0.5, fine=100.0)
+    m = tiny(spec, households=40, kilns=40, seed=6)
+    m.ow.off_book[:] = True
+    m.events = dict.fromkeys(m.events, 0.0) | {"fines": 50.0}  # fined earlier this month
+    m.ow.fines_paid[:] = 7.0
+    m.ow.cash[:] = 1000.0
+    m.steps = 1
+    m.ledger.open(0.0)
+    m.interventions[0].step(m)
+    rng = draws(6, "advance_cap")
+    audited = np.flatnonzero(rng.random(40) < 0.5)  # 6 a year: half the kilns this month
+    caught = audited[rng.random(audited.size) < 0.5]  # each on its own draw
+    assert 0 < caught.size < audited.size < 40
+    assert np.flatnonzero(m._seen[owners.AUDIT]).tolist() == audited.tolist()
+    np.testing.assert_allclose(m.ow.fines_paid, np.where(np.isin(np.arange(40), caught),
+                                                         107.0, 7.0))
+    np.testing.assert_allclose(m.ow.cash, np.where(np.isin(np.arange(40), caught), 900.0, 1000.0))
+    assert m.events["fines"] == 50.0 + 100.0 * caught.size
+
+
+def test_wage_inspections_find_each_kiln_on_its_own_draw():
+    spec = _wages(inspections_per_district=40, detection=0.5, fine=10.0)
+    m = tiny(spec, households=40, kilns=40, seed=3)
+    act(m, 1)
+    rng = draws(3, "minimum_piece_rate")
+    visited = rng.choice(40, size=40, replace=False)
+    caught = visited[rng.random(40) < 0.5]
+    assert 0 < caught.size < 40
+    assert np.flatnonzero(m.ow.fines_paid).tolist() == sorted(caught.tolist())

@@ -357,3 +357,24 @@ def test_a_cap_nobody_audits_binds_nowhere_even_before_anyone_owes_above_it():
     ow.belief_audit[:] = 0.5  # audited: with nothing to gain, the owner keeps to the cap
     c = owners.choose(ow, facts(2), owners.background_penalties(BASE), BASE)
     assert not c.off_book.any()
+
+
+def test_with_nothing_to_gain_and_nothing_to_fear_every_practice_is_kept():
+    ow = owner_state(1)
+    ow.prepared_to_hold[:] = True
+    for belief in (ow.belief_police, ow.belief_wage, ow.belief_audit):
+        belief[:] = 0.0
+    c = owners.choose(ow, facts(1), owners.background_penalties(BASE), BASE)
+    assert (c.holding[0], c.child_labour[0], c.book_inflation[0], c.off_book[0]) == (
+        True, True, True, True)
+    assert c.pay_mode[0] == PAY_OPEN
+    assert c.pay_mode.dtype == np.int8
+
+
+def test_beliefs_are_chances_and_the_background_is_a_year_spread_over_months():
+    np.testing.assert_allclose(owners.learn(np.array([0.9, 0.1]), 1.5, 0.0), [1.0, 1.0])
+    np.testing.assert_allclose(owners.learn(np.array([0.1]), -0.5, 0.0), [0.0])
+    p = dataclasses.replace(BASE, prior_police_visits=1.2, prior_wage_visits=2.4,
+                            prior_audits=3.6)
+    assert owners.prior_visits(p) == pytest.approx(
+        {owners.POLICE: 0.1, owners.WAGE: 0.2, owners.AUDIT: 0.3})
