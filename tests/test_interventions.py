@@ -437,15 +437,17 @@ def test_rehabilitation_housing_and_education_support():
     from bondsim.interventions.rehabilitation import RehabilitationSpec
     spec = RehabilitationSpec(type="rehabilitation", coverage=1.0, delay_months=0,
                               cash_grant=0.0, skills_success=0.0, training_cost=0.0,
-                              housing_cost=50000.0, rent_saved=1000.0,
+                              housing_cost=50000.0,
                               education_support=500.0)
     m = model_with(spec)
     two = np.flatnonzero(m.hh.school_5_9 + m.hh.school_10_14 > 0)[:2]  # with pupils
     m.hh.released[two] = True
     m.hh.released_month[two] = 0
-    m.step()  # rehabilitated: two homes
+    m.hh.debt[two] = 0.0  # released families owe nothing, so they move to their homes
+    m.step()  # rehabilitated: two homes in a colony off the kilns
     assert m.outcomes["intervention_cost"] == pytest.approx(2 * 50000.0)
-    np.testing.assert_allclose(m.hh.outside_income[two], 1000.0)
+    assert m.ow.occupants.sum() == np.count_nonzero(m.hh.location == 0)
+    assert (m.hh.location[two] == 3).all() or m.outcomes["returns_to_kiln"] > 0
     schooled = (m.hh.school_5_9[two] + m.hh.school_10_14[two]).astype(float).sum()
     assert schooled > 0
     m.step()  # then education support for each child in school (counted at stage 0)

@@ -59,15 +59,16 @@ def test_rehabilitation_offers_skills_and_delay_by_hand():
 
 def test_rehabilitation_budget_pays_families_in_order_while_it_lasts():
     spec = _rehab(coverage=1.0, skills_success=0.0, delay_months=0, housing_cost=500.0,
-                  rent_saved=100.0, budget=2000.0)
+                  budget=2000.0)
     m = tiny(spec, households=4, kilns=1)
     m.hh.released[[1, 3]] = True
     m.hh.released_month[[1, 3]] = 1
     # a package costs 1,000 + 200 + 500 = 1,700: the budget pays family 1's, not family 3's
     assert act(m, 1) == pytest.approx(1700.0)
     assert m.hh.rehabilitated.tolist() == [False, True, False, False]
-    # no skills gained, but a home off the kiln: no more rent of 100 to the owner
-    assert m.hh.outside_income.tolist() == [0.0, 100.0, 0.0, 0.0]
+    # no skills gained, but a home in a colony off the kiln (it owed nothing)
+    assert m.hh.outside_income.tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert m.hh.location.tolist() == [0, 3, 0, 0]  # KILN, COLONY
     assert act(m, 2) == 0.0  # Rs 300 left
     assert not m.hh.rehabilitated[3]
 

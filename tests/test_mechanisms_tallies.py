@@ -20,6 +20,7 @@ from bondsim.interventions.awareness import AwarenessSpec
 from bondsim.interventions.cash_transfer import CashTransferSpec
 from bondsim.interventions.rehabilitation import RehabilitationSpec
 from bondsim.simulation import owners
+from bondsim.simulation.state import COLONY, KILN
 
 COUNTS = ("inspections", "cases_registered", "households_released", "fines",
           "children_found_working", "families_sold_in_retaliation")
@@ -224,14 +225,14 @@ def test_a_transfer_adds_to_the_cash_another_policy_paid_this_month():
 
 
 def _rehab(**fields):
-    base = {"cash_grant": 1000.0, "training_cost": 0.0, "housing_cost": 1.0, "rent_saved": 100.0,
+    base = {"cash_grant": 1000.0, "training_cost": 0.0, "housing_cost": 1.0,
             "outside_income": 300.0, "education_support": 0.0, "coverage": 1.0,
             "skills_success": 1.0, "delay_months": 0}
     return RehabilitationSpec(type="rehabilitation", **{**base, **fields})
 
 
 def test_a_package_adds_to_the_familys_savings_and_income():
-    # a home costing even Rs 1 takes the family off the kiln: Rs 100 of rent saved
+    # a home costing even Rs 1 takes the (debt-free) family off the kiln to a colony
     m = tiny(_rehab(), households=2, kilns=1)
     m.hh.released[0] = True
     m.hh.released_month[0] = 0
@@ -239,7 +240,9 @@ def test_a_package_adds_to_the_familys_savings_and_income():
     m.hh.outside_income[:] = [50.0, 0.0]
     assert act(m, 1) == pytest.approx(1001.0)
     assert m.hh.savings.tolist() == [1250.0, 40.0]
-    assert m.hh.outside_income.tolist() == [50.0 + 300.0 + 100.0, 0.0]
+    assert m.hh.outside_income.tolist() == [50.0 + 300.0, 0.0]
+    assert m.hh.location.tolist() == [COLONY, KILN]
+    assert m.ow.occupants.tolist() == [1]
 
 
 def test_education_support_of_a_rupee_paid_when_the_budget_is_exactly_enough():

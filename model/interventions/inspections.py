@@ -12,11 +12,14 @@ conviction with probability ``conviction_rate`` (the owner goes to prison and th
 every bonded family at the kiln), and perhaps retaliation, the owner selling other indebted
 families to another kiln with a premium on their debt (less often if it keeps the employers'
 code of conduct); a share ``follow_through`` of the families found (more where a District
-Vigilance Committee is active) are released and their debts extinguished (BLSA 1992 s.6,
-through ``model.release``). Working children found stop and make a child-labour case: a
-fine, and the kiln sealed for ``seal_months`` (a kiln sealed a month or more loses its free
-families). Nothing here makes owners comply: they see the visits, cases and convictions, and
-rule 9 (``owners.py``) weighs each practice's gain against the penalties this campaign sets.
+Vigilance Committee is active) are released and their debts extinguished (BLSA 1992 s.6). Every
+release, found and followed through or freed by a conviction, goes through ``model.release``,
+which also lets each released family choose where to go. Working children found stop and make
+a child-labour case: a fine, and the kiln sealed for ``seal_months`` (a kiln sealed a month or
+more loses its free families). Inspectors see only families living at a kiln: a released family
+in town, at home or in a colony is at no kiln. Nothing here makes owners comply: they see the
+visits, cases and convictions, and rule 9 (``owners.py``) weighs each practice's gain against
+the penalties this campaign sets.
 Sources: domain.md 1.10 (Punjab police 2016-18: about 0.08 cases and 0.17 bonded persons found
 per inspection, about 0.7 inspections per kiln a year in a push; Faisalabad 2021: child labour
 at 14 of 104 kilns checked; fines Rs 50,000-500,000 and sealing under the 2016 ordinance ⚠),
@@ -141,7 +144,8 @@ class Inspections(Intervention):
         """Per-kiln weights for choosing visits (None: uniform)."""
         hh, k = model.hh, model.ow.k
         if self.spec.targeting == "risk_based":
-            working = (hh.work_5_9 + hh.work_10_14).astype(np.float64)
+            # children working at a kiln (a family off the kilns is seen at none)
+            working = np.where(hh.at_kiln, hh.work_5_9 + hh.work_10_14, 0).astype(np.float64)
             return 1.0 + np.bincount(hh.kiln, weights=working, minlength=k)
         if self.spec.targeting == "complaint":
             rate = np.full(k, self.spec.complaint_rate)
@@ -237,7 +241,7 @@ class Inspections(Intervention):
         kilns = self.choose(model, rng, most)
         visited = np.zeros(ow.k, dtype=bool)
         visited[kilns] = True
-        at_visited = visited[hh.kiln]
+        at_visited = visited[hh.kiln] & hh.at_kiln  # families off the kilns are at no kiln
         u = rng.random(hh.n)  # one draw per household and month: found or not
         found_bonded = at_visited & hh.bonded & (u < self.detection(model))
         working = (hh.work_5_9 > 0) | (hh.work_10_14 > 0)
@@ -295,7 +299,6 @@ class Inspections(Intervention):
         ev["child_labour_cases"] += child_cases.size
         ev["convictions"] += convicted.size
         ev["kilns_sealed"] += child_cases.size if s.seal_months > 0 else 0
-        ev["households_released"] += released.size
         ev["fines"] += float(fines.sum())
         return kilns.size * s.cost_per_inspection + processed * s.cost_per_release
 
@@ -308,7 +311,7 @@ class Inspections(Intervention):
         at_sealed = np.zeros(ow.k, dtype=bool)
         at_sealed[sealed] = True
         free = (hh.debt <= 0.0) | ~ow.coercive[hh.kiln]
-        movers = np.flatnonzero(at_sealed[hh.kiln] & free & ~hh.released)
+        movers = np.flatnonzero(at_sealed[hh.kiln] & hh.at_kiln & free & ~hh.released)
         if movers.size == 0:
             return
         from ..simulation import mobility

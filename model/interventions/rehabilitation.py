@@ -3,13 +3,17 @@
 A share of released families (``coverage``), drawn once per family, receives the package
 ``delay_months`` after its release: a cash grant into its savings; skills training that, for a
 share of trainees (``skills_success``), opens an outside income each month that the kiln owner
-cannot deduct; optionally housing off the kiln (the rent it saves counts as income); and
-optionally education support per child in school, paid monthly. Families without it fall back
-into debt at the kiln faster, which is the digest's case for rehabilitation. Sources: domain.md
-1.11-1.13 (release without rehabilitation is "temporary relief"; India's immediate assistance
-of 30,000 Indian rupees, often delayed: the grant's comparator, converted to Pakistani rupees;
-PEBLIP: 85% of women beneficiaries self-employed; relapse 0.3-0.7 without rehabilitation and
-0.05-0.2 with it, as brackets ⚠); amounts of income and costs: assumption.
+cannot deduct; optionally a home in a colony off the kilns (``housing_cost`` > 0), where the
+family pays no rent and earns the casual wage of town (``release.py``), and which it leaves
+for a kiln only when its need goes unmet; and optionally education support per child in
+school, paid monthly. A family still in debt to an owner when the package comes moves to its
+home once it owes nothing (no owner lets an indebted family go). Whether rehabilitated
+families fall back into debt less often is not set here: it follows from the savings, income
+and home the package gives them. Sources: domain.md 1.11-1.13 (release without rehabilitation
+is "temporary relief"; India's immediate assistance of 30,000 Indian rupees, often delayed:
+the grant's comparator, converted to Pakistani rupees; PEBLIP: 85% of women beneficiaries
+self-employed and a colony for released families; relapse 0.3-0.7 without rehabilitation and
+0.05-0.2 with it, as brackets to compare with ⚠); amounts of income and costs: assumption.
 """
 
 from __future__ import annotations
@@ -59,14 +63,9 @@ class RehabilitationSpec(InterventionSpec):
         json_schema_extra=about("Rs/family", "assumption", price_year=2020))
     housing_cost: float = Field(
         0.0, ge=0,
-        description="per family for a home off the kiln",
+        description="per family for a home in a colony off the kilns (0: no housing)",
         json_schema_extra=about("Rs/family", "assumption: PEBLIP built a colony for released "
                                 "families [@ilo-peblip]", price_year=2020))
-    rent_saved: float = Field(
-        ge=0,
-        description="a housed family no longer pays the owner",
-        **rupees(1000.0, 2021, "Rs/month", "Rs 1,000 for rent and utilities (2021) "
-                 "[@uca-2021-jhang]"))
     education_support: float = Field(
         0.0, ge=0,
         description="per child in school for rehabilitated families",
@@ -81,6 +80,7 @@ class Rehabilitation(Intervention):
         super().__init__(spec)
         self._offer: np.ndarray | None = None
         self._skills: np.ndarray | None = None
+        self._housed: np.ndarray | None = None  # given a home, per household
 
     def act(self, model: BondsimModel, allowance: float) -> float:
         s, hh = self.spec, model.hh
@@ -88,6 +88,7 @@ class Rehabilitation(Intervention):
             rng = model.streams[f"intervention:{self.name}"]
             self._offer = rng.random(hh.n) < s.coverage
             self._skills = rng.random(hh.n) < s.skills_success
+            self._housed = np.zeros(hh.n, dtype=bool)
         due = hh.released & ~hh.rehabilitated & self._offer & (
             model.steps - hh.released_month >= s.delay_months)
         index = np.flatnonzero(due)
@@ -110,6 +111,21 @@ class Rehabilitation(Intervention):
         hh.savings[paid] += s.cash_grant
         skilled = paid[self._skills[paid]]
         hh.outside_income[skilled] += s.outside_income
-        if s.housing_cost > 0:  # a home off the kiln: no more rent to the owner
-            hh.outside_income[paid] += s.rent_saved
+        if s.housing_cost > 0:  # a home in a colony off the kilns
+            self._housed[paid] = True
+        self.move_to_homes(model)
         return support + index.size * per_family
+
+    def move_to_homes(self, model: BondsimModel) -> None:
+        """Families given a home move to it: from town or the village at once, from a kiln
+        once they owe its owner nothing (a family that has since gone back to a kiln and
+        paid off its debt moves again)."""
+        hh = model.hh
+        if self._housed is None or not self._housed.any():
+            return
+        from ..simulation.state import COLONY, KILN
+        waiting = self._housed & (hh.location != COLONY)
+        at_kiln = np.flatnonzero(waiting & (hh.location == KILN) & (hh.debt <= 0.0))
+        elsewhere = waiting & (hh.location != KILN)
+        hh.location[elsewhere] = COLONY
+        model.leave_kilns(at_kiln, COLONY)

@@ -119,6 +119,7 @@ class Household(_RowAgent):
     stipend = _column("stipend", float, "Rs a month promised per child in school.")
     bonded = _column("bonded", bool, "Bonded (both conditions of rule 7).")
     months_bonded = _column("months_bonded", int, "Consecutive months bonded.")
+    location = _column("location", int, "0 at a kiln; off the kilns 1 town, 2 home, 3 colony.")
     released = _column("released", bool, "Released from bondage.")
     released_month = _column("released_month", int, "Month of release (-1: never).")
     rehabilitated = _column("rehabilitated", bool, "Received a rehabilitation package.")

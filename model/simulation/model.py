@@ -12,6 +12,7 @@
        6b. girls and boys: the sex split follows rule 6's counts (it changes no count)
     7. bondage: debt over threshold and held by the owner
     8. mobility: debt transfers between kilns, debt-free families leaving
+       8b. families off the kilns whose need went unmet return to a kiln (``release.py``)
     9. owners: the month's profit and cash (booked just before rule 8, so that each family's
        work is booked where it was done), then next month's pay, book-keeping and
        child-work policy from their perceived risk
@@ -46,6 +47,7 @@ from . import (
     mobility,
     owners,
     population,
+    release,
     season,
 )
 from ._memory import reuse_freed_memory
@@ -58,6 +60,7 @@ from .parameters import Params
 from .points import CreditOffer, add_columns
 from .rng import Streams, sparse_bernoulli
 from .shocks import ShockDraw, classify_shocks, consumption_need, shock_rates
+from .state import KILN
 from .stats import WarmMedian
 
 FAMILIES_PER_KILN = 35  # domain.md 1.2: 30-35 families a kiln (Punjab L&HRD)
@@ -203,6 +206,7 @@ class BondsimModel(mesa.Model):
         # are booked to the kiln where it worked, at that kiln's rate
         self._owners_account(bricks_day, worked, deducted, flows)
         n_transfer, n_free, n_left = self._move()  # 8. mobility
+        release.return_to_kilns(self)  # 8b. families off the kilns return when short
         self._owners_decide(bricks_day, over)  # 9. owners set next month's terms
 
         # public costs are counted at the month's end: a scheme may have lent during rule 4
@@ -280,6 +284,12 @@ class BondsimModel(mesa.Model):
             cash = gross - deducted
         else:
             gross = deducted = cash = credit.zeros(hh.n)
+        if hh.location.any():  # families off the kilns: no kiln pay, a wage on some days
+            off = hh.location != KILN
+            gross = np.where(off, 0.0, gross)
+            deducted = np.where(off, 0.0, deducted)
+            cash = np.where(off, 0.0, cash) + release.off_kiln_income(hh.adults, hh.location,
+                                                                       self.params)
         if hh.outside_income.any():  # work outside the kiln (e.g. after skills training)
             cash = cash + hh.outside_income
         self.ledger.deductions += float(deducted.sum())
@@ -295,6 +305,8 @@ class BondsimModel(mesa.Model):
         for handler in self.at("shock_costs"):
             handler(self, shocks)
         need[shocks.index] += shocks.cost
+        if hh.location.any():  # a room in town costs rent
+            need += release.rent(hh.location, p)
         return need, shocks
 
     def _cover(self, cash: np.ndarray, need: np.ndarray,
@@ -309,6 +321,8 @@ class BondsimModel(mesa.Model):
         limit = self.terms.limit_per_brick * self._adult_open_bricks
         if np.isfinite(self.terms.by_kiln("debt_ceiling")).any():  # e.g. a legal cap on advances
             np.minimum(limit, self.terms.debt_ceiling, out=limit)
+        if hh.location.any():  # no owner lends to a family off the kilns
+            limit = np.where(hh.location == KILN, limit, 0.0)
         room = credit.advance_room(limit, hh.debt)
         sp_cash = hh.sp_cash if hh.sp_cash.any() else None
         outside_room = None
@@ -383,6 +397,9 @@ class BondsimModel(mesa.Model):
         tied = np.where(self.terms.coercive, hh.debt, 0.0)
         index, is_transfer = mobility.select_movers(tried, v, tied, p.transfer_rate,
                                                     p.exit_rate_debt_free)
+        if hh.location.any():  # families off the kilns move by rule 8b only
+            kept = hh.location[index] == KILN
+            index, is_transfer = index[kept], is_transfer[kept]
         if index.size == 0:
             return 0, 0, 0
         origin = hh.kiln[index]
@@ -427,6 +444,8 @@ class BondsimModel(mesa.Model):
         k = ow.k
         kiln = self.hh.kiln
         if np.any(days > 0):
+            if self.hh.location.any():  # off the kilns: no bricks
+                bricks_day = np.where(self.hh.location == KILN, bricks_day, 0.0)
             if np.isscalar(days):
                 bricks = np.bincount(kiln, weights=bricks_day, minlength=k) * days
             else:
@@ -513,7 +532,8 @@ class BondsimModel(mesa.Model):
         """What each owner knows of its kiln when it decides (``owners.KilnFacts``): its
         families' bricks in an average month (open months' days spread over the year), what
         its children would mould (those working, and those of families short last month, whom
-        rule 6 would send), its debts and its record of advances."""
+        rule 6 would send), its debts and its record of advances. Only families living at the
+        kiln count: one off the kilns keeps its last kiln's index but works for nobody."""
         p, hh, ow = self.params, self.hh, self.ow
         k, kiln = ow.k, hh.kiln
         month_days = self._days_open * self._open_months / 12.0
@@ -523,6 +543,12 @@ class BondsimModel(mesa.Model):
         children[would] = (hh.children_10_14[would] * p.bricks_per_child_10_14_day
                            + hh.children_5_9[would] * p.bricks_per_child_5_9_day)
         owed = hh.debt
+        if hh.location.any():  # a family off the kilns is nobody's labour (``release.py``)
+            here = hh.location == KILN
+            bricks_day = np.where(here, bricks_day, 0.0)
+            children = np.where(here, children, 0.0)
+            over = over & here
+            owed = np.where(here, owed, 0.0)  # 0 anyway: no owner lends off the kilns
         cap = ow.legal_debt_cap[kiln]
         above = np.maximum(owed - cap, 0.0) if np.isfinite(ow.legal_debt_cap).any() else None
         weight = self._advance_weight
@@ -547,22 +573,6 @@ class BondsimModel(mesa.Model):
         self.hh.debt[index] = 0.0
         self.ledger.write_offs += amount
         return amount
-
-    def release(self, households: np.ndarray, route: str = "inspection") -> np.ndarray:
-        """Release bonded ``households`` (indices or a boolean mask): their debts to owners
-        are written off (``write_off``, BLSA 1992 s.6), they are marked released this month
-        and no longer bonded. Every release goes through here (``route`` names how it came
-        about: an inspection's follow-through or a conviction), the one guard of the
-        ``releases`` channel: with it off nobody is released. Returns who was released."""
-        index = self._distinct(households)
-        if not self.channel_on("releases"):
-            return index[:0]
-        hh = self.hh
-        self.write_off(index)
-        hh.released[index] = True
-        hh.released_month[index] = self.steps
-        hh.bonded[index] = False
-        return index
 
     def repay_debt(self, households: np.ndarray, amount: np.ndarray | float) -> float:
         """Repay up to ``amount`` (per household, or one figure for all) of the debts of
@@ -630,17 +640,47 @@ class BondsimModel(mesa.Model):
         household, or one for all), keeping kilns' occupancy and each household's copy of its
         kiln's terms right. No money changes hands and capacity is not checked: rule 8 does
         both for its own moves, and an intervention that sells families does its own books.
+        A family off the kilns that moves here joins the kiln (its location becomes KILN).
         Every change of a household's kiln goes through here."""
         index = self._distinct(households)
         dest = np.broadcast_to(np.asarray(kilns, dtype=np.intp), index.shape)
         if index.size and not (dest.min() >= 0 and dest.max() < self.ow.k):
             raise ValueError(f"kiln index out of range 0-{self.ow.k - 1}")
-        k = self.ow.k
+        k, hh = self.ow.k, self.hh
+        left = index[hh.location[index] == KILN]  # a family off the kilns frees no place
         self.ow.occupants += (np.bincount(dest, minlength=k)
-                              - np.bincount(self.hh.kiln[index], minlength=k)).astype(np.int32)
-        self.hh.kiln[index] = dest
-        self.hh.district[index] = self.ow.district[dest]
+                              - np.bincount(hh.kiln[left], minlength=k)).astype(np.int32)
+        hh.kiln[index] = dest
+        hh.district[index] = self.ow.district[dest]
+        hh.location[index] = KILN
         self.terms.moved(index)
+
+    def leave_kilns(self, households: np.ndarray, location: np.ndarray | int) -> None:
+        """Move ``households`` (distinct indices or a mask, all at a kiln) off the kilns to
+        ``location`` (a code of ``state.py`` other than KILN, one per household or one for
+        all): their places are freed; ``kiln`` keeps the last kiln (and so the district).
+        Their debts to owners must be 0: no owner follows a family off the kilns."""
+        index = self._distinct(households)
+        where = np.broadcast_to(np.asarray(location, dtype=np.int8), index.shape)
+        hh = self.hh
+        if index.size and ((where == KILN).any() or (hh.location[index] != KILN).any()
+                           or (hh.debt[index] > 0.0).any()):
+            raise ValueError("leave_kilns: families must be at a kiln, debt-free, and go off "
+                             "the kilns")
+        self.ow.occupants -= np.bincount(hh.kiln[index], minlength=self.ow.k).astype(np.int32)
+        hh.location[index] = where
+
+    def release(self, households: np.ndarray, route: str = "inspection") -> np.ndarray:
+        """Release bonded ``households`` (indices or a boolean mask) by ``route``
+        (``release.ROUTES``: an inspection's follow-through, a conviction, a committee's
+        hearing, a court's order): their debts to owners are written off (BLSA 1992 s.6), they
+        are marked released this month, counted by route, and each chooses where to go
+        (``release.release_families``). Every release goes through here, the one guard of the
+        ``releases`` channel: with it off nobody is released. Returns who was released."""
+        index = self._distinct(households)
+        if not self.channel_on("releases"):
+            return index[:0]
+        return release.release_families(self, index, route)
 
     def _distinct(self, households: np.ndarray) -> np.ndarray:
         """Household indices from indices or a boolean mask; repeated indices are an error,

@@ -84,7 +84,21 @@ OUTCOMES: dict[str, str] = {
     "convictions": "cases ending in a conviction this month",
     "kilns_sealed": "kilns sealed after a child-labour case this month",
     "families_sold_in_retaliation": "families sold to another kiln after a case this month",
+    "released_by_inspection": "households found by a labour inspection and released this month",
+    "released_by_conviction": "households freed by a court on an owner's conviction after an "
+                              "inspection this month",
+    "released_by_committee": "households released after a vigilance committee's hearing this "
+                             "month",
+    "released_by_court": "households released by a court on a habeas corpus petition this month",
+    "released_off_kilns": "released households that left the kilns (town or home) this month",
+    "returns_to_kiln": "households off the kilns that went back to a kiln this month",
+    "off_kiln_share": "share of households living off the kilns (town, home or a colony)",
     "released_bonded_share": "share of households ever released that are bonded now",
+    "relapse_bonded_12m": "of households released 12 months ago, the share bonded now",
+    "relapse_indebted_12m": "of households released 12 months ago, the share in debt to an "
+                            "owner now",
+    "relapse_indebted_12m_rehabilitated": "of households released 12 months ago and "
+                                          "rehabilitated since, the share in debt to an owner now",
     "loan_debt_total": "households' debt to public interest-free loan schemes, Rs",
     "scheme_lent": "lent by public loan schemes this month (buy-outs and emergency loans), Rs",
     "scheme_collected": "collected by public loan schemes this month, Rs",
@@ -107,7 +121,8 @@ OUTCOMES: dict[str, str] = {
 # outcomes that interventions count during the month (``model.events``, reset monthly)
 EVENTS = ("inspections", "cases_registered", "households_released", "children_found_working",
           "fines", "families_sold_in_retaliation", "child_labour_cases", "convictions",
-          "kilns_sealed")
+          "kilns_sealed", "released_by_inspection", "released_by_conviction",
+          "released_by_committee", "released_by_court", "released_off_kilns", "returns_to_kiln")
 
 
 @dataclass
@@ -222,9 +237,27 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         **scheme.flows(),
         "scheme_arrears": column_total(hh, "loan_overdue"),
         "scheme_recovery_rate": scheme.recovery_rate(),
+        "off_kiln_share": int(np.count_nonzero(hh.location)) / n,
         "released_bonded_share": _safe_div(int(np.count_nonzero(hh.bonded & hh.released)),
                                            int(np.count_nonzero(hh.released))),
+        **relapse(hh, facts.month),
         **by_sex(model, work_5_9, work_10_14, school),
+    }
+
+
+def relapse(hh, month: int, after: int = 12) -> dict[str, float]:  # noqa: ANN001
+    """Re-bondage of the families released ``after`` months ago (this month's cohort): the
+    share bonded now, the share in debt to an owner now, and the latter among those
+    rehabilitated since (NaN where the cohort is empty)."""
+    cohort = hh.released & (hh.released_month == month - after)
+    rehab = cohort & hh.rehabilitated
+    owing = hh.debt > 0.0
+    size = int(np.count_nonzero(cohort))
+    return {
+        "relapse_bonded_12m": _safe_div(int(np.count_nonzero(cohort & hh.bonded)), size),
+        "relapse_indebted_12m": _safe_div(int(np.count_nonzero(cohort & owing)), size),
+        "relapse_indebted_12m_rehabilitated": _safe_div(int(np.count_nonzero(rehab & owing)),
+                                                        int(np.count_nonzero(rehab))),
     }
 
 
@@ -278,6 +311,10 @@ UNDEFINED_WHEN: dict[str, str] = {
     "child_worker_share": "nobody moulded",
     "released_bonded_share": "no household had been released",
     "scheme_recovery_rate": "no public loan scheme had lent anything",
+    "relapse_bonded_12m": "no household had been released 12 months earlier",
+    "relapse_indebted_12m": "no household had been released 12 months earlier",
+    "relapse_indebted_12m_rehabilitated": "no household released 12 months earlier had been "
+                                          "rehabilitated",
     "girls_work_rate": "no girls aged 5-14",
     "girls_school_rate": "no girls aged 5-14",
     "boys_work_rate": "no boys aged 5-14",

@@ -106,7 +106,8 @@ def init_households(households: int, owners: OwnerState, params: Params,
     false = np.zeros(n, dtype=bool)
     never = np.full(n, NOT_YET, dtype=np.int16)
     return HouseholdState(
-        district=owners.district[kiln], kiln=kiln, adults=adults, dependants=dependants,
+        district=owners.district[kiln], kiln=kiln,
+        location=np.zeros(n, dtype=np.int8), adults=adults, dependants=dependants,
         children_0_4=c04, children_5_9=c59, children_10_14=c1014,
         work_5_9=w59, work_10_14=w1014, school_5_9=s59, school_10_14=s1014, **split,
         debt=debt, outside_debt=np.zeros(n), savings=savings, outside_access=outside,

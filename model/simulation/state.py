@@ -16,13 +16,20 @@ import numpy as np
 
 NOT_YET = -1  # month stamp of an event that has not happened
 
+# where a household lives and works (``HouseholdState.location``): at a kiln, or off the kilns
+# after a release (``release.py``): casual work in town (paying rent), back home in the village
+# (little work, no rent), or in a rehabilitation colony (casual work, no rent)
+KILN, TOWN, HOME, COLONY = 0, 1, 2, 3
+LOCATIONS = ("kiln", "town", "home", "colony")
+
 
 @dataclass
 class HouseholdState:
     """Columns describing every household (``n`` rows)."""
 
     district: np.ndarray        # int16, index into the model's district names
-    kiln: np.ndarray            # intp, index of the current kiln (and its owner)
+    kiln: np.ndarray            # intp, index of the current kiln (off the kilns: the last one)
+    location: np.ndarray        # int8, KILN, TOWN, HOME or COLONY (only KILN counts in occupancy)
     adults: np.ndarray          # int8, adults who mould
     dependants: np.ndarray      # int8, members who neither mould nor are children
     children_0_4: np.ndarray    # int8
@@ -64,6 +71,11 @@ class HouseholdState:
         return int(self.debt.shape[0])
 
     @property
+    def at_kiln(self) -> np.ndarray:
+        """Households living and working at a kiln (bool)."""
+        return self.location == KILN
+
+    @property
     def size(self) -> np.ndarray:
         """Household members (int16)."""
         return (self.adults.astype(np.int16) + self.dependants + self.children_0_4
@@ -76,7 +88,7 @@ class OwnerState:
 
     district: np.ndarray           # int16
     capacity: np.ndarray           # int32, families the kiln can house
-    occupants: np.ndarray          # int32, families currently at the kiln
+    occupants: np.ndarray          # int32, families currently at the kiln (location KILN)
     base_paid_ratio: np.ndarray    # float64, paid/notified rate the owner prefers
     paid_ratio: np.ndarray         # float64, paid/notified rate set for the coming month
     deduction_share: np.ndarray    # float64, share of gross pay deducted against debt
