@@ -16,20 +16,18 @@ family went, what it earns there and the shocks it meets. Sources: domain.md 1.1
 "most of the released families settled in the near vicinities of brick kilns"; release
 without rehabilitation "a temporary relief"), 1.3 (casual wage), 1.13 (relapse brackets, to
 compare with, not to set).
+
+The functions take the model untyped (``model``, a ``BondsimModel``): the model imports this
+module, and a typed import back would be a cycle.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import mobility, season
 from .parameters import Params
 from .state import COLONY, HOME, KILN, TOWN
-
-if TYPE_CHECKING:
-    from .model import BondsimModel
 
 #: the routes by which a family is released, each counted in the events as released_by_<route>
 ROUTES = ("inspection", "conviction", "committee", "court")
@@ -92,7 +90,8 @@ def other_kiln(district: np.ndarray, origin: np.ndarray, v: np.ndarray,
     return np.where(count > 1, dest, -1)
 
 
-def kiln_pay(model: BondsimModel, households: np.ndarray, kilns: np.ndarray) -> np.ndarray:
+def kiln_pay(model, households: np.ndarray,  # noqa: ANN001 - avoids a cycle
+             kilns: np.ndarray) -> np.ndarray:
     """Each family's expected pay at kiln ``kilns`` (-1: none, pay 0), Rs a month averaged
     over the year: its bricks a day x moulding days of an open month x that kiln's rate as
     households see it x open months / 12."""
@@ -104,7 +103,7 @@ def kiln_pay(model: BondsimModel, households: np.ndarray, kilns: np.ndarray) -> 
                     bricks * model._days_open * rate * model._open_months / 12.0, 0.0)
 
 
-def settle(model: BondsimModel, households: np.ndarray) -> np.ndarray:
+def settle(model, households: np.ndarray) -> np.ndarray:  # noqa: ANN001 - avoids a cycle
     """Released families choose where to go and go there (another kiln if it has a place,
     else the better of town and home). Returns their new location codes."""
     hh, ow, p = model.hh, model.ow, model.params
@@ -128,7 +127,8 @@ def settle(model: BondsimModel, households: np.ndarray) -> np.ndarray:
     return where
 
 
-def release_families(model: BondsimModel, households: np.ndarray, route: str) -> np.ndarray:
+def release_families(model, households: np.ndarray,  # noqa: ANN001 - avoids a cycle
+                     route: str) -> np.ndarray:
     """Release ``households`` (distinct indices or a mask) by ``route`` (one of ``ROUTES``):
     extinguish their debts (BLSA 1992 s.6), mark them released this month, count them, and
     let each choose where to go (``settle``). Every route calls this one function. Returns the
@@ -148,7 +148,7 @@ def release_families(model: BondsimModel, households: np.ndarray, route: str) ->
     return index
 
 
-def return_to_kilns(model: BondsimModel) -> int:
+def return_to_kilns(model) -> int:  # noqa: ANN001 - avoids a cycle
     """Rule 8b: off-kiln families whose need went unmet this month go back to a uniformly
     random kiln of their district that has a free place (else they stay off this month), and
     the new owner advances what they lacked, up to his lending limit: the advance is booked as
