@@ -95,6 +95,37 @@ def releases(s: Any, d: District, last: int | None = None) -> float:
             * follow)
 
 
+def hearings(s: Any, d: District, last: int | None = None) -> float:
+    """Complaints a vigilance committee can hear up to month ``last``: households x the
+    indebted share (each counted as bonded) x the complaint rate (raised by an awareness
+    campaign's complaint multiplier) x months, as far as its budget pays for them after the
+    running cost."""
+    boost = max([a.complaint_multiplier for a in d.of_type("awareness")], default=1.0)
+    rate = min(s.complaint_rate * boost, 1.0)
+    m = months(s, d.horizon, last)
+    expected = d.households * float(d.params["initial_indebted_share"]) * rate * m
+    if s.budget is None or s.cost_per_hearing <= 0:
+        return expected
+    left = s.budget - s.cost_per_committee_month * m
+    return min(expected, max(math.floor(left / s.cost_per_hearing), 0))
+
+
+def petitions(s: Any, d: District, last: int | None = None) -> float:
+    """Court petitions filed up to month ``last``: kilns x petitions per kiln-year x months
+    / 12, as far as the budget pays for them."""
+    expected = d.kilns * s.petitions_per_kiln_year * months(s, d.horizon, last) / 12.0
+    return _affordable_units(s, expected, s.cost_per_petition)
+
+
+def all_releases(d: District, last: int | None = None) -> float:
+    """Families the district's release routes can release up to month ``last``: inspections
+    (``releases``), committees' hearings x their release share, petitions x their success."""
+    return (sum(releases(i, d, last) for i in d.of_type("inspections"))
+            + sum(hearings(v, d, last) * v.hearing_release
+                  for v in d.of_type("vigilance_committees"))
+            + sum(petitions(c, d, last) * c.success_rate for c in d.of_type("court_petitions")))
+
+
 SURE = 0.95  # plan for this quantile of a random count of releases
 
 
@@ -152,11 +183,12 @@ def inspections(s: Any, d: District) -> float:
 
 def rehabilitation(s: Any, d: District) -> float:
     """Families offered the package: the 95th percentile (``likely_most``) of those expected
-    to be released by the district's inspections early enough to be served ``delay_months``
-    later within the window, x coverage; each x (cash grant + training + housing), +
-    education support for each child 5-14 of those families for the months it acts."""
+    to be released by the district's routes (``all_releases``) early enough to be served
+    ``delay_months`` later within the window, x coverage; each x (cash grant + training +
+    housing), + education support for each child 5-14 of those families for the months it
+    acts."""
     last = (s.end or d.horizon) - s.delay_months
-    released = sum(releases(i, d, last) for i in d.of_type("inspections"))
+    released = all_releases(d, last)
     families = likely_most(released * s.coverage)
     package = s.cash_grant + s.training_cost + s.housing_cost
     support = families * _children(d) * s.education_support * months(s, d.horizon)
@@ -216,8 +248,16 @@ def advance_cap(s: Any, d: District) -> float:
 
 
 def vigilance_committees(s: Any, d: District) -> float:
-    """One committee in the district x cost a month x months."""
-    return s.cost_per_committee_month * months(s, d.horizon)
+    """One committee in the district x cost a month x months, + the 95th percentile
+    (``likely_most``) of the complaints it can hear (``hearings``) x cost per hearing."""
+    return (s.cost_per_committee_month * months(s, d.horizon)
+            + likely_most(hearings(s, d)) * s.cost_per_hearing)
+
+
+def court_petitions(s: Any, d: District) -> float:
+    """The 95th percentile (``likely_most``) of the petitions filed (``petitions``) x cost
+    per petition."""
+    return likely_most(petitions(s, d)) * s.cost_per_petition
 
 
 def minimum_piece_rate(s: Any, d: District) -> float:
@@ -248,7 +288,8 @@ CAPACITY: dict[str, Callable[[Any, District], float]] = {
     "cash_transfer": cash_transfer, "cnic_drive": cnic_drive,
     "interest_free_loans": interest_free_loans, "health_cover": health_cover,
     "school_stipend": school_stipend, "advance_cap": advance_cap,
-    "vigilance_committees": vigilance_committees, "minimum_piece_rate": minimum_piece_rate,
+    "vigilance_committees": vigilance_committees, "court_petitions": court_petitions,
+    "minimum_piece_rate": minimum_piece_rate,
     "employer_code": employer_code, "awareness": awareness,
 }
 
