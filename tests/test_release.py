@@ -10,6 +10,8 @@ expects Rs 5,000 x 10 / 12 = Rs 4,166.67 a month at another kiln.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from mechanism_kit import act, draws, tiny
@@ -296,3 +298,104 @@ def test_relapse_counts_the_cohort_released_twelve_months_ago():
     assert got["relapse_indebted_12m"] == pytest.approx(2 / 3)
     assert got["relapse_indebted_12m_rehabilitated"] == pytest.approx(1 / 2)
     assert np.isnan(relapse(hh, 20)["relapse_bonded_12m"])
+
+
+# -- rehabilitation housing moves families; a policy with no teeth does nothing --------------------
+def test_a_home_in_a_colony_waits_until_the_family_owes_nothing():
+    from bondsim.interventions.rehabilitation import RehabilitationSpec
+
+    spec = RehabilitationSpec(type="rehabilitation", coverage=1.0, skills_success=0.0,
+                              delay_months=0, cash_grant=0.0, training_cost=0.0,
+                              housing_cost=100.0)
+    m = tiny(spec, households=6, kilns=2)
+    m.hh.released[[0, 1, 3]] = True
+    m.hh.released_month[[0, 1, 3]] = 0
+    m.leave_kilns(np.array([3]), TOWN)  # family 3 went to town
+    m.hh.debt[1] = 500.0  # family 1 went back to a kiln and owes again
+    assert act(m, 1) == pytest.approx(300.0)  # three homes
+    assert m.hh.location[[0, 1, 3]].tolist() == [COLONY, KILN, COLONY]
+    assert _occupancy_right(m)
+    m.hh.debt[1] = 0.0  # it paid off its debt: next month it moves to its home
+    act(m, 2)
+    assert m.hh.location[1] == COLONY
+    assert m.ow.occupants.tolist() == [1, 2]  # 0, 1 left kiln 0; 3 left kiln 1
+
+
+def test_a_colony_family_pays_no_rent_and_earns_the_town_wage():
+    m = tiny(households=2, kilns=1, illness_rate=0.0, funeral_rate=0.0, marriage_rate=0.0)
+    m.leave_kilns(np.array([0]), COLONY)
+    _, _, cash = m._earn(m._days_open, np.full(2, 500.0), np.full(2, 5000.0))
+    need, _ = m._need_and_shocks()
+    assert cash[0] == 10800.0
+    assert need[0] == need[1] == 4450.0
+
+
+def test_the_kiln_pay_a_family_expects_counts_its_working_children():
+    m = tiny(households=6, kilns=2)
+    m.hh.work_10_14[0] = 1  # a child 10-14 moulds bricks_per_child_10_14_day more
+    bricks = 500.0 + m.params.bricks_per_child_10_14_day
+    got = release.kiln_pay(m, np.array([0, 1, 2]), np.array([1, 1, -1]))
+    np.testing.assert_allclose(got, [bricks * 20 * 0.5 * 10 / 12, KILN_PAY, 0.0])
+
+
+def test_routes_with_no_teeth_change_nothing():
+    def run(*specs):
+        m = tiny(*specs, households=12, kilns=3, illness_rate=0.2)
+        m.hh.debt[:] = 60000.0
+        m.run(6)
+        return m.timeseries()
+
+    base = run()
+    for spec in (_court(petitions_per_kiln_year=0.0),
+                 _committees(complaint_rate=0.0, cost_per_committee_month=0.0)):
+        got = run(spec)
+        np.testing.assert_array_equal(got["bonded_share"], base["bonded_share"])
+        np.testing.assert_array_equal(got["debt_total"], base["debt_total"])
+        assert got["households_released"].sum() == 0
+
+
+def test_court_petitions_free_families_and_lower_bondage_on_paired_seeds():
+    from bondsim import BondsimModel
+    from bondsim.interventions import build
+
+    def bonded(*specs):
+        m = BondsimModel(households=2000, seed=3, interventions=build(specs))
+        m.run(36)
+        return m
+
+    base = bonded()
+    court = bonded(_court(petitions_per_kiln_year=2.0, start=1))
+    released = court.timeseries()["released_by_court"].sum()
+    assert released > 50
+    assert court.outcomes["bonded_share"] < base.outcomes["bonded_share"]
+
+
+@pytest.mark.slow
+def test_relapse_emerges_and_a_home_off_the_kilns_lowers_it():
+    """The shipped release scenarios, pooled over every cohort: a family released 12 months
+    earlier is in debt to an owner again less often with a rehabilitation home than without
+    any package (7.8b: about 0.46 against 0.20 on three seeds)."""
+    from bondsim.experiments.experiment import simulate
+    from bondsim.experiments.scenario import load_scenario
+    from bondsim.interventions.rehabilitation import RehabilitationSpec
+
+    def pooled(path, housing=None):
+        scenario = load_scenario(path)
+        if housing is not None:
+            specs = scenario.spec.interventions
+            specs[1] = RehabilitationSpec.model_validate(
+                {**specs[1].model_dump(), "housing_cost": housing})
+        m = simulate(scenario, months=0)
+        cohort = owing = 0
+        for _ in range(120):
+            m.step()
+            c = m.hh.released & (m.hh.released_month == m.steps - 12)
+            cohort += int(c.sum())
+            owing += int((c & (m.hh.debt > 0)).sum())
+        return owing / cohort
+
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    without = pooled(root / "release_without_rehabilitation.toml")
+    housed = pooled(root / "release_with_rehabilitation.toml", housing=50000.0)
+    assert 0.2 < without < 0.8
+    assert housed < without - 0.1
