@@ -73,6 +73,8 @@ def test_an_owners_fines_and_the_convictions_add_up_over_months():
     m = tiny(spec, households=2, kilns=1)
     m.hh.bonded[:] = True  # found, and freed by the court; bonded again by the next visit
     act(m, 1)
+    assert not m.hh.at_kiln.any()  # one kiln: the freed families leave the kilns
+    m.move_households(np.arange(2), 0)  # back at the kiln (as by rule 8b), bonded again
     m.hh.bonded[:] = True
     act(m, 2)
     assert m.ow.fines_paid.tolist() == [1000.0]

@@ -169,6 +169,8 @@ def test_a_family_short_off_the_kilns_returns_and_takes_an_advance_for_what_it_l
     assert m.ledger.advances == 43000.0
     assert m.events["returns_to_kiln"] == 2
     assert abs(m.ledger.residual(float(m.hh.debt.sum()))) < 1e-9
+    # the advances enter the new owners' record of advances (rule 9), at 1/12 a month
+    assert m.ow.advances_ewm.sum() == pytest.approx(43000.0 / 12.0)
 
 
 def test_no_return_without_a_free_place():
@@ -179,6 +181,81 @@ def test_no_return_without_a_free_place():
     assert release.return_to_kilns(m) == 0
     assert m.hh.location[0] == TOWN
     assert m.hh.debt[0] == 0.0
+    assert _occupancy_right(m)
+
+
+# -- off the kilns a family is nobody's labour (rule 9, rule 8, inspections) ----------------------
+def _one_off_with_a_working_child():
+    """Two kilns of two families; family 0 (kiln 0) has a child of 10-14 at work and lives in
+    town, its last kiln still 0; family 1 (kiln 0) has a child of 10-14 at work at the kiln."""
+    m = tiny(_inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0,
+                          fine_child_labour=0.0), households=4, kilns=2)
+    m.ow.capacity[:] = 10
+    m.hh.children_10_14[[0, 1]] = m.hh.work_10_14[[0, 1]] = 1
+    m.leave_kilns(np.array([0]), TOWN)
+    return m
+
+
+def test_owners_count_only_the_families_living_at_their_kiln():
+    m = _one_off_with_a_working_child()
+    m.hh.debt[1] = 3000.0
+    facts = m._kiln_facts(np.full(4, 500.0), np.ones(4, dtype=bool))
+    month = 500.0 * 20.0 * 10.0 / 12.0  # bricks of one adult in an average month
+    child = m.params.bricks_per_child_10_14_day * 20.0 * 10.0 / 12.0
+    # kiln 0: family 1 only (family 0 lives in town); kiln 1: families 2 and 3
+    np.testing.assert_allclose(facts.bricks_month, [month, 2 * month])
+    np.testing.assert_allclose(facts.child_bricks_month, [child, 0.0])
+    assert facts.child_families.tolist() == [1.0, 0.0]
+    assert facts.over_families.tolist() == [1.0, 2.0]
+    assert facts.debt.tolist() == [3000.0, 0.0]
+
+
+def test_inspectors_neither_target_nor_find_a_family_off_the_kilns():
+    m = _one_off_with_a_working_child()
+    m.interventions[0].spec.targeting = "risk_based"
+    # risk-based weights: 1 + children at work at the kiln (family 0's child is in town)
+    assert m.interventions[0].weights(m).tolist() == [2.0, 1.0]
+    act(m, 1)
+    assert m.events["children_found_working"] == 1  # family 1's child, not family 0's
+    assert m.hh.work_10_14.tolist() == [1, 0, 0, 0]
+    assert m.events["child_labour_cases"] == 1
+
+
+def test_a_sealed_kiln_disperses_its_families_but_not_one_off_the_kilns():
+    m = _one_off_with_a_working_child()
+    act(m, 1)  # kiln 0 sealed a month: its free family 1 moves to kiln 1
+    assert m.ow.sealed_months.tolist() == [1.0, 0.0]
+    assert m.hh.kiln[1] == 1
+    assert m.hh.location[0] == TOWN  # family 0 stays in town, at no kiln
+    assert m.ow.occupants.tolist() == [0, 3]
+    assert _occupancy_right(m)
+
+
+def test_a_family_off_the_kilns_never_moves_by_rule_8():
+    # on seed 2 every family tries to move and families 0 and 2 draw the other kiln: at a kiln
+    # both would move (kilns [1, 0, 0, 1]); family 0 lives at home, so only family 2 moves
+    m = tiny(households=4, kilns=2, exit_rate_debt_free=1.0, seed=2)
+    m.ow.capacity[:] = 10
+    m.leave_kilns(np.array([0]), HOME)
+    m.refresh_terms()
+    assert m._move() == (0, 1, 0)
+    assert m.hh.kiln.tolist() == [0, 0, 0, 1]
+    assert m.hh.location[0] == HOME
+    assert _occupancy_right(m)
+
+
+def test_a_conviction_frees_every_bonded_family_through_the_shared_function():
+    spec = _inspections(inspections_per_district=1, detection_bonded=1.0, follow_through=0.0,
+                        conviction_rate=1.0, fine=0.0, cost_per_release=1000.0,
+                        cost_per_inspection=0.0)
+    m = tiny(spec, households=2, kilns=1)
+    m.hh.debt[:] = 20000.0
+    m.hh.bonded[:] = True
+    assert act(m, 1) == pytest.approx(2000.0)  # none followed through, both freed by the court
+    assert m.events["released_by_inspection"] == m.events["households_released"] == 2
+    assert m.events["convictions"] == 1
+    assert m.ledger.write_offs == 40000.0
+    assert (m.hh.location == TOWN).all()  # one kiln: no other kiln to go to
     assert _occupancy_right(m)
 
 
