@@ -252,7 +252,8 @@ def test_a_conviction_frees_every_bonded_family_through_the_shared_function():
     m.hh.debt[:] = 20000.0
     m.hh.bonded[:] = True
     assert act(m, 1) == pytest.approx(2000.0)  # none followed through, both freed by the court
-    assert m.events["released_by_inspection"] == m.events["households_released"] == 2
+    assert m.events["released_by_conviction"] == m.events["households_released"] == 2
+    assert m.events["released_by_inspection"] == 0
     assert m.events["convictions"] == 1
     assert m.ledger.write_offs == 40000.0
     assert (m.hh.location == TOWN).all()  # one kiln: no other kiln to go to
@@ -476,3 +477,21 @@ def test_relapse_emerges_and_a_home_off_the_kilns_lowers_it():
     housed = pooled(root / "release_with_rehabilitation.toml", housing=50000.0)
     assert 0.2 < without < 0.8
     assert housed < without - 0.1
+
+
+def test_with_the_releases_channel_off_no_route_releases_anyone():
+    m = tiny(_court(delay_months=0, petitions_per_kiln_year=120.0, success_rate=1.0),
+             _committees(complaint_rate=1.0, hearing_release=1.0), households=6, kilns=2)
+    m.channels_off = frozenset({"releases"})
+    m.hh.debt[:] = 20000.0
+    m.hh.bonded[:] = True
+    act(m, 1)
+    m.interventions[1].step(m)  # the committees hear every complaint
+    assert m.events["households_released"] == 0
+    assert m.hh.bonded.all()
+    assert not m.hh.released.any()
+    assert m.hh.at_kiln.all()
+    assert m.ledger.write_offs == 0.0
+    m.channels_off = frozenset()  # the same hearing with the channel on frees them
+    m.interventions[1].step(m)
+    assert m.events["released_by_committee"] == 6
