@@ -2,7 +2,7 @@
 
 Tiny models with easy numbers (``mechanism_kit``: one adult moulding 500 bricks a day on the
 20 days of an open month at Rs 0.5 a brick, Rs 5,000 a month; owners lend up to Rs 40,000;
-kilns of 4 places, 3 families each). Off the kilns, by default, an adult earns Rs 600 a day
+kilns of 4 places, 3 families each). Off the kilns, with ``EASY_OFF``, an adult earns Rs 600 a day
 on 18 days in town (Rs 10,800 less Rs 1,000 rent: Rs 9,800) or on 6 days at home (Rs 3,600,
 no rent). Kilns mould 10 months a year (closed July and August), so a debt-free family
 expects Rs 5,000 x 10 / 12 = Rs 4,166.67 a month at another kiln.
@@ -25,6 +25,13 @@ from bondsim.simulation.parameters import Params
 from bondsim.simulation.state import COLONY, HOME, KILN, TOWN
 
 KILN_PAY = 5000.0 * 10 / 12
+#: the wage and rent at their source figures (Rs 600 a day of 2022, Rs 1,000 a month of 2021),
+#: not their defaults converted to 2020 prices, for easy numbers
+EASY_OFF = {"outside_daily_wage": 600.0, "town_rent": 1000.0}
+
+
+def _tiny(*specs, **params):
+    return tiny(*specs, **{**EASY_OFF, **params})
 
 
 def _court(**fields):
@@ -43,7 +50,7 @@ def _occupancy_right(m) -> bool:
 
 # -- the family's choice ---------------------------------------------------------------------------
 def test_destination_values_by_hand():
-    p = Params()
+    p = Params(**EASY_OFF)
     values = release.destination_values(np.array([KILN_PAY, 20000.0]), np.array([1, 2]), p)
     # one adult: kiln 4,166.67; town 600 x 18 - 1,000 = 9,800; home 600 x 6 = 3,600
     # two adults: kiln 20,000; town 21,600 - 1,000 = 20,600; home 7,200
@@ -60,7 +67,7 @@ def test_the_family_chooses_the_most_cash_and_a_kiln_only_with_a_place():
 
 
 def test_a_wage_too_low_to_pay_the_rent_sends_families_home_or_to_a_kiln():
-    p = Params(outside_daily_wage=50.0)  # town 50 x 18 - 1,000 = -100; home 300
+    p = Params(**{**EASY_OFF, "outside_daily_wage": 50.0})  # town 50 x 18 - 1,000 = -100; home 300
     values = release.destination_values(np.array([KILN_PAY, 0.0]), np.array([1, 1]), p)
     np.testing.assert_allclose(values[:, 1:], [[-100.0, 300.0], [-100.0, 300.0]])
     assert release.choose(values, np.array([True, False])).tolist() == [KILN, HOME]
@@ -76,7 +83,7 @@ def test_another_kiln_is_never_the_one_the_family_was_held_at():
 
 # -- a release, by any route -----------------------------------------------------------------------
 def test_a_released_family_owes_nothing_and_leaves_for_town():
-    m = tiny(households=6, kilns=2)
+    m = _tiny(households=6, kilns=2)
     m.hh.debt[:] = [30000.0, 0, 0, 0, 0, 0]
     m.hh.bonded[0] = True
     m.steps = 5
@@ -100,7 +107,7 @@ def test_a_released_family_owes_nothing_and_leaves_for_town():
 
 
 def test_with_a_low_outside_wage_the_released_family_moves_to_the_other_kiln_debt_free():
-    m = tiny(households=6, kilns=2, outside_daily_wage=100.0)  # town 800, home 600
+    m = _tiny(households=6, kilns=2, outside_daily_wage=100.0)  # town 800, home 600
     m.hh.debt[0] = 30000.0
     m.hh.bonded[0] = True
     m.release(np.array([0]), "committee")
@@ -114,7 +121,7 @@ def test_with_a_low_outside_wage_the_released_family_moves_to_the_other_kiln_deb
 
 
 def test_a_full_kiln_sends_the_family_off_the_kilns_instead():
-    m = tiny(households=6, kilns=2, outside_daily_wage=100.0)
+    m = _tiny(households=6, kilns=2, outside_daily_wage=100.0)
     m.ow.capacity[1] = 3  # kiln 1 is full
     m.hh.bonded[0] = True
     m.release(np.array([0]), "inspection")
@@ -123,13 +130,13 @@ def test_a_full_kiln_sends_the_family_off_the_kilns_instead():
 
 
 def test_an_unknown_route_is_refused():
-    m = tiny()
+    m = _tiny()
     with pytest.raises(ValueError, match="route"):
         m.release(np.array([0]), "prayer")
 
 
 def test_no_family_in_debt_leaves_the_kilns():
-    m = tiny()
+    m = _tiny()
     m.hh.debt[0] = 1.0
     with pytest.raises(ValueError, match="debt-free"):
         m.leave_kilns(np.array([0]), TOWN)
@@ -137,7 +144,7 @@ def test_no_family_in_debt_leaves_the_kilns():
 
 # -- off the kilns ---------------------------------------------------------------------------------
 def test_off_the_kilns_a_family_earns_the_wage_pays_rent_and_cannot_borrow():
-    m = tiny(households=3, kilns=1, illness_rate=0.0, funeral_rate=0.0, marriage_rate=0.0)
+    m = _tiny(households=3, kilns=1, illness_rate=0.0, funeral_rate=0.0, marriage_rate=0.0)
     m.leave_kilns(np.array([0, 1]), np.array([TOWN, HOME], dtype=np.int8))
     assert m.ow.occupants.tolist() == [1]
     gross, _, cash = m._earn(m._days_open, np.full(3, 500.0), np.full(3, 5000.0))
@@ -155,7 +162,7 @@ def test_off_the_kilns_a_family_earns_the_wage_pays_rent_and_cannot_borrow():
 
 
 def test_a_family_short_off_the_kilns_returns_and_takes_an_advance_for_what_it_lacked():
-    m = tiny(households=6, kilns=2)
+    m = _tiny(households=6, kilns=2)
     m.leave_kilns(np.array([0, 3]), np.array([TOWN, COLONY], dtype=np.int8))
     m.hh.unmet_need[:] = [3000.0, 0.0, 0.0, 50000.0, 0.0, 0.0]  # family 1 is at a kiln
     m.ledger.open(0.0)
@@ -174,7 +181,7 @@ def test_a_family_short_off_the_kilns_returns_and_takes_an_advance_for_what_it_l
 
 
 def test_no_return_without_a_free_place():
-    m = tiny(households=6, kilns=2)
+    m = _tiny(households=6, kilns=2)
     m.leave_kilns(np.array([0]), TOWN)
     m.ow.capacity[:] = [2, 3]  # both kilns full
     m.hh.unmet_need[0] = 100.0
@@ -188,7 +195,7 @@ def test_no_return_without_a_free_place():
 def _one_off_with_a_working_child():
     """Two kilns of two families; family 0 (kiln 0) has a child of 10-14 at work and lives in
     town, its last kiln still 0; family 1 (kiln 0) has a child of 10-14 at work at the kiln."""
-    m = tiny(_inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0,
+    m = _tiny(_inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0,
                           fine_child_labour=0.0), households=4, kilns=2)
     m.ow.capacity[:] = 10
     m.hh.children_10_14[[0, 1]] = m.hh.work_10_14[[0, 1]] = 1
@@ -234,7 +241,7 @@ def test_a_sealed_kiln_disperses_its_families_but_not_one_off_the_kilns():
 def test_a_family_off_the_kilns_never_moves_by_rule_8():
     # on seed 2 every family tries to move and families 0 and 2 draw the other kiln: at a kiln
     # both would move (kilns [1, 0, 0, 1]); family 0 lives at home, so only family 2 moves
-    m = tiny(households=4, kilns=2, exit_rate_debt_free=1.0, seed=2)
+    m = _tiny(households=4, kilns=2, exit_rate_debt_free=1.0, seed=2)
     m.ow.capacity[:] = 10
     m.leave_kilns(np.array([0]), HOME)
     m.refresh_terms()
@@ -248,7 +255,7 @@ def test_a_conviction_frees_every_bonded_family_through_the_shared_function():
     spec = _inspections(inspections_per_district=1, detection_bonded=1.0, follow_through=0.0,
                         conviction_rate=1.0, fine=0.0, cost_per_release=1000.0,
                         cost_per_inspection=0.0)
-    m = tiny(spec, households=2, kilns=1)
+    m = _tiny(spec, households=2, kilns=1)
     m.hh.debt[:] = 20000.0
     m.hh.bonded[:] = True
     assert act(m, 1) == pytest.approx(2000.0)  # none followed through, both freed by the court
@@ -264,7 +271,7 @@ def test_a_conviction_frees_every_bonded_family_through_the_shared_function():
 def test_inspections_release_through_the_shared_function():
     spec = _inspections(inspections_per_district=2, detection_bonded=1.0, follow_through=1.0,
                         fine=0.0, cost_per_inspection=100.0, cost_per_release=1000.0)
-    m = tiny(spec, households=4, kilns=2)
+    m = _tiny(spec, households=4, kilns=2)
     m.hh.debt[:] = [20000.0, 0.0, 20000.0, 0.0]
     m.hh.bonded[[0, 2]] = True
     # two visits (Rs 200) and two releases (Rs 2,000)
@@ -276,7 +283,7 @@ def test_inspections_release_through_the_shared_function():
 
 
 def test_committee_hearings_release_at_their_rate_and_cost():
-    m = tiny(_committees(complaint_rate=0.5, hearing_release=0.5, cost_per_hearing=100.0),
+    m = _tiny(_committees(complaint_rate=0.5, hearing_release=0.5, cost_per_hearing=100.0),
              households=6, kilns=2)
     m.hh.bonded[:] = True
     m.hh.debt[:] = 10000.0
@@ -291,7 +298,7 @@ def test_committee_hearings_release_at_their_rate_and_cost():
 
 
 def test_committee_hearings_stop_when_the_money_does():
-    m = tiny(_committees(complaint_rate=1.0, hearing_release=1.0, cost_per_hearing=100.0,
+    m = _tiny(_committees(complaint_rate=1.0, hearing_release=1.0, cost_per_hearing=100.0,
                          budget=250.0), households=6, kilns=2)
     m.hh.bonded[:] = True
     assert act(m, 1) == pytest.approx(200.0)  # two hearings fit in Rs 250
@@ -299,7 +306,7 @@ def test_committee_hearings_stop_when_the_money_does():
 
 
 def test_dormant_committees_hear_nothing():
-    m = tiny(_committees(complaint_rate=1.0, hearing_release=1.0, districts=[]),
+    m = _tiny(_committees(complaint_rate=1.0, hearing_release=1.0, districts=[]),
              households=6, kilns=2)
     m.hh.bonded[:] = True
     assert act(m, 1) == 0.0
@@ -310,7 +317,7 @@ def test_court_petitions_are_filed_at_their_rate_and_heard_after_the_delay():
     # 2 kilns x 6 petitions a kiln-year / 12 = 1 petition a month expected (Poisson)
     spec = _court(petitions_per_kiln_year=6.0, success_rate=1.0, cost_per_petition=500.0,
                   delay_months=2)
-    m = tiny(spec, households=6, kilns=2)
+    m = _tiny(spec, households=6, kilns=2)
     m.hh.bonded[:] = True
     m.hh.debt[:] = 10000.0
     rng = draws(0, "court_petitions")
@@ -331,7 +338,7 @@ def test_court_petitions_are_filed_at_their_rate_and_heard_after_the_delay():
 def test_a_petition_for_a_family_no_longer_bonded_frees_nobody():
     spec = _court(petitions_per_kiln_year=600.0, success_rate=1.0, cost_per_petition=0.0,
                   delay_months=1)
-    m = tiny(spec, households=6, kilns=2)
+    m = _tiny(spec, households=6, kilns=2)
     m.hh.bonded[:] = True
     act(m, 1)  # Poisson(100) petitions: every bonded family gets one
     m.hh.bonded[:] = False  # nobody is bonded by the hearing
@@ -342,7 +349,7 @@ def test_a_petition_for_a_family_no_longer_bonded_frees_nobody():
 
 def test_court_success_rate_zero_releases_nobody():
     spec = _court(petitions_per_kiln_year=600.0, success_rate=0.0, delay_months=0)
-    m = tiny(spec, households=6, kilns=2)
+    m = _tiny(spec, households=6, kilns=2)
     m.hh.bonded[:] = True
     assert act(m, 1) == pytest.approx(6 * 25000.0)  # every bonded family petitioned
     assert not m.hh.released.any()
@@ -352,7 +359,7 @@ def test_court_success_rate_zero_releases_nobody():
 def test_months_with_releases_and_returns_keep_the_ledger_and_occupancy_right():
     spec = _court(petitions_per_kiln_year=3.0, success_rate=1.0, cost_per_petition=0.0,
                   delay_months=0)
-    m = tiny(spec, households=12, kilns=3, illness_rate=0.3, outside_daily_wage=150.0)
+    m = _tiny(spec, households=12, kilns=3, illness_rate=0.3, outside_daily_wage=150.0)
     m.hh.debt[:] = 60000.0
     for _ in range(24):
         m.step()
@@ -364,7 +371,7 @@ def test_months_with_releases_and_returns_keep_the_ledger_and_occupancy_right():
 
 # -- relapse ---------------------------------------------------------------------------------------
 def test_relapse_counts_the_cohort_released_twelve_months_ago():
-    m = tiny(households=6, kilns=2)
+    m = _tiny(households=6, kilns=2)
     hh = m.hh
     hh.released[:4] = True
     hh.released_month[:4] = [3, 3, 3, 4]  # three released in month 3, one in month 4
@@ -385,7 +392,7 @@ def test_a_home_in_a_colony_waits_until_the_family_owes_nothing():
     spec = RehabilitationSpec(type="rehabilitation", coverage=1.0, skills_success=0.0,
                               delay_months=0, cash_grant=0.0, training_cost=0.0,
                               housing_cost=100.0)
-    m = tiny(spec, households=6, kilns=2)
+    m = _tiny(spec, households=6, kilns=2)
     m.hh.released[[0, 1, 3]] = True
     m.hh.released_month[[0, 1, 3]] = 0
     m.leave_kilns(np.array([3]), TOWN)  # family 3 went to town
@@ -400,7 +407,7 @@ def test_a_home_in_a_colony_waits_until_the_family_owes_nothing():
 
 
 def test_a_colony_family_pays_no_rent_and_earns_the_town_wage():
-    m = tiny(households=2, kilns=1, illness_rate=0.0, funeral_rate=0.0, marriage_rate=0.0)
+    m = _tiny(households=2, kilns=1, illness_rate=0.0, funeral_rate=0.0, marriage_rate=0.0)
     m.leave_kilns(np.array([0]), COLONY)
     _, _, cash = m._earn(m._days_open, np.full(2, 500.0), np.full(2, 5000.0))
     need, _ = m._need_and_shocks()
@@ -409,7 +416,7 @@ def test_a_colony_family_pays_no_rent_and_earns_the_town_wage():
 
 
 def test_the_kiln_pay_a_family_expects_counts_its_working_children():
-    m = tiny(households=6, kilns=2)
+    m = _tiny(households=6, kilns=2)
     m.hh.work_10_14[0] = 1  # a child 10-14 moulds bricks_per_child_10_14_day more
     bricks = 500.0 + m.params.bricks_per_child_10_14_day
     got = release.kiln_pay(m, np.array([0, 1, 2]), np.array([1, 1, -1]))
@@ -418,7 +425,7 @@ def test_the_kiln_pay_a_family_expects_counts_its_working_children():
 
 def test_routes_with_no_teeth_change_nothing():
     def run(*specs):
-        m = tiny(*specs, households=12, kilns=3, illness_rate=0.2)
+        m = _tiny(*specs, households=12, kilns=3, illness_rate=0.2)
         m.hh.debt[:] = 60000.0
         m.run(6)
         return m.timeseries()
@@ -480,7 +487,7 @@ def test_relapse_emerges_and_a_home_off_the_kilns_lowers_it():
 
 
 def test_with_the_releases_channel_off_no_route_releases_anyone():
-    m = tiny(_court(delay_months=0, petitions_per_kiln_year=120.0, success_rate=1.0),
+    m = _tiny(_court(delay_months=0, petitions_per_kiln_year=120.0, success_rate=1.0),
              _committees(complaint_rate=1.0, hearing_release=1.0), households=6, kilns=2)
     m.channels_off = frozenset({"releases"})
     m.hh.debt[:] = 20000.0

@@ -47,7 +47,7 @@ class CourtPetitionsSpec(InterventionSpec):
     cost_per_petition: float = Field(
         25000.0, ge=0,
         description="lawyer, court and recovery of the family, per petition filed",
-        json_schema_extra=about("Rs/petition", "assumption"))
+        json_schema_extra=about("Rs/petition", "assumption", price_year=2020))
     delay_months: int = Field(
         1, ge=0,
         description="from filing to the court's order",

@@ -61,7 +61,7 @@ class VigilanceCommitteesSpec(InterventionSpec):
     cost_per_hearing: float = Field(
         10000.0, ge=0,
         description="to hear a complaint and process any release",
-        json_schema_extra=about("Rs/hearing", "assumption"))
+        json_schema_extra=about("Rs/hearing", "assumption", price_year=2020))
     cost_per_committee_month: float = Field(
         100000.0, ge=0,
         description="to run a committee a month",

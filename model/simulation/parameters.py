@@ -302,11 +302,12 @@ class Params:
         valid=(0.05, 1.0))
     # where a released family goes (``release.py``) and what it earns off the kilns
     outside_daily_wage: float = par(
-        600.0, "Rs/adult/day (2022)", (400.0, 1538.0),
+        600.0, "Rs/adult/day", (400.0, 925.0),
         "casual labour paid less than Rs 600 a shift after the 2022 floods "
-        "[@asiafeatured-2022-floods]; Punjab's minimum wage is Rs 1,538 for an 8-hour day (2025) "
-        "[@dunya-2025-minimum-wage]",
-        "Daily wage of an adult in casual work off the kilns (town or colony).")
+        "[@asiafeatured-2022-floods]; the upper bound is Punjab's minimum wage, Rs 1,538 for an "
+        "8-hour day in 2025 [@dunya-2025-minimum-wage], about Rs 925 of 2022",
+        "Daily wage of an adult in casual work off the kilns (town or colony).",
+        price_year=2022)
     outside_work_days: float = par(
         18.0, "days/month", (10.0, 26.0), ASSUMPTION,
         "Days a month an adult finds casual work in town or a colony (work is not daily).",
@@ -316,9 +317,10 @@ class Params:
         "Days a month an adult finds paid work back home in the village (little income).",
         valid=(0.0, 31.0))
     town_rent: float = par(
-        1000.0, "Rs/month (2021)", (500.0, 3000.0),
+        1000.0, "Rs/month", (500.0, 3000.0),
         "Rs 1,000 a month for rent and utilities (2021) [@uca-2021-jhang]",
-        "Rent a family pays for a room in town (at a kiln, in a colony or at home: none).")
+        "Rent a family pays for a room in town (at a kiln, in a colony or at home: none).",
+        price_year=2021)
 
     # --- Owners' decisions: what they believe and what the law costs them (rule 9) ------
     prior_police_visits: float = par(
