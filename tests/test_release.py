@@ -459,7 +459,7 @@ def test_court_petitions_free_families_and_lower_bondage_on_paired_seeds():
 def test_relapse_emerges_and_a_home_off_the_kilns_lowers_it():
     """The shipped release scenarios, pooled over every cohort: a family released 12 months
     earlier is in debt to an owner again less often with a rehabilitation home than without
-    any package (7.8b: about 0.42 against 0.18 on three seeds)."""
+    any package (7.8b: about 0.59 against 0.21 on three seeds)."""
     from bondsim.experiments.experiment import simulate
     from bondsim.experiments.scenario import load_scenario
     from bondsim.interventions.rehabilitation import RehabilitationSpec
