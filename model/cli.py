@@ -270,7 +270,12 @@ def _effect(args: argparse.Namespace) -> int:
     print(table[["metric", "mean", "low", "high", "unit"]].to_string(index=False))
     _print_na(table, "metric")
     if result.channels is not None:
+        from .experiments.paired import deterrence_caveat
+
         print(channels_table(result.channels))
+        caveat = deterrence_caveat(result.channels)
+        if caveat:
+            print(caveat)
     print(f"outputs: {out}")
     return 0
 

@@ -94,3 +94,19 @@ def test_effect_command_decomposes_by_default_and_not_when_told(tmp_path, capsys
     assert "by channel" not in capsys.readouterr().out
     assert not (tmp_path / "plain" / "effect_channels.csv").exists()
     assert json.loads((tmp_path / "plain" / "manifest.json").read_text())["channels"] is None
+
+
+def test_a_mostly_deterrent_effect_carries_a_caveat_naming_its_assumptions():
+    import pandas as pd
+
+    from bondsim.experiments.paired import deterrence_caveat
+
+    frame = pd.DataFrame({"channel": ["releases", "deterrence"], "share": [0.3, 0.7]})
+    caveat = deterrence_caveat(frame)
+    assert caveat is not None
+    assert "70%" in caveat
+    assert "prison_cost_months" in caveat
+    frame["share"] = [0.6, 0.4]
+    assert deterrence_caveat(frame) is None
+    frame["share"] = [float("nan"), float("nan")]
+    assert deterrence_caveat(frame) is None

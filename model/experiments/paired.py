@@ -272,6 +272,23 @@ def channel_contributions(base: Any, policy: Any, without: Mapping[str, Any],
     return out
 
 
+#: the assumptions a deterrence effect hinges on (rule 9), named wherever one is reported
+DETERRENCE_ASSUMPTIONS = ("what prison costs an owner (prison_cost_months), the conviction rate "
+                          "owners believe (prior_conviction) and how fast they forget "
+                          "(belief_memory)")
+
+
+def deterrence_caveat(channels: pd.DataFrame, threshold: float = 0.5) -> str | None:
+    """A warning when at least ``threshold`` of an effect is deterrence: owners' choices
+    (rule 9) are a mechanism, but how strongly they respond hinges on assumptions."""
+    row = channels.loc[channels["channel"] == "deterrence", "share"]
+    if row.empty or not row.iloc[0] >= threshold:
+        return None
+    return (f"caveat: {row.iloc[0]:.0%} of this effect is deterrence (owners dropping a practice "
+            f"for fear of the penalty). It hinges on assumptions: {DETERRENCE_ASSUMPTIONS}. "
+            f"Check it in a sweep over them before relying on it.")
+
+
 def summarise_channels(by_seed: pd.DataFrame, channels: tuple[str, ...]) -> pd.DataFrame:
     """One row per channel and the remainder: bonded household-years averted through it (mean
     over replicates, 95% interval) and its share of the effect (its mean / the effect's mean;

@@ -54,7 +54,10 @@ CHANNELS = CsvTable(
     "on the same seeds; mean over replicates with a 95% interval, and its share of the effect. "
     "A channel the policy never used contributes 0 without a run. 'interaction' is what no "
     "single channel accounts for (shares need not add to 1). The cost is the policy's full "
-    "cost; it is not split among channels.",
+    "cost; it is not split among channels. Deterrence is owners' own choice (rule 9), but how "
+    "strongly they respond hinges on assumptions: what prison costs an owner "
+    "(prison_cost_months), the conviction rate owners believe (prior_conviction) and how fast "
+    "they forget (belief_memory); check a large deterrence share in a sweep over them.",
     required=False)  # a folder written with --no-decompose (or before it existed) has none
 
 
