@@ -162,7 +162,9 @@ def owner_choices(ow) -> dict[str, float]:  # noqa: ANN001 - OwnerState
         "owners_underpaying_share": int(np.count_nonzero(ow.pay_mode == 1)) / k,
         "owners_faking_share": int(np.count_nonzero(ow.pay_mode == 2)) / k,
         "owners_child_labour_share": int(np.count_nonzero(~ow.child_ban)) / k,
-        "owners_off_book_share": int(np.count_nonzero(ow.off_book)) / k,
+        # only where a legal cap exists is there a book to keep off
+        "owners_off_book_share": int(np.count_nonzero(
+            ow.off_book & np.isfinite(ow.legal_debt_cap))) / k,
     }
 
 
