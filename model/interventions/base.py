@@ -18,7 +18,7 @@ literal in ``REGISTRY``, from which the scenario schema is built: no list to kee
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 import numpy as np
@@ -116,6 +116,17 @@ class InterventionSpec(BaseModel):
                     self.__dict__[name] = to_base(value, self.price_year)
             self.__dict__["price_year"] = BASE_YEAR
         return self
+
+
+def in_districts(model: BondsimModel, wanted: Sequence[str] | None, owner: str) -> np.ndarray:
+    """Per district of ``model``, whether it is among ``wanted`` (all when None); an unknown
+    name is an error naming the intervention ``owner``."""
+    names = model.district_names
+    wanted = names if wanted is None else wanted
+    unknown = sorted(set(wanted) - set(names))
+    if unknown:
+        raise ValueError(f"{owner}: unknown districts {unknown}; the model has {names}")
+    return np.array([name in wanted for name in names])
 
 
 def affordable(allowance: float, unit_cost: float, most: int) -> int:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from .base import Intervention, InterventionSpec, about, affordable
+from .base import Intervention, InterventionSpec, about, affordable, in_districts
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
@@ -80,12 +80,8 @@ class VigilanceCommittees(Intervention):
         self.hearings = 0  # complaints heard, over the run
 
     def active_districts(self, model: BondsimModel) -> np.ndarray:
-        names = model.district_names
-        wanted = names if self.spec.districts is None else self.spec.districts
-        unknown = sorted(set(wanted) - set(names))
-        if unknown:
-            raise ValueError(f"{self.name}: unknown districts {unknown}; the model has {names}")
-        return np.array([name in wanted for name in names])
+        """Per district, whether this entry acts there (``districts``; all by default)."""
+        return in_districts(model, self.spec.districts, self.name)
 
     def act(self, model: BondsimModel, allowance: float) -> float:
         active = self.active_districts(model)
