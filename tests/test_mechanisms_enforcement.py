@@ -414,3 +414,61 @@ def test_wage_inspections_find_each_kiln_on_its_own_draw():
     caught = visited[rng.random(40) < 0.5]
     assert 0 < caught.size < 40
     assert np.flatnonzero(m.ow.fines_paid).tolist() == sorted(caught.tolist())
+
+
+# -- issue 17 mutation run J: what the survivors showed untested -----------------------------------
+def test_a_campaign_sets_the_penalties_owners_weigh_for_its_practices():
+    spec = _inspections(detection_child=0.3, fine_child_labour=7000.0, seal_months=2.0,
+                        detection_books=0.4, fine=900.0)
+    m = tiny(spec, households=2, kilns=1)
+    act(m, 1)
+    # the campaign's entries replace the law's background ones under the practices' names
+    assert m.penalties["child_labour"] == owners.Penalty(0.3, 7000.0, 2.0, True)
+    assert m.penalties["book_inflation"] == owners.Penalty(0.4, 900.0, 0.0, False)
+    assert set(m.penalties) == set(owners.PRACTICES)
+
+
+def test_only_kilns_that_inflate_their_books_are_caught_falsifying_them():
+    spec = _inspections(inspections_per_district=2, detection_books=1.0, fine=500.0)
+    m = tiny(spec, households=4, kilns=2)
+    m.ow.book_inflation[:] = [0.1, 0.0]  # kiln 1 keeps honest books
+    act(m, 1)
+    assert m.events["cases_registered"] == 1
+    assert m.ow.fines_paid.tolist() == [500.0, 0.0]
+
+
+def test_a_kiln_sealed_for_a_month_keeps_a_family_owing_half_a_rupee_it_holds():
+    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0)
+    m = tiny(spec, households=40, kilns=2)  # households 0-19 at kiln 0
+    m.ow.capacity[:] = 40
+    m.hh.children_10_14[0] = m.hh.work_10_14[0] = 1
+    m.hh.debt[:20] = 0.5  # in debt to a coercive owner, however little: held
+    act(m, 1)
+    assert (m.hh.kiln[:20] == 0).all()
+
+
+def test_free_families_leaving_a_sealed_kiln_leave_their_debts_behind():
+    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0)
+    m = tiny(spec, households=40, kilns=2)
+    m.ow.capacity[:] = 40
+    m.ow.coercive[0] = False  # kiln 0 lets its indebted families go
+    m.hh.children_10_14[0] = m.hh.work_10_14[0] = 1
+    m.hh.debt[:20] = 0.5
+    act(m, 1)
+    moved = np.flatnonzero(m.hh.kiln[:20] != 0)
+    assert moved.size > 0
+    # each mover's half rupee is written off; those who stayed still owe it
+    assert m.hh.debt[moved].tolist() == [0.0] * moved.size
+    assert m.ledger.write_offs == pytest.approx(0.5 * moved.size)
+    stayed = np.setdiff1d(np.arange(20), moved)
+    assert (m.hh.debt[stayed] == 0.5).all()
+
+
+def test_free_families_of_a_sealed_kiln_stay_when_no_other_kiln_has_a_place():
+    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0)
+    m = tiny(spec, households=40, kilns=2)  # 20 families at each kiln
+    m.ow.capacity[:] = 20  # kiln 1 is full
+    m.hh.children_10_14[0] = m.hh.work_10_14[0] = 1
+    act(m, 1)
+    assert (m.hh.kiln[:20] == 0).all()
+    assert m.ow.occupants.tolist() == [20, 20]

@@ -22,7 +22,8 @@ from bondsim.interventions.rehabilitation import RehabilitationSpec
 from bondsim.simulation import owners
 from bondsim.simulation.state import COLONY, KILN
 
-COUNTS = ("inspections", "cases_registered", "households_released", "fines",
+COUNTS = ("inspections", "cases_registered", "households_released", "fines", "child_labour_cases",
+          "convictions", "kilns_sealed",
           "children_found_working", "families_sold_in_retaliation")
 
 
@@ -257,3 +258,19 @@ def test_education_support_of_a_rupee_paid_when_the_budget_is_exactly_enough():
     m.hh.sp_cash[:] = [50.0, 0.0]
     assert act(m, 1) == pytest.approx(2.0)
     assert m.hh.sp_cash.tolist() == [52.0, 0.0]
+
+
+def test_a_child_labour_case_adds_to_the_months_the_kiln_is_already_sealed():
+    m = _raid_model()  # child-labour cases at kilns 0 and 1, each sealed 0.25 months
+    m.ow.sealed_months[0] = 1.0  # sealed by an earlier case
+    act(m, 1)
+    assert m.ow.sealed_months.tolist() == [1.25, 0.25, 0.0, 0.0]
+
+
+def test_a_case_that_seals_for_no_time_seals_no_kiln():
+    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=0.0)
+    m = tiny(spec, households=4, kilns=2)
+    m.hh.children_10_14[0] = m.hh.work_10_14[0] = 1
+    act(m, 1)
+    assert m.events["child_labour_cases"] == 1
+    assert m.events["kilns_sealed"] == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from mechanism_kit import act, tiny
+from mechanism_kit import act, draws, tiny
 
 from bondsim.interventions.interest_free_loans import InterestFreeLoansSpec
 
@@ -116,3 +116,77 @@ def test_only_a_column_declared_as_debt_can_be_lent_on():
     plain = tiny(households=2, kilns=1)
     assert plain.scheme_debts == ()
     assert plain.debt_owed() is plain.hh.debt  # no scheme: rule 7 counts owners' debt alone
+
+
+# -- issue 17 mutation run J: what the survivors showed untested -----------------------------------
+def _month_with_a_draw(m, month, drawn):
+    """Stage 0 of ``month``, then rule 4 with families drawing ``drawn`` of the emergency
+    credit offered; returns the month's cost."""
+    m.steps = month
+    m.events = dict.fromkeys(m.events, 0.0)
+    m.ledger.open(float(m.hh.debt.sum()))
+    m.scheme_ledger.open(float(m.hh.loan_debt.sum()))
+    scheme = m.interventions[0]
+    scheme.step(m)
+    scheme.on_shortfall_credit(m).drawn(np.asarray(drawn, dtype=float))
+    return scheme.cost(m)
+
+
+def test_emergency_draws_and_buyouts_add_up_in_not_due_instalments_and_spending():
+    m = tiny(_loans(purpose="both"), households=3, kilns=1)  # instalments over 2 months
+    m.hh.debt[0] = 4000.0
+    # month 1: family 0 is bought out (4,000: 2,000 a month); family 1 draws 1,000 in rule 4
+    # (500 a month)
+    assert _month_with_a_draw(m, 1, [0.0, 1000.0, 0.0]) == pytest.approx(5000.0)
+    assert m.interventions[0].spent == pytest.approx(5000.0)
+    # month 2: one instalment of each falls due and is collected from savings: 2,000 + 500;
+    # nothing is overdue. Family 1 now owes its owner 3,000 and is bought out (1,500 a month)
+    m.hh.savings[:2] = 10000.0
+    m.hh.debt[1] = 3000.0
+    assert _scheme_month(m, 2) == pytest.approx(-2500.0 + 3000.0)
+    assert m.scheme_ledger.scheme_collected == pytest.approx(2500.0)
+    assert m.hh.loan_overdue.tolist() == [0.0, 0.0, 0.0]
+    # month 3, nothing saved: family 0's last 2,000 falls due, unpaid; family 1 owes
+    # 500 + 3,000 = 3,500, of which 500 + 1,500 falls due: 1,500 of the buyout is not yet due
+    m.hh.savings[:] = 0.0
+    _scheme_month(m, 3)
+    assert m.hh.loan_debt.tolist() == [2000.0, 3500.0, 0.0]
+    assert m.hh.loan_overdue.tolist() == [2000.0, 2000.0, 0.0]
+
+
+def test_a_family_owing_its_owner_half_a_rupee_is_bought_out():
+    m = tiny(_loans(), households=2, kilns=1)
+    m.hh.debt[0] = 0.5
+    _scheme_month(m, 1)
+    assert m.hh.loan_debt.tolist() == [0.5, 0.0]
+    assert m.hh.debt.tolist() == [0.0, 0.0]
+
+
+def test_bonded_families_first_then_each_in_the_months_random_order():
+    m = tiny(_loans(loans_per_month=3, bonded_first=True), households=40, kilns=2, seed=3)
+    m.ow.capacity[:] = 40
+    bonded = np.arange(0, 40, 2)  # every other family is bonded; all owe their owner
+    m.hh.bonded[bonded] = True
+    m.hh.debt[:] = 1000.0
+    _scheme_month(m, 1)
+    rng = draws(3, "interest_free_loans")
+    rng.random(40)  # enrolment: coverage 1
+    order = rng.random(40)  # this month's order
+    expected = bonded[np.argsort(order[bonded])[:3]]
+    assert np.flatnonzero(m.hh.loan_debt).tolist() == sorted(expected.tolist())
+
+
+def test_a_second_scheme_counts_what_the_first_lent_as_not_yet_due():
+    first = _loans(loans_per_month=1)
+    second = _loans(loans_per_month=1, label="second_scheme")
+    m = tiny(first, second, households=2, kilns=1)
+    m.hh.debt[0] = 4000.0
+    _scheme_month(m, 1)  # the first scheme buys family 0 out: 4,000, none of it due yet
+    act(m, 1, which=1)  # the second counts arrears: 4,000 owed less 4,000 the first has not due
+    assert m.hh.loan_overdue.tolist() == [0.0, 0.0]
+
+
+def test_a_scheme_with_no_money_left_offers_no_emergency_credit_not_even_half_a_rupee():
+    m = tiny(_loans(purpose="emergency", max_emergency=0.5, budget=0.0), households=1, kilns=1)
+    _scheme_month(m, 1)
+    assert m.interventions[0].on_shortfall_credit(m).room.tolist() == [0.0]
