@@ -318,6 +318,4 @@ class Inspections(Intervention):
         dest = mobility.pick_destinations(hh.district[movers], rng.random(movers.size),
                                           model.district_first, model.district_kilns)
         ok = mobility.accept(hh.kiln[movers], dest, ow.capacity - ow.occupants) & ~at_sealed[dest]
-        movers, dest = movers[ok], dest[ok]
-        model.write_off(movers[hh.debt[movers] > 0.0])  # debts of free families stay behind
-        model.move_households(movers, dest)
+        model.let_go(movers[ok], dest[ok])

@@ -410,10 +410,17 @@ class BondsimModel(mesa.Model):
         index, dest, is_transfer = index[ok], dest[ok], is_transfer[ok]
         self.sell_debts(index[is_transfer], dest[is_transfer], p.transfer_premium)
         free = index[~is_transfer]
-        owed = free[hh.debt[free] > 0.0]
+        owed = self.let_go(free, dest[~is_transfer])
+        return int(np.count_nonzero(is_transfer)), free.size - owed, owed
+
+    def let_go(self, households: np.ndarray, kilns: np.ndarray) -> int:
+        """Free families (debt-free, or owing an owner who does not hold them, rule 9) move to
+        ``kilns``: what they owed stays behind, written off, since nobody bought it. Capacity
+        is not checked (the caller's ``mobility.accept`` did). Returns how many left a debt."""
+        owed = households[self.hh.debt[households] > 0.0]
         self.write_off(owed)
-        self.move_households(free, dest[~is_transfer])
-        return int(np.count_nonzero(is_transfer)), free.size - owed.size, owed.size
+        self.move_households(households, kilns)
+        return int(owed.size)
 
     def sell_debts(self, households: np.ndarray, kilns: np.ndarray, premium: float) -> float:
         """Another owner buys families' debts: it pays their current owner the recorded debt
