@@ -30,19 +30,26 @@ from conftest import ROOT
 SCENARIOS = ROOT / "scenarios"
 
 
-def _frame(bonded, child, cost):
+def _frame(bonded, child, cost, ilo=None, indebted=None):
     months = len(bonded)
     return pd.DataFrame({"month": range(months), "bonded_share": bonded,
+                         "bonded_share_ilo": bonded if ilo is None else ilo,
+                         "indebted_to_owner_share": bonded if indebted is None else indebted,
                          "child_labour_rate": child, "intervention_cost": cost})
 
 
 def test_paired_metrics_by_hand():
     # 1,200 households, 600 children; months 1-3 (month 0 is ignored)
-    base = _frame([0.5, 0.5, 0.5, 0.5], [0.3, 0.3, 0.3, 0.3], [0, 0, 0, 0])
-    scen = _frame([0.5, 0.4, 0.4, 0.3], [0.3, 0.3, 0.2, 0.1], [0, 100, 100, 100])
+    base = _frame([0.5, 0.5, 0.5, 0.5], [0.3, 0.3, 0.3, 0.3], [0, 0, 0, 0],
+                  ilo=[0.3, 0.3, 0.3, 0.3], indebted=[0.9, 0.9, 0.9, 0.9])
+    scen = _frame([0.5, 0.4, 0.4, 0.3], [0.3, 0.3, 0.2, 0.1], [0, 100, 100, 100],
+                  ilo=[0.3, 0.3, 0.2, 0.2], indebted=[0.9, 0.9, 0.9, 0.8])
     m = paired_metrics(base, scen, households=1200, children=600, window=Window(3))
     # bonded: (0.1 + 0.1 + 0.2) x 1,200 / 12 = 40 household-years
     assert m["bonded_household_years_averted"] == pytest.approx(40.0)
+    # by the other definitions: ILO (0 + 0.1 + 0.1) x 100 = 20; indebted 0.1 x 100 = 10
+    assert m["ilo_bonded_household_years_averted"] == pytest.approx(20.0)
+    assert m["indebted_household_years_averted"] == pytest.approx(10.0)
     # children: (0 + 0.1 + 0.2) x 600 / 12 = 15 child-years
     assert m["child_work_years_averted"] == pytest.approx(15.0)
     # over the last 3 months: child labour 0.3 against 0.2 x 600 = 60; bonded 0.5 against
@@ -92,7 +99,9 @@ def test_old_metric_names_map_to_the_new():
 
 def test_summary_interval_by_hand():
     by_seed = pd.DataFrame({name: [1.0, 2.0, 3.0] for name in
-                            ["bonded_household_years_averted", "child_work_years_averted",
+                            ["bonded_household_years_averted",
+                             "ilo_bonded_household_years_averted",
+                             "indebted_household_years_averted", "child_work_years_averted",
                              "bonded_households_freed_last_year",
                              "children_out_of_work_last_year", "public_cost",
                              "cost_per_bonded_household_year_averted",

@@ -23,7 +23,7 @@ PLAUSIBLE = {name: info.plausible for name, info in PARAM_INFO.items()
              if info.plausible is not None}
 PAIRS = (("paid_ratio_low", "paid_ratio_high"), ("deduction_share_low", "deduction_share_high"))
 
-SHARES = ("bonded_share", "debt_over_threshold_share", "held_by_owner_share", "indebted_share",
+SHARES = ("bonded_share", "debt_over_threshold_share", "bonded_share_ilo", "indebted_share",
           "households_short", "advance_share")
 # documented NaN: no children, no shocks, no pay (closed month)
 SHARES_OR_NAN = ("child_labour_rate", "school_enrolment", "advance_share_after_shock",
@@ -142,9 +142,9 @@ def check_invariants(model: BondsimModel) -> None:
     indebted = out["indebted_share"] > 0.0
     assert math.isnan(out["median_debt"]) != indebted
     assert math.isnan(out["median_debt_months"]) != indebted
-    assert out["bonded_share"] <= min(out["debt_over_threshold_share"],
-                                      out["held_by_owner_share"])
-    assert out["bonded_share"] <= out["indebted_share"]
+    # the definitions nest: ILO (unrepayable and held) within legal (held) within indebted
+    assert out["bonded_share_ilo"] <= min(out["debt_over_threshold_share"], out["bonded_share"])
+    assert out["bonded_share"] <= out["indebted_to_owner_share"] <= out["indebted_share"]
     assert out["bondage_entries"] >= 0
     assert out["bondage_exits"] >= 0
     assert out["moves_transfer"] >= 0

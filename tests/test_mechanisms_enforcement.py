@@ -355,7 +355,7 @@ def test_owners_lend_off_the_books_while_the_expected_fine_is_below_what_it_earn
     m.hh.debt[:] = 40000.0
     act(m, 1)
     n = m.hh.n
-    f = m._kiln_facts(np.full(n, 500.0), np.zeros(n, dtype=bool))
+    f = m._kiln_facts(np.full(n, 500.0))
     # Rs 10,000 above the cap at each of 2 families: gain (0.02 + 0.02) x 20,000 = Rs 800
     np.testing.assert_allclose(f.debt_above_cap, [20000.0, 20000.0])
     # expected fine: belief x 0.5 x 100,000: kiln 0 believes 0.01 (500 < 800), kiln 1 0.02

@@ -178,9 +178,12 @@ def test_rule7_conditions_counted_by_hand(month):
     over = hh.debt > p.bondage_debt_multiple * model.repayment_capacity
     held = (hh.debt > 0.0) & model.terms.coercive  # this month's, as rule 7 saw them
     assert out["debt_over_threshold_share"] == np.count_nonzero(over) / hh.n
-    assert out["held_by_owner_share"] == np.count_nonzero(held) / hh.n
-    np.testing.assert_array_equal(hh.bonded, over & held)
-    assert out["debt_over_threshold_share"] != out["held_by_owner_share"]
+    assert out["bonded_share"] == np.count_nonzero(held) / hh.n  # the legal definition
+    assert out["bonded_share_ilo"] == np.count_nonzero(over & held) / hh.n
+    assert out["indebted_to_owner_share"] == np.count_nonzero(hh.debt > 0.0) / hh.n
+    np.testing.assert_array_equal(hh.bonded, held)
+    assert out["debt_over_threshold_share"] != out["bonded_share"]
+    assert out["bonded_share_ilo"] != out["bonded_share"]
 
 
 def test_shocks_advances_and_cash_counted_from_what_each_household_got(month):

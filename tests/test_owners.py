@@ -145,7 +145,7 @@ def test_expected_penalties_by_hand():
     ow.belief_wage[:] = 0.2
     ow.belief_audit[:] = 0.5
     ow.belief_conviction[:] = 0.5
-    f = facts(1, bricks_month=[100000.0], over_families=[2.0], over_debt=[400000.0],
+    f = facts(1, bricks_month=[100000.0], indebted_families=[2.0], debt=[400000.0],
               child_families=[1.0])
     pens = {"holding": Penalty(0.5, 10000.0, 0.0, True),
             "child_labour": Penalty(0.2, 20000.0, 1.0, True),
@@ -212,14 +212,13 @@ def test_holding_is_kept_while_it_pays_and_never_by_owners_not_prepared_to():
     ow.base_paid_ratio[:] = 0.6
     ow.belief_police[:] = [0.02, 0.5, 0.02]
     ow.belief_conviction[:] = 0.0
-    # Rs 3 M owed: holding gains 60,000 a month; 10 families over the threshold owing 2 M
-    f = facts(3, bricks_month=[0.0] * 3, debt=[3e6] * 3, over_families=[10.0] * 3,
-              over_debt=[2e6] * 3)
+    # Rs 3 M owed by 10 families: holding gains 60,000 a month
+    f = facts(3, bricks_month=[0.0] * 3, debt=[3e6] * 3, indebted_families=[10.0] * 3)
     pens = owners.background_penalties(BASE)
     pens["holding"] = Penalty(0.05, 100000.0, 0.0, True)
     c = owners.choose(ow, f, pens, BASE)
-    # kiln 0: 0.02 x (0.401 x 100,000 + 0.05 x 2 M) = 2,802 < 60,000: holds
-    # kiln 1: 0.5 x (40,126 + 100,000) = 70,063 > 60,000: lets families go
+    # kiln 0: 0.02 x (0.401 x 100,000 + 0.05 x 3 M) = 3,802 < 60,000: holds
+    # kiln 1: 0.5 x (40,126 + 150,000) = 95,063 > 60,000: lets families go
     np.testing.assert_array_equal(c.holding, [True, False, False])
 
 

@@ -226,7 +226,8 @@ def test_compare_over_another_window_names_it_and_gives_units_by_value(batch):
     outcomes = [c for c in batch.columns if c in OUTCOMES and is_outcome(c)
                 and c not in ("month",)]
     expected = {f"{c}_change_last_6_months" for c in outcomes}
-    expected |= {"bonded_household_years_averted", "child_work_years_averted",
+    expected |= {"bonded_household_years_averted", "ilo_bonded_household_years_averted",
+                 "indebted_household_years_averted", "child_work_years_averted",
                  "bonded_households_freed_last_6_months",
                  "children_out_of_work_last_6_months", "public_cost",
                  "cost_per_bonded_household_year_averted", "cost_per_child_work_year_averted"}
@@ -349,10 +350,12 @@ def test_plan_search_judges_every_candidate_against_its_own_baseline_seed(tmp_pa
     nothing = judge(ctx, np.zeros((2, 1)))
     assert nothing["per_draw"].tolist() == [0.0]
     assert all(row["bonded_household_years_averted"] == 0.0 for row in nothing["rows"])
-    # Rs 500,000 to North only: its paired difference, made by hand on the documented seeds
-    judged = judge(ctx, np.array([[500_000.0], [0.0]]))
+    # Rs 2 M to North only: its paired difference, made by hand on the documented seeds (under
+    # the legal definition a family is bonded while it owes anything: Rs 500,000 among 40
+    # families freed nobody)
+    judged = judge(ctx, np.array([[2_000_000.0], [0.0]]))
     north = loaded.scenario(BASELINE, loaded.districts[0])
-    item = {"type": "cash_transfer", "label": "optimised-cash_transfer", "budget": 500_000.0,
+    item = {"type": "cash_transfer", "label": "optimised-cash_transfer", "budget": 2_000_000.0,
             "start": 1, "end": 14, "pacing": "even", "coverage": 1.0,
             "exclusion_error": 0.0, "amount_per_quarter": 40_000}
     policy = dict(north, interventions=[*north["interventions"], item])

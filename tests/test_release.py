@@ -206,14 +206,14 @@ def _one_off_with_a_working_child():
 def test_owners_count_only_the_families_living_at_their_kiln():
     m = _one_off_with_a_working_child()
     m.hh.debt[1] = 3000.0
-    facts = m._kiln_facts(np.full(4, 500.0), np.ones(4, dtype=bool))
+    facts = m._kiln_facts(np.full(4, 500.0))
     month = 500.0 * 20.0 * 10.0 / 12.0  # bricks of one adult in an average month
     child = m.params.bricks_per_child_10_14_day * 20.0 * 10.0 / 12.0
     # kiln 0: family 1 only (family 0 lives in town); kiln 1: families 2 and 3
     np.testing.assert_allclose(facts.bricks_month, [month, 2 * month])
     np.testing.assert_allclose(facts.child_bricks_month, [child, 0.0])
     assert facts.child_families.tolist() == [1.0, 0.0]
-    assert facts.over_families.tolist() == [1.0, 2.0]
+    assert facts.indebted_families.tolist() == [1.0, 0.0]  # only family 1 owes
     assert facts.debt.tolist() == [3000.0, 0.0]
 
 

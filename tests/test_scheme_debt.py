@@ -74,12 +74,13 @@ def test_rule_7_counts_the_schemes_claim_towards_the_threshold_but_only_an_owner
     m.refresh_terms()
     m.hh.debt[:] = [1500.0, 1500.0, 0.0, 1500.0, 0.0, 0.0]
     m.hh.loan_debt[:] = [0.0, 1000.0, 5000.0, 1000.0, 0.0, 0.0]
-    over, held = m._bondage(np.full(6, 1000.0 / m._open_months))
+    over, ilo = m._bondage(np.full(6, 1000.0 / m._open_months))
     # owed: 1,500; 2,500; 5,000; 2,500; 0; 0
     assert over.tolist() == [False, True, True, True, False, False]
-    # held: owes a coercive owner (the scheme holds nobody, kiln 1 lets families go)
-    assert held.tolist() == [True, True, False, False, False, False]
-    assert m.hh.bonded.tolist() == [False, True, False, False, False, False]
+    # legally bonded: owes a coercive owner (the scheme holds nobody, kiln 1 lets families go)
+    assert m.hh.bonded.tolist() == [True, True, False, False, False, False]
+    # ILO: the scheme's claim counts towards an unrepayable debt, held only by an owner
+    assert ilo.tolist() == [False, True, False, False, False, False]
 
 
 def test_a_family_owing_only_the_scheme_is_indebted_and_the_books_balance_over_months():
@@ -93,8 +94,8 @@ def test_a_family_owing_only_the_scheme_is_indebted_and_the_books_balance_over_m
     assert out["indebted_share"] == pytest.approx(1 / 3)
     # capacity max(10 x 5,000 - 12 x 4,450, 0) = 0: any debt is over the threshold
     assert out["debt_over_threshold_share"] == pytest.approx(1 / 3)
-    assert out["held_by_owner_share"] == 0.0
-    assert out["bonded_share"] == 0.0
+    assert out["bonded_share"] == 0.0  # nobody holds it for a scheme's claim
+    assert out["bonded_share_ilo"] == 0.0
     # each family saves 15% of its surplus of 550: 82.5; month 2 collects that much
     m.step()
     assert m.outcomes["scheme_collected"] == pytest.approx(82.5)

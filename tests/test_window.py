@@ -113,7 +113,8 @@ def test_plan_metrics_at_the_end_are_the_last_year():
     from bondsim.experiments.plan import METRICS, paired
 
     months = 14
-    base = {"bonded_share": [0.5] * months, "child_labour_rate": [0.2] * months,
+    base = {"bonded_share": [0.5] * months, "bonded_share_ilo": [0.3] * months,
+            "indebted_to_owner_share": [0.9] * months, "child_labour_rate": [0.2] * months,
             "intervention_cost": [0.0] * months, "households": 1000, "children_5_14": 400,
             "spent": {}}
     # the policy lowers bondage by 0.1 in months 3-13 and not at all in the last month

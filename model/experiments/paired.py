@@ -76,7 +76,15 @@ class Metric:
 METRIC_LIST: tuple[Metric, ...] = (
     Metric("bonded_household_years_averted", "household-years",
            "bonded household-years averted",
-           "sum over months 1..H of (counterfactual - policy) bonded share x households / 12"),
+           "sum over months 1..H of (counterfactual - policy) bonded share (the legal "
+           "definition, the headline) x households / 12"),
+    Metric("ilo_bonded_household_years_averted", "household-years",
+           "household-years in ILO forced labour averted",
+           "as bonded_household_years_averted, for the share bonded by the ILO indicators "
+           "(an unrepayable debt and an owner who holds the family)"),
+    Metric("indebted_household_years_averted", "household-years",
+           "household-years indebted to an owner averted",
+           "as bonded_household_years_averted, for the share owing their owner anything"),
     Metric("child_work_years_averted", "child-years", "child-years of work averted",
            "sum over months 1..H of (counterfactual - policy) child labour rate x children "
            "aged 5-14 / 12"),
@@ -168,7 +176,12 @@ def per_unit(cost: float, averted: float) -> float:
     return cost / averted if averted > 0 else float("nan")
 
 
-NEEDED = ("month", "bonded_share", "child_labour_rate", "intervention_cost")
+NEEDED = ("month", "bonded_share", "bonded_share_ilo", "indebted_to_owner_share",
+          "child_labour_rate", "intervention_cost")
+# each definition of bondage (rule 7), and the outcome column that measures it
+BY_DEFINITION = {"bonded_household_years_averted": "bonded_share",
+                 "ilo_bonded_household_years_averted": "bonded_share_ilo",
+                 "indebted_household_years_averted": "indebted_to_owner_share"}
 
 
 def paired_metrics(base: Any, policy: Any, households: int, children: int,
@@ -181,13 +194,14 @@ def paired_metrics(base: Any, policy: Any, households: int, children: int,
     b, s = _columns(base), _columns(policy)
     keep_b, keep_s = b["month"] > 0, s["month"] > 0
     end_b, end_s = _window_means(b, window), _window_means(s, window)
-    years_bonded = years_averted(b["bonded_share"][keep_b], s["bonded_share"][keep_s],
-                                 households)
+    years = {name: years_averted(b[col][keep_b], s[col][keep_s], households)
+             for name, col in BY_DEFINITION.items()}
+    years_bonded = years["bonded_household_years_averted"]
     years_child = years_averted(b["child_labour_rate"][keep_b],
                                 s["child_labour_rate"][keep_s], children)
     cost = float(s["intervention_cost"][keep_s].sum() - b["intervention_cost"][keep_b].sum())
     return {
-        "bonded_household_years_averted": years_bonded,
+        **years,
         "child_work_years_averted": years_child,
         window.name("bonded_households_freed"):
             (end_b["bonded_share"] - end_s["bonded_share"]) * households,
@@ -199,8 +213,8 @@ def paired_metrics(base: Any, policy: Any, households: int, children: int,
     }
 
 
-def _columns(run: Any) -> dict[str, np.ndarray]:
-    return {name: np.asarray(run[name], dtype=float) for name in NEEDED}
+def _columns(run: Any, names: tuple[str, ...] = NEEDED) -> dict[str, np.ndarray]:
+    return {name: np.asarray(run[name], dtype=float) for name in names}
 
 
 def _window_means(run: Mapping[str, np.ndarray], window: Window) -> dict[str, float]:
@@ -256,7 +270,8 @@ def channel_contributions(base: Any, policy: Any, without: Mapping[str, Any],
     so switching it off would change nothing: it contributes exactly 0. The remainder
     (``REMAINDER``) is the effect less the channels' sum: the channels' interactions (two
     channels may each be needed, or each suffice) and what acts through none of them."""
-    b, s = _columns(base), _columns(policy)
+    names = ("month", "bonded_share")
+    b, s = _columns(base, names), _columns(policy, names)
     keep_b, keep_s = b["month"] > 0, s["month"] > 0
     total = years_averted(b["bonded_share"][keep_b], s["bonded_share"][keep_s], households)
     out = {}
@@ -264,7 +279,7 @@ def channel_contributions(base: Any, policy: Any, without: Mapping[str, Any],
         if channel not in without:
             out[channel_column(channel)] = 0.0
             continue
-        w = _columns(without[channel])
+        w = _columns(without[channel], names)
         keep_w = w["month"] > 0
         out[channel_column(channel)] = years_averted(w["bonded_share"][keep_w],
                                                      s["bonded_share"][keep_s], households)

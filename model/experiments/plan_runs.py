@@ -27,7 +27,8 @@ else:
     pd = deferred("pandas")  # imported on first use: validating stays fast
 
 BASELINE = "baseline"
-SERIES = ("bonded_share", "child_labour_rate", "intervention_cost")  # what a run keeps
+SERIES = ("bonded_share", "bonded_share_ilo", "indebted_to_owner_share", "child_labour_rate",
+          "intervention_cost")  # what a run keeps
 
 
 @dataclass(frozen=True)

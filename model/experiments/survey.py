@@ -9,9 +9,10 @@ determine the scale of the problem". This module simulates such an assessment on
    without replacement, then every household living at each sampled kiln (a census of the
    cluster), as rapid assessments do; kilns whose owner refuses are replaced from a reserve
    list (or dropped);
-2. measurement error: households report less debt than the owner's books hold, so rule 7
-   applied to the reported debt misses some bonded families; owners hide some working
-   children from the enumerators;
+2. measurement error: households report less debt than the owner's books hold (which hides
+   bondage only under a definition with a debt threshold: not the legal headline, where
+   any debt to an owner who holds the family counts); owners who hold families refuse more
+   often; owners hide some working children from the enumerators;
 3. ratio estimators of the bonded share and the child labour rate with a cluster-robust
    standard error (with the finite population correction) and a 95% Student-t interval.
 
@@ -96,10 +97,11 @@ class SurveyFrame:
 
 def frame(model: BondsimModel, district: str | None = None) -> SurveyFrame:
     """The sampling frame of a model at its latest month: every kiln of ``district`` (all the
-    model's kilns if None) and the households living there at the month's end. Rule 7's debt
-    threshold is the bondage multiple times the repayment capacity the model kept."""
-    threshold = model.params.bondage_debt_multiple * model.repayment_capacity
+    model's kilns if None) and the households living there at the month's end. The debt
+    threshold is the headline definition's (rule 7, legal): any debt, so a household that
+    reports owing its owner anything is measured bonded if the owner holds it."""
     hh, ow = model.hh, model.ow
+    threshold = np.zeros(hh.n)
     if district is None:
         kilns = np.arange(ow.k)
     else:
@@ -271,8 +273,9 @@ def survey(model: BondsimModel | SurveyFrame, n_kilns: int, rng: np.random.Gener
     Kilns are approached in a random order (a simple random sample without replacement); a
     kiln refuses with the error's refusal probability and is replaced by the next one
     (``replace_refusals``) or dropped. Every household of a surveyed kiln is enumerated:
-    it reports its debt times (1 - u) and is measured bonded if rule 7 holds for the reported
-    debt (it is held by a coercive owner and the reported debt is above its threshold), so
+    it reports its debt times (1 - u) and is measured bonded if it is held by a coercive owner
+    and the reported debt is above its threshold (for a model's frame, any debt: the legal
+    definition, where the amount does not matter; a hand-made frame may set a threshold), so
     under-reporting can only hide bondage; each working child is hidden with probability
     ``child_hiding``. ``error`` defaults to ``MeasurementError()``."""
     fr = model if isinstance(model, SurveyFrame) else frame(model, district)

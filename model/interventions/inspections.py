@@ -64,9 +64,10 @@ class InspectionsSpec(InterventionSpec):
         description="monthly chance a bonded family complains",
         json_schema_extra=about("per bonded household-month", "assumption"))
     detection_bonded: float = Field(
-        0.005, ge=0, le=1,
-        description="chance a visit finds a given bonded family; set so that cases per inspection "
-                    "are about 0.08",
+        0.0035, ge=0, le=1,
+        description="chance a visit finds a given bonded family (owing an owner who holds it, "
+                    "the law's sense); set so that cases per inspection are about 0.08 (0.085 "
+                    "in the Punjab 2016-18 replay)",
         json_schema_extra=about("per family and visit", "[derived] 1,301 cases in 15,813 "
                                 "inspections [@nation-2018-police]"))
     detection_child: float = Field(

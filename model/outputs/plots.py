@@ -20,7 +20,7 @@ from ..io import atomic_write
 
 PANELS: tuple[tuple[str, tuple[str, ...], float, str], ...] = (
     ("Bondage and indebtedness", ("indebted_share", "bonded_share",
-                                  "debt_over_threshold_share", "held_by_owner_share"),
+                                  "bonded_share_ilo", "debt_over_threshold_share"),
      1.0, "share of households"),
     ("Debt (indebted households)", ("median_debt_months",), 1.0, "months of gross pay"),
     ("Children aged 5-14", ("school_enrolment", "child_labour_rate"), 1.0, "share of children"),

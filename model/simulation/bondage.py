@@ -1,33 +1,59 @@
-"""Rule 7, bondage: two conditions, both reported.
+"""Rule 7, bondage: three definitions, all reported, the legal one the headline.
 
-A family is bonded when (a) its debt exceeds a multiple of its expected net annual earnings
-(its yearly pay at its kiln's rate less its yearly subsistence need, i.e. what it could repay
-in a year), so it cannot realistically repay; and (b) its owner will not let it leave while it
-owes anything. The Bonded Labour System (Abolition) Act 1992 defines bonded debt the same way:
-an advance that ties the family's labour to the creditor.
+Surveys and laws count bondage in different ways, and analysts compare the model with each:
+
+- **indebted** (``indebted``): the family owes its employer, whatever the terms: NCHR 2025's
+  97% "trapped by urgent loans" (domain.md 1.5).
+- **legal** (``legally_bonded``, the headline, ``hh.bonded``): the family owes its employer
+  and the employer will not let it leave while it owes: the advance ties its labour, the
+  Bonded Labour System (Abolition) Act 1992's definition and, as quoted, the sense of FBS
+  2002's "nearly 90 per cent" of Punjab's kiln workers (domain.md 1.5, 1.10). It is what
+  inspectors find, courts free and a release extinguishes.
+- **ILO forced labour** (``ilo_bonded``): the ILO's indicators of debt bondage: involuntariness
+  through debt (a debt it cannot realistically repay: above ``bondage_debt_multiple`` years of
+  repayment capacity, owed to the owner or to a scheme) together with a menace (the owner
+  restricts its movement: it holds the family). ILO's "up to 68%" of South Asia's kiln
+  workers in bonded or forced labour (domain.md 1.5). Withheld wages and threats are not
+  modelled apart: an owner that holds a family also deducts from its pay.
+
+Repayment capacity is what the family could repay in a year: all its expected income (kiln
+pay of every member who moulds, children included; outside work; social-protection transfers)
+less all its expected need (subsistence and the expected cost of shocks), floored at zero.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+DEFINITIONS = ("legal", "ilo", "indebted")  # the headline first
 
-def repayment_capacity(expected_annual_gross: np.ndarray, annual_need: np.ndarray) -> np.ndarray:
-    """Expected net annual earnings: yearly pay less yearly need, floored at zero."""
-    return np.maximum(expected_annual_gross - annual_need, 0.0)
+
+def repayment_capacity(annual_income: np.ndarray, annual_need: np.ndarray) -> np.ndarray:
+    """Expected net annual income: yearly income less yearly need, floored at zero."""
+    return np.maximum(annual_income - annual_need, 0.0)
 
 
 def debt_over_threshold(debt: np.ndarray, capacity: np.ndarray, multiple: float) -> np.ndarray:
-    """Condition (a): positive debt above ``multiple`` years of repayment capacity.
-
-    Capacity and multiple are never negative, so a debt above the threshold is positive."""
+    """Involuntariness through debt: positive debt above ``multiple`` years of repayment
+    capacity. Capacity and multiple are never negative, so a debt above it is positive."""
     return debt > multiple * capacity
 
 
 def held_by_owner(debt: np.ndarray, coercive_owner: np.ndarray) -> np.ndarray:
-    """Condition (b): the family owes its owner and the owner will not let it go."""
+    """The family owes its owner and the owner will not let it go: the legal definition."""
     return (debt > 0.0) & coercive_owner
 
 
-def bonded(over: np.ndarray, held: np.ndarray) -> np.ndarray:
+def legally_bonded(debt: np.ndarray, coercive_owner: np.ndarray) -> np.ndarray:
+    """The headline: owes the employer and cannot leave without repaying (BLSA 1992)."""
+    return held_by_owner(debt, coercive_owner)
+
+
+def ilo_bonded(over: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """ILO indicators: an unrepayable debt (``over``) and a menace (``held``)."""
     return over & held
+
+
+def indebted(debt: np.ndarray) -> np.ndarray:
+    """Owes the employer anything."""
+    return debt > 0.0

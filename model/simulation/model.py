@@ -59,7 +59,13 @@ from .outcomes import EVENTS, OUTCOMES, MonthFacts, compute
 from .parameters import Params
 from .points import CreditOffer, add_columns
 from .rng import Streams, sparse_bernoulli
-from .shocks import ShockDraw, classify_shocks, consumption_need, shock_rates
+from .shocks import (
+    ShockDraw,
+    classify_shocks,
+    consumption_need,
+    expected_shock_cost,
+    shock_rates,
+)
 from .state import KILN
 from .stats import WarmMedian
 
@@ -130,7 +136,10 @@ class BondsimModel(mesa.Model):
         self._adult_bricks = season.adult_bricks_per_day(self.hh.adults, p)
         self._adult_open_bricks = self._adult_bricks * self._days_open  # an open month's
         self._buffer = p.savings_buffer_months * self._need
-        self._capacity_need = 12.0 * self._need
+        # rule 7's yearly need: subsistence and the expected cost of shocks
+        self._capacity_need = 12.0 * (self._need + expected_shock_cost(p))
+        # social-protection cash received, summed over about the last year (rule 7's income)
+        self._transfers_year = np.zeros(households)
         self.children_5_14 = int(self.hh.children_5_9.sum(dtype=np.int64)
                                  + self.hh.children_10_14.sum(dtype=np.int64))
         self.girls_5_14 = int(self.hh.girls_5_9.sum(dtype=np.int64)
@@ -177,8 +186,10 @@ class BondsimModel(mesa.Model):
         if hh.sp_cash.any():  # social-protection cash is paid afresh each month
             hh.sp_cash[:] = 0.0
         self.penalties = owners.background_penalties(p)  # campaigns replace entries at stage 0
+        sp_before = hh.sp_cash.copy() if hh.sp_cash.any() else None
         for intervention in self.interventions:  # 0. interventions
             intervention.step(self)
+        self._count_transfers(sp_before)
 
         cal = season.calendar_month(month, p)  # 1. season
         days = season.production_days(cal, p)
@@ -201,13 +212,13 @@ class BondsimModel(mesa.Model):
             hh.school_5_9, hh.school_10_14)
         self.sex_split.update(self.streams["gender"], hh, p)  # 6b. girls and boys
 
-        over, held = self._bondage(expected_gross)  # 7. bondage
+        over, ilo = self._bondage(expected_gross)  # 7. bondage
         # 9. owners book the month before anyone moves, so each family's bricks, pay and loans
         # are booked to the kiln where it worked, at that kiln's rate
         self._owners_account(bricks_day, worked, deducted, flows)
         n_transfer, n_free, n_left = self._move()  # 8. mobility
         release.return_to_kilns(self)  # 8b. families off the kilns return when short
-        self._owners_decide(bricks_day, over)  # 9. owners set next month's terms
+        self._owners_decide(bricks_day)  # 9. owners set next month's terms
 
         # public costs are counted at the month's end: a scheme may have lent during rule 4
         cost = sum(intervention.cost(self) for intervention in self.interventions)
@@ -218,7 +229,7 @@ class BondsimModel(mesa.Model):
             gross=float(gross.sum()), sp_cash_used=float(flows.from_sp.sum()),
             outside_advances=float(flows.outside_advance.sum()),
             moves_transfer=n_transfer, moves_debt_free=n_free, moves_left_debt=n_left,
-            over_count=int(np.count_nonzero(over)), held_count=int(np.count_nonzero(held)),
+            over_count=int(np.count_nonzero(over)), ilo_count=int(np.count_nonzero(ilo)),
             intervention_cost=cost,
             paid_ratio_mean=float(rate.mean()) * 1000.0 / p.notified_piece_rate)
         self.outcomes = compute(self, facts)
@@ -370,18 +381,39 @@ class BondsimModel(mesa.Model):
             hh.outside_debt += flows.outside_advance
 
     def _bondage(self, expected_gross: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Rule 7: update the bonded flag and months bonded; return both conditions."""
+        """Rule 7: update the bonded flag (the legal definition, the headline) and months
+        bonded; return the involuntariness condition (debt over the threshold) and the ILO
+        definition (``bondage.py``)."""
         p, hh = self.params, self.hh
-        capacity = bondage.repayment_capacity(expected_gross * self._open_months,
+        capacity = bondage.repayment_capacity(self._annual_income(expected_gross),
                                               self._capacity_need)
         # kept for observers (a simulated survey applies rule 7 to reported debts)
         self.repayment_capacity = capacity
         over = bondage.debt_over_threshold(self.debt_owed(), capacity, p.bondage_debt_multiple)
         held = bondage.held_by_owner(hh.debt, self.terms.coercive)
-        now = bondage.bonded(over, held)
-        hh.bonded[:] = now
-        np.multiply(hh.months_bonded + now, now, out=hh.months_bonded)
-        return over, held
+        hh.bonded[:] = held
+        np.multiply(hh.months_bonded + held, held, out=hh.months_bonded)
+        return over, bondage.ilo_bonded(over, held)
+
+    def _count_transfers(self, before: np.ndarray | None) -> None:
+        """Add the social-protection cash interventions paid this month to the yearly sum
+        rule 7 counts as income (a moving sum: each month keeps 11/12 of the last)."""
+        hh = self.hh
+        if before is None and not hh.sp_cash.any() and not self._transfers_year.any():
+            return
+        paid = hh.sp_cash if before is None else np.maximum(hh.sp_cash - before, 0.0)
+        self._transfers_year *= 11.0 / 12.0
+        self._transfers_year += paid
+
+    def _annual_income(self, expected_gross: np.ndarray) -> np.ndarray:
+        """Rule 7's yearly income: kiln pay in the open months (every member who moulds),
+        outside work, and social-protection transfers at their recent yearly pace."""
+        income = expected_gross * self._open_months
+        if self.hh.outside_income.any():
+            income = income + 12.0 * self.hh.outside_income
+        if self._transfers_year.any():
+            income = income + self._transfers_year
+        return income
 
     def _move(self) -> tuple[int, int, int]:
         """Rule 8: debt transfers and free moves. Returns the counts of transfers, of moves of
@@ -489,7 +521,7 @@ class BondsimModel(mesa.Model):
         self._convictions_seen += np.bincount(district, weights=convicted.astype(float),
                                               minlength=nd)
 
-    def _owners_decide(self, bricks_day: np.ndarray, over: np.ndarray) -> None:
+    def _owners_decide(self, bricks_day: np.ndarray) -> None:
         """Rule 9, second half: owners learn from the enforcement they saw and choose next
         month's practices from their gains and expected penalties (``owners.py``).
 
@@ -515,7 +547,7 @@ class BondsimModel(mesa.Model):
         self._seen = {}
         self._cases_seen[:] = 0.0
         self._convictions_seen[:] = 0.0
-        choices = owners.choose(ow, self._kiln_facts(bricks_day, over), penalties, p)
+        choices = owners.choose(ow, self._kiln_facts(bricks_day), penalties, p)
         owners.apply(ow, choices, decided=self._advance_weight > 0.0)
 
     def deterred(self) -> tuple[bool, dict[str, owners.Penalty]]:
@@ -535,7 +567,7 @@ class BondsimModel(mesa.Model):
             return True, self.penalties
         return False, background
 
-    def _kiln_facts(self, bricks_day: np.ndarray, over: np.ndarray) -> owners.KilnFacts:
+    def _kiln_facts(self, bricks_day: np.ndarray) -> owners.KilnFacts:
         """What each owner knows of its kiln when it decides (``owners.KilnFacts``): its
         families' bricks in an average month (open months' days spread over the year), what
         its children would mould (those working, and those of families short last month, whom
@@ -554,7 +586,6 @@ class BondsimModel(mesa.Model):
             here = hh.location == KILN
             bricks_day = np.where(here, bricks_day, 0.0)
             children = np.where(here, children, 0.0)
-            over = over & here
             owed = np.where(here, owed, 0.0)  # 0 anyway: no owner lends off the kilns
         cap = ow.legal_debt_cap[kiln]
         above = np.maximum(owed - cap, 0.0) if np.isfinite(ow.legal_debt_cap).any() else None
@@ -564,8 +595,7 @@ class BondsimModel(mesa.Model):
             child_bricks_month=np.bincount(kiln, weights=children, minlength=k) * month_days,
             child_families=np.bincount(kiln, weights=children > 0.0, minlength=k),
             debt=np.bincount(kiln, weights=owed, minlength=k),
-            over_families=np.bincount(kiln, weights=over, minlength=k),
-            over_debt=np.bincount(kiln, weights=np.where(over, owed, 0.0), minlength=k),
+            indebted_families=np.bincount(kiln, weights=owed > 0.0, minlength=k),
             advances_month=ow.advances_ewm / weight if weight > 0 else np.zeros(k),
             debt_above_cap=(np.zeros(k) if above is None
                             else np.bincount(kiln, weights=above, minlength=k)))
@@ -711,7 +741,7 @@ class BondsimModel(mesa.Model):
         expected_gross = (season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9,
                                                 self.params)
                           * self.terms.rate * self._days_open)
-        over, held = self._bondage(expected_gross)
+        over, ilo = self._bondage(expected_gross)
         hh.months_bonded[:] = 0
         facts = MonthFacts(
             month=0, calendar_month=season.calendar_month(0, self.params), production_days=0.0,
@@ -719,7 +749,7 @@ class BondsimModel(mesa.Model):
             shocked=np.zeros(0, dtype=np.intp), advance=zeros, unmet=zeros, gross=0.0,
             sp_cash_used=0.0, outside_advances=0.0, moves_transfer=0, moves_debt_free=0,
             moves_left_debt=0,
-            over_count=int(np.count_nonzero(over)), held_count=int(np.count_nonzero(held)),
+            over_count=int(np.count_nonzero(over)), ilo_count=int(np.count_nonzero(ilo)),
             intervention_cost=0.0,
             paid_ratio_mean=float(self.terms.rate.mean()) * 1000.0
             / self.params.notified_piece_rate)

@@ -26,9 +26,13 @@ OUTCOMES: dict[str, str] = {
     "production_days": "moulding days this month (0 in closures)",
     "households": "households in the model",
     "children_5_14": "children aged 5-14 in the model",
-    "bonded_share": "share of households bonded (both conditions of rule 7)",
-    "debt_over_threshold_share": "share whose debt exceeds the bondage multiple (rule 7a)",
-    "held_by_owner_share": "share that owe a coercive owner (rule 7b)",
+    "bonded_share": "share of households bonded, the headline (legal) definition: owe their "
+                    "owner, who will not let them leave while they owe (rule 7, BLSA 1992)",
+    "bonded_share_ilo": "share bonded by the ILO indicators: a debt above the bondage multiple "
+                        "of repayment capacity, owed to an owner who holds them (rule 7)",
+    "debt_over_threshold_share": "share whose debt (to owners and schemes) exceeds the bondage "
+                                 "multiple of repayment capacity (rule 7: involuntariness)",
+    "indebted_to_owner_share": "share owing their owner anything (rule 7: indebted)",
     "indebted_share": "share of households with debt > 0 (to an owner or a public loan scheme)",
     "median_debt": "median debt to owners of households owing their owner, Rs",
     "mean_debt": "mean debt over all households, Rs",
@@ -144,7 +148,7 @@ class MonthFacts:
     moves_debt_free: int
     moves_left_debt: int
     over_count: int
-    held_count: int
+    ilo_count: int
     intervention_cost: float
     paid_ratio_mean: float       # this month's paid/notified rate, averaged over households
 
@@ -198,7 +202,8 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "children_5_14": model.children_5_14,
         "bonded_share": bonded / n,
         "debt_over_threshold_share": facts.over_count / n,
-        "held_by_owner_share": facts.held_count / n,
+        "bonded_share_ilo": facts.ilo_count / n,
+        "indebted_to_owner_share": n_indebted / n,
         "indebted_share": int(np.count_nonzero(model.debt_owed() > 0.0)) / n,
         "median_debt": model.median_debt(debt, n_indebted, facts.calendar_month),
         "mean_debt": debt_total / n,

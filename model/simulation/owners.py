@@ -109,8 +109,7 @@ class KilnFacts:
     child_bricks_month: np.ndarray  # of which children would mould (those working or short)
     child_families: np.ndarray     # families whose children work or would work
     debt: np.ndarray               # Rs its indebted families owe it
-    over_families: np.ndarray      # families whose debt is over the bondage threshold
-    over_debt: np.ndarray          # Rs those families owe
+    indebted_families: np.ndarray  # families owing it: bonded in the law's sense if it holds
     advances_month: np.ndarray     # Rs it advances in an average month (its recent record)
     debt_above_cap: np.ndarray     # Rs owed above a legal cap on advances (0 without one)
 
@@ -180,7 +179,7 @@ def expected_penalties(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Pe
     for practice, kind in PRACTICES.items():
         pen = penalties[practice]
         if practice == "holding":
-            found = chance_found(pen.find, facts.over_families)
+            found = chance_found(pen.find, facts.indebted_families)
         elif practice == "child_labour":
             found = chance_found(pen.find, facts.child_families)
         else:
@@ -189,7 +188,7 @@ def expected_penalties(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Pe
                                                         params)
     # a family found bonded is released and its debt extinguished (BLSA 1992 s.6)
     pen = penalties["holding"]
-    out["holding"] = out["holding"] + visit[POLICE] * min(pen.find, 1.0) * facts.over_debt
+    out["holding"] = out["holding"] + visit[POLICE] * min(pen.find, 1.0) * facts.debt
     return out
 
 

@@ -384,7 +384,7 @@ class Params:
         "at face value in 2019-20 prices",
         "Fine on an owner found lending past a legal cap off the books.", price_year=2020)
     find_bonded_family: float = par(
-        0.005, "per family and visit", (0.001, 0.05),
+        0.0035, "per family and visit", (0.001, 0.05),
         "[derived] 1,301 cases in 15,813 inspections [@nation-2018-police]",
         "Chance a police visit finds a given bonded family.", valid=PROB)
     find_child_family: float = par(

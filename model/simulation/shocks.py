@@ -63,3 +63,13 @@ def classify_shocks(index: np.ndarray, v: np.ndarray, cost_rng: np.random.Genera
     z = cost_rng.standard_normal(index.size)
     cost = medians[kind] * np.exp(sigmas[kind] * z)
     return ShockDraw(index=index, kind=kind, cost=cost)
+
+
+def expected_shock_cost(params: Params) -> float:
+    """Expected cost of shocks a household-month, Rs: each kind's rate times the mean of its
+    lognormal cost (median x exp(sigma^2 / 2)). Part of the need rule 7's capacity counts."""
+    medians = np.array([params.illness_cost_median, params.funeral_cost_median,
+                        params.marriage_cost_median])
+    sigmas = np.array([params.illness_cost_sigma, params.funeral_cost_sigma,
+                       params.marriage_cost_sigma])
+    return float(shock_rates(params) @ (medians * np.exp(sigmas ** 2 / 2.0)))
