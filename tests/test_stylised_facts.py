@@ -65,6 +65,22 @@ def test_fact1_most_households_are_indebted(runs):
     assert min(lows) >= 0.6, lows
 
 
+@pytest.mark.slow
+def test_prevalence_under_each_definition_falls_in_its_band(runs):
+    """Issue 18 / domain.md 1.5: each definition against the figure that used it. Legal (the
+    headline: owes an owner who holds it) between ILO's "up to 68%" in bonded or forced labour
+    and FBS 2002's "nearly 90%" bonded (⚠ as quoted): 0.6-0.9; ILO's indicators at most
+    about 0.68 (the figure is an upper bound across South Asia): 0.4-0.7; and they nest, ILO
+    within legal within indebted. At the defaults (8,000 households, months 49-120, 3 seeds)
+    legal 0.69, ILO 0.56, indebted 0.79."""
+    late = [_late(ts) for ts, _ in runs]
+    _check_band([t["bonded_share"].mean() for t in late], 0.60, 0.90, tolerance=0.03)
+    _check_band([t["bonded_share_ilo"].mean() for t in late], 0.40, 0.70, tolerance=0.03)
+    for t in late:
+        assert (t["bonded_share_ilo"] <= t["bonded_share"]).all()
+        assert (t["bonded_share"] <= t["indebted_to_owner_share"]).all()
+
+
 def test_fact2_median_debt_is_four_to_eight_months_of_earnings(runs):
     """Fact 2: typical debt is about 5-7 months of gross family earnings (check: 4-8)."""
     means = [_late(ts)["median_debt_months"].mean() for ts, _ in runs]
