@@ -6,7 +6,8 @@ figures, so a test can compute every expected value by hand in its comments:
 
 - households are spread over kilns in blocks (household i at kiln i x kilns // households);
 - every family has one adult moulder and nobody else: no children, no dependants;
-- nobody owes, saves, is bonded or released; everybody holds a CNIC;
+- nobody owes, saves, is bonded or released or has an outside work option; everybody holds
+  a CNIC;
 - every owner pays half the notified rate of Rs 1,000 per 1,000 bricks, i.e. Rs 0.5 a brick,
   deducts a quarter, lends up to 8 months of pay, inflates no book, believes in the background
   chance of a visit, bans no child's work and holds its indebted families (rule 9 may change
@@ -38,11 +39,13 @@ ADULT_PAY = 5000.0  # Rs a month: 500 bricks x 20 days x Rs 0.5
 LIMIT = 40000.0  # the owners' lending limit: 8 months of ADULT_PAY
 
 
-def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, **params) -> BondsimModel:
-    """A model of ``households`` one-adult families at ``kilns`` kilns with easy numbers."""
+def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, district_parameters=None,
+         **params) -> BondsimModel:
+    """A model of ``households`` one-adult families at ``kilns`` kilns with easy numbers (and
+    any district's own terms, ``district_parameters``)."""
     p = Params(**{**EASY, **params})
     m = BondsimModel(p, households=households, kilns=kilns, districts=districts, seed=seed,
-                     interventions=build(specs))
+                     interventions=build(specs), district_parameters=district_parameters)
     hh, ow = m.hh, m.ow
     for name in ("adults",):
         getattr(hh, name)[:] = 1
@@ -55,7 +58,7 @@ def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, **params) -> B
                  "stipend", *m.added_columns["hh"]):  # and the columns interventions add
         getattr(hh, name)[:] = 0.0
     hh.bonded[:] = hh.released[:] = hh.rehabilitated[:] = hh.sp_enrolled[:] = False
-    hh.outside_access[:] = False
+    hh.outside_access[:] = hh.outside_option[:] = False
     hh.cnic[:] = True
     hh.months_bonded[:] = 0
     hh.released_month[:] = hh.rehabilitated_month[:] = -1
@@ -72,7 +75,7 @@ def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, **params) -> B
     # what the model derived at start from the households' composition, now all one adult
     m._adult_bricks = np.full(hh.n, p.bricks_per_adult_day)
     m._adult_open_bricks = m._adult_bricks * m._days_open
-    m._need = consumption_need(hh.size, p)  # need_base + need_per_person
+    m._need = consumption_need(hh.size, p, m.local["need_per_person"][hh.district])
     m._buffer = p.savings_buffer_months * m._need
     m._capacity_need = 12.0 * m._need
     m.children_5_14 = m.girls_5_14 = 0

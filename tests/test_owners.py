@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bondsim import BondsimModel, Params
 from bondsim.simulation import owners
+from bondsim.simulation.local_terms import district_values
 from bondsim.simulation.owners import PAY_COMPLY, PAY_FAKE, PAY_OPEN, KilnFacts, Penalty
 from bondsim.simulation.population import init_owners
 from bondsim.simulation.season import bricks_per_day
@@ -26,7 +27,9 @@ BASE = Params(brick_price=9000.0, nonlabour_cost_share=0.6, notified_piece_rate=
 
 
 def owner_state(k: int):
-    return init_owners(k, 1, 10 * k, Params(), np.random.default_rng(0))
+    """``k`` owners of one district whose terms are BASE's (notified rate, brick price)."""
+    return init_owners(k, 1, 10 * k, Params(), np.random.default_rng(0),
+                       district_values(BASE, ["d"]))
 
 
 def facts(k: int, **values) -> KilnFacts:

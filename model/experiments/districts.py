@@ -4,7 +4,9 @@ A profile file (TOML, in ``scenarios/districts/``; the format is in ``FORMAT.md`
 districts with their kilns, families per kiln, baseline indebtedness, inspection capacity,
 identity-card holding, cash-transfer coverage and outside work options. Each value is written
 ``{ value = ..., source = "..." }`` so that a planner sees at once which figures are measured
-and which are assumptions.
+and which are assumptions; a rupee figure adds ``price_year``, the fiscal year of its prices.
+The terms of the province (notified piece rate, brick price, need per person: ``[terms]`` at
+the top of the file) apply to each district that does not give its own.
 
 ``district_scenario`` turns a profile into the data of a scenario (population, parameter
 overrides, and the existing cash-transfer programme as a background intervention that every
@@ -17,9 +19,10 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import BondsimError
+from ..prices import check_year, to_base
 from ..shipped import locate
 from .scenario import read_spec
 
@@ -53,6 +56,37 @@ class Capacity(BaseModel):
     source: str = Field(min_length=3)
 
 
+class Money(BaseModel):
+    """A rupee figure with the fiscal year of its prices and where it comes from."""
+
+    model_config = STRICT
+    value: float = Field(gt=0.0)
+    price_year: int
+    source: str = Field(min_length=3)
+
+    @field_validator("price_year")
+    @classmethod
+    def _year_in_table(cls, year: int) -> int:
+        return check_year(year)
+
+    def in_base_year(self) -> float:
+        """The figure in rupees of the model's base year (``prices.py``)."""
+        return to_base(self.value, self.price_year)
+
+
+class Terms(BaseModel):
+    """What kiln work pays and living costs: the province's, or one district's own."""
+
+    model_config = STRICT
+    notified_piece_rate: Money | None = None
+    brick_price: Money | None = None
+    need_per_person: Money | None = None
+
+
+#: the profile fields that become parameters of the district's scenario
+TERM_FIELDS = ("notified_piece_rate", "brick_price", "need_per_person")
+
+
 class DistrictProfile(BaseModel):
     """One district's kiln sector."""
 
@@ -65,6 +99,10 @@ class DistrictProfile(BaseModel):
     cnic_share: Share
     cash_transfer_coverage: Share
     exit_rate_debt_free: Share
+    outside_option_share: Share | None = None
+    notified_piece_rate: Money | None = None
+    brick_price: Money | None = None
+    need_per_person: Money | None = None
     parameters: dict[str, Sourced] = Field(default_factory=dict)
 
     @property
@@ -76,6 +114,7 @@ class ProfileFile(BaseModel):
     model_config = STRICT
     province: str = Field(min_length=1)
     description: str = ""
+    terms: Terms = Field(default_factory=Terms)
     districts: list[DistrictProfile] = Field(min_length=1)
 
 
@@ -96,7 +135,14 @@ def load_districts(path: str | Path) -> dict[str, DistrictProfile]:
                 raise BondsimError(f"{path}: field 'districts.{i}.parameters.{name}': not a "
                                    f"model parameter" + (f"; did you mean {hint[0]!r}?"
                                                           if hint else ""))
-    return {d.name: d for d in spec.districts}
+    return {d.name: with_terms(d, spec.terms) for d in spec.districts}
+
+
+def with_terms(district: DistrictProfile, terms: Terms) -> DistrictProfile:
+    """The district with the province's terms where it gives none of its own."""
+    missing = {name: getattr(terms, name) for name in TERM_FIELDS
+               if getattr(district, name) is None and getattr(terms, name) is not None}
+    return district.model_copy(update=missing) if missing else district
 
 
 def pick(profiles: dict[str, DistrictProfile], wanted: list[str], source: str,
@@ -122,6 +168,12 @@ def district_scenario(profile: DistrictProfile, base: dict[str, Any], horizon: i
         "cnic_share": profile.cnic_share.value,
         "exit_rate_debt_free": profile.exit_rate_debt_free.value,
     })
+    # the province's terms and the district's labour market (``local_terms.py``): a scenario of
+    # one district gives them as its parameters, in base-year rupees
+    parameters.update({name: money.in_base_year() for name in TERM_FIELDS
+                       if (money := getattr(profile, name)) is not None})
+    if profile.outside_option_share is not None:
+        parameters["outside_option_share"] = profile.outside_option_share.value
     parameters.update({k: _typed(k, v.value) for k, v in profile.parameters.items()})
     background = []
     if profile.cash_transfer_coverage.value > 0:

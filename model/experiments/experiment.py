@@ -116,6 +116,7 @@ def model_arguments(scenario: Scenario, *, seed: int | None = None,
                            f"(households {households}, kilns {kilns or 'default'})")
     return {"params": scenario.params, "households": households, "kilns": kilns,
             "districts": districts, "seed": seed,
+            "district_parameters": spec.population.local_overrides(),
             "interventions": interventions.build(spec.interventions),
             "channels_off": frozenset(channels_off)}
 

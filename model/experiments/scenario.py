@@ -44,6 +44,7 @@ from ..interventions import REGISTRY, spec_union
 from ..io import read_toml
 from ..prices import BASE_YEAR, check_year, is_money, shown_unit, to_base
 from ..shipped import locate
+from ..simulation.local_terms import LOCAL
 from ..simulation.parameters import PARAM_INFO, Params
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
@@ -52,16 +53,6 @@ MAX_HORIZON = 1200  # months: a century is more than any policy question needs
 # About 60 times Pakistan's kiln families (18-20k kilns x 30-40 families): more is a typo. Every
 # file kind that sets households (scenario, experiment, sweep, calibration, discovery) uses it.
 MAX_HOUSEHOLDS = 50_000_000
-
-
-class Population(BaseModel):
-    """Who is simulated: households, kilns and the districts they are in."""
-
-    model_config = STRICT
-    households: int = Field(10_000, ge=1, le=MAX_HOUSEHOLDS)
-    kilns: int | None = Field(None, ge=1)
-    districts: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=lambda: ["district"], min_length=1)
 
 
 def _param_field(name: str, default: Any) -> tuple[Any, Any]:
@@ -79,6 +70,32 @@ ParameterOverrides = create_model(
     __config__=STRICT,
     **{f.name: _param_field(f.name, f.default) for f in dataclasses.fields(Params)},
 )
+#: a district's own values of the parameters that may differ by district (``local_terms``)
+DistrictParameters = create_model(
+    "DistrictParameters",
+    __config__=STRICT,
+    **{f.name: _param_field(f.name, f.default) for f in dataclasses.fields(Params)
+       if f.name in LOCAL},
+)
+
+
+class Population(BaseModel):
+    """Who is simulated: households, kilns and the districts they are in, with any district's
+    own piece rate, brick price, need per person or outside work options
+    (``district_parameters``, by district name; ``local_terms.py``)."""
+
+    model_config = STRICT
+    households: int = Field(10_000, ge=1, le=MAX_HOUSEHOLDS)
+    kilns: int | None = Field(None, ge=1)
+    districts: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=lambda: ["district"], min_length=1)
+    district_parameters: dict[str, DistrictParameters] = Field(  # type: ignore[valid-type]
+        default_factory=dict)
+
+    def local_overrides(self) -> dict[str, dict[str, float]]:
+        """The districts' own values, as ``BondsimModel(district_parameters=...)`` takes them."""
+        return {name: values.model_dump(exclude_none=True)
+                for name, values in self.district_parameters.items()}
 
 
 class _ScenarioFields(BaseModel):
@@ -151,7 +168,7 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "<scenario>",
     overrides = {k: (tuple(v) if isinstance(v, list) else v)
                  for k, v in spec.parameters.model_dump(exclude_none=True).items()}
     params = dataclasses.replace(Params(), **overrides)
-    problems = cross_checks(params) + intervention_checks(spec)
+    problems = cross_checks(params) + intervention_checks(spec) + population_checks(spec)
     if problems:
         raise BondsimError("\n".join(f"{source}: {p}" for p in problems))
     return Scenario(spec=spec, params=params, path=path,
@@ -183,7 +200,12 @@ def in_base_year(spec: _ScenarioFields) -> Any:
     given = spec.parameters.model_dump(exclude_none=True)
     money = {k: to_base(v, spec.price_year) for k, v in given.items()
              if is_money(PARAM_INFO[k].unit)}
-    return spec.model_copy(update={"price_year": BASE_YEAR,
+    local = {name: values.model_copy(update={
+        k: to_base(v, spec.price_year) for k, v in values.model_dump(exclude_none=True).items()
+        if is_money(PARAM_INFO[k].unit)})
+        for name, values in spec.population.district_parameters.items()}
+    population = spec.population.model_copy(update={"district_parameters": local})
+    return spec.model_copy(update={"price_year": BASE_YEAR, "population": population,
                                    "parameters": spec.parameters.model_copy(update=money)})
 
 
@@ -199,6 +221,16 @@ def cross_checks(params: Params) -> list[str]:
         problems.append("fields 'parameters.illness_rate', 'funeral_rate', 'marriage_rate': "
                         "their sum exceeds 1; expected monthly probabilities summing to <= 1")
     return problems
+
+
+def population_checks(spec: ScenarioSpec) -> list[str]:
+    """A district's own parameters name a district of the population."""
+    districts = spec.population.districts
+    unknown = [d for d in spec.population.district_parameters if d not in districts]
+    if unknown:
+        return [f"field 'population.district_parameters': value {unknown!r} names districts "
+                f"not in population.districts; expected some of {districts}"]
+    return []
 
 
 def intervention_checks(spec: ScenarioSpec) -> list[str]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def piece_rate_paid(notified_rate: float, paid_ratio: np.ndarray) -> np.ndarray:
-    """Rupees paid per brick (the notified rate is per 1,000 bricks)."""
+def piece_rate_paid(notified_rate: float | np.ndarray, paid_ratio: np.ndarray) -> np.ndarray:
+    """Rupees paid per brick (the notified rate is per 1,000 bricks: one figure, or one per
+    kiln, its district's, ``ow.notified_rate``)."""
     return paid_ratio * (notified_rate / 1000.0)
 
 

@@ -18,7 +18,8 @@ from typing import Any
 from .parameters import PARAM_INFO, Params
 
 #: the keywords of ``BondsimModel`` that are not parameters (offered as close names too)
-MODEL_KEYWORDS = ("params", "households", "kilns", "districts", "seed", "rng", "interventions")
+MODEL_KEYWORDS = ("params", "households", "kilns", "districts", "seed", "rng", "interventions",
+                  "channels_off", "district_parameters")
 
 
 def with_keywords(params: Params | None, keywords: Mapping[str, Any]) -> Params:

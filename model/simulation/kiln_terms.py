@@ -26,15 +26,14 @@ from .state import OwnerState
 def owner_terms(ow: OwnerState, params: Params) -> dict[str, np.ndarray]:
     """The owner-level terms that households see (one value per kiln), as the owners set them.
     Some values are the owners' own columns: change a term by replacing it, never in place."""
+    rate = piece_rate_paid(ow.notified_rate, ow.paid_ratio)  # the district's notified rate
     return {
-        "rate": piece_rate_paid(params.notified_piece_rate, ow.paid_ratio),
+        "rate": rate,
         "deduction_share": ow.deduction_share,
         # the lending limit (months of pay) per brick of the adults' output: what rule 4 needs
-        "limit_per_brick": (ow.advance_limit_months
-                            * piece_rate_paid(params.notified_piece_rate, ow.paid_ratio)),
+        "limit_per_brick": ow.advance_limit_months * rate,
         # a working 10-14-year-old's pay in an open month (rule 6's test of room)
-        "child_pay": (piece_rate_paid(params.notified_piece_rate, ow.paid_ratio)
-                      * params.bricks_per_child_10_14_day * params.working_days_per_month
+        "child_pay": (rate * params.bricks_per_child_10_14_day * params.working_days_per_month
                       * (1.0 - params.rain_loss_share)),
         "book_inflation": ow.book_inflation,
         # the most a family may owe before its owner lends no more, Rs (rule 4): owners set no

@@ -29,7 +29,7 @@ intervention by name.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol
 
@@ -44,7 +44,9 @@ from . import (
     debt,
     earnings,
     kiln_terms,
+    local_terms,
     mobility,
+    outside_work,
     owners,
     population,
     release,
@@ -90,6 +92,9 @@ class BondsimModel(mesa.Model):
         households: number of worker households.
         kilns: number of kilns (default: one per 35 households, at least one per district).
         districts: district names; kilns are split evenly among them.
+        district_parameters: by district name, its own values of the parameters that may
+            differ by district (``local_terms.LOCAL``: notified piece rate, brick price, need
+            per person, outside work options); the others keep ``params``.
         seed: the run's seed; every random stream is derived from it.
         rng: the seed under Mesa's name (``mesa.Model(rng=...)``), for tools that seed
             models that way; give ``seed`` or ``rng``, not both.
@@ -107,6 +112,7 @@ class BondsimModel(mesa.Model):
                  kilns: int | None = None, districts: Sequence[str] = ("district",),
                  seed: int | None = None, interventions: Sequence[Intervention] = (),
                  rng: int | None = None, channels_off: Iterable[str] = frozenset(),
+                 district_parameters: Mapping[str, Mapping[str, float]] | None = None,
                  **kwargs: Any) -> None:
         seed = _seed(seed, rng)
         self.channels_off = channels.check_channels(channels_off)
@@ -124,15 +130,20 @@ class BondsimModel(mesa.Model):
         self.district_names = tuple(districts)
         nd = len(self.district_names)
         init = self.streams["init"]
-        self.ow = population.init_owners(kilns, nd, households, p, init)
+        # the district's own terms (``local_terms.py``), one value per district
+        self.local = local_terms.district_values(p, self.district_names, district_parameters)
+        self.ow = population.init_owners(kilns, nd, households, p, init, self.local)
         self._days_open = p.working_days_per_month * (1.0 - p.rain_loss_share)
         self._open_months = season.open_months_per_year(p)
         self.hh = population.init_households(households, self.ow, p, init, self._days_open,
                                              self.streams["gender"])
+        self.hh.outside_option[:] = outside_work.draw_options(
+            self.local["outside_option_share"], self.hh.district, self.streams["outside_work"])
         self.sex_split = SexSplit(self.hh)  # rule 6b's memory of the counts
         self.district_kilns = np.bincount(self.ow.district, minlength=nd).astype(np.intp)
         self.district_first = np.concatenate(([0], np.cumsum(self.district_kilns)[:-1]))
-        self._need = consumption_need(self.hh.size, p)
+        self._need = consumption_need(self.hh.size, p,
+                                      self.local["need_per_person"][self.hh.district])
         self._adult_bricks = season.adult_bricks_per_day(self.hh.adults, p)
         self._adult_open_bricks = self._adult_bricks * self._days_open  # an open month's
         self._buffer = p.savings_buffer_months * self._need
@@ -168,6 +179,7 @@ class BondsimModel(mesa.Model):
         self.households = Households(self)
         self.outcomes: dict[str, float] = {}
         self.events: dict[str, float] = dict.fromkeys(EVENTS, 0.0)  # interventions count here
+        self.idle_work_income = 0.0  # Rs earned outside while kilns idled this month (rule 2)
         self.median_debt = WarmMedian()
         self.median_debt_months = WarmMedian()
         self.datacollector = mesa.DataCollector(
@@ -231,7 +243,7 @@ class BondsimModel(mesa.Model):
             moves_transfer=n_transfer, moves_debt_free=n_free, moves_left_debt=n_left,
             over_count=int(np.count_nonzero(over)), ilo_count=int(np.count_nonzero(ilo)),
             intervention_cost=cost,
-            paid_ratio_mean=float(rate.mean()) * 1000.0 / p.notified_piece_rate)
+            paid_ratio_mean=self._paid_ratio_mean())
         self.outcomes = compute(self, facts)
         self.datacollector.collect(self)
 
@@ -274,6 +286,11 @@ class BondsimModel(mesa.Model):
         self.terms.update(self.hh.kiln, self.owner_terms())
 
     # -- rules that touch several columns -----------------------------------------------------
+    def _paid_ratio_mean(self) -> float:
+        """The mean over households of the rate paid against their district's notified rate."""
+        notified = self.ow.notified_rate[self.hh.kiln]
+        return float(np.mean(self.terms.rate * 1000.0 / notified))
+
     def _days_worked(self, days: float) -> float | np.ndarray:
         """Rule 1's moulding days where each family works: ``days`` everywhere, or, when a kiln
         is sealed for part of the month (rule 9), fewer there (one value per household)."""
@@ -303,6 +320,13 @@ class BondsimModel(mesa.Model):
                                                                        self.params)
         if hh.outside_income.any():  # work outside the kiln (e.g. after skills training)
             cash = cash + hh.outside_income
+        idle = outside_work.idle_share(days, self._days_open)
+        self.idle_work_income = 0.0
+        if np.any(idle > 0.0) and hh.outside_option.any():  # casual work while the kiln idles
+            earned = outside_work.idle_income(hh.adults, hh.outside_option, hh.location == KILN,
+                                              idle, self.params)
+            self.idle_work_income = float(earned.sum())
+            cash = cash + earned
         self.ledger.deductions += float(deducted.sum())
         return gross, deducted, cash
 
@@ -489,8 +513,8 @@ class BondsimModel(mesa.Model):
                 bricks = np.bincount(kiln, weights=bricks_day, minlength=k) * days
             else:
                 bricks = np.bincount(kiln, weights=bricks_day * days, minlength=k)
-            kiln_rate = earnings.piece_rate_paid(p.notified_piece_rate, ow.paid_ratio)
-            ow.profit[:] = owners.operating_profit(bricks, bricks * kiln_rate, p)
+            kiln_rate = earnings.piece_rate_paid(ow.notified_rate, ow.paid_ratio)
+            ow.profit[:] = owners.operating_profit(bricks, bricks * kiln_rate, p, ow.brick_price)
         else:
             ow.profit[:] = 0.0
         loan_cash = deducted + flows.repayment
@@ -751,8 +775,7 @@ class BondsimModel(mesa.Model):
             moves_left_debt=0,
             over_count=int(np.count_nonzero(over)), ilo_count=int(np.count_nonzero(ilo)),
             intervention_cost=0.0,
-            paid_ratio_mean=float(self.terms.rate.mean()) * 1000.0
-            / self.params.notified_piece_rate)
+            paid_ratio_mean=self._paid_ratio_mean())
         self.outcomes = compute(self, facts)
         self.datacollector.collect(self)
 

@@ -77,6 +77,8 @@ OUTCOMES: dict[str, str] = {
     "outside_debt_total": "households' debt to outside lenders, Rs",
     "outside_advances": "outside lenders' loans this month, Rs",
     "sp_cash_used": "social-protection cash used to cover need this month, Rs",
+    "idle_work_income": "earned in casual work this month by families at a kiln with an outside "
+                        "work option while their kiln did not mould (outside_work.py), Rs",
     "intervention_cost": "public cost of interventions this month, Rs",
     # events that interventions record (zero without them); see EVENTS
     "inspections": "labour and wage inspections carried out this month",
@@ -237,6 +239,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "outside_debt_total": float(hh.outside_debt.sum()),
         "outside_advances": facts.outside_advances,
         "sp_cash_used": facts.sp_cash_used,
+        "idle_work_income": model.idle_work_income,
         "intervention_cost": facts.intervention_cost,
         **model.events,
         # the column ``interest_free_loans`` adds: 0 in runs without a scheme

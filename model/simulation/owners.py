@@ -114,9 +114,13 @@ class KilnFacts:
     debt_above_cap: np.ndarray     # Rs owed above a legal cap on advances (0 without one)
 
 
-def margin_per_brick(params: Params) -> float:
-    """Owner's revenue per brick less non-moulding costs, before the moulder's pay, Rs."""
-    return params.brick_price / 1000.0 * (1.0 - params.nonlabour_cost_share)
+def margin_per_brick(params: Params, brick_price: float | np.ndarray | None = None,
+                     ) -> float | np.ndarray:
+    """Owner's revenue per brick less non-moulding costs, before the moulder's pay, Rs, at
+    ``brick_price`` (Rs per 1,000: one per kiln, its district's, ``ow.brick_price``; default
+    the parameter)."""
+    price = params.brick_price if brick_price is None else brick_price
+    return price / 1000.0 * (1.0 - params.nonlabour_cost_share)
 
 
 def chance_found(find: float, families: np.ndarray) -> np.ndarray:
@@ -151,7 +155,7 @@ class Choices:
 def gains(ow: OwnerState, facts: KilnFacts, params: Params) -> dict[str, np.ndarray]:
     """What each practice earns an owner in an average month, Rs."""
     p = params
-    rate_full = p.notified_piece_rate / 1000.0
+    rate_full = ow.notified_rate / 1000.0  # the kiln's district's notified rate
     paid = rate_full * ow.base_paid_ratio
     return {
         # the notified rate less what it prefers to pay, on every brick
@@ -160,7 +164,8 @@ def gains(ow: OwnerState, facts: KilnFacts, params: Params) -> dict[str, np.ndar
         # family), lost with them
         "holding": p.exit_rate_debt_free * facts.debt,
         # children's bricks at the owner's margin less what it pays for them
-        "child_labour": facts.child_bricks_month * np.maximum(margin_per_brick(p) - paid, 0.0),
+        "child_labour": facts.child_bricks_month * np.maximum(
+            margin_per_brick(p, ow.brick_price) - paid, 0.0),
         # the over-recorded share of its advances
         "book_inflation": ow.base_book_inflation * facts.advances_month,
         # the markup on debts above a cap, and those debts kept from walking away
@@ -173,8 +178,8 @@ def expected_penalties(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Pe
     """What each practice is expected to cost an owner a month in penalties, Rs: the
     believed chance of a visit x the chance the visit finds it x what a case costs."""
     visit = {POLICE: ow.belief_police, WAGE: ow.belief_wage, AUDIT: ow.belief_audit}
-    profit = facts.bricks_month * (margin_per_brick(params)
-                                   - params.notified_piece_rate / 1000.0 * ow.base_paid_ratio)
+    profit = facts.bricks_month * (margin_per_brick(params, ow.brick_price)
+                                   - ow.notified_rate / 1000.0 * ow.base_paid_ratio)
     out = {}
     for practice, kind in PRACTICES.items():
         pen = penalties[practice]
@@ -228,7 +233,9 @@ def apply(ow: OwnerState, choices: Choices, decided: bool = True) -> None:
     ow.off_book[:] = choices.off_book
 
 
-def operating_profit(bricks: np.ndarray, gross: np.ndarray, params: Params) -> np.ndarray:
-    """Per-household contribution to the owner's monthly profit: brick revenue less
-    non-moulding costs less the moulders' gross pay."""
-    return bricks * margin_per_brick(params) - gross
+def operating_profit(bricks: np.ndarray, gross: np.ndarray, params: Params,
+                     brick_price: float | np.ndarray | None = None) -> np.ndarray:
+    """Per-household (or per-kiln) contribution to the owner's monthly profit: brick revenue
+    at ``brick_price`` (``margin_per_brick``) less non-moulding costs less the moulders'
+    gross pay."""
+    return bricks * margin_per_brick(params, brick_price) - gross

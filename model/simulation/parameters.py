@@ -316,6 +316,26 @@ class Params:
         6.0, "days/month", (0.0, 15.0), ASSUMPTION,
         "Days a month an adult finds paid work back home in the village (little income).",
         valid=(0.0, 31.0))
+    # outside work options (``outside_work.py``): families near a labour market that hires
+    # casual hands (construction, harvests, a relative in town) earn on days the kiln idles
+    outside_option_share: float = par(
+        0.0, "share of households", (0.0, 0.6),
+        "assumption: no survey of kiln families' other work found. 0 by default, so the "
+        "calibrated baseline stands until it is recalibrated with the option (at 0.3 the "
+        "net/gross pay share and bonded families' debt growth drift just outside the bands "
+        "of facts 2 and 3); the district profiles set 0.1-0.5 from the labour market around "
+        "the kilns (more near cities, fewer in remote districts)",
+        "Share of households with an outside work option: an adult can find casual work when "
+        "the kiln does not mould (drawn per household at the start, by district).", valid=PROB)
+    idle_work_days: float = par(
+        10.0, "days/month", (4.0, 18.0),
+        "assumption: below the 18 days of casual work off the kilns (outside_work_days), since "
+        "a family that stays at its kiln looks for work only nearby and the monsoon slows "
+        "building too; casual labour paid under Rs 600 a shift when the 2022 floods shut "
+        "kilns [@asiafeatured-2022-floods]",
+        "Days a month each adult of a family with an outside work option finds casual work, "
+        "at outside_daily_wage, in a month its kiln does not mould (pro rata when it moulds "
+        "part of the month).", valid=(0.0, 31.0))
     town_rent: float = par(
         1000.0, "Rs/month", (500.0, 3000.0),
         "Rs 1,000 a month for rent and utilities (2021) [@uca-2021-jhang]",

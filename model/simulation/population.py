@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .gender import init_gender
+from .local_terms import district_values
 from .parameters import Params
 from .season import bricks_per_day
 from .state import NOT_YET, HouseholdState, OwnerState
@@ -22,8 +23,13 @@ def kiln_districts(kilns: int, districts: int) -> np.ndarray:
 
 
 def init_owners(kilns: int, districts: int, households: int, params: Params,
-                rng: np.random.Generator) -> OwnerState:
-    """Kiln owners with their preferred practices."""
+                rng: np.random.Generator,
+                local: dict[str, np.ndarray] | None = None) -> OwnerState:
+    """Kiln owners with their preferred practices, and their district's notified rate and
+    brick price (``local``, one value per district, ``local_terms.district_values``; default:
+    the parameters)."""
+    district = kiln_districts(kilns, districts)
+    local = local or district_values(params, [str(d) for d in range(districts)])
     per_kiln = households / kilns
     capacity = np.full(kilns, int(np.ceil(per_kiln / params.kiln_occupancy)), dtype=np.int32)
     base_paid = rng.uniform(params.paid_ratio_low, params.paid_ratio_high, kilns)
@@ -32,8 +38,10 @@ def init_owners(kilns: int, districts: int, households: int, params: Params,
     coercive = rng.random(kilns) < params.coercive_owner_share
     zeros = np.zeros(kilns)
     return OwnerState(
-        district=kiln_districts(kilns, districts),
+        district=district,
         capacity=capacity,
+        notified_rate=local["notified_piece_rate"][district],
+        brick_price=local["brick_price"][district],
         occupants=np.zeros(kilns, dtype=np.int32),
         base_paid_ratio=base_paid,
         paid_ratio=base_paid.copy(),
@@ -89,7 +97,7 @@ def init_households(households: int, owners: OwnerState, params: Params,
     s1014 = _binomial_i8(rng, c1014 - w1014, params.school_init)
     s59 = _binomial_i8(rng, c59 - w59, params.school_init)
 
-    rate = owners.base_paid_ratio[kiln] * params.notified_piece_rate / 1000.0
+    rate = owners.base_paid_ratio[kiln] * owners.notified_rate[kiln] / 1000.0
     expected_gross = bricks_per_day(adults, w1014, w59, params) * days_open * rate
     indebted = rng.random(n) < params.initial_indebted_share
     debt = params.initial_debt_months * expected_gross * np.exp(
@@ -118,4 +126,5 @@ def init_households(households: int, owners: OwnerState, params: Params,
         unmet_need=np.zeros(n),
         outside_income=np.zeros(n),
         stipend=np.zeros(n),
+        outside_option=false.copy(),  # drawn by the model (``outside_work.draw_options``)
     )

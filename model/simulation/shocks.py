@@ -18,9 +18,13 @@ from .parameters import Params
 SHOCK_KINDS = ("illness", "funeral", "marriage")
 
 
-def consumption_need(size: np.ndarray, params: Params) -> np.ndarray:
-    """Monthly consumption need in rupees for households of ``size`` members."""
-    return params.need_base + params.need_per_person * size.astype(np.float64)
+def consumption_need(size: np.ndarray, params: Params,
+                     per_person: float | np.ndarray | None = None) -> np.ndarray:
+    """Monthly consumption need in rupees for households of ``size`` members, at
+    ``per_person`` (one figure, or one per household, its district's; default the parameter
+    ``need_per_person``)."""
+    per_person = params.need_per_person if per_person is None else per_person
+    return params.need_base + per_person * size.astype(np.float64)
 
 
 @dataclass

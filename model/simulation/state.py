@@ -64,6 +64,7 @@ class HouseholdState:
     unmet_need: np.ndarray      # float64, Rs of need that went uncovered last month
     outside_income: np.ndarray  # float64, Rs a month earned outside the kiln (not deducted)
     stipend: np.ndarray         # float64, Rs a month promised per child in school
+    outside_option: np.ndarray  # bool, can find casual work when the kiln idles (outside_work.py)
     # interventions add their own columns when they are in the run (``points.Column``)
 
     @property
@@ -88,6 +89,9 @@ class OwnerState:
 
     district: np.ndarray           # int16
     capacity: np.ndarray           # int32, families the kiln can house
+    # the district's terms (``local_terms.py``): its province's notified rate, its brick price
+    notified_rate: np.ndarray      # float64, Rs per 1,000 bricks notified for the kiln's district
+    brick_price: np.ndarray        # float64, Rs per 1,000 fired bricks sold
     occupants: np.ndarray          # int32, families currently at the kiln (location KILN)
     base_paid_ratio: np.ndarray    # float64, paid/notified rate the owner prefers
     paid_ratio: np.ndarray         # float64, paid/notified rate set for the coming month
