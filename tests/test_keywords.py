@@ -78,7 +78,8 @@ def test_mesa_batch_run_sweeps_a_parameter_into_the_model():
     free, dear = (rows.set_index("markup_annual").loc[r] for r in (0.0, 1.0))
     assert free["markup"] == 0.0  # no markup is booked at a rate of 0
     assert dear["markup"] > 0.0
-    assert dear["debt_total"] > free["debt_total"]
+    # (debt totals need not rise with the markup: owners discount what a family will repay at
+    # the markup they charge, so a dearer markup lowers what they let it owe, rule 5b)
     # each row is the month batch_run reports of a model built directly with that value
     step = int(dear["Step"])
     direct = BondsimModel(households=80, seed=4, markup_annual=1.0)

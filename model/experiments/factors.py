@@ -108,11 +108,13 @@ def resolve(name: str, scenario: dict[str, Any]) -> Target:
     """The target of factor ``name`` in a scenario's data (the parsed TOML), or a clear error
     listing what could be meant."""
     from ..interventions import REGISTRY
-    from ..simulation.parameters import Params
+    from ..simulation.parameters import CHOICES, Params
 
     params = {f.name: f for f in dataclasses.fields(Params)}
     if name in params:
         default = params[name].default
+        if name in CHOICES:  # swept by position: 0, 1, 2 ... of CHOICES[name], rounded
+            return Target(name, "parameter", name, integer=True)
         if isinstance(default, (tuple, bool)):
             raise BondsimError(f"parameter {name!r} is not a number and cannot be swept")
         return Target(name, "parameter", name, integer=isinstance(default, int))

@@ -35,7 +35,7 @@ import dataclasses
 import difflib
 import typing
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
@@ -45,7 +45,7 @@ from ..io import read_toml
 from ..prices import BASE_YEAR, check_year, is_money, shown_unit, to_base
 from ..shipped import locate
 from ..simulation.local_terms import LOCAL
-from ..simulation.parameters import PARAM_INFO, Params
+from ..simulation.parameters import CHOICES, PARAM_INFO, Params
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 SpecT = TypeVar("SpecT", bound=BaseModel)
@@ -58,6 +58,10 @@ MAX_HOUSEHOLDS = 50_000_000
 def _param_field(name: str, default: Any) -> tuple[Any, Any]:
     info = PARAM_INFO[name]
     low, high = info.valid
+    if name in CHOICES:  # a named value, or its position in CHOICES (a sweep's number)
+        options = CHOICES[name]
+        position = Annotated[int, Field(ge=0, le=len(options) - 1)]
+        return (Literal[options] | position | None, None)  # type: ignore[valid-type]
     if isinstance(default, tuple):
         item = Annotated[int, Field(ge=low, le=high)]
         return (list[item] | None, None)

@@ -15,7 +15,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .parameters import PARAM_INFO, Params
+from .parameters import CHOICES, PARAM_INFO, Params, choice
 
 #: the keywords of ``BondsimModel`` that are not parameters (offered as close names too)
 MODEL_KEYWORDS = ("params", "households", "kilns", "districts", "seed", "rng", "interventions",
@@ -45,6 +45,8 @@ def _unknown(name: str) -> str:
 def _checked(name: str, value: Any, default: Any) -> Any:
     """``value`` as the type of the parameter's default, within its ``valid`` bounds."""
     low, high = PARAM_INFO[name].valid
+    if name in CHOICES:  # a named value, or its position (a sweep's number)
+        return choice(name, value)
     if isinstance(default, tuple):
         if isinstance(value, str) or not isinstance(value, Sequence):
             raise TypeError(f"parameter {name!r}: expected a list of whole numbers, got "

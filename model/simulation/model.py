@@ -7,7 +7,8 @@
     2. earnings at the paid piece rate; the owner's deduction against debt; outside income
     3. consumption need and shocks
     4. shortfall covered by savings, social-protection cash, owner's advance, outside lender
-    5. advances, book inflation and markup added to the debt
+    5. advances, book inflation and markup added to the debt (``debt_structure``)
+       5b. owners write a debt above what they can collect down to it
     6. children sent to work or to school
        6b. girls and boys: the sex split follows rule 6's counts (it changes no count)
     7. bondage: debt over threshold and held by the owner
@@ -42,6 +43,7 @@ from . import (
     children,
     credit,
     debt,
+    debt_ceiling,
     earnings,
     kiln_terms,
     local_terms,
@@ -216,6 +218,8 @@ class BondsimModel(mesa.Model):
         need, shocks = self._need_and_shocks()  # 3. need and shocks
         flows = self._cover(cash, need, expected_gross)  # 4. cover the shortfall
         self._book_debt(flows)  # 5. debt ledger
+        # 5b. owners write a book above what they can collect down to it (``debt_ceiling.py``)
+        self.ledger.write_offs += debt_ceiling.write_down(hh.debt, self._collectable)
 
         children.update_children(  # 6. children
             flows.unmet > p.child_work_trigger * need if days > 0 else np.zeros(hh.n, dtype=bool),
@@ -354,6 +358,11 @@ class BondsimModel(mesa.Model):
         p, hh = self.params, self.hh
         # limit = limit months x the adults' expected pay = (limit months x rate) x bricks
         limit = self.terms.limit_per_brick * self._adult_open_bricks
+        # rule 5b: nor past what the owner can collect (kept for the write-down after rule 5)
+        self._collectable = debt_ceiling.collectable_debt(
+            self.terms.rate * self._adult_open_bricks, self.terms.deduction_share,
+            self._open_months / 12.0, p.debt_recovery_years, debt.markup_annual(p))
+        np.minimum(limit, self._collectable, out=limit)
         if np.isfinite(self.terms.by_kiln("debt_ceiling")).any():  # e.g. a legal cap on advances
             np.minimum(limit, self.terms.debt_ceiling, out=limit)
         if hh.location.any():  # no owner lends to a family off the kilns
@@ -391,7 +400,7 @@ class BondsimModel(mesa.Model):
         for handler in self.at("book_inflation"):  # e.g. families who contest inflated entries
             share = handler(self, share)
         inflated = debt.book_inflation(flows.advance, share)
-        added = debt.markup(hh.debt, p.markup_annual)
+        added = debt.markup(hh.debt, debt.markup_annual(p))
         led.repayments += float(flows.repayment.sum())
         led.markup += float(added.sum())
         led.advances += float(flows.advance.sum())

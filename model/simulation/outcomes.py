@@ -38,6 +38,12 @@ OUTCOMES: dict[str, str] = {
     "mean_debt": "mean debt over all households, Rs",
     "median_debt_months": "median debt to owners of households owing their owner, in months of "
                           "expected gross pay",
+    "p90_debt": "90th percentile of debt to owners of households owing their owner, Rs",
+    "max_debt": "largest debt to an owner, Rs",
+    "p90_debt_months": "90th percentile of debt to owners of households owing their owner, in "
+                       "months of expected gross pay",
+    "max_debt_months": "largest debt to an owner in months of the household's expected gross "
+                       "pay",
     "child_labour_rate": "working children 5-14 / children 5-14",
     "school_enrolment": "children 5-14 in school / children 5-14",
     "child_worker_share": "working children 5-14 / (working children + adult moulders): "
@@ -192,6 +198,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
     was = int(np.count_nonzero(facts.bonded_before))
     both = int(np.count_nonzero(hh.bonded & facts.bonded_before))
     took = facts.advance > 0.0
+    months = np.divide(debt, facts.expected_gross, dtype=np.float32)
     debt_total = float(debt.sum())
     loan_total = model.scheme_debt_total()
     scheme = model.scheme_ledger
@@ -209,9 +216,9 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "indebted_share": int(np.count_nonzero(model.debt_owed() > 0.0)) / n,
         "median_debt": model.median_debt(debt, n_indebted, facts.calendar_month),
         "mean_debt": debt_total / n,
-        "median_debt_months": model.median_debt_months(
-            np.divide(debt, facts.expected_gross, dtype=np.float32), n_indebted,
-            facts.calendar_month),
+        "median_debt_months": model.median_debt_months(months, n_indebted,
+                                                       facts.calendar_month),
+        **debt_tail(debt, months, n_indebted),
         "child_labour_rate": _safe_div(working, children),
         "school_enrolment": _safe_div(school, children),
         "child_worker_share": _safe_div(working, working + model.adult_moulders),
@@ -253,6 +260,21 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         **relapse(hh, facts.month),
         **by_sex(model, work_5_9, work_10_14, school),
     }
+
+
+def debt_tail(debt: np.ndarray, months: np.ndarray, n_indebted: int) -> dict[str, float]:
+    """The upper tail of debts to owners among the ``n_indebted`` households owing their owner
+    (``debt > 0``): the 90th percentile (linear between order statistics, as ``np.quantile``)
+    and the largest, in rupees and in ``months`` of expected gross pay (per household). A
+    household's largest debt in months need not be the largest in rupees. NaN with no debt."""
+    if n_indebted == 0:
+        return dict.fromkeys(("p90_debt", "max_debt", "p90_debt_months", "max_debt_months"),
+                             float("nan"))
+    owing = debt > 0.0
+    rupees, in_months = debt[owing], months[owing].astype(np.float64)
+    return {"p90_debt": float(np.quantile(rupees, 0.9)), "max_debt": float(rupees.max()),
+            "p90_debt_months": float(np.quantile(in_months, 0.9)),
+            "max_debt_months": float(in_months.max())}
 
 
 def relapse(hh, month: int, after: int = 12) -> dict[str, float]:  # noqa: ANN001
@@ -321,6 +343,10 @@ UNDEFINED_WHEN: dict[str, str] = {
     "child_worker_share": "nobody moulded",
     "released_bonded_share": "no household had been released",
     "scheme_recovery_rate": "no public loan scheme had lent anything",
+    "p90_debt": "no household owed its owner",
+    "max_debt": "no household owed its owner",
+    "p90_debt_months": "no household owed its owner",
+    "max_debt_months": "no household owed its owner",
     "relapse_bonded_12m": "no household had been released 12 months earlier",
     "relapse_indebted_12m": "no household had been released 12 months earlier",
     "relapse_indebted_12m_rehabilitated": "no household released 12 months earlier had been "

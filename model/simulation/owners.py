@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .debt import markup_annual
 from .parameters import Params
 from .state import OwnerState
 
@@ -169,7 +170,7 @@ def gains(ow: OwnerState, facts: KilnFacts, params: Params) -> dict[str, np.ndar
         # the over-recorded share of its advances
         "book_inflation": ow.base_book_inflation * facts.advances_month,
         # the markup on debts above a cap, and those debts kept from walking away
-        "off_book": (p.markup_annual / 12.0 + p.exit_rate_debt_free) * facts.debt_above_cap,
+        "off_book": (markup_annual(p) / 12.0 + p.exit_rate_debt_free) * facts.debt_above_cap,
     }
 
 

@@ -64,6 +64,23 @@ def par(
 
 
 PROB = (0.0, 1.0)
+#: parameters that take one of a few named values; a sweep gives the position in the tuple
+CHOICES: dict[str, tuple[str, ...]] = {"debt_structure": ("markup", "inflation", "both")}
+
+
+def choice(name: str, value: object) -> str:
+    """The named value of choice parameter ``name`` from a name or its position in
+    ``CHOICES[name]`` (a whole number, as a sweep's factor gives it)."""
+    import numbers
+
+    options = CHOICES[name]
+    if isinstance(value, str) and value in options:
+        return value
+    if (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and float(value) == int(value) and 0 <= int(value) < len(options)):
+        return options[int(value)]
+    codes = ", ".join(f"{i} = {o!r}" for i, o in enumerate(options))
+    raise ValueError(f"parameter {name!r}: expected one of {codes}, got {value!r}")
 MONTH_OF_YEAR = (1.0, 12.0)
 
 
@@ -194,6 +211,23 @@ class Params:
         "bonded loans often above 100%/yr [@kara-2011-interest] (⚠); "
         f"{CALIBRATION} median 0.24, 5-95% 0.11-0.48)",
         "Markup added to outstanding debt, pro rata each month.")
+    debt_structure: str = par(
+        "both", "structure: markup, inflation or both (a sweep: 0, 1, 2)", None,
+        "assumption, as the digest advises (a markup of 0-100%/yr plus book inflation): "
+        "over-recorded advances are reported in Pakistan ('if I borrow another 500 rupees they "
+        "write down 1,000' [@aljazeera-2019]); no Pakistan-specific markup was found "
+        "[@gsi-2018] [@kara-2011-interest], but without one the median debt falls below the "
+        "5-7 months of earnings [@curry-2020] [@tns-2016-ordinance] (ODD 7.5)",
+        "How debts grow beyond what was lent (rule 5): 'markup' charges markup_annual on the "
+        "balance and no owner over-records; 'inflation' over-records advances "
+        "(book_inflation_mean) and charges no markup; 'both' does both.", valid=(None, None))
+    debt_recovery_years: float = par(
+        10.0, "years", (5.0, 20.0),
+        "assumption: the horizon over which an owner counts on collecting a family's debt, "
+        "about a decade of one family's work for one creditor (a boy who started at 7 owed "
+        "Rs 150,000 at 18, a press report without an entry in references.md)",
+        "An owner lets a family owe at most what its deductions repay over this horizon, "
+        "discounted at the markup the owner charges (rule 5b).", valid=(0.1, None))
     book_inflation_mean: float = par(
         0.20, "share of each advance", (0.0, 1.0),
         "'if I borrow another 500 rupees they write down 1,000' [@aljazeera-2019] (⚠)",
@@ -470,6 +504,12 @@ class Params:
         "Median initial debt of indebted households (lognormal).")
     initial_debt_sigma: float = par(
         0.6, "log-sd", (0.3, 1.0), ASSUMPTION, "Log-scale spread of initial debts.")
+
+    def __post_init__(self) -> None:
+        """A choice parameter given by its position (a sweep's value) becomes its name; an
+        unknown choice is refused."""
+        for name in CHOICES:
+            object.__setattr__(self, name, choice(name, getattr(self, name)))
 
     def overrides(self) -> dict[str, Any]:
         """Parameters that differ from the defaults, for manifests and summaries."""

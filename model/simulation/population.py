@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .debt import inflates_books
 from .gender import init_gender
 from .local_terms import district_values
 from .parameters import Params
@@ -34,6 +35,8 @@ def init_owners(kilns: int, districts: int, households: int, params: Params,
     capacity = np.full(kilns, int(np.ceil(per_kiln / params.kiln_occupancy)), dtype=np.int32)
     base_paid = rng.uniform(params.paid_ratio_low, params.paid_ratio_high, kilns)
     base_infl = rng.uniform(0.0, 2.0 * params.book_inflation_mean, kilns)
+    if not inflates_books(params):  # a debt structure of markup alone (drawn all the same)
+        base_infl[:] = 0.0
     deduction = rng.uniform(params.deduction_share_low, params.deduction_share_high, kilns)
     coercive = rng.random(kilns) < params.coercive_owner_share
     zeros = np.zeros(kilns)
