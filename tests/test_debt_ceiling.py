@@ -5,6 +5,8 @@ an owner deducting a quarter, ten open months a year)."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from mechanism_kit import ADULT_PAY, tiny
 
 from bondsim import BondsimModel, Params
 from bondsim.errors import BondsimError
-from bondsim.experiments.factors import apply, resolve
+from bondsim.experiments.factors import apply, check_factors, resolve
 from bondsim.experiments.scenario import scenario_from_dict
 from bondsim.simulation.debt_ceiling import annuity_months, collectable_debt, write_down
 from bondsim.simulation.outcomes import debt_tail
@@ -117,6 +119,13 @@ def test_a_sweep_and_a_scenario_give_the_structure_by_name_or_position():
     with pytest.raises(BondsimError):
         scenario_from_dict({"name": "s", "parameters": {"debt_structure": 3}})
     assert BondsimModel(households=20, debt_structure=2).params.debt_structure == "both"
+    # a sweep's factor: -0.49 .. 2.49 rounds to each structure a third of the time; 3 is no
+    # structure, and the file's field says so
+    spec = SimpleNamespace(name="debt_structure", low=-0.49, high=2.49)
+    assert check_factors(Path("sweep.toml"), "factors", [spec], {"name": "s"}) == [target]
+    with pytest.raises(BondsimError, match=r"factors\.0\.high"):
+        check_factors(Path("sweep.toml"), "factors",
+                      [SimpleNamespace(name="debt_structure", low=0, high=3)], {"name": "s"})
 
 
 def test_debt_tail_by_hand():
