@@ -141,6 +141,28 @@ def test_gains_by_hand():
     assert g["off_book"][0] == pytest.approx(40000.0)
 
 
+def test_children_earn_an_owner_nothing_when_it_pays_them_above_its_margin():
+    ow = owner_state(1)
+    ow.base_paid_ratio[:] = 5.0  # Rs 5 a brick against a margin of Rs 3.6
+    f = facts(1, child_bricks_month=[10000.0])
+    assert owners.gains(ow, f, BASE)["child_labour"][0] == 0.0
+
+
+def test_background_penalties_are_the_laws_parameters():
+    p = dataclasses.replace(BASE, find_bonded_family=0.01, law_fine_bonded_labour=1.0,
+                            find_child_family=0.02, law_fine_child_labour=2.0,
+                            law_seal_months_child_labour=0.5, find_false_books=0.03,
+                            find_underpayment=0.4, law_fine_underpayment=3.0,
+                            find_faked_pay=0.05, find_off_book=0.06, law_fine_debt_cap=4.0)
+    assert owners.background_penalties(p) == {
+        "holding": Penalty(0.01, 1.0, 0.0, True),
+        "child_labour": Penalty(0.02, 2.0, 0.5, True),
+        "book_inflation": Penalty(0.03, 1.0, 0.0, False),
+        "underpay": Penalty(0.4, 3.0, 0.0, False),
+        "fake_pay": Penalty(0.05, 3.0, 0.0, False),
+        "off_book": Penalty(0.06, 4.0, 0.0, False)}
+
+
 def test_expected_penalties_by_hand():
     ow = owner_state(1)
     ow.base_paid_ratio[:] = 0.6
@@ -149,7 +171,7 @@ def test_expected_penalties_by_hand():
     ow.belief_audit[:] = 0.5
     ow.belief_conviction[:] = 0.5
     f = facts(1, bricks_month=[100000.0], indebted_families=[2.0], debt=[400000.0],
-              child_families=[1.0])
+              child_families=[2.0])
     pens = {"holding": Penalty(0.5, 10000.0, 0.0, True),
             "child_labour": Penalty(0.2, 20000.0, 1.0, True),
             "book_inflation": Penalty(0.1, 10000.0),
@@ -160,8 +182,9 @@ def test_expected_penalties_by_hand():
     prison = 0.5 * 24 * profit  # 3.6 M
     # holding: 0.1 visits x (1 - 0.5^2) x (10,000 + 3.6 M) + 0.1 x 0.5 x 400,000 released
     assert got["holding"][0] == pytest.approx(0.1 * 0.75 * (10000 + prison) + 20000.0)
-    # children: 0.1 x 0.2 x (20,000 + 1 month sealed x 300,000 + 3.6 M)
-    assert got["child_labour"][0] == pytest.approx(0.1 * 0.2 * (20000 + profit + prison))
+    # children: 0.1 x (1 - 0.8^2) x (20,000 + 1 month sealed x 300,000 + 3.6 M): each of the
+    # two families with working children may be found
+    assert got["child_labour"][0] == pytest.approx(0.1 * 0.36 * (20000 + profit + prison))
     assert got["book_inflation"][0] == pytest.approx(0.1 * 0.1 * 10000)
     assert got["underpay"][0] == pytest.approx(0.2 * 0.5 * 2000)
     assert got["fake_pay"][0] == pytest.approx(0.2 * 0.1 * 2000)
