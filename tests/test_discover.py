@@ -196,7 +196,7 @@ window = 6
 [criterion]
 outcome = "bonded_share"
 kind = "absolute"
-threshold = 0.45
+threshold = 0.3
 
 [[uncertain]]
 name = "markup_annual"
@@ -226,11 +226,12 @@ def test_discovery_on_bondsim_end_to_end(tmp_path):
     assert list(result.robustness["rank"]) == [1, 2]
     assert len(result.summary) == 2
     assert len(result.values) == 16
-    # bondage rises with the markup: the futures that fail are the high-markup ones
+    # inspections deter owners who fear prison: the futures where they fail are those where
+    # owners value a prison term least (2 of 16 fail, at 2 months of profit against 12)
     failed = result.failed["inspections_only"].to_numpy()
-    markup = result.values["markup_annual"].to_numpy()
+    prison = result.values["prison_cost_months"].to_numpy()
     assert 0 < failed.sum() < 16
-    assert markup[failed].mean() > markup[~failed].mean()
+    assert prison[failed].mean() < prison[~failed].mean()
     for policy, box in result.boxes.items():
         if box.found:
             assert (out / f"peeling-{policy}.png").exists()
@@ -245,7 +246,7 @@ def test_discovery_on_bondsim_end_to_end(tmp_path):
     ("low = 0.0\nhigh = 1.0", "low = 1.0\nhigh = 1.0", r"uncertain\.0'.*low < high"),
     ('outcome = "bonded_share"', 'outcome = "bonded_shar"',
      r"criterion\.outcome'.*did you mean 'bonded_share'"),
-    ('kind = "absolute"\nthreshold = 0.45', 'kind = "relative"',
+    ('kind = "absolute"\nthreshold = 0.3', 'kind = "relative"',
      r"criterion\.ratio'.*relative criterion needs"),
     ("futures = 16", "futures = 3", r"field 'futures': value 3"),
 ])

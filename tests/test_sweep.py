@@ -230,9 +230,11 @@ def test_sweep_on_bondsim_end_to_end(small_sweep):
         assert sorted(group["factor"]) == sorted(["markup_annual", "cash_transfer.coverage",
                                                   "inspections.inspections_per_district"])
         assert group["rank"].min() == 1
-    # cash transfers cost money in proportion to coverage: coverage leads the public cost
+    # cash transfers cost money in proportion to coverage: coverage alone explains most of the
+    # public cost (first-order index; with 8 samples the total indices are noise-wide, and
+    # the markup, which sets the debts the package's buy-outs lend, can rank first by them)
     cost = table[table["outcome"] == "public_cost"].set_index("factor")
-    assert cost.loc["cash_transfer.coverage", "rank"] == 1
+    assert cost["S1"].idxmax() == "cash_transfer.coverage"
     runs = pd.read_parquet(out / "results.parquet")
     assert len(runs) == 8 * 5 * 2  # points x replicates
     manifest = json.loads((out / "manifest.json").read_text())
