@@ -103,6 +103,19 @@ def test_migrants_come_back_in_september_re_tied_by_an_advance():
     assert m.ow.cash.tolist() == pytest.approx([-2800.0, 0.0])
 
 
+def test_the_re_hiring_advance_stops_at_what_the_owner_can_collect():
+    # rule 5b: a quarter of Rs 5,000 deducted in 10 open months of 12, over 2 years with no
+    # markup: 0.25 x 5,000 x 10/12 x 24 = Rs 25,000 collectable (below the Rs 40,000 limit);
+    # a family owing 24,700 gets 300, though it lacks 2,000 and 1.3 weeks' pay is 1,500
+    m = monsoon_model(start_month=9, rehire_advance_weeks=1.3, debt_recovery_years=2.0)
+    hh = m.hh
+    hh.away[:] = [True, False, False, False, False, False]
+    hh.debt[0] = 24700.0
+    migration.monsoon(m, 9)
+    assert hh.debt[0] == pytest.approx(25000.0)
+    assert hh.savings[0] == pytest.approx(300.0)
+
+
 def test_a_full_year_balances_and_nobody_is_away_outside_the_monsoon():
     m = monsoon_model()
     m.hh.debt[:] = 10000.0

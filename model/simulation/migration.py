@@ -19,9 +19,10 @@ In the first month after the monsoon (September) the migrants come back to the s
 the owner re-hires each with an advance: what it lacks to restock the savings the monsoon used
 up (its buffer, ``savings_buffer_months`` of need), at most ``rehire_advance_weeks`` weeks of
 its adults' expected pay (*assumption*; the Punjab 2016 ordinance's cap, 6 x one wage period's
-wages, bounds the range) and within the owner's lending limit. The advance is paid from the
-owner's cash into the family's savings and booked as debt (``Ledger.advances``), like rule 8b's
-advance to a family returning to a kiln, without book inflation. A family that went home with a
+wages, bounds the range) and within the owner's lending limit and what he can collect (rule 5b).
+The advance is paid from the owner's cash into the family's savings and booked as debt
+(``Ledger.advances``), like rule 8b's advance to a family returning to a kiln, without book
+inflation. A family that went home with a
 full buffer and no debt, or whose owner's limit is reached, gets none. Winter slowdowns and smog
 closures (``extra_closure_months``) are as before: nobody leaves for them.
 
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import credit
+from . import credit, debt, debt_ceiling
 from .parameters import Params
 from .state import KILN
 
@@ -89,10 +90,15 @@ def monsoon(model, cal_month: int) -> None:  # noqa: ANN001 - avoids a cycle
     hh.away[back] = False
     model.events["monsoon_returns"] += float(back.size)
     terms = model.terms
+    adult_pay = terms.rate[back] * model._adult_open_bricks[back]
     limit = terms.limit_per_brick[back] * model._adult_open_bricks[back]
+    # rule 5b: nor past what the owner can collect; a legal cap where one binds (as rule 4)
+    np.minimum(limit, debt_ceiling.collectable_debt(
+        adult_pay, terms.deduction_share[back], model._open_months / 12.0,
+        p.debt_recovery_years, debt.markup_annual(p)), out=limit)
     np.minimum(limit, terms.debt_ceiling[back], out=limit)
     room = credit.advance_room(limit, hh.debt[back])
-    weekly = model._adult_open_bricks[back] * terms.rate[back] / WEEKS_PER_MONTH
+    weekly = adult_pay / WEEKS_PER_MONTH
     advance = rehire_advance(weekly, p.rehire_advance_weeks, hh.savings[back],
                              model._buffer[back], room)
     hh.debt[back] += advance
