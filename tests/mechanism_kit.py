@@ -6,8 +6,8 @@ figures, so a test can compute every expected value by hand in its comments:
 
 - households are spread over kilns in blocks (household i at kiln i x kilns // households);
 - every family has one adult moulder and nobody else: no children, no dependants;
-- nobody owes, saves, is bonded or released or has an outside work option; everybody holds
-  a CNIC;
+- nobody owes, saves, is bonded or released, has an outside work option or is a seasonal
+  migrant; everybody holds a CNIC;
 - every owner pays half the notified rate of Rs 1,000 per 1,000 bricks, i.e. Rs 0.5 a brick,
   deducts a quarter, lends up to 8 months of pay, inflates no book, believes in the background
   chance of a visit, bans no child's work and holds its indebted families (rule 9 may change
@@ -64,6 +64,7 @@ def tiny(*specs, households=6, kilns=2, districts=("A",), seed=0, district_param
         getattr(hh, name)[:] = 0.0
     hh.bonded[:] = hh.released[:] = hh.rehabilitated[:] = hh.sp_enrolled[:] = False
     hh.outside_access[:] = hh.outside_option[:] = False
+    hh.migrant[:] = hh.away[:] = False  # nobody goes home for the monsoon (rule 1b)
     hh.cnic[:] = True
     hh.months_bonded[:] = 0
     hh.released_month[:] = hh.rehabilitated_month[:] = -1

@@ -159,3 +159,27 @@ def test_shared_zero_flows_are_read_only():
     flows, _ = run_case(sp_cash=None, outside_room=None)
     with pytest.raises(ValueError, match="read-only"):
         flows.from_sp[0] = 1.0
+
+
+def test_cash_on_hand_is_held_up_to_its_keep_and_the_rest_is_a_surplus():
+    # three families, need 10,000, transfer cash 6,000 each, keep 2,000, half a surplus spent,
+    # no savings, no credit, a buffer too large for any repayment:
+    # 0: cash 11,000 -> surplus 1,000; holds 6,000, keeps 2,000, 4,000 joins the surplus:
+    #    5,000, half saved -> savings 2,500
+    # 1: cash 8,000 -> short 2,000 from the cash on hand (4,000 left), keeps 2,000, 2,000 to
+    #    the surplus -> savings 1,000
+    # 2: cash 1,000 -> short 9,000: all 6,000 used, unmet 3,000, nothing held
+    z = np.zeros(3)
+    savings, sp = z.copy(), arr(6000, 6000, 6000)
+    flows = cover_shortfall(arr(11000, 8000, 1000), np.full(3, 10000.0), savings, sp, z, z, z,
+                            None, np.full(3, 1e9), 0.5, sp_keep=2000.0)
+    np.testing.assert_allclose(flows.from_sp, [0, 2000, 6000])
+    np.testing.assert_allclose(sp, [2000, 2000, 0])
+    np.testing.assert_allclose(savings, [2500, 1000, 0])
+    np.testing.assert_allclose(flows.unmet, [0, 0, 3000])
+    # keep 0 (the old monthly reset): nothing is held, all unused cash is a surplus
+    savings, sp = z.copy(), arr(6000, 6000, 6000)
+    cover_shortfall(arr(11000, 8000, 1000), np.full(3, 10000.0), savings, sp, z, z, z, None,
+                    np.full(3, 1e9), 0.5)
+    np.testing.assert_allclose(sp, [0, 0, 0])
+    np.testing.assert_allclose(savings, [3500, 2000, 0])

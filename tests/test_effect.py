@@ -35,7 +35,8 @@ def _frame(bonded, child, cost, ilo=None, indebted=None):
     return pd.DataFrame({"month": range(months), "bonded_share": bonded,
                          "bonded_share_ilo": bonded if ilo is None else ilo,
                          "indebted_to_owner_share": bonded if indebted is None else indebted,
-                         "child_labour_rate": child, "intervention_cost": cost})
+                         "child_labour_rate": child, "intervention_cost": cost,
+                         "unmet_need": 0.0, "households_short": 0.0})
 
 
 def test_paired_metrics_by_hand():
@@ -103,7 +104,8 @@ def test_summary_interval_by_hand():
                              "ilo_bonded_household_years_averted",
                              "indebted_household_years_averted", "child_work_years_averted",
                              "bonded_households_freed_last_year",
-                             "children_out_of_work_last_year", "public_cost",
+                             "children_out_of_work_last_year", "unmet_need_averted",
+                             "household_months_short_averted", "public_cost",
                              "cost_per_bonded_household_year_averted",
                              "cost_per_child_work_year_averted"]})
     row = summarise(by_seed).iloc[0]

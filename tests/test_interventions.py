@@ -55,9 +55,17 @@ def test_cash_transfer_pays_quarterly_to_enrolled_cnic_holders():
     assert m.outcomes["intervention_cost"] == pytest.approx(cnic.sum() * 9000.0 * 1.1)
     # the cash is used before borrowing: those short used some of it
     assert m.outcomes["sp_cash_used"] > 0
-    m.step()  # month 2 does not pay, and last month's cash is gone
+    # what families did not need they hold on hand, at most their buffer (a month's need);
+    # the rest of the payment joined the month's surplus (rule 4); non-holders hold nothing
+    held = m.hh.sp_cash.copy()
+    assert (held <= m._buffer + 1e-9).all()
+    assert held.any()
+    assert not held[~cnic].any()
+    assert m.outcomes["sp_cash_held"] == pytest.approx(held.sum())
+    m.step()  # month 2 does not pay; what was held is still there unless it covered need
     assert m.outcomes["intervention_cost"] == 0.0
-    assert not m.hh.sp_cash.any()
+    assert m.outcomes["sp_cash_used"] == pytest.approx(held.sum() - m.hh.sp_cash.sum())
+    assert (m.hh.sp_cash <= held).all()
 
 
 def test_cash_transfer_coverage_and_exclusion():

@@ -14,7 +14,13 @@ import pytest
 
 from bondsim.errors import BondsimError
 from bondsim.experiments.effect import paired_effect
-from bondsim.experiments.paired import counterfactual, metric_units, per_unit, summarise
+from bondsim.experiments.paired import (
+    counterfactual,
+    metric_units,
+    paired_metrics,
+    per_unit,
+    summarise,
+)
 from bondsim.experiments.scenario import scenario_from_dict
 from bondsim.simulation.outcomes import Window
 
@@ -95,3 +101,35 @@ def test_five_replicates_unless_asked_and_at_least_one():
     assert len(result.by_seed) == 5
     with pytest.raises(BondsimError, match="replicates must be at least 1, got 0"):
         paired_effect(_scenario("a"), _scenario("b"), replicates=0)
+
+
+def test_unmet_need_and_months_short_averted_are_reported_beside_the_cost():
+    # two months (month 0 left out) of 100 households: unmet need Rs 5,000 then 3,000 without
+    # the policy, 4,000 then 1,000 with it: Rs 3,000 averted; 30% then 20% short against 25%
+    # then 10%: (0.05 + 0.10) x 100 = 15 household-months short averted
+    def run(unmet, short, cost):
+        return {"month": np.arange(3), "bonded_share": np.full(3, 0.5),
+                "bonded_share_ilo": np.full(3, 0.4), "indebted_to_owner_share": np.full(3, 0.9),
+                "child_labour_rate": np.full(3, 0.1), "intervention_cost": np.array(cost),
+                "unmet_need": np.array(unmet), "households_short": np.array(short)}
+
+    got = paired_metrics(run([9e9, 5000.0, 3000.0], [1.0, 0.3, 0.2], [0.0, 0.0, 0.0]),
+                         run([0.0, 4000.0, 1000.0], [0.0, 0.25, 0.10], [0.0, 700.0, 0.0]),
+                         100, 10, Window())
+    assert got["unmet_need_averted"] == pytest.approx(3000.0)
+    assert got["household_months_short_averted"] == pytest.approx(15.0)
+    assert got["public_cost"] == 700.0
+    names = list(metric_units(Window()))
+    assert names.index("unmet_need_averted") == names.index("public_cost") - 2
+
+
+def test_a_table_without_the_welfare_series_gives_nan_welfare_and_the_rest():
+    # a run stored before issue 18 has no unmet_need nor households_short column
+    old = {"month": np.arange(3), "bonded_share": np.array([0.5, 0.5, 0.4]),
+           "bonded_share_ilo": np.zeros(3), "indebted_to_owner_share": np.zeros(3),
+           "child_labour_rate": np.zeros(3), "intervention_cost": np.array([0.0, 0.0, 12.0])}
+    base = {**old, "bonded_share": np.full(3, 0.5), "intervention_cost": np.zeros(3)}
+    got = paired_metrics(base, old, 120, 10, Window())
+    assert math.isnan(got["unmet_need_averted"])
+    assert math.isnan(got["household_months_short_averted"])
+    assert got["bonded_household_years_averted"] == pytest.approx(1.0)  # 0.1 x 120 / 12

@@ -94,6 +94,14 @@ METRIC_LIST: tuple[Metric, ...] = (
     Metric("children_out_of_work", "children", "children out of work",
            "(counterfactual - policy) child labour rate, each run's mean over the window, "
            "x children aged 5-14", at_end=True),
+    # welfare beside the cost (issue 18): a transfer is not pure cost if families eat from it
+    Metric("unmet_need_averted", "Rs", "unmet need averted",
+           "sum over months 1..H of (counterfactual - policy) unmet need (consumption forgone "
+           "after income, savings, social-protection cash and credit), Rs"),
+    Metric("household_months_short_averted", "household-months",
+           "household-months short averted",
+           "sum over months 1..H of (counterfactual - policy) share of households short x "
+           "households"),
     Metric("public_cost", "Rs", "public cost",
            "incremental: public spending on interventions, policy - counterfactual, summed "
            "over months 1..H, undiscounted, Rs at the model's constant prices"),
@@ -182,6 +190,8 @@ NEEDED = ("month", "bonded_share", "bonded_share_ilo", "indebted_to_owner_share"
 BY_DEFINITION = {"bonded_household_years_averted": "bonded_share",
                  "ilo_bonded_household_years_averted": "bonded_share_ilo",
                  "indebted_household_years_averted": "indebted_to_owner_share"}
+#: the welfare series (issue 18): a table without them (one stored before) gives NaN welfare
+WELFARE = ("unmet_need", "households_short")
 
 
 def paired_metrics(base: Any, policy: Any, households: int, children: int,
@@ -190,7 +200,8 @@ def paired_metrics(base: Any, policy: Any, households: int, children: int,
 
     ``base`` (the counterfactual run) and ``policy``: each a table (a DataFrame, or a mapping
     of arrays) with the columns ``NEEDED``; month 0 (the initial state), if present, is left
-    out. ``households`` and ``children`` (aged 5-14): the population both runs share."""
+    out; the ``WELFARE`` columns too, or their metrics are NaN. ``households`` and ``children``
+    (aged 5-14): the population both runs share."""
     b, s = _columns(base), _columns(policy)
     keep_b, keep_s = b["month"] > 0, s["month"] > 0
     end_b, end_s = _window_means(b, window), _window_means(s, window)
@@ -200,6 +211,8 @@ def paired_metrics(base: Any, policy: Any, households: int, children: int,
     years_child = years_averted(b["child_labour_rate"][keep_b],
                                 s["child_labour_rate"][keep_s], children)
     cost = float(s["intervention_cost"][keep_s].sum() - b["intervention_cost"][keep_b].sum())
+    short = years_averted(b["households_short"][keep_b], s["households_short"][keep_s],
+                          households) * 12.0  # household-months
     return {
         **years,
         "child_work_years_averted": years_child,
@@ -207,6 +220,9 @@ def paired_metrics(base: Any, policy: Any, households: int, children: int,
             (end_b["bonded_share"] - end_s["bonded_share"]) * households,
         window.name("children_out_of_work"):
             (end_b["child_labour_rate"] - end_s["child_labour_rate"]) * children,
+        "unmet_need_averted": float(b["unmet_need"][keep_b].sum()
+                                    - s["unmet_need"][keep_s].sum()),
+        "household_months_short_averted": short,
         "public_cost": cost,
         "cost_per_bonded_household_year_averted": per_unit(cost, years_bonded),
         "cost_per_child_work_year_averted": per_unit(cost, years_child),
@@ -214,7 +230,12 @@ def paired_metrics(base: Any, policy: Any, households: int, children: int,
 
 
 def _columns(run: Any, names: tuple[str, ...] = NEEDED) -> dict[str, np.ndarray]:
-    return {name: np.asarray(run[name], dtype=float) for name in names}
+    out = {name: np.asarray(run[name], dtype=float) for name in names}
+    if names is NEEDED:
+        for name in WELFARE:
+            out[name] = (np.asarray(run[name], dtype=float) if name in run
+                         else np.full(out["month"].shape, np.nan))
+    return out
 
 
 def _window_means(run: Mapping[str, np.ndarray], window: Window) -> dict[str, float]:

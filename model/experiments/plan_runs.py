@@ -28,7 +28,7 @@ else:
 
 BASELINE = "baseline"
 SERIES = ("bonded_share", "bonded_share_ilo", "indebted_to_owner_share", "child_labour_rate",
-          "intervention_cost")  # what a run keeps
+          "intervention_cost", "unmet_need", "households_short")  # what a run keeps
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def paired(base: dict[str, Any], run: dict[str, Any]) -> dict[str, float]:
 def _months(run: dict[str, Any]) -> dict[str, Any]:
     """A kept run's series with their months (1..H)."""
     return {"month": np.arange(1, len(run["bonded_share"]) + 1),
-            **{name: run[name] for name in SERIES}}
+            **{name: run[name] for name in SERIES if name in run}}  # older runs: no welfare
 
 
 def execute(tasks: list[PlanRun], out: Path | None, *, workers: int = 1,

@@ -112,7 +112,7 @@ class Household(_RowAgent):
     outside_access = _column("outside_access", bool, "An outside lender will lend to it.")
     cnic = _column("cnic", bool, "Holds an identity card (CNIC).")
     sp_enrolled = _column("sp_enrolled", bool, "Enrolled in social protection.")
-    sp_cash = _column("sp_cash", float, "Social-protection cash this month, Rs.")
+    sp_cash = _column("sp_cash", float, "Social-protection cash on hand, Rs (held until spent).")
     unmet_need = _column("unmet_need", float, "Need left uncovered last month, Rs.")
     outside_income = _column("outside_income", float,
                              "Rs a month earned outside the kiln (not deducted).")
@@ -120,6 +120,8 @@ class Household(_RowAgent):
     bonded = _column("bonded", bool, "Bonded (both conditions of rule 7).")
     months_bonded = _column("months_bonded", int, "Consecutive months bonded.")
     location = _column("location", int, "0 at a kiln; off the kilns 1 town, 2 home, 3 colony.")
+    migrant = _column("migrant", bool, "A seasonal migrant family (goes home for the monsoon).")
+    away = _column("away", bool, "Home for the monsoon this month (its kiln place kept).")
     released = _column("released", bool, "Released from bondage.")
     released_month = _column("released_month", int, "Month of release (-1: never).")
     rehabilitated = _column("rehabilitated", bool, "Received a rehabilitation package.")

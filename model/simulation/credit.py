@@ -1,7 +1,9 @@
-"""Rule 4, covering a shortfall: savings, then social-protection cash, then credit.
+"""Rule 4, covering a shortfall: savings, then social-protection cash on hand, then credit.
 
 A month's cash (pay after the deduction) is set against the month's need. A gap is filled
-from savings, then from any social-protection cash, then by credit an intervention offers
+from savings, then from any social-protection cash the family holds (a quarterly transfer is
+cash on hand until spent: it is held from month to month, and only what it holds above its
+buffer joins the month's surplus), then by credit an intervention offers
 before the owner (``points.py``, ``shortfall_credit``: a public emergency loan, say), then by
 an advance (peshgi) from the owner up to what the
 owner will lend, then by an outside lender where one exists; what is still
@@ -53,8 +55,9 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
                     sp_cash: np.ndarray | None, debt: np.ndarray, room: np.ndarray,
                     outside_debt: np.ndarray, outside_room: np.ndarray | None,
                     buffer: np.ndarray, spend_share: float = 0.0,
-                    rooms_before_owner: Sequence[np.ndarray] = ()) -> CreditFlows:
-    """Apply rule 4 in place to ``savings`` and return the flows.
+                    rooms_before_owner: Sequence[np.ndarray] = (), *,
+                    sp_keep: np.ndarray | float = 0.0) -> CreditFlows:
+    """Apply rule 4 in place to ``savings`` and ``sp_cash`` and return the flows.
 
     ``debt`` and ``outside_debt`` are read, not changed: rule 5 books the advances, and the
     model books repayments, so the debt ledger is written in one place. ``sp_cash`` and
@@ -62,7 +65,9 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
     ``spend_share`` is the share of a surplus spent on consumption above need.
     ``rooms_before_owner`` are what other lenders (an intervention's scheme) would lend each
     family this month, drawn in turn after social-protection cash and before the owner's
-    advance.
+    advance. ``sp_keep``: the social-protection cash a family holds on to after covering its
+    need (the model: its buffer); what it holds above that joins the surplus, to be spent
+    (``spend_share``) or saved. With 0 every unused rupee joins the surplus this month.
     """
     balance = cash - need
     short = np.negative(balance)
@@ -78,8 +83,10 @@ def cover_shortfall(cash: np.ndarray, need: np.ndarray, savings: np.ndarray,
     else:
         from_sp = np.minimum(sp_cash, short)
         short -= from_sp
-        surplus += sp_cash
-        surplus -= from_sp
+        sp_cash -= from_sp
+        spare = np.maximum(sp_cash - sp_keep, 0.0)  # held above the buffer: a surplus
+        sp_cash -= spare
+        surplus += spare
 
     before_owner = []
     for other_room in rooms_before_owner:

@@ -4,9 +4,12 @@
 
     0. interventions act (their ``step(model)``; they arrive with the scenarios)
     1. season: moulding days this month; bricks per family-day
+       1b. the monsoon: migrants go home for the closure and come back re-tied by an advance
+           (``migration.py``)
     2. earnings at the paid piece rate; the owner's deduction against debt; outside income
     3. consumption need and shocks
-    4. shortfall covered by savings, social-protection cash, owner's advance, outside lender
+    4. shortfall covered by savings, social-protection cash on hand, owner's advance, outside
+       lender
     5. advances, book inflation and markup added to the debt (``debt_structure``)
        5b. owners write a debt above what they can collect down to it
     6. children sent to work or to school
@@ -47,6 +50,7 @@ from . import (
     earnings,
     kiln_terms,
     local_terms,
+    migration,
     mobility,
     outside_work,
     owners,
@@ -142,6 +146,7 @@ class BondsimModel(mesa.Model):
         self.hh.outside_option[:] = outside_work.draw_options(
             self.local["outside_option_share"], self.hh.district, self.streams["outside_work"])
         self.sex_split = SexSplit(self.hh)  # rule 6b's memory of the counts
+        self.hh.migrant[:] = migration.draw_migrants(self.streams["migrants"], households, p)
         self.district_kilns = np.bincount(self.ow.district, minlength=nd).astype(np.intp)
         self.district_first = np.concatenate(([0], np.cumsum(self.district_kilns)[:-1]))
         self._need = consumption_need(self.hh.size, p,
@@ -197,8 +202,6 @@ class BondsimModel(mesa.Model):
         self.scheme_ledger.open(self.scheme_debt_total())
         bonded_before = hh.bonded.copy()
         self.events = dict.fromkeys(EVENTS, 0.0)
-        if hh.sp_cash.any():  # social-protection cash is paid afresh each month
-            hh.sp_cash[:] = 0.0
         self.penalties = owners.background_penalties(p)  # campaigns replace entries at stage 0
         sp_before = hh.sp_cash.copy() if hh.sp_cash.any() else None
         for intervention in self.interventions:  # 0. interventions
@@ -213,6 +216,7 @@ class BondsimModel(mesa.Model):
         rate = self.terms.rate
         # what a family expects to earn in an open month: the base of owners' lending limits
         expected_gross = earnings.monthly_pay(bricks_day, self._days_open, rate)
+        migration.monsoon(self, cal)  # 1b. migrants go home for the monsoon, back re-tied
         worked = self._days_worked(days)  # a sealed kiln moulds nothing while sealed
         gross, deducted, cash = self._earn(worked, bricks_day, expected_gross)  # 2. earnings
         need, shocks = self._need_and_shocks()  # 3. need and shocks
@@ -322,13 +326,15 @@ class BondsimModel(mesa.Model):
             deducted = np.where(off, 0.0, deducted)
             cash = np.where(off, 0.0, cash) + release.off_kiln_income(hh.adults, hh.location,
                                                                        self.params)
+        if hh.away.any():  # rule 1b: migrants home for the monsoon earn a wage there
+            cash = cash + np.where(hh.away, migration.away_income(hh.adults, self.params), 0.0)
         if hh.outside_income.any():  # work outside the kiln (e.g. after skills training)
             cash = cash + hh.outside_income
         idle = outside_work.idle_share(days, self._days_open)
         self.idle_work_income = 0.0
         if np.any(idle > 0.0) and hh.outside_option.any():  # casual work while the kiln idles
-            earned = outside_work.idle_income(hh.adults, hh.outside_option, hh.location == KILN,
-                                              idle, self.params)
+            earned = outside_work.idle_income(hh.adults, hh.outside_option, hh.at_kiln,
+                                              idle, self.params)  # not a migrant away (1b)
             self.idle_work_income = float(earned.sum())
             cash = cash + earned
         self.ledger.deductions += float(deducted.sum())
@@ -365,8 +371,8 @@ class BondsimModel(mesa.Model):
         np.minimum(limit, self._collectable, out=limit)
         if np.isfinite(self.terms.by_kiln("debt_ceiling")).any():  # e.g. a legal cap on advances
             np.minimum(limit, self.terms.debt_ceiling, out=limit)
-        if hh.location.any():  # no owner lends to a family off the kilns
-            limit = np.where(hh.location == KILN, limit, 0.0)
+        if hh.location.any():  # no owner lends to a family off the kilns (one home for the
+            limit = np.where(hh.location == KILN, limit, 0.0)  # monsoon: through his jamadar)
         room = credit.advance_room(limit, hh.debt)
         sp_cash = hh.sp_cash if hh.sp_cash.any() else None
         outside_room = None
@@ -377,7 +383,8 @@ class BondsimModel(mesa.Model):
                                      if (offer := handler(self)) is not None]
         flows = credit.cover_shortfall(cash, need, hh.savings, sp_cash, hh.debt, room,
                                        hh.outside_debt, outside_room, self._buffer,
-                                       p.surplus_spend_share, [o.room for o in offers])
+                                       p.surplus_spend_share, [o.room for o in offers],
+                                       sp_keep=self._buffer)  # cash on hand up to the buffer
         hh.unmet_need = flows.unmet
         for offer, drawn in zip(offers, flows.before_owner, strict=True):
             offer.drawn(drawn)
@@ -462,8 +469,8 @@ class BondsimModel(mesa.Model):
         tied = np.where(self.terms.coercive, hh.debt, 0.0)
         index, is_transfer = mobility.select_movers(tried, v, tied, p.transfer_rate,
                                                     p.exit_rate_debt_free)
-        if hh.location.any():  # families off the kilns move by rule 8b only
-            kept = hh.location[index] == KILN
+        if hh.location.any() or hh.away.any():  # off the kilns: by rule 8b only; away: not
+            kept = hh.at_kiln[index]
             index, is_transfer = index[kept], is_transfer[kept]
         if index.size == 0:
             return 0, 0, 0

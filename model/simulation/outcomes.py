@@ -54,8 +54,12 @@ OUTCOMES: dict[str, str] = {
     "moves_debt_free": "debt-free households that moved kiln this month",
     "moves_left_debt": "households that left an owner who did not hold them, their debt "
                        "written off, this month",
-    "households_short": "share of households with unmet need this month",
-    "unmet_need": "consumption forgone this month, Rs",
+    # the consumption shortfall (welfare): need left uncovered after income, savings,
+    # social-protection cash on hand and every lender (rule 4), i.e. consumption forgone
+    "households_short": "share of households with unmet need this month (consumption "
+                        "shortfall > 0)",
+    "unmet_need": "consumption forgone this month: need left uncovered after income, savings, "
+                  "social-protection cash and credit, summed over households, Rs",
     "shocks": "households hit by a shock this month",
     "advance_share": "share of households taking an advance this month",
     "advance_share_after_shock": "share of shocked households taking an advance this month",
@@ -85,6 +89,7 @@ OUTCOMES: dict[str, str] = {
     "sp_cash_used": "social-protection cash used to cover need this month, Rs",
     "idle_work_income": "earned in casual work this month by families at a kiln with an outside "
                         "work option while their kiln did not mould (outside_work.py), Rs",
+    "sp_cash_held": "social-protection cash families hold on hand at month end, Rs",
     "intervention_cost": "public cost of interventions this month, Rs",
     # events that interventions record (zero without them); see EVENTS
     "inspections": "labour and wage inspections carried out this month",
@@ -104,6 +109,10 @@ OUTCOMES: dict[str, str] = {
     "released_by_court": "households released by a court on a habeas corpus petition this month",
     "released_off_kilns": "released households that left the kilns (town or home) this month",
     "returns_to_kiln": "households off the kilns that went back to a kiln this month",
+    "monsoon_away_share": "share of households home for the monsoon this month (rule 1b)",
+    "monsoon_returns": "migrant households back at their kiln after the monsoon this month",
+    "rehire_advances": "owners' re-hiring advances to migrants back after the monsoon this "
+                       "month (part of advances), Rs",
     "off_kiln_share": "share of households living off the kilns (town, home or a colony)",
     "released_bonded_share": "share of households ever released that are bonded now",
     "relapse_bonded_12m": "of households released 12 months ago, the share bonded now",
@@ -134,7 +143,8 @@ OUTCOMES: dict[str, str] = {
 EVENTS = ("inspections", "cases_registered", "households_released", "children_found_working",
           "fines", "families_sold_in_retaliation", "child_labour_cases", "convictions",
           "kilns_sealed", "released_by_inspection", "released_by_conviction",
-          "released_by_committee", "released_by_court", "released_off_kilns", "returns_to_kiln")
+          "released_by_committee", "released_by_court", "released_off_kilns", "returns_to_kiln",
+          "monsoon_returns", "rehire_advances")
 
 
 @dataclass
@@ -247,6 +257,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "outside_advances": facts.outside_advances,
         "sp_cash_used": facts.sp_cash_used,
         "idle_work_income": model.idle_work_income,
+        "sp_cash_held": float(hh.sp_cash.sum()),
         "intervention_cost": facts.intervention_cost,
         **model.events,
         # the column ``interest_free_loans`` adds: 0 in runs without a scheme
@@ -255,6 +266,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
         "scheme_arrears": column_total(hh, "loan_overdue"),
         "scheme_recovery_rate": scheme.recovery_rate(),
         "off_kiln_share": int(np.count_nonzero(hh.location)) / n,
+        "monsoon_away_share": int(np.count_nonzero(hh.away)) / n,
         "released_bonded_share": _safe_div(int(np.count_nonzero(hh.bonded & hh.released)),
                                            int(np.count_nonzero(hh.released))),
         **relapse(hh, facts.month),

@@ -111,6 +111,29 @@ class Params:
         0.10, "share of days", (0.0, 0.25),
         "[derived] about 200-250 moulding days a year; rain stops work for days [@curry-2020]",
         "Share of working days lost to rain in open months.", valid=(0.0, 0.9))
+    # the monsoon away from the kiln (rule 1b, ``migration.py``)
+    monsoon_migrant_share: float = par(
+        0.0, "share of households", (0.0, 0.6),
+        "assumption: migrant moulders go home in July-August and return in September "
+        "[@tns-brick-upon-brick] [@nation-2017-monsoon]; no count of their share was found. "
+        "0 by default so that the calibrated baseline stands until it is recalibrated with "
+        "rule 1b: at 0.1-0.3 bonded debts amortise by up to 3% over six years (stylised fact 2 "
+        "falls just out of its band), at 0.5 net pay is also above 0.75 of gross (fact 3)",
+        "Share of households that are seasonal migrants: they go home for the monsoon closure "
+        "(drawn once per household for the run).", valid=PROB)
+    monsoon_work_days: float = par(
+        6.0, "days/month", (0.0, 20.0),
+        "assumption: as home_work_days (paid days back home in the village), at the casual "
+        "wage (outside_daily_wage); the kharif harvest may offer more",
+        "Days a month an adult of a migrant family finds paid work at home during the monsoon.",
+        valid=(0.0, 31.0))
+    rehire_advance_weeks: float = par(
+        2.0, "weeks of the family's expected pay", (0.0, 6.0),
+        "assumption: advances at re-hiring tie returning migrants to the next season "
+        "[@tns-brick-upon-brick] (size not reported); the upper bound is the Punjab 2016 "
+        "ordinance's cap of 6 x one wage period's wages [@nation-2016-act]",
+        "Most an owner advances a returning migrant family at re-hiring in September, to "
+        "restock the savings the monsoon used up (up to its buffer and the owner's limit).")
     bricks_per_adult_day: float = par(
         420.0, "bricks/adult/day", (250.0, 600.0),
         "about 1,000 bricks a day for a family of five (labour department) [@ahrc-2012]; split "
@@ -236,8 +259,12 @@ class Params:
         1.0, "months of need", (0.0, 3.0), ASSUMPTION,
         "Savings a household keeps; savings above it repay the owner's debt early.")
     surplus_spend_share: float = par(
-        0.85, "share of surplus", (0.5, 0.95), ASSUMPTION,
-        "Share of a month's surplus over subsistence need that a family spends, not saves.",
+        0.85, "share of surplus", (0.5, 0.95),
+        "assumption: no survey of kiln families' saving was found; 79% of 208 rescued bonded "
+        "labourers in Tamil Nadu had no savings (Loyola College/IJM survey, digest 1.13: a "
+        "proxy, ⚠); swept over the plausible range in experiments/sensitivity_screening.toml",
+        "Share of a month's surplus over subsistence need that a family spends, not saves "
+        "(transfer cash held above the buffer joins the surplus, rule 4).",
         valid=PROB)
     outside_lender_share: float = par(
         0.0, "share of households", (0.0, 0.5),

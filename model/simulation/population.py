@@ -130,4 +130,5 @@ def init_households(households: int, owners: OwnerState, params: Params,
         outside_income=np.zeros(n),
         stipend=np.zeros(n),
         outside_option=false.copy(),  # drawn by the model (``outside_work.draw_options``)
+        migrant=false.copy(), away=false.copy(),  # drawn by the model (``migration.py``)
     )

@@ -141,6 +141,7 @@ def release_families(model, households: np.ndarray,  # noqa: ANN001 - avoids a c
     hh.released[index] = True
     hh.released_month[index] = model.steps
     hh.bonded[index] = False
+    hh.away[index] = False  # a migrant home for the monsoon is released where it is
     model.events["households_released"] += float(index.size)
     model.events[f"released_by_{route}"] += float(index.size)
     if index.size:

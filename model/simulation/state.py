@@ -54,7 +54,7 @@ class HouseholdState:
     outside_access: np.ndarray  # bool, an outside lender will lend to this household
     cnic: np.ndarray            # bool, holds an identity card
     sp_enrolled: np.ndarray     # bool, enrolled in social protection
-    sp_cash: np.ndarray         # float64, Rs of social-protection cash this month
+    sp_cash: np.ndarray         # float64, Rs of social-protection cash on hand, held until spent
     bonded: np.ndarray          # bool
     months_bonded: np.ndarray   # int16, consecutive months bonded
     released: np.ndarray        # bool
@@ -65,6 +65,10 @@ class HouseholdState:
     outside_income: np.ndarray  # float64, Rs a month earned outside the kiln (not deducted)
     stipend: np.ndarray         # float64, Rs a month promised per child in school
     outside_option: np.ndarray  # bool, can find casual work when the kiln idles (outside_work.py)
+    # the monsoon (rule 1b, ``migration.py``): a seasonal migrant goes home for the closure and
+    # keeps its place: ``location`` stays KILN, so it is neither released nor off the kilns
+    migrant: np.ndarray         # bool, a seasonal migrant family (drawn once for the run)
+    away: np.ndarray            # bool, home for the monsoon this month
     # interventions add their own columns when they are in the run (``points.Column``)
 
     @property
@@ -73,8 +77,9 @@ class HouseholdState:
 
     @property
     def at_kiln(self) -> np.ndarray:
-        """Households living and working at a kiln (bool)."""
-        return self.location == KILN
+        """Households living and working at a kiln (bool): not off the kilns, not home for the
+        monsoon."""
+        return (self.location == KILN) & ~self.away
 
     @property
     def size(self) -> np.ndarray:
