@@ -17,6 +17,8 @@
     9. owners: the month's profit and cash (booked just before rule 8, so that each family's
        work is booked where it was done), then next month's pay, book-keeping and
        child-work policy from their perceived risk
+    10. demography: children age through the bands, are born, marry at 15; adults stop
+        moulding; couples split off into the places of households that dissolve
 
 then the month's outcomes are collected. State lives in numpy arrays (``self.hh``,
 ``self.ow``); ``self.households`` and ``self.kiln_owners`` are the Mesa agents on top.
@@ -44,6 +46,7 @@ from . import (
     credit,
     debt,
     debt_ceiling,
+    demography,
     earnings,
     kiln_terms,
     local_terms,
@@ -144,23 +147,10 @@ class BondsimModel(mesa.Model):
         self.sex_split = SexSplit(self.hh)  # rule 6b's memory of the counts
         self.district_kilns = np.bincount(self.ow.district, minlength=nd).astype(np.intp)
         self.district_first = np.concatenate(([0], np.cumsum(self.district_kilns)[:-1]))
-        self._need = consumption_need(self.hh.size, p,
-                                      self.local["need_per_person"][self.hh.district])
-        self._adult_bricks = season.adult_bricks_per_day(self.hh.adults, p)
-        self._adult_open_bricks = self._adult_bricks * self._days_open  # an open month's
-        self._buffer = p.savings_buffer_months * self._need
-        # rule 7's yearly need: subsistence and the expected cost of shocks
-        self._capacity_need = 12.0 * (self._need + expected_shock_cost(p))
+        self._composition_changed()
+        self.demography_counts = dict.fromkeys(demography.COUNTS, 0)  # rule 10's, this month
         # social-protection cash received, summed over about the last year (rule 7's income)
         self._transfers_year = np.zeros(households)
-        self.children_5_14 = int(self.hh.children_5_9.sum(dtype=np.int64)
-                                 + self.hh.children_10_14.sum(dtype=np.int64))
-        self.girls_5_14 = int(self.hh.girls_5_9.sum(dtype=np.int64)
-                              + self.hh.girls_10_14.sum(dtype=np.int64))
-        # adult moulders, and the women among them: fixed like the children (composition
-        # does not change over the horizon), so counted once, not every month
-        self.adult_moulders = int(self.hh.adults.sum(dtype=np.int64))
-        self.women_moulders = int(self.hh.women.sum(dtype=np.int64))
         self.interventions = list(interventions)
         # the columns interventions add (``points.Column``), by table: only those in the run
         self.added_columns = add_columns({"hh": self.hh, "ow": self.ow}, self.interventions)
@@ -235,6 +225,7 @@ class BondsimModel(mesa.Model):
         n_transfer, n_free, n_left = self._move()  # 8. mobility
         release.return_to_kilns(self)  # 8b. families off the kilns return when short
         self._owners_decide(bricks_day)  # 9. owners set next month's terms
+        self._demography()  # 10. children grow up, are born, marry; couples split off
 
         # public costs are counted at the month's end: a scheme may have lent during rule 4
         cost = sum(intervention.cost(self) for intervention in self.interventions)
@@ -294,6 +285,32 @@ class BondsimModel(mesa.Model):
         """The mean over households of the rate paid against their district's notified rate."""
         notified = self.ow.notified_rate[self.hh.kiln]
         return float(np.mean(self.terms.rate * 1000.0 / notified))
+
+    def _composition_changed(self) -> None:
+        """What the rules derive from households' members (need, the savings buffer, the
+        adults' bricks) and the model's head counts: at construction, and after rule 10."""
+        p, hh = self.params, self.hh
+        self._need = consumption_need(hh.size, p, self.local["need_per_person"][hh.district])
+        self._adult_bricks = season.adult_bricks_per_day(hh.adults, p)
+        self._adult_open_bricks = self._adult_bricks * self._days_open  # an open month's
+        self._buffer = p.savings_buffer_months * self._need
+        # rule 7's yearly need: subsistence and the expected cost of shocks
+        self._capacity_need = 12.0 * (self._need + expected_shock_cost(p))
+        self.children_5_14 = int(hh.children_5_9.sum(dtype=np.int64)
+                                 + hh.children_10_14.sum(dtype=np.int64))
+        self.girls_5_14 = int(hh.girls_5_9.sum(dtype=np.int64)
+                              + hh.girls_10_14.sum(dtype=np.int64))
+        self.adult_moulders = int(hh.adults.sum(dtype=np.int64))
+        self.women_moulders = int(hh.women.sum(dtype=np.int64))
+
+    def _demography(self) -> None:
+        """Rule 10 (``demography.py``), when switched on: members change, so what the rules
+        derive from them is derived again and rule 6b remembers the new counts."""
+        if not self.params.demography:
+            return
+        self.demography_counts = demography.step(self)
+        self._composition_changed()
+        self.sex_split = SexSplit(self.hh)
 
     def _days_worked(self, days: float) -> float | np.ndarray:
         """Rule 1's moulding days where each family works: ``days`` everywhere, or, when a kiln

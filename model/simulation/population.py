@@ -130,4 +130,6 @@ def init_households(households: int, owners: OwnerState, params: Params,
         outside_income=np.zeros(n),
         stipend=np.zeros(n),
         outside_option=false.copy(),  # drawn by the model (``outside_work.draw_options``)
+        founded_month=never.copy(),
+        parent_bonded=np.full(n, -1, dtype=np.int8),
     )

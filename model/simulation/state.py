@@ -65,6 +65,11 @@ class HouseholdState:
     outside_income: np.ndarray  # float64, Rs a month earned outside the kiln (not deducted)
     stipend: np.ndarray         # float64, Rs a month promised per child in school
     outside_option: np.ndarray  # bool, can find casual work when the kiln idles (outside_work.py)
+    # rule 10 (``demography.py``): when a couple founded the household in the run; whether
+    # the household where its youngest grown man grew up was bonded when he came of age (a
+    # boy reaching 15 here) or when he split off (a founded household): 1, 0, or -1 not yet
+    founded_month: np.ndarray   # int16, month a split-off couple took the row; NOT_YET
+    parent_bonded: np.ndarray   # int8
     # interventions add their own columns when they are in the run (``points.Column``)
 
     @property
