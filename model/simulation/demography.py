@@ -22,13 +22,18 @@ Once a month, with yearly rates turned into monthly chances (rate / 12), drawn o
    Its debt stays with it: the family that stays owes the owner what it owed.
 6. *New households.* The model has a fixed number of rows (places in the kiln sector). A
    split-off couple takes the row of a household that dissolves this month in its district:
-   a household at a kiln with one moulder, no children and no public-scheme debt, whose last
-   moulder stops moulding; its debt to the owner is written off (booked) and its members leave
-   the kilns. The couple lives at its parent's kiln if a place is free there, else where the
-   old household lived; it starts with no debt, savings or children, an owner's advance of
-   ``split_advance`` (booked), and the parent's outside lender, identity card and stipend.
-   A couple for whom no row fell free leaves the kilns (the sector does not grow); a
-   dissolving household without a couple to take its row keeps its moulder this month.
+   one at a kiln with one moulder, no children, no public-scheme debt and no release in the
+   run (a released family is followed to the end), whose last moulder stops moulding. Its debt
+   to the owner is written off (booked) and its members leave the kilns. The couple lives at
+   its parent's kiln if a place is free there, else where the old household lived; it starts
+   with no debt, savings or children, an owner's advance of ``split_advance`` (booked), and
+   the parent's outside lender, identity card and stipend. A couple for whom no row fell free
+   leaves the kilns (the sector does not grow); a dissolving household without a couple to
+   take its row keeps its moulder this month.
+
+Weddings (a girl marrying out, a bride marrying in) cost the household one marriage cost each
+(rule 3's lognormal), added to its need in the next month's rule 3; with rule 10 on, rule 3
+draws no marriage shock of its own (``BondsimModel._shock_params``).
 
 Counts stay consistent: in each band work + school <= children, girls working or in school
 <= girls (and boys likewise), women <= adults, women paid directly <= women (``gender.py``).
@@ -115,10 +120,11 @@ def _add_band(hh: HouseholdState, band: str, girls: np.ndarray, boys: np.ndarray
 
 
 def age_children(rng: np.random.Generator, hh: HouseholdState,
-                 params: Params) -> tuple[dict[str, int], np.ndarray]:
+                 params: Params) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
     """Steps 1-2: children move up a band; those reaching 15 become moulders or marry out.
     Returns the month's counts of children who came of age, girls who married out and
-    brides who married in, and the households where a boy came of age (indices)."""
+    brides who married in; and per household, the boys who came of age and the weddings
+    (girls married out and brides married in)."""
     p_up = 1.0 / BAND_MONTHS
     # drawn before anyone moves, so a child moves at most one band a month
     up_10_14 = rng.binomial(hh.children_10_14, p_up)
@@ -142,7 +148,7 @@ def age_children(rng: np.random.Generator, hh: HouseholdState,
     _add_band(hh, "5_9", girls, up_0_4 - girls, zero, zero, zero, zero)
     counts = {"came_of_age": int(grown.total.sum()), "marriages_out": int(out.sum()),
               "brides_in": int(brides.sum())}
-    return counts, np.flatnonzero(grown.boys)
+    return counts, grown.boys, out + brides
 
 
 def births(rng: np.random.Generator, hh: HouseholdState, params: Params) -> int:
@@ -253,10 +259,13 @@ def step(model) -> dict[str, int]:  # noqa: ANN001 - avoids a cycle with model.p
     """Rule 10 for one month, in the order of the module docstring; returns the month's
     counts (``COUNTS``)."""
     rng, hh, p = model.streams["demography"], model.hh, model.params
-    counts, heirs = age_children(rng, hh, p)
+    counts, boys, weddings = age_children(rng, hh, p)
+    heirs = np.flatnonzero(boys)
     hh.parent_bonded[heirs] = hh.bonded[heirs]  # fact 5: his parents' household, bonded?
+    wed = np.flatnonzero(weddings)
+    model.weddings_due = (wed, weddings[wed])  # paid next month in rule 3
     counts["births"] = births(rng, hh, p)
-    may_dissolve = ((hh.adults == 1) & no_children(hh) & (hh.location == KILN)
+    may_dissolve = ((hh.adults == 1) & no_children(hh) & (hh.location == KILN) & ~hh.released
                     & (model.debt_owed() <= hh.debt))
     dissolving = retire(rng, hh, p, may_dissolve)
     bonded = hh.bonded.copy()
@@ -266,3 +275,14 @@ def step(model) -> dict[str, int]:  # noqa: ANN001 - avoids a cycle with model.p
     found_households(model, paired, rows, bonded[paired])
     counts["new_households"] = int(rows.size)
     return counts
+
+
+def wedding_costs(rng: np.random.Generator, index: np.ndarray, weddings: np.ndarray,
+                  params: Params) -> np.ndarray:
+    """What the ``weddings`` of each household in ``index`` cost it, Rs: one lognormal
+    marriage cost (rule 3's, ``marriage_cost_median`` and ``marriage_cost_sigma``) per
+    wedding, summed per household."""
+    each = params.marriage_cost_median * np.exp(
+        params.marriage_cost_sigma * rng.standard_normal(int(weddings.sum())))
+    return np.bincount(np.repeat(np.arange(index.size), weddings), weights=each,
+                       minlength=index.size)

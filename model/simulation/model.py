@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
 
@@ -151,6 +152,10 @@ class BondsimModel(mesa.Model):
         self.demography_counts = dict.fromkeys(demography.COUNTS, 0)  # rule 10's, this month
         # social-protection cash received, summed over about the last year (rule 7's income)
         self._transfers_year = np.zeros(households)
+        # rule 10's weddings, paid in next month's rule 3 (households, weddings each); with
+        # demography on they are the households' marriages, so rule 3 draws no marriage shock
+        self.weddings_due = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64))
+        self._shock_params = replace(p, marriage_rate=0.0) if p.demography else p
         self.interventions = list(interventions)
         # the columns interventions add (``points.Column``), by table: only those in the run
         self.added_columns = add_columns({"hh": self.hh, "ow": self.ow}, self.interventions)
@@ -310,7 +315,7 @@ class BondsimModel(mesa.Model):
             return
         self.demography_counts = demography.step(self)
         self._composition_changed()
-        self.sex_split = SexSplit(self.hh)
+        self.sex_split.remember(self.hh)
 
     def _days_worked(self, days: float) -> float | np.ndarray:
         """Rule 1's moulding days where each family works: ``days`` everywhere, or, when a kiln
@@ -356,11 +361,15 @@ class BondsimModel(mesa.Model):
         at ``shock_costs`` may change what they cost, e.g. health cover)."""
         p, hh = self.params, self.hh
         need = self._need.copy()
-        hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
-        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p)
+        sp = self._shock_params
+        hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(sp).sum()))
+        shocks = classify_shocks(hit, v, self.streams["shock_costs"], sp)
         for handler in self.at("shock_costs"):
             handler(self, shocks)
         need[shocks.index] += shocks.cost
+        wed, weddings = self.weddings_due
+        if wed.size:  # rule 10's weddings of last month
+            need[wed] += demography.wedding_costs(self.streams["weddings"], wed, weddings, p)
         if hh.location.any():  # a room in town costs rent
             need += release.rent(hh.location, p)
         return need, shocks

@@ -189,12 +189,14 @@ class Params:
         0.4, "log-sd", (0.2, 0.8), ASSUMPTION, "Log-scale spread of funeral costs.")
     marriage_rate: float = par(
         0.004, "per household-month", (0.001, 0.008), ASSUMPTION,
-        "Probability of a marriage (dowry) in a month.", valid=PROB)
+        "Probability of a marriage (dowry) in a month; with demography on, the household's "
+        "own weddings (rule 10) replace this shock.", valid=PROB)
     marriage_cost_median: float = par(
         150000.0, "Rs", (100000.0, 400000.0),
         "a Rs 400,000 advance for a dowry (2018) [@uca-2021-jhang]; the range Rs 100-400k is an "
         "assumption",
-        "Median cost of a marriage (lognormal).", price_year=2020)
+        "Median cost of a marriage (lognormal): a marriage shock, or each wedding of rule 10.",
+        price_year=2020)
     marriage_cost_sigma: float = par(
         0.5, "log-sd", (0.2, 0.9), ASSUMPTION, "Log-scale spread of marriage costs.")
 
@@ -499,8 +501,8 @@ class Params:
     split_rate: float = par(
         0.5, "per eligible household-year", (0.2, 1.0),
         "assumption: a married son sets up his own family unit within about two years; 0.5 "
-        "keeps households at about 7 members over 20 years (domain.md 1.2: about 7 "
-        "[@aftab-social-protection])",
+        "keeps households at about 7 members over 20 years, the family size of "
+        "[@aftab-social-protection]",
         "Yearly chance that a household at a kiln with a second couple (two men and two women "
         "moulding) splits it off as a new household.", valid=PROB)
     split_advance: float = par(
