@@ -236,7 +236,7 @@ def found_households(model, parents: np.ndarray, rows: np.ndarray,  # noqa: ANN0
                  "girls_work_5_9", "girls_work_10_14", "girls_school_5_9",
                  "girls_school_10_14", "months_bonded"):
         getattr(hh, name)[rows] = 0
-    for name in ("outside_debt", "savings", "sp_cash", "unmet_need", "outside_income"):
+    for name in ("outside_debt", "savings", "unmet_need", "outside_income"):
         getattr(hh, name)[rows] = 0.0
     for name in ("bonded", "sp_enrolled", "released", "rehabilitated"):
         getattr(hh, name)[rows] = False
