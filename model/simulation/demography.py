@@ -26,10 +26,10 @@ Once a month, with yearly rates turned into monthly chances (rate / 12), drawn o
    run (a released family is followed to the end), whose last moulder stops moulding. Its debt
    to the owner is written off (booked) and its members leave the kilns. The couple lives at
    its parent's kiln if a place is free there, else where the old household lived; it starts
-   with no debt, savings or children, an owner's advance of ``split_advance`` (booked), and
-   the parent's outside lender, identity card and stipend. A couple for whom no row fell free
-   leaves the kilns (the sector does not grow); a dissolving household without a couple to
-   take its row keeps its moulder this month.
+   with no debt, savings, transfers or children, an owner's advance of ``split_advance``
+   (booked), and the parent's outside lender, identity card, stipend and outside work option.
+   A couple for whom no row fell free leaves the kilns (the sector does not grow); a
+   dissolving household without a couple to take its row keeps its moulder this month.
 
 Weddings (a girl marrying out, a bride marrying in) cost the household one marriage cost each
 (rule 3's lognormal), added to its need in the next month's rule 3; with rule 10 on, rule 3
@@ -242,9 +242,10 @@ def found_households(model, parents: np.ndarray, rows: np.ndarray,  # noqa: ANN0
         getattr(hh, name)[rows] = False
     hh.released_month[rows] = NOT_YET
     hh.rehabilitated_month[rows] = NOT_YET
-    for name in ("outside_access", "cnic", "stipend"):
+    for name in ("outside_access", "cnic", "stipend", "outside_option"):
         column = getattr(hh, name)
         column[rows] = column[parents]
+    model.forget_transfers(rows)  # the old household's transfers were not the couple's
     for name, column in model.added_columns["hh"].items():  # an intervention's columns
         getattr(hh, name)[rows] = column.fill
     hh.founded_month[rows] = model.steps

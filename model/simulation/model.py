@@ -308,6 +308,11 @@ class BondsimModel(mesa.Model):
         self.adult_moulders = int(hh.adults.sum(dtype=np.int64))
         self.women_moulders = int(hh.women.sum(dtype=np.int64))
 
+    def forget_transfers(self, households: np.ndarray) -> None:
+        """Rule 10: a row a new couple takes has received no social-protection cash yet (the
+        year's transfers rule 7 counts as income)."""
+        self._transfers_year[households] = 0.0
+
     def _demography(self) -> None:
         """Rule 10 (``demography.py``), when switched on: members change, so what the rules
         derive from them is derived again and rule 6b remembers the new counts."""
