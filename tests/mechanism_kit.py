@@ -17,7 +17,8 @@ figures, so a test can compute every expected value by hand in its comments:
 - owners count on collecting a debt for 1,000 years (rule 5b), so at the markup of 30 % a year
   they let a family owe up to what a deduction of 0.25 x 5,000 x 10/12 a month is worth
   forever, 1,041.67 x 12 / 0.3 = Rs 41,667 (a hair less), above the lending limit: the
-  ceiling stays out of the way unless a test sets it.
+  ceiling stays out of the way unless a test sets it;
+- rule 10 (demography) is off: members never change, and rule 3 draws marriage shocks.
 
 ``act`` runs one intervention's monthly stage-0 hook for a given month (its window and
 budget apply, as in ``BondsimModel.step``) and returns its cost that month.
@@ -39,7 +40,7 @@ QUIET_INSPECTIONS = {"retaliation": 0.0, "conviction_rate": 0.0, "detection_chil
                      "detection_books": 0.0}
 EASY = {"notified_piece_rate": 1000.0, "working_days_per_month": 25.0, "rain_loss_share": 0.2,
         "bricks_per_adult_day": 500.0, "advance_limit_months": 8.0,
-        "debt_recovery_years": 1000.0}
+        "debt_recovery_years": 1000.0, "demography": 0}
 ADULT_PAY = 5000.0  # Rs a month: 500 bricks x 20 days x Rs 0.5
 LIMIT = 40000.0  # the owners' lending limit: 8 months of ADULT_PAY
 

@@ -95,8 +95,10 @@ def test_calibration_recovers_known_parameters(recovered):
         row = post.loc[name]
         assert row["p05"] <= true <= row["p95"], (name, row.to_dict())
     # indebtedness pins the markup down (its accepted range is well inside the prior); the
-    # child-work trigger trades off against the markup in child labour, so it stays wide
-    assert post.loc["markup_annual", "p95"] - post.loc["markup_annual", "p05"] < 0.5
+    # child-work trigger trades off against the markup in child labour, so it stays wide.
+    # Below 0.6, not 0.5, since rule 10 (demography, issue 18): births, weddings and splits
+    # blur indebtedness at 400 households, and the range measured 0.36-0.94 (width 0.57)
+    assert post.loc["markup_annual", "p95"] - post.loc["markup_annual", "p05"] < 0.6
     assert abs(post.loc["markup_annual", "fitted"] - TRUE["markup_annual"]) < 0.15
     # the fitted values (each parameter's median over accepted draws) reproduce the targets to
     # within two tolerances: the two parameters trade off along a ridge, and the marginal

@@ -212,4 +212,6 @@ def test_within_one_model_the_poorer_district_is_more_indebted_and_bonded():
     m.run(60)
     poor = m.hh.district == 1
     assert (m.hh.debt[poor] > 0).mean() > (m.hh.debt[~poor] > 0).mean() + 0.1
-    assert m.hh.bonded[poor].mean() > m.hh.bonded[~poor].mean() + 0.1
+    # 0.05, not 0.1, since rule 10 (demography, issue 18): this seed's gap fell from 0.135 to
+    # 0.080 (seeds 1 and 2: 0.17 and 0.20); the indebted gap 0.20 -> 0.15 still clears 0.1
+    assert m.hh.bonded[poor].mean() > m.hh.bonded[~poor].mean() + 0.05

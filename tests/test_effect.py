@@ -210,13 +210,16 @@ def test_enforcement_alone_leaves_families_not_released_as_indebted():
     alone does not free them from debt) nor much more (it does not push them deeper). Both
     enforcement scenarios: inspections that release nobody, and inspections that release some.
 
-    Two-sided tolerance: within 2 points a seed and 1.5 points on average. The indebted share
-    is about 0.94 of 4,000 families, so its binomial sd is sqrt(0.94 x 0.06 / 4000) = 0.4
+    Two-sided tolerance: within 2.5 points a seed and 2 points on average. The indebted
+    share is about 0.94 of 4,000 families, so its binomial sd is sqrt(0.94 x 0.06 / 4000) = 0.4
     points even for unpaired runs: 2 points is 5 sd. With owners who decide (issue 17) the
     differences are -0.4 to -1.4 points (means -0.9): deterred owners let some families go, and
     a family leaving an owner who does not hold it leaves its debt behind. With owners who cap
     what a family owes (rule 5b, issue 18) inspections alone give -0.9 to -1.3 (mean -1.2), so
-    the mean's tolerance is 1.5 points (was 1)."""
+    the mean's tolerance was 1.5 points (was 1). With rule 10 (demography, issue 18) too, the
+    arms' households also diverge in who is born and who marries: -0.7 to -2.1 points over seeds
+    71-76 (mean -1.5; -1.6 over the three seeds here), so the tolerances are 2.5 points a seed
+    (was 2) and 2 on average."""
     from bondsim.experiments.run import run_scenario
     diffs = {"inspections_only": [], "release_without_rehabilitation": []}
     released = 0
@@ -230,8 +233,8 @@ def test_enforcement_alone_leaves_families_not_released_as_indebted():
         released += int(policies[1].hh.released.sum())
     assert released > 0  # "not released" excludes someone
     for name, d in diffs.items():
-        assert max(abs(x) for x in d) <= 0.02, (name, d)
-        assert abs(np.mean(d)) <= 0.015, (name, d)
+        assert max(abs(x) for x in d) <= 0.025, (name, d)
+        assert abs(np.mean(d)) <= 0.02, (name, d)
 
 
 def test_effect_at_a_closed_horizon_reads_the_last_year_not_the_closed_month():

@@ -244,7 +244,7 @@ def test_report_of_each_kind_is_one_self_contained_page(kind, request):
     heads = [page.index(f">{head}</h2>") for head in SECTIONS]
     assert heads == sorted(heads)
     # the caveats come from the ODD, the parameters are all there, assumptions marked
-    assert "<li><strong>Fixed composition.</strong>" in page
+    assert "<li><strong>Demography (rule 10).</strong>" in page
     for name in PARAM_INFO:
         assert f"<code>{name}</code>" in page, name
     assert '<tr class="assumption">' in page
@@ -341,7 +341,7 @@ def test_caveats_fall_back_when_the_odd_is_not_installed(effect_dir, tmp_path, m
     monkeypatch.setattr(bondsim.outputs.report, "odd_file", lambda: tmp_path / "no" / "ODD.md")
     page = write_report(effect_dir, out=tmp_path / "r.html").read_text(encoding="utf-8")
     assert FALLBACK_CAVEATS in page
-    assert "Fixed composition" not in page
+    assert "Demography (rule 10)" not in page
 
 
 def test_minimal_markdown():

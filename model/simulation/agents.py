@@ -126,6 +126,11 @@ class Household(_RowAgent):
     released_month = _column("released_month", int, "Month of release (-1: never).")
     rehabilitated = _column("rehabilitated", bool, "Received a rehabilitation package.")
     rehabilitated_month = _column("rehabilitated_month", int, "Month of rehabilitation (-1).")
+    founded_month = _column("founded_month", int,
+                            "Month a split-off couple founded it (-1: there at the start).")
+    parent_bonded = _column("parent_bonded", int,
+                            "1 if the household its youngest grown man grew up in was bonded "
+                            "when he came of age or split off, 0 if not, -1 not yet.")
 
     @property
     def owner(self) -> KilnOwner:

@@ -145,6 +145,14 @@ class SexSplit:
             w0[changed] = work[changed]
             s0[changed] = school[changed]
 
+    def remember(self, hh: HouseholdState) -> None:
+        """Take the counts as they are now: rule 10 moved children with their sex, so the
+        split is consistent with them already."""
+        for band in BANDS:
+            w0, s0 = self.counts[band]
+            w0[:] = getattr(hh, f"work_{band}")
+            s0[:] = getattr(hh, f"school_{band}")
+
 
 def init_gender(adults: np.ndarray, children: dict[str, np.ndarray],
                 work: dict[str, np.ndarray], school: dict[str, np.ndarray], params: Params,

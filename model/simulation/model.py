@@ -20,6 +20,8 @@
     9. owners: the month's profit and cash (booked just before rule 8, so that each family's
        work is booked where it was done), then next month's pay, book-keeping and
        child-work policy from their perceived risk
+    10. demography: children age through the bands, are born, marry at 15; adults stop
+        moulding; couples split off into the places of households that dissolve
 
 then the month's outcomes are collected. State lives in numpy arrays (``self.hh``,
 ``self.ow``); ``self.households`` and ``self.kiln_owners`` are the Mesa agents on top.
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
 
@@ -47,6 +50,7 @@ from . import (
     credit,
     debt,
     debt_ceiling,
+    demography,
     earnings,
     kiln_terms,
     local_terms,
@@ -149,23 +153,14 @@ class BondsimModel(mesa.Model):
         self.hh.migrant[:] = migration.draw_migrants(self.streams["migrants"], households, p)
         self.district_kilns = np.bincount(self.ow.district, minlength=nd).astype(np.intp)
         self.district_first = np.concatenate(([0], np.cumsum(self.district_kilns)[:-1]))
-        self._need = consumption_need(self.hh.size, p,
-                                      self.local["need_per_person"][self.hh.district])
-        self._adult_bricks = season.adult_bricks_per_day(self.hh.adults, p)
-        self._adult_open_bricks = self._adult_bricks * self._days_open  # an open month's
-        self._buffer = p.savings_buffer_months * self._need
-        # rule 7's yearly need: subsistence and the expected cost of shocks
-        self._capacity_need = 12.0 * (self._need + expected_shock_cost(p))
+        self._composition_changed()
+        self.demography_counts = dict.fromkeys(demography.COUNTS, 0)  # rule 10's, this month
         # social-protection cash received, summed over about the last year (rule 7's income)
         self._transfers_year = np.zeros(households)
-        self.children_5_14 = int(self.hh.children_5_9.sum(dtype=np.int64)
-                                 + self.hh.children_10_14.sum(dtype=np.int64))
-        self.girls_5_14 = int(self.hh.girls_5_9.sum(dtype=np.int64)
-                              + self.hh.girls_10_14.sum(dtype=np.int64))
-        # adult moulders, and the women among them: fixed like the children (composition
-        # does not change over the horizon), so counted once, not every month
-        self.adult_moulders = int(self.hh.adults.sum(dtype=np.int64))
-        self.women_moulders = int(self.hh.women.sum(dtype=np.int64))
+        # rule 10's weddings, paid in next month's rule 3 (households, weddings each); with
+        # demography on they are the households' marriages, so rule 3 draws no marriage shock
+        self.weddings_due = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64))
+        self._shock_params = replace(p, marriage_rate=0.0) if p.demography else p
         self.interventions = list(interventions)
         # the columns interventions add (``points.Column``), by table: only those in the run
         self.added_columns = add_columns({"hh": self.hh, "ow": self.ow}, self.interventions)
@@ -239,6 +234,7 @@ class BondsimModel(mesa.Model):
         n_transfer, n_free, n_left = self._move()  # 8. mobility
         release.return_to_kilns(self)  # 8b. families off the kilns return when short
         self._owners_decide(bricks_day)  # 9. owners set next month's terms
+        self._demography()  # 10. children grow up, are born, marry; couples split off
 
         # public costs are counted at the month's end: a scheme may have lent during rule 4
         cost = sum(intervention.cost(self) for intervention in self.interventions)
@@ -299,6 +295,37 @@ class BondsimModel(mesa.Model):
         notified = self.ow.notified_rate[self.hh.kiln]
         return float(np.mean(self.terms.rate * 1000.0 / notified))
 
+    def _composition_changed(self) -> None:
+        """What the rules derive from households' members (need, the savings buffer, the
+        adults' bricks) and the model's head counts: at construction, and after rule 10."""
+        p, hh = self.params, self.hh
+        self._need = consumption_need(hh.size, p, self.local["need_per_person"][hh.district])
+        self._adult_bricks = season.adult_bricks_per_day(hh.adults, p)
+        self._adult_open_bricks = self._adult_bricks * self._days_open  # an open month's
+        self._buffer = p.savings_buffer_months * self._need
+        # rule 7's yearly need: subsistence and the expected cost of shocks
+        self._capacity_need = 12.0 * (self._need + expected_shock_cost(p))
+        self.children_5_14 = int(hh.children_5_9.sum(dtype=np.int64)
+                                 + hh.children_10_14.sum(dtype=np.int64))
+        self.girls_5_14 = int(hh.girls_5_9.sum(dtype=np.int64)
+                              + hh.girls_10_14.sum(dtype=np.int64))
+        self.adult_moulders = int(hh.adults.sum(dtype=np.int64))
+        self.women_moulders = int(hh.women.sum(dtype=np.int64))
+
+    def forget_transfers(self, households: np.ndarray) -> None:
+        """Rule 10: a row a new couple takes has received no social-protection cash yet (the
+        year's transfers rule 7 counts as income)."""
+        self._transfers_year[households] = 0.0
+
+    def _demography(self) -> None:
+        """Rule 10 (``demography.py``), when switched on: members change, so what the rules
+        derive from them is derived again and rule 6b remembers the new counts."""
+        if not self.params.demography:
+            return
+        self.demography_counts = demography.step(self)
+        self._composition_changed()
+        self.sex_split.remember(self.hh)
+
     def _days_worked(self, days: float) -> float | np.ndarray:
         """Rule 1's moulding days where each family works: ``days`` everywhere, or, when a kiln
         is sealed for part of the month (rule 9), fewer there (one value per household)."""
@@ -345,11 +372,15 @@ class BondsimModel(mesa.Model):
         at ``shock_costs`` may change what they cost, e.g. health cover)."""
         p, hh = self.params, self.hh
         need = self._need.copy()
-        hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(p).sum()))
-        shocks = classify_shocks(hit, v, self.streams["shock_costs"], p)
+        sp = self._shock_params
+        hit, v = sparse_bernoulli(self.streams["shocks"], hh.n, float(shock_rates(sp).sum()))
+        shocks = classify_shocks(hit, v, self.streams["shock_costs"], sp)
         for handler in self.at("shock_costs"):
             handler(self, shocks)
         need[shocks.index] += shocks.cost
+        wed, weddings = self.weddings_due
+        if wed.size:  # rule 10's weddings of last month
+            need[wed] += demography.wedding_costs(self.streams["weddings"], wed, weddings, p)
         if hh.location.any():  # a room in town costs rent
             need += release.rent(hh.location, p)
         return need, shocks

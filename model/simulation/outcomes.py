@@ -137,6 +137,25 @@ OUTCOMES: dict[str, str] = {
                           "and men mould alike; children's bricks count in the total)",
     "women_paid_directly_share": "women moulders paid directly / women moulders (0: all pay goes "
                                  "to the family's head)",
+    # households over a life (rule 10, demography.py; 0 with demography off)
+    "household_size": "members per household (adults, dependants and children)",
+    "children_per_household": "children aged 0-14 per household",
+    "school_years_per_child": "years in school a child would complete over ages 5-14 at this "
+                              "month's enrolment by band: 5 x school_5_9 / children_5_9 + 5 x "
+                              "school_10_14 / children_10_14",
+    "child_work_years_per_child": "years of moulding a child would do over ages 5-14 at this "
+                                  "month's child labour by band: 5 x work_5_9 / children_5_9 + "
+                                  "5 x work_10_14 / children_10_14",
+    "births": "children born to women moulders this month",
+    "came_of_age": "children who reached 15 this month (moulders, or girls who married out)",
+    "marriages_out": "girls who reached 15 and married out of the household this month",
+    "brides_in": "brides who married in with a boy reaching 15 this month",
+    "splits": "couples who split off their parent household this month",
+    "new_households": "split-off couples who took the place of a household that dissolved this "
+                      "month (the rest left the kilns)",
+    "bonded_parent_share": "fact 5: of bonded households where a man came of age or that a "
+                           "couple founded in the run, the share whose man grew up in a household "
+                           "bonded when he came of age or split off (parent_bonded)",
 }
 
 # outcomes that interventions count during the month (``model.events``, reset monthly)
@@ -200,7 +219,7 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
     n = hh.n
     debt = hh.debt
     n_indebted = int(np.count_nonzero(debt > 0.0))  # to owners: the medians' households
-    children = model.children_5_14  # composition is fixed over the horizon
+    children = model.children_5_14  # counted when members change (rule 10)
     work_5_9, work_10_14 = _total(hh.work_5_9), _total(hh.work_10_14)
     working = work_5_9 + work_10_14
     school = int(np.add(hh.school_5_9, hh.school_10_14).sum(dtype=np.int64))
@@ -271,6 +290,32 @@ def compute(model, facts: MonthFacts) -> dict[str, float]:  # noqa: ANN001 - avo
                                            int(np.count_nonzero(hh.released))),
         **relapse(hh, facts.month),
         **by_sex(model, work_5_9, work_10_14, school),
+        **households_over_a_life(model),
+    }
+
+
+def households_over_a_life(model) -> dict[str, float]:  # noqa: ANN001
+    """Rule 10's outcomes: household size, children, the school and work years of a child
+    at this month's rates, the month's demographic events, and fact 5's check (the parents
+    of bonded households founded in the run)."""
+    hh = model.hh
+    n = hh.n
+    c59, c1014 = _total(hh.children_5_9), _total(hh.children_10_14)
+    children = _total(hh.children_0_4) + c59 + c1014
+
+    def years(a: np.ndarray, b: np.ndarray) -> float:
+        return 5.0 * (_safe_div(_total(a), c59) + _safe_div(_total(b), c1014))
+
+    known = hh.bonded & (hh.parent_bonded >= 0)
+    return {
+        "household_size": (_total(hh.adults, hh.dependants) + children) / n,
+        "children_per_household": children / n,
+        "school_years_per_child": years(hh.school_5_9, hh.school_10_14),
+        "child_work_years_per_child": years(hh.work_5_9, hh.work_10_14),
+        **{name: float(v) for name, v in model.demography_counts.items()},
+        "bonded_parent_share": _safe_div(
+            int(np.count_nonzero(known & (hh.parent_bonded == 1))),
+            int(np.count_nonzero(known))),
     }
 
 
@@ -381,6 +426,9 @@ UNDEFINED_WHEN: dict[str, str] = {
     "boys_school_rate": "no boys aged 5-14",
     "women_output_share": "no bricks were moulded",
     "women_paid_directly_share": "no women moulders",
+    "school_years_per_child": "no children in an age band 5-9 or 10-14",
+    "child_work_years_per_child": "no children in an age band 5-9 or 10-14",
+    "bonded_parent_share": "no bonded household had a man come of age or split off in the run",
 }
 
 

@@ -212,12 +212,14 @@ class Params:
         0.4, "log-sd", (0.2, 0.8), ASSUMPTION, "Log-scale spread of funeral costs.")
     marriage_rate: float = par(
         0.004, "per household-month", (0.001, 0.008), ASSUMPTION,
-        "Probability of a marriage (dowry) in a month.", valid=PROB)
+        "Probability of a marriage (dowry) in a month; with demography on, the household's "
+        "own weddings (rule 10) replace this shock.", valid=PROB)
     marriage_cost_median: float = par(
         150000.0, "Rs", (100000.0, 400000.0),
         "a Rs 400,000 advance for a dowry (2018) [@uca-2021-jhang]; the range Rs 100-400k is an "
         "assumption",
-        "Median cost of a marriage (lognormal).", price_year=2020)
+        "Median cost of a marriage (lognormal): a marriage shock, or each wedding of rule 10.",
+        price_year=2020)
     marriage_cost_sigma: float = par(
         0.5, "log-sd", (0.2, 0.9), ASSUMPTION, "Log-scale spread of marriage costs.")
 
@@ -493,6 +495,49 @@ class Params:
         0.2, "per audit", (0.0, 1.0), ASSUMPTION,
         "Chance an audit of the register finds advances past a legal cap kept off the books.",
         valid=PROB)
+
+    # --- Demography (rule 10) -----------------------------------------------------------
+    demography: int = par(
+        1, "switch (0 off, 1 on)", None, ASSUMPTION,
+        "Whether rule 10 runs: children age through the bands, are born, marry at 15; adults "
+        "stop moulding; couples split off. 0 keeps every household's members as drawn at the "
+        "start, for comparisons.", valid=(0, 1))
+    birth_rate: float = par(
+        0.17, "births per woman moulder-year", (0.10, 0.25),
+        "[derived] total fertility 3.6 births a woman [@pdhs-2017] over about 20 childbearing "
+        "years (0.18), less the 7.4% who die before 5 (under-5 mortality 74 per 1,000 "
+        "[@pdhs-2017]); *assumption* that women moulders are of childbearing age",
+        "Yearly chance that a woman moulder bears a child who survives to 5 (births go to "
+        "children_0_4; child deaths are folded in, not modelled).", valid=PROB)
+    marry_out_share: float = par(
+        0.8, "share of girls reaching 15", (0.5, 1.0),
+        "assumption: daughters marry into their husband's family; the age at first marriage, "
+        "dated here at 15, is studied in [@rasul-2022-afm]",
+        "Share of girls who marry out of the household when they reach 15 (the others mould "
+        "in it); as many brides marry in with the boys reaching 15 (a closed marriage "
+        "market).", valid=PROB)
+    retire_rate: float = par(
+        0.04, "per adult moulder-year", (0.025, 0.07),
+        "assumption: about 25 years of moulding from 15",
+        "Yearly chance that an adult moulder stops moulding and becomes a dependant (a "
+        "household keeps its last moulder while it has children).", valid=PROB)
+    dependant_exit_rate: float = par(
+        0.10, "per dependant-year", (0.05, 0.2),
+        "assumption: dependants are mostly elderly or sick",
+        "Yearly chance that a dependant dies or leaves the household.", valid=PROB)
+    split_rate: float = par(
+        0.5, "per eligible household-year", (0.2, 1.0),
+        "assumption: a married son sets up his own family unit within about two years; 0.5 "
+        "keeps households at about 7 members over 20 years, the family size of "
+        "[@aftab-social-protection]",
+        "Yearly chance that a household at a kiln with a second couple (two men and two women "
+        "moulding) splits it off as a new household.", valid=PROB)
+    split_advance: float = par(
+        0.0, "Rs", (0.0, 100000.0),
+        "assumption: the wedding is the parent household's marriage shock (rule 3); a couple "
+        "starts debt-free unless an owner ties it with an advance [@tribune-2012-modern-slavery]",
+        "Advance an owner gives a new couple when it takes a place at its kiln (booked as an "
+        "advance).", price_year=2020)
 
     # --- Households at start ------------------------------------------------------------
     extra_adults_mean: float = par(

@@ -131,4 +131,6 @@ def init_households(households: int, owners: OwnerState, params: Params,
         stipend=np.zeros(n),
         outside_option=false.copy(),  # drawn by the model (``outside_work.draw_options``)
         migrant=false.copy(), away=false.copy(),  # drawn by the model (``migration.py``)
+        founded_month=never.copy(),
+        parent_bonded=np.full(n, -1, dtype=np.int8),
     )

@@ -69,6 +69,11 @@ class HouseholdState:
     # keeps its place: ``location`` stays KILN, so it is neither released nor off the kilns
     migrant: np.ndarray         # bool, a seasonal migrant family (drawn once for the run)
     away: np.ndarray            # bool, home for the monsoon this month
+    # rule 10 (``demography.py``): when a couple founded the household in the run; whether
+    # the household where its youngest grown man grew up was bonded when he came of age (a
+    # boy reaching 15 here) or when he split off (a founded household): 1, 0, or -1 not yet
+    founded_month: np.ndarray   # int16, month a split-off couple took the row; NOT_YET
+    parent_bonded: np.ndarray   # int8
     # interventions add their own columns when they are in the run (``points.Column``)
 
     @property
