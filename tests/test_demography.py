@@ -250,3 +250,22 @@ def test_weddings_are_paid_the_next_month():
     costs = demography.wedding_costs(AllOrNothing(), np.array([3, 7]), np.array([1, 2]),
                                      Params(marriage_cost_median=150000.0))
     assert costs.tolist() == [150000.0, 300000.0]
+
+
+def test_rule_7_expects_weddings_from_the_children_about_to_come_of_age():
+    """With rule 10 on, rule 7's need counts the household's own weddings (its children of
+    10-14 reach 15 at 1/60 a month, each marrying with chance marry_out_share) instead of a
+    marriage shock that rule 3 no longer draws."""
+    from bondsim.simulation.shocks import expected_shock_cost
+
+    p = Params()
+    mean_cost = p.marriage_cost_median * np.exp(p.marriage_cost_sigma ** 2 / 2.0)
+    got = demography.expected_wedding_cost(np.array([0, 3]), p)
+    np.testing.assert_allclose(got, [0.0, 3 * p.marry_out_share / 60 * mean_cost])
+    m = BondsimModel(p, households=50, kilns=2, seed=1)
+    no_marriage = expected_shock_cost(dataclasses.replace(p, marriage_rate=0.0))
+    assert no_marriage < expected_shock_cost(p)
+    np.testing.assert_allclose(
+        m._capacity_need,
+        12.0 * (m._need + no_marriage + demography.expected_wedding_cost(
+            m.hh.children_10_14, p)))

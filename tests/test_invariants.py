@@ -66,6 +66,7 @@ class Shake:
         hh, ow = model.hh, model.ow
         hh.sp_cash[:] = np.where(rng.random(hh.n) < self.sp_share, 5000.0, 0.0)
         hh.sp_enrolled[:] = hh.sp_cash > 0
+        self.paid = float(hh.sp_cash.sum())
         model.write_off(np.flatnonzero(rng.random(hh.n) < self.write_off_share))
         model.repay_debt(np.flatnonzero(rng.random(hh.n) < self.write_off_share), 2000.0)
         scared = np.flatnonzero(rng.random(ow.k) < self.scare_share)
@@ -77,7 +78,7 @@ class Shake:
         shocks.cost *= np.array([self.cost_scale, 1.0, self.cost_scale])[shocks.kind]
 
     def cost(self, model: BondsimModel) -> float:
-        return float(model.hh.sp_cash.sum())
+        return self.paid
 
 
 def check_invariants(model: BondsimModel) -> None:
@@ -255,8 +256,11 @@ def test_invariants_hold_under_a_policy_that_shakes_things(spec, sp, write_off, 
         check_invariants(model)
         check_bondage_flows(model, before)
         out = model.outcomes
-        assert out["sp_cash_used"] <= float(model.hh.sp_cash.sum()) + EPS
-        assert out["intervention_cost"] == float(model.hh.sp_cash.sum())
+        # SP cash is held from month to month (rule 4): what covered need this month came
+        # from what was paid this month (the Shake pays 5,000 afresh, replacing any held)
+        paid = model.interventions[0].paid
+        assert out["sp_cash_used"] <= paid + EPS
+        assert out["intervention_cost"] == paid
 
 
 def money(n: int, high: float = 1e6):
@@ -269,14 +273,19 @@ def money(n: int, high: float = 1e6):
 def test_cover_shortfall_conserves_money(data, n, with_sp, with_outside):
     cash, need, savings0, debt, room, buffer = (data.draw(money(n)) for _ in range(6))
     sp = data.draw(money(n)) if with_sp else None
+    keep = data.draw(money(n)) if with_sp else 0.0  # SP cash a family holds on to (its buffer)
+    sp0 = None if sp is None else sp.copy()  # rule 4 spends SP cash in place
     outside_debt = data.draw(money(n)) if with_outside else np.zeros(n)
     outside_room = data.draw(money(n)) if with_outside else None
     share = data.draw(st.floats(0.0, 1.0))
     debt0, outside0 = debt.copy(), outside_debt.copy()
     savings = savings0.copy()
     f = cover_shortfall(cash, need, savings, sp, debt, room, outside_debt, outside_room,
-                        buffer, share)
-    spv = np.zeros(n) if sp is None else sp
+                        buffer, share, sp_keep=keep)
+    spv = np.zeros(n) if sp0 is None else sp0
+    held = np.zeros(n) if sp is None else sp  # SP cash held after the month
+    assert np.all(held >= -1e-9)
+    assert np.all(held <= np.minimum(spv, keep) + 1e-9)  # at most the buffer, from what was paid
     orm = np.zeros(n) if outside_room is None else outside_room
     tol = 1e-9 * (1.0 + cash + need + savings0 + spv + debt + room + outside_debt + orm + buffer)
 
@@ -312,10 +321,12 @@ def test_cover_shortfall_conserves_money(data, n, with_sp, with_outside):
     assert np.all(np.abs(f.outside_advance - orm)[later] <= tol[later])  # then outside
     # money in = money out: cash, savings, SP cash and loans pay for the need met, the
     # spending above need, repayments and the savings kept
-    left = surplus + (spv - f.from_sp) - f.outside_repayment  # surplus after the outside lender
+    # surplus after the outside lender: SP cash not spent on need nor held joins it
+    left = surplus + (spv - f.from_sp - held) - f.outside_repayment
     assert np.all(left >= -tol)
     sources = cash + savings0 + spv + f.advance + f.outside_advance
-    uses = (need - f.unmet) + share * left + f.outside_repayment + f.repayment + savings
+    uses = ((need - f.unmet) + share * left + f.outside_repayment + f.repayment + savings
+            + held)
     assert np.all(np.abs(sources - uses) <= tol)
     # early repayment only from savings above the buffer, and it stops at the buffer
     repaid = f.repayment > 0

@@ -287,3 +287,11 @@ def wedding_costs(rng: np.random.Generator, index: np.ndarray, weddings: np.ndar
         params.marriage_cost_sigma * rng.standard_normal(int(weddings.sum())))
     return np.bincount(np.repeat(np.arange(index.size), weddings), weights=each,
                        minlength=index.size)
+
+
+def expected_wedding_cost(children_10_14: np.ndarray, params: Params) -> np.ndarray:
+    """Each household's expected wedding costs a month, Rs, for rule 7's need: its children
+    10-14 reach 15 at 1/60 a month, and each then marries (a girl out, a boy's bride in) with
+    chance ``marry_out_share``, at the mean of rule 3's lognormal marriage cost."""
+    mean_cost = params.marriage_cost_median * np.exp(params.marriage_cost_sigma ** 2 / 2.0)
+    return children_10_14 * (params.marry_out_share / BAND_MONTHS) * mean_cost

@@ -303,8 +303,14 @@ class BondsimModel(mesa.Model):
         self._adult_bricks = season.adult_bricks_per_day(hh.adults, p)
         self._adult_open_bricks = self._adult_bricks * self._days_open  # an open month's
         self._buffer = p.savings_buffer_months * self._need
-        # rule 7's yearly need: subsistence and the expected cost of shocks
-        self._capacity_need = 12.0 * (self._need + expected_shock_cost(p))
+        # rule 7's yearly need: subsistence and the expected cost of shocks (with rule 10 on,
+        # weddings are the household's own, expected from its children of 10-14)
+        if p.demography:
+            shocks = (expected_shock_cost(replace(p, marriage_rate=0.0))
+                      + demography.expected_wedding_cost(hh.children_10_14, p))
+        else:
+            shocks = expected_shock_cost(p)
+        self._capacity_need = 12.0 * (self._need + shocks)
         self.children_5_14 = int(hh.children_5_9.sum(dtype=np.int64)
                                  + hh.children_10_14.sum(dtype=np.int64))
         self.girls_5_14 = int(hh.girls_5_9.sum(dtype=np.int64)
