@@ -30,13 +30,14 @@ from conftest import ROOT
 SCENARIOS = ROOT / "scenarios"
 
 
-def _frame(bonded, child, cost, ilo=None, indebted=None):
+def _frame(bonded, child, cost, ilo=None, indebted=None, school=0.7):
     months = len(bonded)
     return pd.DataFrame({"month": range(months), "bonded_share": bonded,
                          "bonded_share_ilo": bonded if ilo is None else ilo,
                          "indebted_to_owner_share": bonded if indebted is None else indebted,
                          "child_labour_rate": child, "intervention_cost": cost,
-                         "unmet_need": 0.0, "households_short": 0.0})
+                         "unmet_need": 0.0, "households_short": 0.0,
+                         "school_enrolment": school})
 
 
 def test_paired_metrics_by_hand():
@@ -44,8 +45,11 @@ def test_paired_metrics_by_hand():
     base = _frame([0.5, 0.5, 0.5, 0.5], [0.3, 0.3, 0.3, 0.3], [0, 0, 0, 0],
                   ilo=[0.3, 0.3, 0.3, 0.3], indebted=[0.9, 0.9, 0.9, 0.9])
     scen = _frame([0.5, 0.4, 0.4, 0.3], [0.3, 0.3, 0.2, 0.1], [0, 100, 100, 100],
-                  ilo=[0.3, 0.3, 0.2, 0.2], indebted=[0.9, 0.9, 0.9, 0.8])
+                  ilo=[0.3, 0.3, 0.2, 0.2], indebted=[0.9, 0.9, 0.9, 0.8],
+                  school=[0.7, 0.7, 0.8, 0.9])
     m = paired_metrics(base, scen, households=1200, children=600, window=Window(3))
+    # school: (0 + 0.1 + 0.2) x 600 / 12 = 15 child-years gained
+    assert m["school_years_gained"] == pytest.approx(15.0)
     # bonded: (0.1 + 0.1 + 0.2) x 1,200 / 12 = 40 household-years
     assert m["bonded_household_years_averted"] == pytest.approx(40.0)
     # by the other definitions: ILO (0 + 0.1 + 0.1) x 100 = 20; indebted 0.1 x 100 = 10
@@ -105,7 +109,7 @@ def test_summary_interval_by_hand():
                              "indebted_household_years_averted", "child_work_years_averted",
                              "bonded_households_freed_last_year",
                              "children_out_of_work_last_year", "unmet_need_averted",
-                             "household_months_short_averted", "public_cost",
+                             "household_months_short_averted", "school_years_gained", "public_cost",
                              "cost_per_bonded_household_year_averted",
                              "cost_per_child_work_year_averted"]})
     row = summarise(by_seed).iloc[0]

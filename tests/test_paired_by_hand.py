@@ -120,7 +120,7 @@ def test_unmet_need_and_months_short_averted_are_reported_beside_the_cost():
     assert got["household_months_short_averted"] == pytest.approx(15.0)
     assert got["public_cost"] == 700.0
     names = list(metric_units(Window()))
-    assert names.index("unmet_need_averted") == names.index("public_cost") - 2
+    assert names.index("unmet_need_averted") == names.index("public_cost") - 3  # welfare, then cost
 
 
 def test_a_table_without_the_welfare_series_gives_nan_welfare_and_the_rest():

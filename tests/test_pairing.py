@@ -230,7 +230,7 @@ def test_compare_over_another_window_names_it_and_gives_units_by_value(batch):
                  "indebted_household_years_averted", "child_work_years_averted",
                  "bonded_households_freed_last_6_months",
                  "children_out_of_work_last_6_months", "unmet_need_averted",
-                 "household_months_short_averted", "public_cost",
+                 "household_months_short_averted", "school_years_gained", "public_cost",
                  "cost_per_bonded_household_year_averted", "cost_per_child_work_year_averted"}
     assert set(rows.index) == expected
     assert rows.loc["debt_total_change_last_6_months", "unit"] == "Rs (scenario - baseline)"

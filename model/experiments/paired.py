@@ -102,6 +102,9 @@ METRIC_LIST: tuple[Metric, ...] = (
            "household-months short averted",
            "sum over months 1..H of (counterfactual - policy) share of households short x "
            "households"),
+    Metric("school_years_gained", "child-years", "child-years of school gained",
+           "sum over months 1..H of (policy - counterfactual) school enrolment x children aged "
+           "5-14 / 12"),
     Metric("public_cost", "Rs", "public cost",
            "incremental: public spending on interventions, policy - counterfactual, summed "
            "over months 1..H, undiscounted, Rs at the model's constant prices"),
@@ -191,7 +194,7 @@ BY_DEFINITION = {"bonded_household_years_averted": "bonded_share",
                  "ilo_bonded_household_years_averted": "bonded_share_ilo",
                  "indebted_household_years_averted": "indebted_to_owner_share"}
 #: the welfare series (issue 18): a table without them (one stored before) gives NaN welfare
-WELFARE = ("unmet_need", "households_short")
+WELFARE = ("unmet_need", "households_short", "school_enrolment")
 
 
 def paired_metrics(base: Any, policy: Any, households: int, children: int,
@@ -223,6 +226,8 @@ def paired_metrics(base: Any, policy: Any, households: int, children: int,
         "unmet_need_averted": float(b["unmet_need"][keep_b].sum()
                                     - s["unmet_need"][keep_s].sum()),
         "household_months_short_averted": short,
+        "school_years_gained": -years_averted(b["school_enrolment"][keep_b],
+                                              s["school_enrolment"][keep_s], children),
         "public_cost": cost,
         "cost_per_bonded_household_year_averted": per_unit(cost, years_bonded),
         "cost_per_child_work_year_averted": per_unit(cost, years_child),

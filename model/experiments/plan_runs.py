@@ -28,7 +28,8 @@ else:
 
 BASELINE = "baseline"
 SERIES = ("bonded_share", "bonded_share_ilo", "indebted_to_owner_share", "child_labour_rate",
-          "intervention_cost", "unmet_need", "households_short")  # what a run keeps
+          "intervention_cost", "unmet_need", "households_short",
+          "school_enrolment")  # what a run keeps
 
 
 @dataclass(frozen=True)
