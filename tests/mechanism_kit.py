@@ -120,3 +120,31 @@ def quiet_inspections(**fields):
     from bondsim.interventions.inspections import InspectionsSpec
 
     return InspectionsSpec(type="inspections", **{**QUIET_INSPECTIONS, **fields})
+
+
+# -- release routes and where released families go (``test_release.py``,
+# ``test_mechanisms_release.py``) ---------------------------------------------------------------
+#: the wage and rent at their source figures (Rs 600 a day of 2022, Rs 1,000 a month of 2021),
+#: not their defaults converted to 2020 prices, for easy numbers
+EASY_OFF = {"outside_daily_wage": 600.0, "town_rent": 1000.0}
+KILN_PAY = ADULT_PAY * 10 / 12  # one adult at another kiln, 10 open months of 12
+
+
+def release_tiny(*specs, **params):
+    """``tiny`` with ``EASY_OFF``: what families off the kilns earn and pay in easy numbers."""
+    return tiny(*specs, **{**EASY_OFF, **params})
+
+
+def court(**fields):
+    from bondsim.interventions.court_petitions import CourtPetitionsSpec
+
+    return CourtPetitionsSpec(type="court_petitions", **fields)
+
+
+def committees(**fields):
+    """Vigilance committees that only hear complaints: no boost to inspections' complaints or
+    follow-through, and free to run, unless ``fields`` say otherwise."""
+    from bondsim.interventions.vigilance_committees import VigilanceCommitteesSpec
+
+    base = {"complaint_boost": 1.0, "follow_through_gain": 0.0, "cost_per_committee_month": 0.0}
+    return VigilanceCommitteesSpec(type="vigilance_committees", **{**base, **fields})

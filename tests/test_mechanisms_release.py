@@ -1,37 +1,22 @@
 """Issue 17's release code, case by case: the edges the tests in ``test_release.py`` left open
 (kiln 0 as a destination, a draw of 1, events that add up within a month, the random streams
 each step draws from, the court's bookkeeping, the committees' budget and the families who know
-their rights). Tiny models with easy numbers (``mechanism_kit``; ``EASY_OFF`` as in
-``test_release.py``: town pays Rs 600 a day on 18 days less Rs 1,000 rent, home Rs 600 on 6)."""
+their rights). Tiny models with easy numbers (``mechanism_kit``, with its ``EASY_OFF``: town
+pays Rs 600 a day on 18 days less Rs 1,000 rent, home Rs 600 on 6)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from mechanism_kit import act, draws, tiny
+from mechanism_kit import KILN_PAY, act, draws
+from mechanism_kit import committees as _committees
+from mechanism_kit import court as _court
+from mechanism_kit import release_tiny as _tiny
 
 from bondsim.interventions.awareness import AwarenessSpec
-from bondsim.interventions.court_petitions import CourtPetitionsSpec
-from bondsim.interventions.vigilance_committees import VigilanceCommitteesSpec
 from bondsim.simulation import mobility, release
 from bondsim.simulation.rng import Streams
 from bondsim.simulation.state import KILN, TOWN
-
-EASY_OFF = {"outside_daily_wage": 600.0, "town_rent": 1000.0}
-KILN_PAY = 5000.0 * 10 / 12  # one adult at Rs 0.5 a brick, 10 open months of 12
-
-
-def _tiny(*specs, **params):
-    return tiny(*specs, **{**EASY_OFF, **params})
-
-
-def _court(**fields):
-    return CourtPetitionsSpec(type="court_petitions", **fields)
-
-
-def _committees(**fields):
-    base = {"complaint_boost": 1.0, "follow_through_gain": 0.0, "cost_per_committee_month": 0.0}
-    return VigilanceCommitteesSpec(type="vigilance_committees", **{**base, **fields})
 
 
 # -- where a released family goes ------------------------------------------------------------------

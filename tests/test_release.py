@@ -14,33 +14,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from mechanism_kit import act, draws, tiny
+from mechanism_kit import EASY_OFF, KILN_PAY, act, draws
+from mechanism_kit import committees as _committees
+from mechanism_kit import court as _court
 from mechanism_kit import quiet_inspections as _inspections
+from mechanism_kit import release_tiny as _tiny
 
-from bondsim.interventions.court_petitions import CourtPetitionsSpec
-from bondsim.interventions.vigilance_committees import VigilanceCommitteesSpec
 from bondsim.simulation import release
 from bondsim.simulation.outcomes import relapse
 from bondsim.simulation.parameters import Params
 from bondsim.simulation.state import COLONY, HOME, KILN, TOWN
-
-KILN_PAY = 5000.0 * 10 / 12
-#: the wage and rent at their source figures (Rs 600 a day of 2022, Rs 1,000 a month of 2021),
-#: not their defaults converted to 2020 prices, for easy numbers
-EASY_OFF = {"outside_daily_wage": 600.0, "town_rent": 1000.0}
-
-
-def _tiny(*specs, **params):
-    return tiny(*specs, **{**EASY_OFF, **params})
-
-
-def _court(**fields):
-    return CourtPetitionsSpec(type="court_petitions", **fields)
-
-
-def _committees(**fields):
-    base = {"complaint_boost": 1.0, "follow_through_gain": 0.0, "cost_per_committee_month": 0.0}
-    return VigilanceCommitteesSpec(type="vigilance_committees", **{**base, **fields})
 
 
 def _occupancy_right(m) -> bool:
