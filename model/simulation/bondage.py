@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import numpy as np
 
-DEFINITIONS = ("legal", "ilo", "indebted")  # the headline first
-
 
 def repayment_capacity(annual_income: np.ndarray, annual_need: np.ndarray) -> np.ndarray:
     """Expected net annual income: yearly income less yearly need, floored at zero."""

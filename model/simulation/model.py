@@ -153,14 +153,16 @@ class BondsimModel(mesa.Model):
         self.hh.migrant[:] = migration.draw_migrants(self.streams["migrants"], households, p)
         self.district_kilns = np.bincount(self.ow.district, minlength=nd).astype(np.intp)
         self.district_first = np.concatenate(([0], np.cumsum(self.district_kilns)[:-1]))
+        # rule 10's weddings are the households' marriages: with demography on, rule 3 draws
+        # no marriage shock, and rule 7 expects the shocks rule 3 draws (the weddings apart)
+        self._shock_params = replace(p, marriage_rate=0.0) if p.demography else p
+        self._expected_shocks = expected_shock_cost(self._shock_params)
         self._composition_changed()
         self.demography_counts = dict.fromkeys(demography.COUNTS, 0)  # rule 10's, this month
         # social-protection cash received, summed over about the last year (rule 7's income)
         self._transfers_year = np.zeros(households)
-        # rule 10's weddings, paid in next month's rule 3 (households, weddings each); with
-        # demography on they are the households' marriages, so rule 3 draws no marriage shock
+        # rule 10's weddings, paid in next month's rule 3 (households, weddings each)
         self.weddings_due = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64))
-        self._shock_params = replace(p, marriage_rate=0.0) if p.demography else p
         self.interventions = list(interventions)
         # the columns interventions add (``points.Column``), by table: only those in the run
         self.added_columns = add_columns({"hh": self.hh, "ow": self.ow}, self.interventions)
@@ -305,11 +307,9 @@ class BondsimModel(mesa.Model):
         self._buffer = p.savings_buffer_months * self._need
         # rule 7's yearly need: subsistence and the expected cost of shocks (with rule 10 on,
         # weddings are the household's own, expected from its children of 10-14)
+        shocks = self._expected_shocks
         if p.demography:
-            shocks = (expected_shock_cost(replace(p, marriage_rate=0.0))
-                      + demography.expected_wedding_cost(hh.children_10_14, p))
-        else:
-            shocks = expected_shock_cost(p)
+            shocks = shocks + demography.expected_wedding_cost(hh.children_10_14, p)
         self._capacity_need = 12.0 * (self._need + shocks)
         self.children_5_14 = int(hh.children_5_9.sum(dtype=np.int64)
                                  + hh.children_10_14.sum(dtype=np.int64))
@@ -467,10 +467,10 @@ class BondsimModel(mesa.Model):
         # kept for observers (a simulated survey applies rule 7 to reported debts)
         self.repayment_capacity = capacity
         over = bondage.debt_over_threshold(self.debt_owed(), capacity, p.bondage_debt_multiple)
-        held = bondage.held_by_owner(hh.debt, self.terms.coercive)
-        hh.bonded[:] = held
-        np.multiply(hh.months_bonded + held, held, out=hh.months_bonded)
-        return over, bondage.ilo_bonded(over, held)
+        legal = bondage.legally_bonded(hh.debt, self.terms.coercive)
+        hh.bonded[:] = legal
+        np.multiply(hh.months_bonded + legal, legal, out=hh.months_bonded)
+        return over, bondage.ilo_bonded(over, legal)
 
     def _count_transfers(self, before: np.ndarray | None) -> None:
         """Add the social-protection cash interventions paid this month to the yearly sum
