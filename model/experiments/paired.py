@@ -205,7 +205,7 @@ def paired_metrics(base: Any, policy: Any, households: int, children: int,
     of arrays) with the columns ``NEEDED``; month 0 (the initial state), if present, is left
     out; the ``WELFARE`` columns too, or their metrics are NaN. ``households`` and ``children``
     (aged 5-14): the population both runs share."""
-    b, s = _columns(base), _columns(policy)
+    b, s = _columns(base, welfare=True), _columns(policy, welfare=True)
     keep_b, keep_s = b["month"] > 0, s["month"] > 0
     end_b, end_s = _window_means(b, window), _window_means(s, window)
     years = {name: years_averted(b[col][keep_b], s[col][keep_s], households)
@@ -234,9 +234,12 @@ def paired_metrics(base: Any, policy: Any, households: int, children: int,
     }
 
 
-def _columns(run: Any, names: tuple[str, ...] = NEEDED) -> dict[str, np.ndarray]:
+def _columns(run: Any, names: tuple[str, ...] = NEEDED, *,
+             welfare: bool = False) -> dict[str, np.ndarray]:
+    """The ``names`` series of a run as float arrays; with ``welfare`` also the ``WELFARE``
+    series, NaN where the run has none (a table stored before issue 18)."""
     out = {name: np.asarray(run[name], dtype=float) for name in names}
-    if names is NEEDED:
+    if welfare:
         for name in WELFARE:
             out[name] = (np.asarray(run[name], dtype=float) if name in run
                          else np.full(out["month"].shape, np.nan))
