@@ -229,7 +229,7 @@ class BondsimModel(mesa.Model):
             hh.school_5_9, hh.school_10_14)
         self.sex_split.update(self.streams["gender"], hh, p)  # 6b. girls and boys
 
-        over, ilo = self._bondage(expected_gross)  # 7. bondage
+        self._bondage(expected_gross)  # 7. bondage
         # 9. owners book the month before anyone moves, so each family's bricks, pay and loans
         # are booked to the kiln where it worked, at that kiln's rate
         self._owners_account(bricks_day, worked, deducted, flows)
@@ -237,6 +237,7 @@ class BondsimModel(mesa.Model):
         release.return_to_kilns(self)  # 8b. families off the kilns return when short
         self._owners_decide(bricks_day)  # 9. owners set next month's terms
         self._demography()  # 10. children grow up, are born, marry; couples split off
+        over, ilo = self._ilo_at_month_end()
 
         # public costs are counted at the month's end: a scheme may have lent during rule 4
         cost = sum(intervention.cost(self) for intervention in self.interventions)
@@ -457,20 +458,25 @@ class BondsimModel(mesa.Model):
             hh.outside_debt += debt.markup(hh.outside_debt, p.outside_rate_annual)
             hh.outside_debt += flows.outside_advance
 
-    def _bondage(self, expected_gross: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _bondage(self, expected_gross: np.ndarray) -> None:
         """Rule 7: update the bonded flag (the legal definition, the headline) and months
-        bonded; return the involuntariness condition (debt over the threshold) and the ILO
-        definition (``bondage.py``)."""
-        p, hh = self.params, self.hh
+        bonded, and keep each family's repayment capacity (``bondage.py``)."""
+        hh = self.hh
         capacity = bondage.repayment_capacity(self._annual_income(expected_gross),
                                               self._capacity_need)
         # kept for observers (a simulated survey applies rule 7 to reported debts)
         self.repayment_capacity = capacity
-        over = bondage.debt_over_threshold(self.debt_owed(), capacity, p.bondage_debt_multiple)
         legal = bondage.legally_bonded(hh.debt, self.terms.coercive)
         hh.bonded[:] = legal
         np.multiply(hh.months_bonded + legal, legal, out=hh.months_bonded)
-        return over, bondage.ilo_bonded(over, legal)
+
+    def _ilo_at_month_end(self) -> tuple[np.ndarray, np.ndarray]:
+        """The involuntariness condition (debt over the threshold of rule 7's capacity) and
+        the ILO definition, read from the month's final state like the legal headline, so
+        releases, moves and splits after rule 7 count in all three definitions alike."""
+        over = bondage.debt_over_threshold(self.debt_owed(), self.repayment_capacity,
+                                           self.params.bondage_debt_multiple)
+        return over, bondage.ilo_bonded(over, self.hh.bonded)
 
     def _count_transfers(self, before: np.ndarray | None) -> None:
         """Add the social-protection cash interventions paid this month to the yearly sum
@@ -818,7 +824,8 @@ class BondsimModel(mesa.Model):
         expected_gross = (season.bricks_per_day(hh.adults, hh.work_10_14, hh.work_5_9,
                                                 self.params)
                           * self.terms.rate * self._days_open)
-        over, ilo = self._bondage(expected_gross)
+        self._bondage(expected_gross)
+        over, ilo = self._ilo_at_month_end()
         hh.months_bonded[:] = 0
         facts = MonthFacts(
             month=0, calendar_month=season.calendar_month(0, self.params), production_days=0.0,
