@@ -72,9 +72,28 @@ def _field_row(name: str, field: Any) -> str:
             f"{field.description or ''} |")
 
 
+def labels_markdown() -> str:
+    """The table of what plots, reports and the page call each outcome and effect metric."""
+    from .experiments.paired import METRIC_LIST
+    from .outputs.labels import label, scale_for, unit
+    from .simulation.outcome_labels import OUTCOME_LABELS
+
+    lines = ["", "## Labels and units of outcomes and effect metrics", "",
+             "What every plot, report table and the interactive page call each column "
+             "(``outcome_labels.py`` and the effect metrics in ``paired.py``). Shares are shown "
+             "as percentages and their differences in percentage points; large rupee amounts "
+             "in thousands or millions.", "",
+             "| column | label | unit | shown as |", "|---|---|---|---|"]
+    names = list(OUTCOME_LABELS) + [m.stem for m in METRIC_LIST]
+    for name in names:
+        shown = scale_for(unit(name)).unit
+        lines.append(f"| `{name}` | {label(name)} | {unit(name)} | {shown} |")
+    return "\n".join(lines) + "\n"
+
+
 def reference_markdown() -> str:
     """The whole of ``docs/parameters.md``."""
-    return params_table_markdown() + interventions_markdown()
+    return params_table_markdown() + interventions_markdown() + labels_markdown()
 
 
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
