@@ -118,7 +118,8 @@ def check_invariants(model: BondsimModel) -> None:
         np.testing.assert_array_equal(hh.months_bonded > 0, hh.bonded)
     assert hh.months_bonded.min() >= 0
     # owners' practices stay between their preferences and the law
-    for belief in (ow.belief_police, ow.belief_wage, ow.belief_audit, ow.belief_conviction):
+    for belief in (ow.belief_police, ow.belief_wage, ow.belief_audit, ow.belief_conviction,
+                   ow.belief_release):
         assert np.all((belief >= 0.0) & (belief <= 1.0))
     assert np.all(ow.coercive <= ow.prepared_to_hold)  # only owners prepared to hold, hold
     assert np.all(ow.sealed_months >= 0.0)

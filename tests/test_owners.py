@@ -103,6 +103,49 @@ def test_owners_do_not_learn_with_the_deterrence_channel_off():
     np.testing.assert_allclose(model.ow.belief_conviction, 0.1)
 
 
+def test_release_target_is_the_share_of_the_districts_held_families_freed():
+    # district 0: 1 of 10 held freed; district 1: nobody held; district 2: 3 of 6
+    got = owners.release_target(np.array([1.0, 0.0, 3.0]), np.array([10.0, 0.0, 6.0]),
+                                np.array([0, 1, 2, 0]))
+    np.testing.assert_allclose(got, [0.1, 0.0, 0.5, 0.1])
+
+
+def _holding_model(**changes) -> tuple[BondsimModel, np.ndarray]:
+    """Two districts of two kilns; ten families of district 0 owe and are held (returned)."""
+    model = BondsimModel(dataclasses.replace(BASE, **changes), households=40, kilns=4,
+                         districts=("d0", "d1"), seed=2)
+    model.hh.debt[:] = 0.0
+    first = np.flatnonzero(model.hh.district == 0)[:10]
+    model.hh.debt[first] = 5000.0
+    model.hh.bonded[:] = model.hh.debt > 0.0
+    return model, first
+
+
+def test_owners_learn_the_rate_committees_and_courts_free_their_districts_families():
+    model, held = _holding_model()
+    model.release(held[:2], "committee")  # 2 of district 0's 10 held families
+    model._owners_decide(np.zeros(model.hh.n))
+    d0 = model.ow.district == 0
+    # 0.9 x 0 + 0.1 x 2 / 10 in district 0; no news in district 1
+    np.testing.assert_allclose(model.ow.belief_release[d0], 0.02)
+    np.testing.assert_allclose(model.ow.belief_release[~d0], 0.0)
+    model._owners_decide(np.zeros(model.hh.n))  # no news: the belief fades
+    np.testing.assert_allclose(model.ow.belief_release[d0], 0.018)
+
+
+def test_a_police_release_teaches_nothing_about_committees_and_with_deterrence_off_nothing():
+    model, held = _holding_model()
+    model.release(held[:2], "inspection")  # weighed through the chance of a visit instead
+    model._owners_decide(np.zeros(model.hh.n))
+    np.testing.assert_allclose(model.ow.belief_release, 0.0)
+    model, held = _holding_model()
+    model.channels_off = frozenset({"deterrence"})
+    model.release(held[:2], "court")
+    model._owners_decide(np.zeros(model.hh.n))
+    np.testing.assert_allclose(model.ow.belief_release, 0.0)
+    assert "deterrence" in model.channels_asked  # the release made it a campaign month
+
+
 # -- gains and penalties ------------------------------------------------------------------------
 def test_chance_found_of_at_least_one_family():
     got = owners.chance_found(0.5, np.array([0.0, 1.0, 2.0, 3.0]))
@@ -189,6 +232,22 @@ def test_expected_penalties_by_hand():
     assert got["underpay"][0] == pytest.approx(0.2 * 0.5 * 2000)
     assert got["fake_pay"][0] == pytest.approx(0.2 * 0.1 * 2000)
     assert got["off_book"][0] == pytest.approx(0.5 * 0.2 * 50000)
+
+
+def test_a_believed_committee_or_court_release_adds_its_share_of_the_debts_to_holdings_cost():
+    ow = owner_state(1)
+    f = facts(1, bricks_month=[100000.0], indebted_families=[2.0], debt=[400000.0])
+    pens = owners.background_penalties(BASE)
+    ow.belief_police[:] = 0.0
+    before = owners.expected_penalties(ow, f, pens, BASE)["holding"][0]
+    assert before == 0.0  # no visit expected, nothing to fear
+    ow.belief_release[:] = 0.03
+    # 3 % of the held debts a month: Rs 12,000, against a gain of 0.02 x 400,000 = Rs 8,000
+    assert owners.expected_penalties(ow, f, pens, BASE)["holding"][0] == pytest.approx(12000.0)
+    ow.prepared_to_hold[:] = True
+    assert not owners.choose(ow, f, pens, BASE).holding[0]
+    ow.belief_release[:] = 0.01  # Rs 4,000 < Rs 8,000: holding still pays
+    assert owners.choose(ow, f, pens, BASE).holding[0]
 
 
 # -- choices ------------------------------------------------------------------------------------

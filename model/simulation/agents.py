@@ -169,6 +169,9 @@ class KilnOwner(_RowAgent):
     belief_audit = _column("belief_audit", float, "Believed chance of an audit a month.")
     belief_conviction = _column("belief_conviction", float,
                                 "Believed chance that a case ends in a conviction.")
+    belief_release = _column("belief_release", float,
+                             "Believed chance a month that a committee or court frees a family "
+                             "it holds.")
     child_ban = _column("child_ban", bool, "Refuses children's work this month.")
     cash = _column("cash", float, "Cumulative cash position, Rs.")
     profit = _column("profit", float, "Operating profit last month, Rs.")

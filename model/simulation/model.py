@@ -173,6 +173,7 @@ class BondsimModel(mesa.Model):
         self._seen: dict[str, np.ndarray] = {}
         self._cases_seen = np.zeros(nd)
         self._convictions_seen = np.zeros(nd)
+        self._freed_seen = np.zeros(nd)  # families committees and courts freed, by district
         self._advance_weight = 0.0
         self.ledger = Ledger()
         # debts to public schemes: the household columns interventions declare as debt
@@ -627,11 +628,25 @@ class BondsimModel(mesa.Model):
         else:
             target = p.prior_conviction
         ow.belief_conviction[:] = owners.learn(ow.belief_conviction, target, p.belief_memory)
+        freed = 0.0
+        if learning and self._freed_seen.any():
+            hh = self.hh
+            held = np.bincount(hh.district[hh.bonded], minlength=len(self.district_names))
+            freed = owners.release_target(self._freed_seen, held + self._freed_seen,
+                                          ow.district)
+        ow.belief_release[:] = owners.learn(ow.belief_release, freed, p.belief_memory)
         self._seen = {}
         self._cases_seen[:] = 0.0
         self._convictions_seen[:] = 0.0
+        self._freed_seen[:] = 0.0
         choices = owners.choose(ow, self._kiln_facts(bricks_day), penalties, p)
         owners.apply(ow, choices, decided=self._advance_weight > 0.0)
+
+    def saw_releases(self, households: np.ndarray) -> None:
+        """Committees and courts report the families they freed; owners learn from their
+        district's share of held families freed (rule 9)."""
+        nd = len(self.district_names)
+        self._freed_seen += np.bincount(self.hh.district[households], minlength=nd)
 
     def deterred(self) -> tuple[bool, dict[str, owners.Penalty]]:
         """Whether owners learn from this month's enforcement, and the penalties they weigh.
@@ -645,7 +660,7 @@ class BondsimModel(mesa.Model):
         is known to be unchanged with it off."""
         background = owners.background_penalties(self.params)
         campaign = (bool(self._seen) or bool(self._cases_seen.any())
-                    or self.penalties != background)
+                    or bool(self._freed_seen.any()) or self.penalties != background)
         if not campaign or self.channel_on("deterrence"):
             return True, self.penalties
         return False, background

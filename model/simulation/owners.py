@@ -15,7 +15,9 @@ Owners learn the chance of a visit from what they see, their own visits and thei
 and forget: each month their belief moves a share ``1 - belief_memory`` of the way towards the
 background chance plus what they saw (a calibrated learner: under a steady campaign it settles
 at the background chance plus the campaign's visits per kiln-month). They learn the chance that
-a case ends in a conviction from the cases and convictions in their district the same way.
+a case ends in a conviction from the cases and convictions in their district the same way, and
+the chance that a family they hold is freed by a committee's hearing or a court (a release that
+needs no visit) from the share of their district's held families those routes freed.
 Sources: domain.md 1.10 (the penalties and the enforcement record) and 3 (fact 13: bondage
 pays); the decision rule, the learning rule and the valuations are *assumptions*.
 """
@@ -115,6 +117,13 @@ class KilnFacts:
     debt_above_cap: np.ndarray     # Rs owed above a legal cap on advances (0 without one)
 
 
+def release_target(freed: np.ndarray, held: np.ndarray, district: np.ndarray) -> np.ndarray:
+    """What each owner saw of releases that need no visit: the share of its district's held
+    families that committees and courts freed this month (0 where nobody was held)."""
+    share = np.divide(freed, held, out=np.zeros(freed.shape), where=held > 0)
+    return np.minimum(share, 1.0)[district]
+
+
 def margin_per_brick(params: Params, brick_price: float | np.ndarray | None = None,
                      ) -> float | np.ndarray:
     """Owner's revenue per brick less non-moulding costs, before the moulder's pay, Rs, at
@@ -192,9 +201,11 @@ def expected_penalties(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Pe
             found = np.full(ow.k, min(pen.find, 1.0))
         out[practice] = visit[kind] * found * case_cost(pen, ow.belief_conviction, profit,
                                                         params)
-    # a family found bonded is released and its debt extinguished (BLSA 1992 s.6)
+    # a family found bonded is released and its debt extinguished (BLSA 1992 s.6); so is one
+    # a committee or a court frees, at the chance the owner believes that happens a month
     pen = penalties["holding"]
-    out["holding"] = out["holding"] + visit[POLICE] * min(pen.find, 1.0) * facts.debt
+    out["holding"] = out["holding"] + (visit[POLICE] * min(pen.find, 1.0)
+                                       + ow.belief_release) * facts.debt
     return out
 
 

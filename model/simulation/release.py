@@ -31,6 +31,9 @@ from .state import COLONY, HOME, KILN, TOWN
 
 #: the routes by which a family is released, each counted in the events as released_by_<route>
 ROUTES = ("inspection", "conviction", "committee", "court")
+#: routes that free a held family without a police visit: owners cannot weigh them through the
+#: chance of a visit, so they learn their rate apart (rule 9)
+NO_VISIT = ("committee", "court")
 #: the destinations a released family weighs, in the order of ``destination_values``' columns
 CHOICES = (KILN, TOWN, HOME)
 
@@ -144,6 +147,8 @@ def release_families(model, households: np.ndarray,  # noqa: ANN001 - avoids a c
     hh.away[index] = False  # a migrant home for the monsoon is released where it is
     model.events["households_released"] += float(index.size)
     model.events[f"released_by_{route}"] += float(index.size)
+    if route in NO_VISIT and index.size:
+        model.saw_releases(index)  # owners learn what these routes free (rule 9)
     if index.size:
         settle(model, index)
     return index

@@ -118,6 +118,8 @@ class OwnerState:
     belief_wage: np.ndarray        # float64, believed chance of a wage inspection a month
     belief_audit: np.ndarray       # float64, believed chance of an audit of advances a month
     belief_conviction: np.ndarray  # float64, believed chance a case ends in a conviction
+    belief_release: np.ndarray     # float64, believed chance a month that a committee or a
+    #                                court frees a family it holds
     child_ban: np.ndarray          # bool, refuses children's work in the coming month
     sealed_months: np.ndarray      # float64, months the kiln stays sealed (no moulding)
     advances_ewm: np.ndarray       # float64, Rs, exponentially weighted sum of monthly advances
