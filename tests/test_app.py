@@ -170,6 +170,17 @@ def test_slider_captions_carry_value_and_unit():
     assert SLIDERS[3].caption(0.0) == "Cash transfer from month 13: none"
 
 
+def test_lever_units_are_the_intervention_specs_own():
+    from bondsim.interventions.cash_transfer import CashTransferSpec
+    from bondsim.interventions.inspections import InspectionsSpec
+    from bondsim.outputs.app import LEVER_UNITS
+
+    coverage = CashTransferSpec.model_fields["coverage"].description
+    visits = InspectionsSpec.model_fields["inspections_per_district"].description
+    assert coverage == "share " + LEVER_UNITS["cash_transfer_coverage"]
+    assert visits == LEVER_UNITS["inspections_per_district"]
+
+
 # -- the page in a browser ----------------------------------------------------------------------
 def _free_port() -> int:
     with socket.socket() as s:

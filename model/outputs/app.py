@@ -26,8 +26,6 @@ from dataclasses import dataclass, replace
 import solara
 
 # absolute imports, so that ``solara run model/outputs/app.py`` (a script) works too
-from bondsim.interventions.cash_transfer import CashTransferSpec
-from bondsim.interventions.inspections import InspectionsSpec
 from bondsim.outputs.app_chart import render_png
 from bondsim.outputs.app_runs import (
     DEFAULT_HOUSEHOLDS,
@@ -67,13 +65,12 @@ class Slider:
         return f"{self.name}: {self.shows(value)}"
 
 
-def _described(spec: type, field: str) -> str:
-    """An intervention field's description (its unit in words), from the spec's metadata."""
-    return str(spec.model_fields[field].description)
+#: the added interventions' units in words: their fields' descriptions in the intervention specs
+#: (outputs may not import interventions; tests/test_app.py checks the two agree)
+LEVER_UNITS = {"cash_transfer_coverage": "of eligible households enrolled",
+               "inspections_per_district": "kiln visits a month in each district"}
 
-
-# names are the page's own; units come from the parameter table (labels.unit) and the
-# interventions' field metadata, so they follow any change there
+# names are the page's own; the parameters' units come from the parameter table (labels.unit)
 SLIDERS: tuple[Slider, ...] = (
     Slider("markup_annual", "Markup on debt", 0.0, 1.0, 0.05,
            lambda v: f"{v:.0%} {unit('markup_annual')}"),
@@ -83,10 +80,10 @@ SLIDERS: tuple[Slider, ...] = (
            lambda v: f"{v:g} {unit('prison_cost_months')}"),
     Slider("cash_transfer_coverage", f"Cash transfer from month {LEVER_START}", 0.0, 1.0, 0.05,
            lambda v: "none" if v <= 0 else
-           f"{v:.0%} {_described(CashTransferSpec, 'coverage').removeprefix('share ')}"),
+           f"{v:.0%} {LEVER_UNITS['cash_transfer_coverage']}"),
     Slider("inspections_per_district", f"Inspections from month {LEVER_START}", 0, 50, 1,
            lambda v: "none added" if v <= 0 else
-           f"{int(v)} {_described(InspectionsSpec, 'inspections_per_district')}"),
+           f"{int(v)} {LEVER_UNITS['inspections_per_district']}"),
 )
 
 

@@ -218,7 +218,8 @@ class Runs:
 
     @property
     def month(self) -> int:
-        return int(self.right.model.steps)
+        """Months run so far, read from the snapshot (row 0 is the initial state)."""
+        return len(self.right.trace[COLUMNS[0]]) - 1
 
     @property
     def horizon(self) -> int:
