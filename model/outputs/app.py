@@ -1,228 +1,251 @@
-"""An interactive page: pick a scenario and a few levers, and watch the outcomes month by month.
+"""An interactive page: pick a scenario and a few levers, and watch the outcomes month by month
+against the same run without any policy, or two settings side by side on the same seed.
 
 Start it with (after ``pip install -e '.[app]'``)::
 
-    solara run bondsim.outputs.app
+    SOLARA_TELEMETRY_MIXPANEL_ENABLE=false solara run bondsim.outputs.app
 
-It is built on Mesa's ``SolaraViz``: the sidebar holds the controls (Reset, Play/Pause, Step)
-and the model parameters (scenario, households, seed, three assumptions and two interventions
-to add); the main area plots bondage, debt, child labour and schooling as the model steps.
-A change of the parameters takes effect on Reset. The page is for exploring: results come from
-``bondsim run``, ``bondsim effect`` and ``bondsim batch`` (many seeds, intervals), not from one
-run on a small population here (see ``docs/interactive.md``).
-
-The model the page steps is ``InteractiveModel``: a ``BondsimModel`` built from a scenario file
-with the levers applied, exactly as ``bondsim run`` would build it, but not run. Importing this
-module builds no model; each browser session gets its own.
+A solara page over the Mesa model (``app_runs.InteractiveModel``, a ``mesa.Model``). It uses no
+part of ``mesa.visualization``: Mesa's ready-made page brought a "Page 0" tab, a "Use Threads"
+switch, a "Step:" counter, an x axis of bare steps and a warning on start, and its interface
+changes between Mesa 3.3 and 3.5. The sidebar holds the controls (Reset, Play/Pause, Step, To
+the end), the month, the seed and size both runs share, the view, and each setting (scenario,
+three assumptions and two interventions to add); any change of a setting starts the runs again
+at month 0. The page is for exploring: results come from ``bondsim run``, ``bondsim effect``
+and ``bondsim batch`` (many seeds, intervals), not from one run on a small population here
+(see ``docs/interactive.md``). Importing this module builds no model; each browser session
+gets its own.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import solara
-from matplotlib.axes import Axes
-from mesa.visualization import SolaraViz, make_plot_component
 
 # absolute imports, so that ``solara run model/outputs/app.py`` (a script) works too
-from bondsim.errors import BondsimError
-from bondsim.io import read_toml
-from bondsim.simulation.model import BondsimModel
-from bondsim.simulation.parameters import Params
-from bondsim.experiments.run import model_arguments
-from bondsim.experiments.scenario import Scenario, scenario_from_dict
+from bondsim.outputs.app_chart import render_png
+from bondsim.outputs.app_runs import (
+    DEFAULT_HOUSEHOLDS,
+    DEFAULT_SCENARIO,
+    LEVER_START,
+    Runs,
+    Setting,
+    SideRun,
+    month_words,
+    scenario_names,
+)
+from bondsim.outputs.labels import unit
 
 TITLE = "bondsim: debt bondage at brick kilns"
-DEFAULT_SCENARIO = "baseline"
-DEFAULT_HOUSEHOLDS = 1_000
-DEFAULTS = Params()
-LEVER_START = 13  # added interventions start in month 13 (September of year 2), as shipped
+PLAY_INTERVAL_S = 0.15  # between months while playing: a 10-year run plays in about 20 s
+# a slider's caption on its own line above the track, so a long caption leaves the track wide
+SLIDER_CSS = """
+.v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-input__slider .v-input__slot > .v-label { flex: 0 0 100%; max-width: 100%; }
+"""
+ONE, TWO = "One setting against no policy", "Two settings side by side"
 
 
-def scenario_dir() -> Path:
-    """Where the scenario files are: ``$BONDSIM_SCENARIOS``, else the shipped scenarios
-    (inside the installed package, whatever the working directory)."""
-    if os.environ.get("BONDSIM_SCENARIOS"):
-        return Path(os.environ["BONDSIM_SCENARIOS"])
-    from bondsim.shipped import folder
-    return folder("scenario")
+@dataclass(frozen=True)
+class Slider:
+    """A setting's slider: the reader's name, and how its value reads with its unit."""
+
+    field: str
+    name: str
+    low: float
+    high: float
+    step: float
+    shows: Callable[[float], str]
+
+    def caption(self, value: float) -> str:
+        """'Inspections from month 13: 5 kiln visits a month in each district'."""
+        return f"{self.name}: {self.shows(value)}"
 
 
-def scenario_names() -> list[str]:
-    """The scenario files offered in the dropdown (their names without ``.toml``)."""
-    return sorted(path.stem for path in scenario_dir().glob("*.toml"))
+#: the added interventions' units in words: their fields' descriptions in the intervention specs
+#: (outputs may not import interventions; tests/test_app.py checks the two agree)
+LEVER_UNITS = {"cash_transfer_coverage": "of eligible households enrolled",
+               "inspections_per_district": "kiln visits a month in each district"}
+
+# names are the page's own; the parameters' units come from the parameter table (labels.unit)
+SLIDERS: tuple[Slider, ...] = (
+    Slider("markup_annual", "Markup on debt", 0.0, 1.0, 0.05,
+           lambda v: f"{v:.0%} {unit('markup_annual')}"),
+    Slider("advance_limit_months", "Advance limit", 2.0, 16.0, 0.5,
+           lambda v: f"{v:g} {unit('advance_limit_months')}"),
+    Slider("prison_cost_months", "Prison term's cost to an owner", 0.0, 60.0, 1.0,
+           lambda v: f"{v:g} {unit('prison_cost_months')}"),
+    Slider("cash_transfer_coverage", f"Cash transfer from month {LEVER_START}", 0.0, 1.0, 0.05,
+           lambda v: "none" if v <= 0 else
+           f"{v:.0%} {LEVER_UNITS['cash_transfer_coverage']}"),
+    Slider("inspections_per_district", f"Inspections from month {LEVER_START}", 0, 50, 1,
+           lambda v: "none added" if v <= 0 else
+           f"{int(v)} {LEVER_UNITS['inspections_per_district']}"),
+)
 
 
-def build_scenario(name: str, *, markup_annual: float, advance_limit_months: float,
-                   prison_cost_months: float, cash_transfer_coverage: float,
-                   inspections_per_district: int, lever_start: int = LEVER_START) -> Scenario:
-    """The scenario file ``name`` with the page's levers applied, validated like a file.
-
-    The three assumptions replace the file's values. An intervention lever above zero adds
-    that intervention (from ``lever_start``) to the ones the file already has."""
-    path = scenario_dir() / f"{name}.toml"
-    data = read_toml(path, "scenario")
-    data["parameters"] = {**data.get("parameters", {}),
-                          "markup_annual": float(markup_annual),
-                          "advance_limit_months": float(advance_limit_months),
-                          "prison_cost_months": float(prison_cost_months)}
-    added: list[dict[str, Any]] = []
-    if cash_transfer_coverage > 0:
-        added.append({"type": "cash_transfer", "label": "added_cash_transfer",
-                      "start": lever_start, "coverage": float(cash_transfer_coverage)})
-    if inspections_per_district > 0:
-        added.append({"type": "inspections", "label": "added_inspections",
-                      "start": lever_start,
-                      "inspections_per_district": int(inspections_per_district)})
-    data["interventions"] = [*data.get("interventions", []), *added]
-    return scenario_from_dict(data, source=str(path), path=path)
+def households_caption(households: int) -> str:
+    return f"Households: {households:,}"
 
 
-def parse_seed(seed: object) -> int | None:
-    """The seed typed in the page: a non-negative integer, or None (blank or not a number:
-    the scenario file's seed)."""
-    if isinstance(seed, bool):
-        return None
-    if isinstance(seed, int | float):
-        return int(seed) if seed >= 0 and float(seed).is_integer() else None
-    text = str(seed or "").strip().replace(",", "").replace("_", "")
-    return int(text) if text.isdigit() else None
+def describe(side: SideRun) -> str:
+    """One line naming a run: scenario, seed, size, the file's policies and what was added.
+    Added inspections also read per kiln, since a count per district means more visits a
+    kiln on the page's smaller population than on a scenario's own."""
+    model, setting = side.model, side.setting
+    added = [s.caption(getattr(setting, s.field)) for s in SLIDERS[3:]
+             if getattr(setting, s.field) > 0]
+    if setting.inspections_per_district > 0:
+        per_kiln = (12 * setting.inspections_per_district * len(model.district_names)
+                    / model.ow.k)
+        added[-1] += f" (about {per_kiln:.1f} visits a kiln a year)"
+    filed = sorted({i.name for i in model.interventions} - {"added_cash_transfer",
+                                                             "added_inspections"})
+    return (f"{model.scenario_name}, seed {model.seed}, {model.hh.n:,} households in "
+            f"{model.ow.k:,} kilns; policies in the file: "
+            + (", ".join(filed) if filed else "none") + "; added: "
+            + ("; ".join(added) if added else "nothing"))
 
 
-class InteractiveModel(BondsimModel):
-    """A ``BondsimModel`` built from a scenario file and the page's levers, not yet run.
+@solara.component
+def SettingForm(setting: solara.Reactive[Setting], names: list[str], heading: str,  # noqa: N802 - solara components are capitalised
+                on_change: Callable[[], None]) -> None:
+    """A scenario and the sliders of one setting, each slider captioned with its value."""
+    current = setting.value
 
-    Every argument is a keyword with a default, as Mesa's ``SolaraViz`` needs to rebuild the
-    model on Reset. The model stops (``running`` false) at the scenario's horizon.
+    def set_field(field: str) -> Callable[[object], None]:
+        def set_value(value: object) -> None:
+            setting.set(replace(setting.value, **{field: value}))
+            on_change()
+        return set_value
 
-    Args:
-        scenario_name: a file in the scenarios folder, without ``.toml``.
-        households: worker households (the file's kilns are kept, one a family at most).
-        seed: the run's seed; blank for the file's seed.
-        markup_annual, advance_limit_months, prison_cost_months: parameters (see
-            ``docs/parameters.md``); they replace the file's values.
-        cash_transfer_coverage: share of eligible families a BISP-style transfer (Rs 13,500 a
-            quarter) enrols from month 13, on top of the file's interventions; 0 adds none.
-        inspections_per_district: labour inspections a month in each district from month 13
-            (random targeting), on top of the file's interventions; 0 adds none.
-    """
-
-    def __init__(self, *, scenario_name: str = DEFAULT_SCENARIO,
-                 households: int = DEFAULT_HOUSEHOLDS, seed: int | str | None = "",
-                 markup_annual: float = DEFAULTS.markup_annual,
-                 advance_limit_months: float = DEFAULTS.advance_limit_months,
-                 prison_cost_months: float = DEFAULTS.prison_cost_months,
-                 cash_transfer_coverage: float = 0.0,
-                 inspections_per_district: int = 0) -> None:
-        scenario = build_scenario(
-            scenario_name, markup_annual=markup_annual,
-            advance_limit_months=advance_limit_months, prison_cost_months=prison_cost_months,
-            cash_transfer_coverage=cash_transfer_coverage,
-            inspections_per_district=inspections_per_district)
-        notes = list(scenario.warnings)
-        chosen = parse_seed(seed)
-        if chosen is None and str(seed or "").strip():
-            notes.append(f"seed {seed!r} is not a non-negative whole number: using the "
-                         f"scenario's seed")
-        districts = len(scenario.spec.population.districts)
-        households = max(int(households), districts)  # at least one family a district
-        super().__init__(**model_arguments(scenario, seed=chosen, households=households))
-        self.scenario_name = scenario.spec.name
-        self.horizon = scenario.spec.horizon
-        self.notes = tuple(notes)
-        self.levers = {"cash_transfer_coverage": float(cash_transfer_coverage),
-                       "inspections_per_district": int(inspections_per_district)}
-
-    def step(self) -> None:
-        """One month; stops the page's Play at the scenario's horizon."""
-        super().step()
-        if self.steps >= self.horizon:
-            self.running = False
+    solara.Text(heading, style={"font-weight": "bold", "margin-top": "12px"})
+    solara.Select(label="Scenario", value=current.scenario, values=names,
+                  on_value=set_field("scenario"))
+    for slider in SLIDERS:
+        value = getattr(current, slider.field)
+        if isinstance(slider.step, int):
+            solara.SliderInt(label=slider.caption(value), value=int(value), min=int(slider.low),
+                             max=int(slider.high), step=slider.step,
+                             on_value=set_field(slider.field), thumb_label=False)
+        else:
+            solara.SliderFloat(label=slider.caption(value), value=float(value), min=slider.low,
+                               max=slider.high, step=slider.step,
+                               on_value=set_field(slider.field), thumb_label=False)
 
 
-def _shares_axes(ax: Axes) -> None:
-    ax.set_ylim(0.0, 1.0)
-    ax.set_ylabel("share")
-    ax.grid(alpha=0.3)
+@solara.component
+def Chart(side: SideRun, drawn: int, stacked: bool, heading: str) -> None:  # noqa: N802
+    """One run's chart, redrawn when the page's count of redraws changes."""
+    model = side.model
 
+    def draw() -> bytes:
+        return render_png(side.trace, side.reference, horizon=model.horizon,
+                          params=model.params, policy_starts=model.policy_starts,
+                          stacked=stacked, width=6.4 if stacked else 10.0)
 
-def status(model: InteractiveModel) -> solara.Element:
-    """What the plots show: scenario, seed, size, levers and month (a SolaraViz component).
-    Plain text: solara's Markdown would fetch KaTeX from a CDN."""
-    p, levers = model.params, model.levers
-    added = [f"a cash transfer to {levers['cash_transfer_coverage']:.0%} of eligible families"
-             if levers["cash_transfer_coverage"] > 0 else "",
-             f"{levers['inspections_per_district']} inspections a month in each district"
-             if levers["inspections_per_district"] > 0 else ""]
-    added = [a for a in added if a]
-    with solara.Column(gap="6px") as panel:
-        solara.Text(f"{model.scenario_name}, seed {model.seed}, {model.hh.n:,} households in "
-                    f"{model.ow.k:,} kilns", style={"font-weight": "bold"})
-        solara.Text(f"Month {model.steps} of {model.horizon}",
-                    style={"font-weight": "bold", "font-size": "1.2em"})
-        solara.Text(f"Markup {p.markup_annual:.0%} a year; advance limit "
-                    f"{p.advance_limit_months:g} months of the adults' pay; prison valued at "
-                    f"{p.prison_cost_months:g} months of a kiln's profit")
-        solara.Text(f"Added from month {LEVER_START}: "
-                    + ("; ".join(added) if added else "nothing"))
-        solara.Text("Change the parameters, then press Reset to apply them.",
-                    style={"font-style": "italic"})
+    png = solara.use_memo(draw, [side, drawn, stacked])
+    with solara.Column(gap="4px", classes=["bondsim-chart"]):
+        solara.Text(heading, style={"font-weight": "bold"})
+        solara.Text(describe(side))
         for note in model.notes:
             solara.Warning(note)
-    return panel
-
-
-COMPONENTS = [
-    make_plot_component({"bonded_share": "tab:red", "indebted_share": "tab:orange"},
-                        post_process=_shares_axes),
-    make_plot_component({"child_labour_rate": "tab:purple", "school_enrolment": "tab:green"},
-                        post_process=_shares_axes),
-    (status, 0),
-]
-
-
-def model_params() -> dict[str, Any]:
-    """The sidebar's inputs, in Mesa's ``model_params`` form (keys are ``InteractiveModel``
-    keyword arguments)."""
-    names = scenario_names()
-    if not names:
-        raise BondsimError(f"{scenario_dir()}: no scenario files (*.toml) to offer; set "
-                           f"BONDSIM_SCENARIOS to a folder of them")
-    return {
-        "scenario_name": {"type": "Select", "label": "Scenario", "values": names,
-                          "value": DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0]},
-        "households": {"type": "SliderInt", "label": "Households", "value": DEFAULT_HOUSEHOLDS,
-                       "min": 100, "max": 10_000, "step": 100},
-        "seed": {"type": "InputText", "label": "Seed (blank: the file's)", "value": ""},
-        "markup_annual": {"type": "SliderFloat", "label": "Markup a year",
-                          "value": DEFAULTS.markup_annual, "min": 0.0, "max": 1.0,
-                          "step": 0.05},
-        "advance_limit_months": {"type": "SliderFloat",
-                                 "label": "Advance limit",
-                                 "value": DEFAULTS.advance_limit_months, "min": 2.0,
-                                 "max": 16.0, "step": 0.5},
-        "prison_cost_months": {"type": "SliderFloat",
-                               "label": "Prison cost (months of profit)",
-                               "value": DEFAULTS.prison_cost_months, "min": 0.0,
-                               "max": 60.0, "step": 1.0},
-        "cash_transfer_coverage": {"type": "SliderFloat",
-                                   "label": "Cash transfer",
-                                   "value": 0.0, "min": 0.0, "max": 1.0, "step": 0.05},
-        "inspections_per_district": {"type": "SliderInt",
-                                     "label": "Inspections",
-                                     "value": 0, "min": 0, "max": 50, "step": 1},
-    }
+        solara.Image(png, width="100%")
 
 
 @solara.component
 def Page() -> None:  # noqa: N802 - the name solara run looks for
-    """The page: one model per browser session, built with the inputs' defaults."""
-    params = solara.use_memo(model_params, [])
-    model = solara.use_memo(InteractiveModel, [])
-    SolaraViz(model, components=COMPONENTS, model_params=params, name=TITLE,
-              play_interval=150)
+    """The page: one pair of runs per browser session."""
+    names = solara.use_memo(scenario_names, [])
+    start = Setting(scenario=DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0])
+    mine = solara.use_reactive(start)
+    other = solara.use_reactive(start)
+    seed = solara.use_reactive("")
+    households = solara.use_reactive(DEFAULT_HOUSEHOLDS)
+    view = solara.use_reactive(ONE)
+    playing = solara.use_reactive(False)
+    restarts = solara.use_reactive(0)  # Reset builds the runs again
+    drawn = solara.use_reactive(0)  # bumped after each step, to redraw the charts
+    runs = solara.use_memo(
+        lambda: Runs(other.value, mine.value, seed.value, households.value),
+        [other.value, mine.value, seed.value, households.value, restarts.value])
+    current = solara.use_ref(runs)
+    current.current = runs
+
+    def stop() -> None:
+        playing.set(False)
+
+    def redraw() -> None:
+        drawn.set(drawn.value + 1)
+
+    def play() -> None:
+        """Step while Play is on, this page's runs are current and a month is left."""
+        while playing.value and runs is current.current and runs.running:
+            time.sleep(PLAY_INTERVAL_S)
+            if not playing.value or runs is not current.current:
+                return
+            runs.step()
+            redraw()
+        if runs is current.current and not runs.running:
+            playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value, runs], prefer_threaded=True)
+
+    def step() -> None:
+        runs.step()
+        redraw()
+
+    def to_end() -> None:
+        playing.set(False)
+        runs.to_end()
+        redraw()
+
+    def reset() -> None:
+        playing.set(False)
+        restarts.set(restarts.value + 1)
+
+    shown = drawn.value  # read here, so that each redraw renders the page
+    solara.Title(TITLE)
+    solara.Style(SLIDER_CSS)
+    with solara.Sidebar():
+        with solara.Row(gap="6px"):
+            solara.Button("Reset", color="primary", on_click=reset)
+            solara.Button("❚❚" if playing.value else "▶", color="primary",
+                          on_click=lambda: playing.set(not playing.value),
+                          disabled=not runs.running)
+            solara.Button("Step", color="primary", on_click=step,
+                          disabled=playing.value or not runs.running)
+            solara.Button("To the end", color="primary", on_click=to_end,
+                          disabled=not runs.running)
+        solara.Text(f"{month_words(runs.month).capitalize()} of {runs.horizon}",
+                    style={"font-weight": "bold", "font-size": "1.2em"})
+        solara.ToggleButtonsSingle(value=view, values=[ONE, TWO])
+        solara.Text("Both runs", style={"font-weight": "bold", "margin-top": "12px"})
+        solara.InputText("Seed (blank: the scenario file's seed)", value=seed,
+                         on_value=lambda _: stop())
+        solara.SliderInt(households_caption(households.value), value=households, min=100,
+                         max=10_000, step=100, on_value=lambda _: stop(), thumb_label=False)
+        if view.value == TWO:
+            SettingForm(other, names, "Left: compared with", stop)
+        SettingForm(mine, names, "Your setting" if view.value == ONE else "Right: your setting",
+                    stop)
+        solara.Text("A change of setting starts the runs again at month 0.",
+                    style={"font-style": "italic", "margin-top": "8px"})
+
+    caption = ("Solid: the setting's run. Dashed: the same scenario, assumptions, seed and "
+               "households with no policy at all (the reference). Grey: months the kilns are "
+               "closed. Dotted: the month a policy starts. One run of a small population is "
+               "noisy: for results use bondsim effect or bondsim batch.")
+    if view.value == ONE:
+        Chart(runs.right, shown, False, "Your setting")
+    else:
+        with solara.Columns([1, 1]):
+            Chart(runs.left, shown, True, "Left: compared with")
+            Chart(runs.right, shown, True, "Right: your setting")
+    solara.Text(caption, style={"font-size": "0.9em", "color": "#444"})
 
 
 page = Page()  # an element (for Jupyter); solara run uses ``Page``
