@@ -178,8 +178,9 @@ def test_a_batch_draws_each_policy_against_the_baseline(table, tmp_path, monkeyp
     assert (n, reference.name, len(reference.runs), start) == (3, "baseline", 3, 13)
     assert drawn["trajectories-rate.png"][2] == 1  # parameters only: from month 1
     drawn.clear()
-    compare.plot_runs(tmp_path, both, {}, policies_only=True)  # compare: policies only
-    assert set(drawn) == {"trajectories-cash_transfer.png", "trajectories-rate.png"}
+    compare.plot_runs(tmp_path, both, {}, baseline="cash_transfer")  # compare --baseline
+    assert drawn["trajectories-baseline.png"][1].name == "cash_transfer"
+    assert drawn["trajectories-cash_transfer.png"][1:] == (None, None)
     assert drawn["trajectories-rate.png"][2] is None  # its file unknown: no start guessed
 
 

@@ -92,7 +92,8 @@ def _effect_rows(table: pd.DataFrame, baseline: str, scenario: str,
 def compare_dir(out: str | Path, baseline: str = "baseline",
                 window: Window | None = None) -> pd.DataFrame:
     """Read a batch folder, write ``compare.csv`` and ``compare.png`` there, return the table;
-    redraw each policy scenario's ``trajectories-<scenario>.png`` with ``baseline`` behind it.
+    redraw each scenario's ``trajectories-<scenario>.png``, the policies with ``baseline``
+    behind them.
     ``window``: by default the batch's own (from its manifest), else the last 12 months."""
     out = Path(out)
     source = out / "timeseries.parquet"
@@ -104,7 +105,7 @@ def compare_dir(out: str | Path, baseline: str = "baseline",
     atomic_write(out / "compare.csv",
                  lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
     plot_compare(table, out / "compare.png", baseline, window.fit(horizon(runs)))
-    plot_runs(out, runs, _batch_starts(out), baseline, policies_only=True)
+    plot_runs(out, runs, _batch_starts(out), baseline)
     return table
 
 
@@ -146,11 +147,11 @@ def policy_start(scenario: Scenario) -> int | None:
 
 
 def plot_runs(out: Path, table: pd.DataFrame, starts: dict[str, int | None],
-              baseline: str = "baseline", policies_only: bool = False) -> None:
+              baseline: str = "baseline") -> None:
     """``trajectories-<scenario>.png`` per scenario: median and 95% band over replicates. In a
     batch with ``baseline`` among its scenarios, every other scenario's figure draws the
     baseline behind it and marks the month its policy starts (month 1 for a scenario without
-    interventions). ``policies_only``: leave the baseline's own figure as it is."""
+    interventions)."""
     if not {"month", "production_days"} <= set(table.columns):
         return
     by_scenario = {name: [g.reset_index(drop=True) for _, g in group.groupby("replicate")]
@@ -159,8 +160,6 @@ def plot_runs(out: Path, table: pd.DataFrame, starts: dict[str, int | None],
                  and len(by_scenario) > 1 else None)
     for name, runs in by_scenario.items():
         is_policy = reference is not None and name != baseline
-        if policies_only and not is_policy:
-            continue
         start = starts.get(name)
         if is_policy and start is None and name in starts:
             start = 1
