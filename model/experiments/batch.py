@@ -56,6 +56,7 @@ from .stores import RunStore
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 else:
     pd = deferred("pandas")  # imported on first use: validating stays fast
 
@@ -255,8 +256,8 @@ def collect(out: Path, spec: ExperimentSpec, all_tasks: list[RunTask], files: li
     if csv:
         atomic_write(out / "timeseries.csv",
                      lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
-    plot_batch(out, table)
-    plot_final(out, summary, window)
+    plot_batch(out, table, files)
+    plot_final(out, table, summary, window)
     return BatchResult(out=out, timeseries=table, summary=summary, errors=errors)
 
 
@@ -287,28 +288,49 @@ def summarise(table: pd.DataFrame, window: Window = LAST_YEAR) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-FINAL_OUTCOMES = ("bonded_share", "indebted_share", "child_labour_rate", "school_enrolment")
+FINAL_OUTCOMES = ("bonded_share", "bonded_share_ilo", "debt_over_threshold_share",
+                  "indebted_share", "child_labour_rate", "school_enrolment")
+#: the scenario a batch's figures compare the others with, when the batch has one
+BASELINE = "baseline"
 
 
-def plot_final(out: Path, summary: pd.DataFrame, window: Window = LAST_YEAR) -> None:
-    """The end of the runs side by side: each scenario's median with its 95% range."""
-    from ..outputs.plots import plot_intervals
+def plot_final(out: Path, table: pd.DataFrame, summary: pd.DataFrame,
+               window: Window = LAST_YEAR) -> None:
+    """Save :func:`final_figure` as ``final_outcomes.png``, if there is anything to draw."""
+    from ..outputs.plots import save
 
-    panels = [(name.replace("_", " "), summary[summary["outcome"] == window.name(name)])
-              for name in FINAL_OUTCOMES if window.name(name) in set(summary["outcome"])]
-    if panels:
-        plot_intervals(panels, out / "final_outcomes.png",
-                       f"End of the runs, {window.describe()}: median and 95% range across "
-                       f"replicates", "median")
+    fig = final_figure(table, summary, window)
+    if fig is not None:
+        save(fig, out / "final_outcomes.png")
 
 
-def plot_batch(out: Path, table: pd.DataFrame) -> None:
-    """Trajectories with bands, per scenario (one PNG each)."""
-    from ..outputs.plots import PANELS, plot_trajectories
+def final_figure(table: pd.DataFrame, summary: pd.DataFrame,
+                 window: Window = LAST_YEAR) -> Figure | None:
+    """Each policy scenario's paired difference from the baseline over the window (compare's
+    pairing by replicate seed), with its 95% interval; in a batch without a baseline scenario,
+    each scenario's level (median and the range of 95% of replicates), said in the title."""
+    from .compare import KEYS, compare_table, differences_figure
 
-    needed = {"month", "production_days"} | {c for _, cols, _, _ in PANELS for c in cols}
-    if not needed <= set(table.columns):
-        return  # the experiment kept only some outcomes: no full panel to draw
-    for scenario, group in table.groupby("scenario", sort=False):
-        runs = [g.reset_index(drop=True) for _, g in group.groupby("replicate")]
-        plot_trajectories(runs, out / f"trajectories-{scenario}.png", str(scenario))
+    outcomes = tuple(name for name in FINAL_OUTCOMES if name in table.columns)
+    scenarios = set(table["scenario"])
+    if BASELINE in scenarios and len(scenarios) > 1 and outcomes:
+        pairs = compare_table(table[[*KEYS, *outcomes]], BASELINE, window)
+        return differences_figure(pairs, BASELINE, window, outcomes)
+    from ..outputs.plots import intervals_figure
+
+    panels = [(name, summary[summary["outcome"] == window.name(name)])
+              for name in outcomes if window.name(name) in set(summary["outcome"])]
+    if not panels:
+        return None
+    return intervals_figure(panels, f"No baseline scenario in this batch, so levels, not "
+                            f"differences: median and range of 95% of replicates, "
+                            f"{window.describe()}", "median")
+
+
+def plot_batch(out: Path, table: pd.DataFrame, files: list[Path]) -> None:
+    """Trajectories with bands, per scenario (one PNG each); with a baseline scenario, each
+    policy drawn against it from the month it starts."""
+    from .compare import plot_runs, policy_start
+
+    starts = {s.name: policy_start(s) for s in map(load_scenario, files)}
+    plot_runs(out, table, starts, BASELINE)

@@ -16,12 +16,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from ..errors import BondsimError
 from ..io import atomic_write
-from ..outputs.plots import plot_intervals
+from ..outputs.plots import Baseline, intervals_figure, plot_trajectories, save
 from ..simulation.outcomes import LAST_YEAR, RUPEES, Window, is_outcome, window_table
 from .paired import interval, metric_units, paired_metrics
+from .scenario import Scenario, load_scenario
 
 KEYS = ("scenario", "replicate", "seed", "month")
 EFFECT_COLUMNS = {"bonded_share", "child_labour_rate", "intervention_cost", "households",
@@ -89,7 +91,9 @@ def _effect_rows(table: pd.DataFrame, baseline: str, scenario: str,
 
 def compare_dir(out: str | Path, baseline: str = "baseline",
                 window: Window | None = None) -> pd.DataFrame:
-    """Read a batch folder, write ``compare.csv`` and ``compare.png`` there, return the table.
+    """Read a batch folder, write ``compare.csv`` and ``compare.png`` there, return the table;
+    redraw each scenario's ``trajectories-<scenario>.png``, the policies with ``baseline``
+    behind them.
     ``window``: by default the batch's own (from its manifest), else the last 12 months."""
     out = Path(out)
     source = out / "timeseries.parquet"
@@ -101,6 +105,7 @@ def compare_dir(out: str | Path, baseline: str = "baseline",
     atomic_write(out / "compare.csv",
                  lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
     plot_compare(table, out / "compare.png", baseline, window.fit(horizon(runs)))
+    plot_runs(out, runs, _batch_starts(out), baseline)
     return table
 
 
@@ -114,15 +119,78 @@ def _batch_window(out: Path) -> Window | None:
         return None
 
 
+def _batch_starts(out: Path) -> dict[str, int | None]:
+    """When each scenario of the batch in ``out`` starts its policy, read from the scenario
+    files its manifest names; a scenario whose file cannot be read is left out (its figure
+    then marks no start rather than a guessed one)."""
+    import json
+
+    try:
+        files = json.loads((out / "manifest.json").read_text()).get("scenario_files", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    starts: dict[str, int | None] = {}
+    for file in files:
+        try:
+            scenario = load_scenario(file)
+        except (BondsimError, OSError):
+            continue
+        starts[scenario.name] = policy_start(scenario)
+    return starts
+
+
+def policy_start(scenario: Scenario) -> int | None:
+    """The first month any of the scenario's interventions acts; None if it has none (a
+    scenario that only changes parameters acts from month 1)."""
+    months = [item.start for item in scenario.spec.interventions]
+    return min(months) if months else None
+
+
+def plot_runs(out: Path, table: pd.DataFrame, starts: dict[str, int | None],
+              baseline: str = "baseline") -> None:
+    """``trajectories-<scenario>.png`` per scenario: median and 95% band over replicates. In a
+    batch with ``baseline`` among its scenarios, every other scenario's figure draws the
+    baseline behind it and marks the month its policy starts (month 1 for a scenario without
+    interventions)."""
+    if not {"month", "production_days"} <= set(table.columns):
+        return
+    by_scenario = {name: [g.reset_index(drop=True) for _, g in group.groupby("replicate")]
+                   for name, group in table.groupby("scenario", sort=False)}
+    reference = (Baseline(baseline, by_scenario[baseline]) if baseline in by_scenario
+                 and len(by_scenario) > 1 else None)
+    for name, runs in by_scenario.items():
+        is_policy = reference is not None and name != baseline
+        start = starts.get(name)
+        if is_policy and start is None and name in starts:
+            start = 1
+        plot_trajectories(runs, out / f"trajectories-{name}.png", f"Scenario {name}",
+                          baseline=reference if is_policy else None,
+                          start=start if name != baseline else None)
+
+
 def plot_compare(table: pd.DataFrame, path: Path, baseline: str,
                  window: Window = LAST_YEAR) -> None:
     """Differences from the baseline over the window with 95% intervals, main outcomes."""
-    measures = set(table["measure"])
-    panels = [(window.name(f"{name}_change").replace("_", " "),
-               table[table["measure"] == window.name(f"{name}_change")])
-              for name in PLOTTED if window.name(f"{name}_change") in measures]
-    if panels:
-        plot_intervals(panels, path, f"Difference from {baseline}, {window.describe()}, "
-                       "paired by seed (95% interval)", "mean", xlabel=f"scenario - {baseline}",
-                       zero_line=True)
+    plot_differences(table, path, baseline, window, PLOTTED)
 
+
+def plot_differences(table: pd.DataFrame, path: Path, baseline: str, window: Window,
+                     outcomes: tuple[str, ...]) -> None:
+    """Save :func:`differences_figure` to ``path`` (PNG), if there is anything to draw."""
+    fig = differences_figure(table, baseline, window, outcomes)
+    if fig is not None:
+        save(fig, path)
+
+
+def differences_figure(table: pd.DataFrame, baseline: str, window: Window,
+                       outcomes: tuple[str, ...]) -> Figure | None:
+    """Each scenario's paired difference from ``baseline`` (rows of :func:`compare_table`)
+    in ``outcomes``, with its 95% interval; the window in the title. None: no such rows."""
+    measures = set(table["measure"])
+    panels = [(name, table[table["measure"] == window.name(f"{name}_change")])
+              for name in outcomes if window.name(f"{name}_change") in measures]
+    if not panels:
+        return None
+    return intervals_figure(panels, f"Difference from {baseline}, paired by replicate seed: "
+                            f"mean and 95% interval, {window.describe()}", "mean",
+                            baseline=baseline)

@@ -26,6 +26,7 @@ from ..outputs.plots import plot_trajectories
 from ..simulation.model import BondsimModel
 from ..simulation.outcomes import LAST_YEAR, Window, why_undefined, window_means
 from . import experiment
+from .compare import policy_start
 from .experiment import model_arguments as model_arguments  # its home is the core
 from .scenario import Scenario, load_scenario
 
@@ -86,7 +87,8 @@ def run_scenario(scenario: Scenario | str | Path, *, seed: int | None = None,
     out_dir = None
     if write:
         out_dir = Path(out) if out is not None else default_out_dir(spec.name)
-        write_outputs(out_dir, ts, manifest, title=f"{spec.name} (seed {seed})")
+        write_outputs(out_dir, ts, manifest, title=f"Scenario {spec.name}, seed {seed}",
+                      start=policy_start(scenario))
     return RunResult(scenario=scenario, model=model, timeseries=ts, out=out_dir,
                      manifest=manifest)
 
@@ -102,11 +104,14 @@ def default_out_dir(name: str, root: Path = Path("outputs")) -> Path:
     return candidate
 
 
-def write_outputs(out: Path, ts: pd.DataFrame, manifest: dict[str, Any], title: str) -> None:
+def write_outputs(out: Path, ts: pd.DataFrame, manifest: dict[str, Any], title: str,
+                  start: int | None = None) -> None:
+    """The run's table, figure and manifest; ``start``: the month its policy starts, marked
+    on the figure (None: a scenario without interventions)."""
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "timeseries.csv",
                  lambda tmp: ts.to_csv(tmp, index=False, lineterminator="\n"))
-    plot_trajectories(ts, out / "trajectories.png", title)
+    plot_trajectories(ts, out / "trajectories.png", title, start=start)
     write_json(out / "manifest.json", manifest)
 
 
