@@ -269,3 +269,19 @@ def test_rule_7_expects_weddings_from_the_children_about_to_come_of_age():
         m._capacity_need,
         12.0 * (m._need + no_marriage + demography.expected_wedding_cost(
             m.hh.children_10_14, p)))
+
+
+def test_a_new_household_is_a_migrant_and_home_for_the_monsoon_as_its_parent_is():
+    """Rule 1b with rule 10: a couple takes its parent's village, not the dissolved household's.
+    Household 0 (a migrant family home for the monsoon) splits off a couple into the row of
+    household 4, which was a non-migrant at its kiln; household 1 (a non-migrant at its kiln)
+    splits one into the row of household 5, which was a migrant home for the monsoon. Each
+    couple is a migrant, and away, exactly as its parent is."""
+    m = tiny(households=6, kilns=2)
+    hh = m.hh
+    m.ow.capacity[:] = 4
+    hh.migrant[:] = [True, False, False, False, False, True]
+    hh.away[:] = [True, False, False, False, False, True]
+    demography.found_households(m, np.array([0, 1]), np.array([4, 5]), np.array([False, False]))
+    assert hh.migrant.tolist() == [True, False, False, False, True, False]
+    assert hh.away.tolist() == [True, False, False, False, True, False]

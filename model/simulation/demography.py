@@ -27,7 +27,8 @@ Once a month, with yearly rates turned into monthly chances (rate / 12), drawn o
    to the owner is written off (booked) and its members leave the kilns. The couple lives at
    its parent's kiln if a place is free there, else where the old household lived; it starts
    with no debt, savings, transfers or children, an owner's advance of ``split_advance``
-   (booked), and the parent's outside lender, identity card, stipend and outside work option.
+   (booked), and the parent's outside lender, identity card, stipend and outside work option,
+   and whether it is a seasonal migrant and home for the monsoon (rule 1b) as its parent is.
    A couple for whom no row fell free leaves the kilns (the sector does not grow); a
    dissolving household without a couple to take its row keeps its moulder this month.
 
@@ -242,7 +243,9 @@ def found_households(model, parents: np.ndarray, rows: np.ndarray,  # noqa: ANN0
         getattr(hh, name)[rows] = False
     hh.released_month[rows] = NOT_YET
     hh.rehabilitated_month[rows] = NOT_YET
-    for name in ("outside_access", "cnic", "stipend", "outside_option"):
+    # the parent's, as the family's village and labour market are; a migrant couple split off
+    # in the monsoon is home with its parents and comes back with them (rule 1b)
+    for name in ("outside_access", "cnic", "stipend", "outside_option", "migrant", "away"):
         column = getattr(hh, name)
         column[rows] = column[parents]
     model.forget_transfers(rows)  # the old household's transfers were not the couple's
