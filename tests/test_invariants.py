@@ -98,6 +98,11 @@ def check_invariants(model: BondsimModel) -> None:
     assert np.all(ow.occupants <= ow.capacity)
     assert int(ow.occupants.sum()) == int(np.count_nonzero(at_kiln)) <= n
     assert np.all(hh.debt[~at_kiln] == 0.0)
+    # rule 1b: only a migrant family living at a kiln is home for the monsoon, and only in it
+    assert np.all(hh.migrant[hh.away])
+    assert np.all(at_kiln[hh.away])
+    if out["month"] > 0 and out["calendar_month"] not in p.closure_months:
+        assert not hh.away.any()
     assert hh.kiln.min() >= 0
     assert hh.kiln.max() < k
     np.testing.assert_array_equal(ow.district[hh.kiln], hh.district)
