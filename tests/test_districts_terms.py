@@ -198,8 +198,11 @@ def test_worse_terms_more_indebted_and_bonded_on_paired_seeds(seed):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_outside_work_options_release_pressure_on_paired_seeds(seed):
-    none = year_five(seed, outside_option_share=0.0)
-    many = year_five(seed, outside_option_share=0.6)
+    """Rule 2b on its own: with no seasonal migrants (rule 1b off), every family spends the
+    monsoon at its kiln, where the option pays (measured: 0.09-0.11 fewer in debt, 0.07-0.10
+    fewer bonded; with the default 0.3 migrants, who earn at home instead, 0.04-0.08)."""
+    none = year_five(seed, outside_option_share=0.0, monsoon_migrant_share=0.0)
+    many = year_five(seed, outside_option_share=0.6, monsoon_migrant_share=0.0)
     assert many[0] < none[0] - 0.05  # fewer families in debt
     assert many[1] < none[1]  # and fewer bonded
 

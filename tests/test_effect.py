@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bondsim import BondsimModel
 from bondsim.cli import main
 from bondsim.experiments.effect import (
     METRICS,
@@ -208,37 +209,71 @@ def test_effect_command_writes_tables_and_manifest(tmp_path, capsys):
     assert "n/a interval" in printed  # one replicate: said why
 
 
-def test_enforcement_alone_leaves_families_not_released_as_indebted():
-    """Issue 3 / fact 9 (Basu & Chau 2004): enforcement without credit or cash leaves the
-    families it did not release about as indebted as before: neither much less (enforcement
-    alone does not free them from debt) nor much more (it does not push them deeper). Both
-    enforcement scenarios: inspections that release nobody, and inspections that release some.
+def _indebted_not_released(model: BondsimModel) -> tuple[float, float, float]:
+    """Shares owing anything among families not released: all of them, those with no income
+    while the kiln idles (neither a seasonal migrant nor with an outside work option: rules
+    1b and 2b) and those with one."""
+    hh = model.hh
+    free = ~hh.released
+    none = ~hh.migrant & ~hh.outside_option
+    owes = hh.debt > 0
+    return (float(owes[free].mean()), float(owes[free & none].mean()),
+            float(owes[free & ~none].mean()))
 
-    Two-sided tolerance: within 2.5 points a seed and 2 points on average. The indebted
-    share is about 0.94 of 4,000 families, so its binomial sd is sqrt(0.94 x 0.06 / 4000) = 0.4
-    points even for unpaired runs: 2 points is 5 sd. With owners who decide (issue 17) the
-    differences are -0.4 to -1.4 points (means -0.9): deterred owners let some families go, and
-    a family leaving an owner who does not hold it leaves its debt behind. With owners who cap
-    what a family owes (rule 5b, issue 18) inspections alone give -0.9 to -1.3 (mean -1.2), so
-    the mean's tolerance was 1.5 points (was 1). With rule 10 (demography, issue 18) too, the
-    arms' households also diverge in who is born and who marries: -0.7 to -2.1 points over seeds
-    71-76 (mean -1.5; -1.6 over the three seeds here), so the tolerances are 2.5 points a seed
-    (was 2) and 2 on average."""
-    from bondsim.experiments.run import run_scenario
-    diffs = {"inspections_only": [], "release_without_rehabilitation": []}
+
+def test_enforcement_alone_leaves_families_without_other_income_borrowing_again():
+    """Issue 3 / fact 9 (Genicot 2002; Basu & Chau 2004): bondage persists where alternative
+    credit and insurance are missing, and enforcement alone may raise indebtedness. What the
+    test protects: enforcement without credit or cash must not free the families it did not
+    release from debt where they have nothing else to live on in the lean season, nor push
+    them deeper. Both enforcement scenarios, months 49-60 (September to August), against the
+    baseline on the same seeds, among families not released:
+
+    - not deeper: at the lean season's end (August, month 60) they are not more indebted than
+      at baseline (at most 2.5 points more a seed; measured 1.8 to 4.3 points less);
+    - families with no income while the kiln idles (fact 9's families without an
+      alternative) borrow again: the relief enforcement gives them before the monsoon
+      (September to June: 7.1 and 7.3 points fewer in debt, mean over the seeds; 5.5 and 4.9
+      over seeds 74-76) is mostly gone by August: at most 0.6 of it is left (measured 0.33
+      and 0.42; 0.21 and 0.25 over seeds 74-76). Relief that lasted would leave about 1;
+    - fact 9's gradient: families with an income of their own in the lean season (a migrant
+      earning at home, an outside work option) keep more of it by August than families
+      without (measured 2.5 and 1.5 points more, mean over the seeds; 2.3 and 2.6 over seeds
+      74-76).
+
+    Why not "as indebted as before" (the test's earlier form, within 2 points in August):
+    deterred owners stop holding, a family leaving an owner who does not hold it leaves its
+    debt behind (rule 8), and over the brick year the families not released are 4 to 7 points
+    less indebted than at baseline, even with nobody migrating or working outside (months
+    49-60, seeds 71-73). The earlier form passed only by reading August, when every family
+    without income has borrowed again; with rules 1b and 2b on by default (issue 18) the
+    families who have an income keep part of the relief through the monsoon (August: 3.0 to
+    4.3 points less in all), which is fact 9's own premise, not a fault."""
+    from bondsim.experiments.run import simulate
+    names = ("baseline", "inspections_only", "release_without_rehabilitation")
+    gaps = {name: [] for name in names[1:]}  # per seed: (month, all / none / some) x 100
     released = 0
     for seed in (71, 72, 73):
-        base, *policies = [run_scenario(SCENARIOS / f"{name}.toml", seed=seed, households=4000,
-                                        months=60, write=False).model
-                           for name in ("baseline", *diffs)]
-        before = float((base.hh.debt > 0).mean())
-        for name, m in zip(diffs, policies, strict=True):
-            diffs[name].append(float((m.hh.debt[~m.hh.released] > 0).mean()) - before)
-        released += int(policies[1].hh.released.sum())
+        models = {name: simulate(SCENARIOS / f"{name}.toml", seed=seed, households=4000,
+                                 months=48) for name in names}
+        shares = {name: [] for name in names}
+        for _month in range(49, 61):
+            for name, model in models.items():
+                model.step()
+                shares[name].append(_indebted_not_released(model))
+        base = np.array(shares["baseline"])
+        for name in gaps:
+            gaps[name].append((np.array(shares[name]) - base) * 100.0)
+        released += int(models["release_without_rehabilitation"].hh.released.sum())
     assert released > 0  # "not released" excludes someone
-    for name, d in diffs.items():
-        assert max(abs(x) for x in d) <= 0.025, (name, d)
-        assert abs(np.mean(d)) <= 0.02, (name, d)
+    for name, per_seed in gaps.items():
+        g = np.array(per_seed)  # seed, month, group
+        august, before = g[:, -1, :], g[:, :-2, :].mean(axis=1)
+        assert august[:, 0].max() <= 2.5, (name, august[:, 0])
+        none_left = august[:, 1].mean() / before[:, 1].mean()
+        assert before[:, 1].mean() < 0.0, (name, before[:, 1])  # there was relief to lose
+        assert none_left <= 0.6, (name, none_left, august[:, 1], before[:, 1])
+        assert august[:, 2].mean() < august[:, 1].mean(), (name, august)
 
 
 def test_effect_at_a_closed_horizon_reads_the_last_year_not_the_closed_month():
