@@ -1,0 +1,157 @@
+"""What the analysis pictures (sweep, calibration, discovery, plan) share: human names for
+factors and scenarios, axes without offsets, a clip at zero that says so, labels placed where
+they do not overlap, legends outside the data, and atomic saving.
+
+Why here and not in each module: the four modules had each written their own names
+(``prison_cost_months``, "mu*"), let matplotlib add "1e8" offsets and annotated points at a
+fixed offset, so labels ran into each other. ``labels`` says what a number is; this module
+decides where its words go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+from ..io import atomic_write
+from .labels import label, scale_for, unit
+
+#: colours that stay apart on screen and in print; a plot never needs more distinct ones
+#: (the rest of its series are grey; none of these is)
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#17becf", "#bcbd22")
+
+
+def words(name: str) -> str:
+    """A file-given name (a scenario, a strategy, an intervention type) as words."""
+    return str(name).replace("_", " ").strip()
+
+
+def factor_label(name: str) -> str:
+    """A sweep factor by name: a parameter's label, or a lever ``<label>.<field>`` as
+    '<label>: <field>' in words."""
+    if "." in name:
+        owner, field = name.split(".", 1)
+        return f"{words(owner)}: {words(field)}"
+    return label(name)
+
+
+def factor_axis_label(name: str, values: Iterable[float] | np.ndarray | None = None) -> str:
+    """'label (unit)' for an axis that carries a factor's values (a parameter's unit comes
+    from its declaration; a lever's unit is not known here and is left out)."""
+    shown = scale_for(unit(name), values).unit if "." not in name else ""
+    return f"{factor_label(name)} ({shown})" if shown else factor_label(name)
+
+
+def plain_axes(ax: Axes) -> None:
+    """No offset or scientific multiplier on either axis: values are scaled by ``scale_for``
+    before they are drawn, so the tick labels carry the whole number."""
+    for axis in (ax.xaxis, ax.yaxis):
+        formatter = axis.get_major_formatter()
+        if hasattr(formatter, "set_useOffset"):
+            formatter.set_useOffset(False)
+            formatter.set_scientific(False)
+
+
+def clip_at_zero(values: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Values of a quantity that cannot be negative (an index, a share, a count), with
+    estimates and interval ends below zero set to zero, and whether any were."""
+    values = np.asarray(values, dtype=float)
+    clipped = bool(np.any(values < 0))
+    return np.clip(values, 0.0, None), clipped
+
+
+def drop_unused(fig: Figure, axes: Sequence[Axes], used: int) -> list[Axes]:
+    """Remove the panels of a grid beyond the first ``used`` (no empty panels)."""
+    for ax in axes[used:]:
+        fig.delaxes(ax)
+    return list(axes[:used])
+
+
+def grid(count: int, width: float, height: float, cols: int = 3,
+         **kwargs: object) -> tuple[Figure, list[Axes]]:
+    """``count`` panels in rows of at most ``cols``, the spare cells removed."""
+    cols = max(1, min(count, cols))
+    rows = -(-count // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows),
+                             layout="constrained", squeeze=False, **kwargs)  # type: ignore[arg-type]
+    return fig, drop_unused(fig, list(axes.flat), count)
+
+
+def legend_below(ax: Axes, **kwargs: object) -> None:
+    """The panel's legend under its x axis label, never over the data."""
+    handles, names = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.18),
+                  fontsize=7, frameon=False, ncols=min(3, len(handles)), **kwargs)
+
+
+# --- labels that do not overlap ------------------------------------------------------------
+
+#: where a label may go around its point, in points: beside it (right, then left), then in
+#: rows stepping up and down by a line, so a bunch of points gets a column of labels with
+#: leader lines; then above and below
+_LINE = 9.0
+_STEPS = (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8)
+
+
+def _candidates() -> list[tuple[float, float, str]]:
+    spots = [(side * reach, step * _LINE, "left" if side > 0 else "right")
+             for reach in (6.0, 30.0) for step in _STEPS for side in (1, -1)]
+    return spots + [(0.0, sign * _LINE * k, "center") for k in (1, 2, 3) for sign in (1, -1)]
+
+
+def _boxes(texts: Iterable[Text], renderer: object) -> list[Bbox]:
+    return [t.get_window_extent(renderer) for t in texts  # type: ignore[arg-type]
+            if t.get_visible() and t.get_text().strip()]
+
+
+def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], texts: Sequence[str],
+                 fontsize: float = 7) -> list[int]:
+    """Annotate points in the order given (most important first), each at the first spot
+    around it where its text overlaps no text already on the figure and stays inside the
+    panel. Returns the indices of the labels that found no spot (left off; the caller says
+    where they are listed). Freezes the figure's layout first so positions stay put."""
+    fig = ax.figure
+    fig.canvas.draw()
+    fig.set_layout_engine("none")  # the layout is final: measured boxes stay where they are
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    inside = ax.get_window_extent(renderer)
+    taken = _boxes(fig.findobj(Text), renderer)
+    left_off = []
+    for i, (xi, yi, text) in enumerate(zip(x, y, texts, strict=True)):
+        for dx, dy, ha in _candidates():
+            far = abs(dx) > 6.0 or abs(dy) > _LINE
+            note = ax.annotate(text, (xi, yi), xytext=(dx, dy), textcoords="offset points",
+                               ha=ha, va="center", fontsize=fontsize,
+                               arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5}
+                               if far else None)
+            box = note.get_window_extent(renderer)
+            fits = (box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0
+                    and box.y1 <= inside.y1)
+            if fits and not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                break
+            note.remove()
+        else:
+            left_off.append(i)
+    return left_off
+
+
+# --- saving --------------------------------------------------------------------------------
+
+
+def save(fig: Figure, path: Path) -> None:
+    """Write the figure as PNG atomically and free it."""
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+    plt.close(fig)

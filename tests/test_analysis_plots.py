@@ -1,0 +1,177 @@
+"""The analysis pictures (sweep, calibration, discovery, plan) built from small synthetic
+tables and measured as a reader would see them (``figure_checks``): the shapes are those the
+jobs write, with the names of the shipped experiments, so the long labels are the real ones."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from figure_checks import check_figure, visible_texts
+
+from bondsim.outputs import sensitivity_plots as sp
+from bondsim.outputs.plot_kit import place_labels
+
+FACTORS = ["prison_cost_months", "prior_conviction", "belief_memory", "markup_annual",
+           "book_inflation_mean", "illness_rate", "illness_cost_median",
+           "advance_limit_months", "transfer_rate", "paid_ratio_low", "surplus_spend_share",
+           "inspections.inspections_per_district", "inspections.follow_through",
+           "rehabilitation.coverage", "rehabilitation.outside_income", "cash_transfer.coverage"]
+OUTCOMES = ["bonded_share", "child_labour_rate", "bonded_household_years_averted",
+            "child_work_years_averted", "public_cost"]
+SCALE = {"bonded_share": 0.05, "child_labour_rate": 0.03, "bonded_household_years_averted": 40,
+         "child_work_years_averted": 25, "public_cost": 3e8}
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _morris(clustered: bool = True) -> pd.DataFrame:
+    """Morris indices with the leaders bunched together (the case that used to overlap)."""
+    rng = np.random.default_rng(4)
+    rows = []
+    for outcome in OUTCOMES:
+        s = SCALE[outcome]
+        mu = s * (np.r_[np.full(6, 0.9) + rng.normal(0, 0.01, 6), rng.uniform(0, 0.3, 10)]
+                  if clustered else rng.uniform(0, 1, 16))
+        for factor, m in zip(FACTORS, mu, strict=True):
+            rows.append({"outcome": outcome, "factor": factor, "mu_star": m,
+                         "mu_star_conf": 0.6 * m + 0.02 * s, "sigma": m * rng.uniform(0.8, 1.2),
+                         "mu": m})
+    t = pd.DataFrame(rows)
+    t["rank"] = t.groupby("outcome")["mu_star"].rank(ascending=False, method="min").astype(int)
+    return t
+
+
+def _sobol() -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    rows = []
+    for outcome in OUTCOMES[:2]:
+        for factor in FACTORS[:8]:
+            st = rng.uniform(0, 0.5)
+            rows.append({"outcome": outcome, "factor": factor, "ST": st, "ST_conf": 0.1,
+                         "S1": st - 0.1, "S1_conf": 0.08})  # some S1 below zero
+    t = pd.DataFrame(rows)
+    t["rank"] = t.groupby("outcome")["ST"].rank(ascending=False, method="min").astype(int)
+    return t
+
+
+def _convergence(method: str, indices: pd.DataFrame, sizes: list[int]) -> pd.DataFrame:
+    frames = []
+    for size in sizes:
+        frame = indices.copy()
+        noise = 1 + 2 / size
+        if method == "morris":
+            frame["mu_star"] *= noise
+            frame["mu_star_conf"] *= 8 / size + 1  # wide bands at small samples
+        else:
+            frame["ST"] = frame["ST"] * noise - 0.05  # the estimator's negatives at small N
+            frame["ST_conf"] = 0.4 / np.sqrt(size)
+        frame.insert(0, "size", size)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+# --- the helpers -----------------------------------------------------------------------------
+
+
+def test_place_labels_keeps_bunched_labels_apart_and_inside_the_panel():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1])
+    x = [0.5 + 0.004 * i for i in range(6)]
+    names = [f"a long factor name {i}" for i in range(6)]
+    left_off = place_labels(ax, x, x, names)
+    placed = [t for t in visible_texts(fig) if t.get_text() in names]
+    assert len(placed) + len(left_off) == 6
+    assert len(placed) >= 4
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in placed]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    inside = ax.get_window_extent(renderer)
+    assert all(inside.x0 <= b.x0 and b.x1 <= inside.x1 for b in boxes)
+
+
+def test_the_checks_catch_what_they_are_for():
+    """The measuring stick can fail: an offset, an underscore, overlapping text, a legend
+    over the data and a negative band are each caught."""
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1e8, 1e8 + 5])
+    ax.set(xlabel="x (Rs)", ylabel="y (Rs)")
+    with pytest.raises(AssertionError, match="offset"):
+        check_figure(fig)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set(xlabel="public_cost (Rs)", ylabel="y (Rs)")
+    with pytest.raises(AssertionError, match="column names"):
+        check_figure(fig)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="a")
+    ax.set(xlabel="x (Rs)", ylabel="y (Rs)")
+    ax.text(0.5, 0.5, "some words")
+    ax.text(0.5, 0.5, "other words")
+    with pytest.raises(AssertionError, match="overlap"):
+        check_figure(fig)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="a")
+    ax.set(xlabel="x (Rs)", ylabel="y (Rs)")
+    ax.legend()
+    with pytest.raises(AssertionError, match="legend over"):
+        check_figure(fig)
+    fig, ax = plt.subplots()
+    ax.fill_between([0, 1], [-0.1, 0], [0.2, 0.3])
+    ax.set(xlabel="x (Rs)", ylabel="y (Rs)")
+    with pytest.raises(AssertionError, match="below zero"):
+        check_figure(fig, nonnegative=[ax])
+
+
+# --- sweeps ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_ranking_names_factors_in_words_with_units_and_no_bar_below_zero(method):
+    indices = _sobol() if method == "sobol" else _morris()
+    fig = sp.ranking_figure(indices, method)
+    check_figure(fig)
+    texts = [t.get_text() for t in visible_texts(fig)]
+    assert "markup annual" in texts or "markup annual" in " ".join(texts)
+    for ax in fig.axes:
+        assert ax.get_xlim()[0] == 0
+    if method == "sobol":
+        assert sp.CLIPPED in fig.get_suptitle()  # S1 below zero was clipped, and said
+    else:
+        xlabels = [ax.get_xlabel() for ax in fig.axes]
+        assert any("percentage points" in x for x in xlabels)
+        assert any("Rs million" in x for x in xlabels)  # public cost, not 1e8
+        assert "prices" in fig.get_suptitle()
+
+
+def test_morris_scatter_names_the_leaders_without_overlap():
+    fig = sp.morris_figure(_morris(clustered=True))
+    check_figure(fig)
+    names = {sp.factor_label(f) for f in FACTORS}
+    named = [t.get_text() for t in visible_texts(fig) if t.get_text() in names]
+    assert len(named) >= 3 * len(OUTCOMES)  # bunched leaders still mostly named
+    assert len(fig.axes) == len(OUTCOMES)  # the sixth cell of the grid is gone
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_convergence_greys_the_minor_factors_ticks_every_size_and_stays_above_zero(method):
+    indices = _sobol() if method == "sobol" else _morris(clustered=False)
+    sizes = [4, 8, 16, 32] if method == "morris" else [8, 16, 32, 64, 128]
+    fig = sp.convergence_figure(_convergence(method, indices, sizes), method)
+    check_figure(fig, nonnegative=fig.axes)
+    for ax in fig.axes:
+        entries = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert len(entries) == sp.COLOURED + 1
+        assert entries[-1] == "other factors"
+        ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert ticks == [f"{s:,}" for s in sizes]
+    if method == "sobol":
+        assert sp.CLIPPED in fig.get_suptitle()
