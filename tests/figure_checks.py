@@ -10,9 +10,12 @@ from collections.abc import Iterable
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import Collection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 _NUMBER = re.compile(r"^[−\-+]?[\d,.]+%?$")
@@ -62,17 +65,24 @@ def _numeric_ticks(labels: Iterable[Text]) -> bool:
 
 
 def _legend_colours(legend: Legend) -> list[str]:
+    """The colour a reader sees of each legend entry: a line's colour, a marker's fill (its
+    edge when hollow), a patch's fill (its edge when an outline)."""
     colours = []
     for handle in legend.legend_handles:
-        if handle is None:
+        if isinstance(handle, Line2D):
+            if handle.get_linestyle() in ("None", "none", ""):
+                face = handle.get_markerfacecolor()
+                colour = handle.get_markeredgecolor() if face in ("none", "None") else face
+            else:
+                colour = handle.get_color()
+        elif isinstance(handle, Patch):
+            colour = (handle.get_edgecolor() if not handle.get_fill()
+                      else handle.get_facecolor())
+        elif isinstance(handle, Collection) and len(handle.get_facecolor()):
+            colour = handle.get_facecolor()[0]
+        else:
             continue
-        get = getattr(handle, "get_color", None) or getattr(handle, "get_facecolor", None)
-        try:
-            colour = get() if get else None
-            colours.append(to_hex(colour if np.ndim(colour) == 1 or isinstance(colour, str)
-                                  else colour[0], keep_alpha=True))
-        except (TypeError, ValueError, IndexError):
-            continue
+        colours.append(to_hex(colour, keep_alpha=True))
     return colours
 
 

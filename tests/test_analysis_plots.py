@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from figure_checks import check_figure, visible_texts
 
+from bondsim.outputs import calibration_plots as cp
 from bondsim.outputs import sensitivity_plots as sp
 from bondsim.outputs.plot_kit import place_labels
 
@@ -175,3 +176,60 @@ def test_convergence_greys_the_minor_factors_ticks_every_size_and_stays_above_ze
         assert ticks == [f"{s:,}" for s in sizes]
     if method == "sobol":
         assert sp.CLIPPED in fig.get_suptitle()
+
+
+# --- calibrations ----------------------------------------------------------------------------
+
+
+def _calibration() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """800 draws of four parameters (one log-uniform), 12 accepted near a fitted value."""
+    rng = np.random.default_rng(6)
+    priors = {"markup_annual": (0.0, 1.0), "prison_cost_months": (3.0, 60.0),
+              "need_per_person": (1000.0, 2000.0), "child_work_trigger": (0.0, 0.5)}
+    draws = pd.DataFrame({"markup_annual": rng.uniform(0, 1, 800),
+                          "prison_cost_months": np.exp(rng.uniform(np.log(3), np.log(60), 800)),
+                          "need_per_person": rng.uniform(1000, 2000, 800),
+                          "child_work_trigger": rng.uniform(0, 0.5, 800)})
+    near = (draws["markup_annual"] - 0.3).abs().nsmallest(12).index
+    draws["accepted"] = draws.index.isin(near)
+    posterior = pd.DataFrame([
+        {"parameter": p, "fitted": float(draws.loc[near, p].median()), "prior_low": lo,
+         "prior_high": hi, "default": float(draws[p].median())}
+        for p, (lo, hi) in priors.items()])
+    return posterior, draws
+
+
+def _calibration_fit() -> pd.DataFrame:
+    return pd.DataFrame({
+        "target": ["baseline:indebted_share", "baseline:median_debt_months",
+                   "baseline:school_enrolment",
+                   "inspections_only:cases_registered_per_inspections"],
+        "value": [0.835, 6.0, 0.74, 0.08], "tolerance": [0.135, 1.0, 0.04, 0.03],
+        "simulated": [0.80, 6.4, 0.69, 0.07], "low": [0.78, 6.0, 0.66, 0.05],
+        "high": [0.82, 6.9, 0.71, 0.09], "within": [True, True, False, True],
+        "default_simulated": [0.75, 5.0, 0.70, 0.06]})
+
+
+def test_posterior_shows_the_few_accepted_draws_at_the_scale_of_the_prior():
+    posterior, draws = _calibration()
+    fig = cp.posterior_figure(posterior, draws, {"prison_cost_months": "loguniform"})
+    check_figure(fig, nonnegative=fig.axes)
+    by_title = {ax.get_title().split("\n")[0]: ax for ax in fig.axes}
+    markup = by_title["markup annual"]
+    prior, accepted = markup.patches[0], markup.patches[1:]
+    heights = [p.get_height() for p in accepted]
+    assert max(heights) > 20  # 12 accepted draws in few bins: tall, not a sliver under 800
+    assert not prior.get_fill()  # the prior an outline, the accepted draws filled
+    assert by_title["prison cost months"].get_xscale() == "log"
+    assert by_title["markup annual"].get_xscale() == "linear"
+    assert "(Rs (2020 prices)/month/person)" in by_title["need per person"].get_xlabel()
+    assert "(% of the month's need)" in by_title["child work trigger"].get_xlabel()
+
+
+def test_fit_names_targets_in_words_and_keeps_its_legend_off_the_targets():
+    fit = _calibration_fit()
+    fig = cp.fit_figure(fit)
+    check_figure(fig)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks[0].startswith("in debt to an owner or a loan scheme, baseline\nfield 84% ± 14")
+    assert "bonded-labour cases registered per" in ticks[-1]

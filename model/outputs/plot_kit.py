@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from matplotlib.transforms import Bbox
 
 from ..io import atomic_write
@@ -155,3 +156,13 @@ def save(fig: Figure, path: Path) -> None:
     """Write the figure as PNG atomically and free it."""
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
     plt.close(fig)
+
+
+def log_axis(ax: Axes, which: str = "x") -> None:
+    """A logarithmic axis for a factor drawn log-uniformly, its ticks at 1, 2 and 5 times the
+    powers of ten written as plain numbers (no '10^k')."""
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}"))
+    axis.set_minor_formatter(NullFormatter())
