@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from figure_checks import check_figure, visible_texts
 
+from bondsim.experiments.boxes import Box
 from bondsim.outputs import calibration_plots as cp
+from bondsim.outputs import discover_plots as dp
 from bondsim.outputs import sensitivity_plots as sp
 from bondsim.outputs.plot_kit import place_labels
 
@@ -233,3 +235,48 @@ def test_fit_names_targets_in_words_and_keeps_its_legend_off_the_targets():
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks[0].startswith("in debt to an owner or a loan scheme, baseline\nfield 84% ± 14")
     assert "bonded-labour cases registered per" in ticks[-1]
+
+
+# --- scenario discovery ----------------------------------------------------------------------
+
+
+def _discovery() -> tuple[Box, pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(7)
+    x = pd.DataFrame({"prison_cost_months": np.exp(rng.uniform(np.log(3), np.log(60), 200)),
+                      "markup_annual": rng.uniform(0, 1, 200),
+                      "illness_cost_median": rng.uniform(1e4, 6e4, 200)})
+    failed = ((x["prison_cost_months"] < 10) & (x["markup_annual"] > 0.5)).to_numpy()
+    limits = pd.DataFrame({"parameter": list(x.columns), "min": [3.0, 0.5, 1e4],
+                           "max": [10.0, 1.0, 6e4], "restricted": [True, True, False],
+                           "qp": [0.001, 0.01, 1.0]})
+    trajectory = pd.DataFrame({"coverage": np.linspace(1, 0.3, 12),
+                               "density": np.linspace(0.2, 0.95, 12),
+                               "res_dim": np.repeat([0, 1, 2], 4)})
+    box = Box(policy="inspections_only", found=True, coverage=0.8, density=0.7, mass=0.1,
+              limits=limits, trajectory=trajectory, failures=int(failed.sum()), futures=200,
+              informative=True)
+    return box, x, failed
+
+
+def test_discovery_box_puts_a_log_uniform_factor_on_a_log_axis_with_units():
+    box, x, failed = _discovery()
+    fig = dp.box_figure(box, x, failed, {"prison_cost_months": "loguniform"})
+    check_figure(fig)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert ax.get_yscale() == "linear"
+    assert ax.get_xlabel() == "prison cost months (months of the kiln's profit)"
+    assert ax.get_title().startswith("inspections only: where it fails")
+
+
+def test_discovery_trajectory_and_robustness_read_in_percent_and_the_outcome_unit():
+    box, _, _ = _discovery()
+    check_figure(dp.trajectory_figure(box))
+    table = pd.DataFrame({"policy": ["combined_package", "cash_transfer", "inspections_only"],
+                          "satisficing_share": [0.9, 0.6, 0.2], "regret_mean": [0.0, 0.01, 0.03],
+                          "regret_p90": [0.001, 0.02, 0.05]})
+    fig = dp.robustness_figure(table, "bonded_share")
+    check_figure(fig, nonnegative=[])
+    assert "(percentage points)" in fig.axes[1].get_xlabel()
+    assert fig.axes[0].get_xlim() == (0, 100)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][-1] == "combined package"

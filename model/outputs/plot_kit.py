@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, offset_copy
 
 from ..io import atomic_write
 from .labels import label, scale_for, unit
@@ -89,12 +89,20 @@ def grid(count: int, width: float, height: float, cols: int = 3,
     return fig, drop_unused(fig, list(axes.flat), count)
 
 
-def legend_below(ax: Axes, **kwargs: object) -> None:
-    """The panel's legend under its x axis label, never over the data."""
+def legend_below(ax: Axes, ncols: int = 3) -> None:
+    """The panel's legend under its x axis label, never over the data: placed in points
+    below the axis (tick labels and every line of the label), whatever the panel's size.
+    Call it after the x label is set."""
     handles, names = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.18),
-                  fontsize=7, frameon=False, ncols=min(3, len(handles)), **kwargs)
+    if not handles:
+        return
+    size = float(plt.rcParams["font.size"])
+    lines = max(1, ax.get_xlabel().count("\n") + 1) if ax.get_xlabel() else 0
+    drop = 4 + 3.5 + 1.4 * size * (1 + lines)  # ticks, pad, tick labels and the label
+    anchor = offset_copy(ax.transAxes, fig=ax.figure, y=-drop, units="points")
+    ax.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              bbox_transform=anchor, fontsize=7, frameon=False,
+              ncols=min(ncols, len(handles)))
 
 
 # --- labels that do not overlap ------------------------------------------------------------
