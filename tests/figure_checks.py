@@ -18,6 +18,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
+from bondsim.outputs.plot_kit import text_box
+
 _NUMBER = re.compile(r"^[−\-+]?[\d,.]+%?$")
 _UNIT = re.compile(r"\([^)]+\)")
 
@@ -54,7 +56,8 @@ def _shown(text: Text) -> bool:
 
 def _overlapping(fig: Figure, texts: list[Text]) -> list[tuple[str, str]]:
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    boxes = [(t.get_text(), t.get_window_extent(renderer).expanded(0.98, 0.9)) for t in texts]
+    boxes = [(t.get_text(), text_box(t, renderer).expanded(0.98, 0.9))
+             for t in texts]  # the letters, not an annotation's leader line
     return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
             if box_a.width > 0 and box_b.width > 0 and box_a.overlaps(box_b)]
 

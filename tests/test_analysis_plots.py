@@ -16,8 +16,9 @@ from figure_checks import check_figure, visible_texts
 from bondsim.experiments.boxes import Box
 from bondsim.outputs import calibration_plots as cp
 from bondsim.outputs import discover_plots as dp
+from bondsim.outputs import plan_plots as pl
 from bondsim.outputs import sensitivity_plots as sp
-from bondsim.outputs.plot_kit import place_labels
+from bondsim.outputs.plot_kit import place_labels, text_box
 
 FACTORS = ["prison_cost_months", "prior_conviction", "belief_memory", "markup_annual",
            "book_inflation_mean", "illness_rate", "illness_cost_median",
@@ -95,7 +96,7 @@ def test_place_labels_keeps_bunched_labels_apart_and_inside_the_panel():
     assert len(placed) + len(left_off) == 6
     assert len(placed) >= 4
     renderer = fig.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in placed]
+    boxes = [text_box(t, renderer) for t in placed]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     inside = ax.get_window_extent(renderer)
     assert all(inside.x0 <= b.x0 and b.x1 <= inside.x1 for b in boxes)
@@ -280,3 +281,54 @@ def test_discovery_trajectory_and_robustness_read_in_percent_and_the_outcome_uni
     assert "(percentage points)" in fig.axes[1].get_xlabel()
     assert fig.axes[0].get_xlim() == (0, 100)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][-1] == "combined package"
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+STRATEGIES = {"no_spending": (0.0, 0.0, 0.0), "enforcement": (38e6, 60.0, 10.0),
+              "release_rehabilitation": (39e6, 62.0, 12.0), "social_protection": (39.5e6, 58, 30),
+              "buyout_loans": (37e6, 61.0, 5.0), "combined_package": (39.8e6, 90.0, 25.0),
+              "optimised": (36e6, 95.0, 20.0)}
+
+
+def _totals() -> pd.DataFrame:
+    rows = []
+    for name, (cost, bonded, child) in STRATEGIES.items():
+        for metric, mean in (("public_cost", cost), ("bonded_household_years_averted", bonded),
+                             ("child_work_years_averted", child)):
+            rows.append({"strategy": name, "metric": metric, "mean": mean,
+                         "low": mean * 0.9 - 1, "high": mean * 1.1 + 1})
+    return pd.DataFrame(rows)
+
+
+def test_pareto_names_bunched_strategies_in_words_without_overlap_in_rs_million():
+    fig = pl.pareto_figure(_totals(), 40e6)
+    check_figure(fig)
+    named = [t.get_text() for t in visible_texts(fig)
+             if t.get_text() in {n.replace("_", " ") for n in STRATEGIES}]
+    assert len(named) >= 2 * (len(STRATEGIES) - 1)  # at most one left off per panel
+    assert all(ax.get_xlabel() == "public cost (Rs million)" for ax in fig.axes)
+    assert fig.axes[0].get_ylabel() == ("bonded household-years averted (household-years)")
+    assert "2020 prices" in fig.get_suptitle()
+    budget = [line for line in fig.axes[0].get_lines() if line.get_linestyle() == "--"]
+    assert budget[0].get_xdata()[0] == pytest.approx(40.0)
+
+
+def test_allocation_and_budget_curve_name_everything_in_words_with_units():
+    table = pd.DataFrame({"strategy": ["social_protection"] * 2 + ["enforcement"] * 2,
+                          "district": ["Dera_Bugti", "Quetta"] * 2,
+                          "type": ["cash_transfer", "identity_registration", "inspections",
+                                   "inspections"],
+                          "allocated": [2e6, 1e6, 1.5e6, 1.5e6],
+                          "spent_mean": [1.8e6, 0.5e6, 1.4e6, 1.2e6]})
+    fig = pl.allocation_figure(table)
+    check_figure(fig)
+    assert len(fig.axes) == 2
+    curve = pd.DataFrame({"budget": [1e7, 2e7, 4e7], "objective": "bonded_household_years_averted",
+                          "expected": [20.0, 34.0, 41.0], "worst": [10.0, 20.0, 25.0],
+                          "best_draw": [30.0, 50.0, 60.0],
+                          "spent_expected": [0.95e7, 1.9e7, 3.1e7]})
+    fig = pl.budget_curve_figure(curve)
+    check_figure(fig)
+    notes = [t.get_text() for t in visible_texts(fig) if t.get_text().startswith("spent")]
+    assert notes == ["spent Rs 9.5 million", "spent Rs 19 million", "spent Rs 31 million"]

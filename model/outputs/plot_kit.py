@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from matplotlib.transforms import Bbox, offset_copy
 
@@ -111,18 +111,24 @@ def legend_below(ax: Axes, ncols: int = 3) -> None:
 #: rows stepping up and down by a line, so a bunch of points gets a column of labels with
 #: leader lines; then above and below
 _LINE = 9.0
-_STEPS = (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8)
+_STEPS = (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8, 9, -9, 10, -10)
 
 
 def _candidates() -> list[tuple[float, float, str]]:
     spots = [(side * reach, step * _LINE, "left" if side > 0 else "right")
-             for reach in (6.0, 30.0) for step in _STEPS for side in (1, -1)]
+             for reach in (6.0, 30.0, 60.0) for step in _STEPS for side in (1, -1)]
     return spots + [(0.0, sign * _LINE * k, "center") for k in (1, 2, 3) for sign in (1, -1)]
 
 
+def text_box(text: Text, renderer: object) -> Bbox:
+    """Where a text's letters are, without an annotation's leader line."""
+    if isinstance(text, Annotation):
+        text.update_positions(renderer)  # type: ignore[arg-type]
+    return Text.get_window_extent(text, renderer)  # type: ignore[arg-type]
+
+
 def _boxes(texts: Iterable[Text], renderer: object) -> list[Bbox]:
-    return [t.get_window_extent(renderer) for t in texts  # type: ignore[arg-type]
-            if t.get_visible() and t.get_text().strip()]
+    return [text_box(t, renderer) for t in texts if t.get_visible() and t.get_text().strip()]
 
 
 def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], texts: Sequence[str],
@@ -137,15 +143,20 @@ def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], texts: Sequen
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     inside = ax.get_window_extent(renderer)
     taken = _boxes(fig.findobj(Text), renderer)
+    for xi, yi in zip(x, y, strict=True):  # the points themselves stay uncovered
+        px, py = ax.transData.transform((xi, yi))
+        taken.append(Bbox.from_extents(px - 3, py - 3, px + 3, py + 3))
     left_off = []
     for i, (xi, yi, text) in enumerate(zip(x, y, texts, strict=True)):
         for dx, dy, ha in _candidates():
             far = abs(dx) > 6.0 or abs(dy) > _LINE
             note = ax.annotate(text, (xi, yi), xytext=(dx, dy), textcoords="offset points",
                                ha=ha, va="center", fontsize=fontsize,
+                               bbox={"boxstyle": "square,pad=0.05", "fc": "white",
+                                     "ec": "none", "alpha": 0.75},
                                arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5}
                                if far else None)
-            box = note.get_window_extent(renderer)
+            box = text_box(note, renderer)
             fits = (box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0
                     and box.y1 <= inside.y1)
             if fits and not any(box.overlaps(other) for other in taken):
