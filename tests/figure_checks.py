@@ -1,7 +1,8 @@
 """What a reader needs from every analysis picture, measured on the drawn Figure
-(``test_analysis_plots.py``): words instead of column names, units on numeric axes, whole
-numbers on the ticks (no offset), no text over other text, legends outside the panels, no
-empty panel, no colour used twice in one legend, and nothing below zero that cannot be."""
+(``test_analysis_plots.py``): words instead of column names, every word inside the picture,
+units on numeric axes, whole numbers on the ticks (no offset), no text over other text,
+legends outside the panels, no empty panel, no colour used twice in one legend, and nothing
+below zero that cannot be."""
 
 from __future__ import annotations
 
@@ -99,6 +100,10 @@ def check_figure(fig: Figure, nonnegative: Iterable[Axes] = ()) -> None:
     clashes = _overlapping(fig, texts)
     assert not clashes, f"texts overlap: {clashes[:5]}"
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    page = fig.bbox.padded(1.0)
+    cut = [t.get_text() for t in texts if not page.contains(*text_box(t, renderer).p0)
+           or not page.contains(*text_box(t, renderer).p1)]
+    assert not cut, f"texts cut off at the figure's edge: {cut}"
     panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
     for ax in panels:
         assert ax.has_data(), f"an empty panel: {ax.get_title()!r}"

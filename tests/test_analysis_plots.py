@@ -104,7 +104,7 @@ def test_place_labels_keeps_bunched_labels_apart_and_inside_the_panel():
 
 def test_the_checks_catch_what_they_are_for():
     """The measuring stick can fail: an offset, an underscore, overlapping text, a legend
-    over the data and a negative band are each caught."""
+    over the data, a label off the page and a negative band are each caught."""
     fig, ax = plt.subplots()
     ax.plot([1, 2], [1e8, 1e8 + 5])
     ax.set(xlabel="x (Rs)", ylabel="y (Rs)")
@@ -127,6 +127,12 @@ def test_the_checks_catch_what_they_are_for():
     ax.set(xlabel="x (Rs)", ylabel="y (Rs)")
     ax.legend()
     with pytest.raises(AssertionError, match="legend over"):
+        check_figure(fig)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set(xlabel="x (Rs)", ylabel="y (Rs)")
+    fig.text(0.98, 0.5, "a label running off the page")
+    with pytest.raises(AssertionError, match="cut off"):
         check_figure(fig)
     fig, ax = plt.subplots()
     ax.fill_between([0, 1], [-0.1, 0], [0.2, 0.3])

@@ -154,7 +154,7 @@ def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], texts: Sequen
                                ha=ha, va="center", fontsize=fontsize,
                                bbox={"boxstyle": "square,pad=0.05", "fc": "white",
                                      "ec": "none", "alpha": 0.75},
-                               arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5}
+                               arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.6}
                                if far else None)
             box = text_box(note, renderer)
             fits = (box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0

@@ -67,7 +67,7 @@ def ranking_figure(indices: pd.DataFrame, method: str) -> Figure:
                 clipped |= cut or cut_low
                 ax.barh(y + shift, value, 0.4, color=colour, capsize=2,
                         xerr=[value - np.minimum(low, value), t[index] + conf - value])
-            ax.set_xlabel("Sobol index (share of the outcome's variance)")
+            ax.set_xlabel("Sobol index\n(share of the outcome's variance)")
         elif method == "morris":
             factor, shown = _effect_scale(indices, outcome)
             value = t["mu_star"].to_numpy(dtype=float) * factor
@@ -75,7 +75,7 @@ def ranking_figure(indices: pd.DataFrame, method: str) -> Figure:
             clipped |= cut
             ax.barh(y, value, 0.6, color=PALETTE[0], capsize=2,
                     xerr=[value - low, t["mu_star_conf"].to_numpy(dtype=float) * factor])
-            ax.set_xlabel(f"μ*: mean absolute effect of a full-range change ({shown})")
+            ax.set_xlabel(f"μ*: mean absolute effect\nof a full-range change ({shown})")
         else:
             value = t["median"].to_numpy(dtype=float)
             ax.barh(y, value, 0.6, color=PALETTE[0], capsize=2,
