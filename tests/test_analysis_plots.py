@@ -67,6 +67,20 @@ def _sobol() -> pd.DataFrame:
     return t
 
 
+def _pawn() -> pd.DataFrame:
+    rng = np.random.default_rng(8)
+    rows = [{"outcome": o, "factor": f, "median": m, "minimum": m * 0.5, "maximum": m * 1.6}
+            for o in OUTCOMES[:3] for f, m in zip(FACTORS, rng.uniform(0.02, 0.4, 16),
+                                                 strict=True)]
+    t = pd.DataFrame(rows)
+    t["rank"] = t.groupby("outcome")["median"].rank(ascending=False, method="min").astype(int)
+    return t
+
+
+def _indices(method: str) -> pd.DataFrame:
+    return {"sobol": _sobol, "morris": _morris, "pawn": _pawn}[method]()
+
+
 def _convergence(method: str, indices: pd.DataFrame, sizes: list[int]) -> pd.DataFrame:
     frames = []
     for size in sizes:
@@ -75,6 +89,8 @@ def _convergence(method: str, indices: pd.DataFrame, sizes: list[int]) -> pd.Dat
         if method == "morris":
             frame["mu_star"] *= noise
             frame["mu_star_conf"] *= 8 / size + 1  # wide bands at small samples
+        elif method == "pawn":
+            frame["median"] *= noise
         else:
             frame["ST"] = frame["ST"] * noise - 0.05  # the estimator's negatives at small N
             frame["ST_conf"] = 0.4 / np.sqrt(size)
@@ -144,9 +160,9 @@ def test_the_checks_catch_what_they_are_for():
 # --- sweeps ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method", ["sobol", "morris"])
+@pytest.mark.parametrize("method", ["sobol", "morris", "pawn"])
 def test_ranking_names_factors_in_words_with_units_and_no_bar_below_zero(method):
-    indices = _sobol() if method == "sobol" else _morris()
+    indices = _indices(method)
     fig = sp.ranking_figure(indices, method)
     check_figure(fig)
     texts = [t.get_text() for t in visible_texts(fig)]
@@ -155,7 +171,7 @@ def test_ranking_names_factors_in_words_with_units_and_no_bar_below_zero(method)
         assert ax.get_xlim()[0] == 0
     if method == "sobol":
         assert sp.CLIPPED in fig.get_suptitle()  # S1 below zero was clipped, and said
-    else:
+    elif method == "morris":
         xlabels = [ax.get_xlabel() for ax in fig.axes]
         assert any("percentage points" in x for x in xlabels)
         assert any("Rs million" in x for x in xlabels)  # public cost, not 1e8
@@ -171,10 +187,11 @@ def test_morris_scatter_names_the_leaders_without_overlap():
     assert len(fig.axes) == len(OUTCOMES)  # the sixth cell of the grid is gone
 
 
-@pytest.mark.parametrize("method", ["sobol", "morris"])
+@pytest.mark.parametrize("method", ["sobol", "morris", "pawn"])
 def test_convergence_greys_the_minor_factors_ticks_every_size_and_stays_above_zero(method):
-    indices = _sobol() if method == "sobol" else _morris(clustered=False)
-    sizes = [4, 8, 16, 32] if method == "morris" else [8, 16, 32, 64, 128]
+    indices = _morris(clustered=False) if method == "morris" else _indices(method)
+    sizes = {"morris": [4, 8, 16, 32], "sobol": [8, 16, 32, 64, 128],
+             "pawn": [125, 250, 500, 1000]}[method]
     fig = sp.convergence_figure(_convergence(method, indices, sizes), method)
     check_figure(fig, nonnegative=fig.axes)
     for ax in fig.axes:

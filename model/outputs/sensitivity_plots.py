@@ -81,7 +81,7 @@ def ranking_figure(indices: pd.DataFrame, method: str) -> Figure:
             ax.barh(y, value, 0.6, color=PALETTE[0], capsize=2,
                     xerr=[value - t["minimum"].to_numpy(dtype=float),
                           t["maximum"].to_numpy(dtype=float) - value])
-            ax.set_xlabel("KS distance (0: no influence, 1: the most possible)")
+            ax.set_xlabel("median KS distance\n(0: no influence, 1: the most possible)")
         ax.set_yticks(y, [factor_label(f) for f in t["factor"]], fontsize=8)
         ax.set_xlim(left=0.0)
         plain_axes(ax)
