@@ -138,8 +138,9 @@ def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], texts: Sequen
     panel. Returns the indices of the labels that found no spot (left off; the caller says
     where they are listed). Freezes the figure's layout first so positions stay put."""
     fig = ax.figure
-    fig.canvas.draw()
-    fig.set_layout_engine("none")  # the layout is final: measured boxes stay where they are
+    if fig.get_layout_engine() is not None:  # once per figure: the layout is then final
+        fig.canvas.draw()
+        fig.set_layout_engine("none")  # so the measured boxes stay where they are
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     inside = ax.get_window_extent(renderer)
     taken = _boxes(fig.findobj(Text), renderer)
