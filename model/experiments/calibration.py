@@ -290,7 +290,8 @@ def run_calibration(calibration: str | Path, *, out: str | Path, workers: int = 
     atomic_write(out / "draws.parquet", lambda tmp: draws.to_parquet(tmp, index=False))
     from ..outputs.calibration_plots import plot_fit, plot_posterior
     plot_fit(fit, out / "fit.png")
-    plot_posterior(posterior, draws, out / "posterior.png")
+    plot_posterior(posterior, draws, out / "posterior.png",
+                   {f.name: f.distribution for f in factors})
     from ..manifest import core
     parameters = {name: scenario_from_dict(data, source=name).params
                   for name, data in loaded.model.scenarios.items()}

@@ -336,7 +336,8 @@ def _write_outputs(out: Path, loaded: LoadedDiscovery, values: pd.DataFrame,
     for p, box in boxes.items():
         if box.found:
             plot_trajectory(box, out / f"peeling-{p}.png")
-            plot_box(box, values[names], failed[p].to_numpy(), out / f"box-{p}.png")
+            plot_box(box, values[names], failed[p].to_numpy(), out / f"box-{p}.png",
+                     {f.name: f.distribution for f in loaded.factors})
     plot_robustness(table, out / "robustness.png", spec.criterion.outcome)
     parameters = {name: scenario_from_dict(data, source=name).params
                   for name, data in loaded.model.scenarios.items()}

@@ -1,74 +1,138 @@
 """Pictures of a calibration: the fit against every target, and what the field figures say
-about each parameter (accepted draws against the prior)."""
+about each parameter (accepted draws against the prior). Each ``*_figure`` function returns
+its Figure (the tests measure it); each ``plot_*`` saves it atomically as PNG."""
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from ..io import atomic_write
+from ..numbers import SIGNIFICANT, number
+from .labels import is_share, label, scale_for, unit
+from .plot_kit import PALETTE, factor_axis_label, factor_label, grid, log_axis, plain_axes, \
+    save, words
+
+
+def target_words(key: str) -> tuple[str, str]:
+    """A calibration target's key (``scenario:outcome`` or ``scenario:outcome_per_other``)
+    as words, and the unit of its value ('' for a ratio of two outcomes)."""
+    scenario, _, base = key.rpartition(":")
+    if "_per_" in base:
+        top, per = base.split("_per_", 1)
+        text, shown = f"{label(top)} per {label(per)}", ""
+    else:
+        text, shown = label(base), unit(base)
+    return (f"{text}, {words(scenario)}" if scenario else text), shown
+
+
+def _number(value: float, unit_text: str, spread: bool = False) -> str:
+    if is_share(unit_text):
+        return f"{value * 100:.0f} points" if spread else f"{value * 100:.0f}%"
+    scale = scale_for(unit_text, [value])
+    return number(value * scale.factor, SIGNIFICANT)
+
+
+def fit_figure(fit: pd.DataFrame) -> Figure:
+    """Each target's miss in units of its tolerance: the grey band is 'within tolerance', the
+    dot the fitted model's mean and the bar its 95% range over fresh seeds."""
+    fig, ax = grid(1, 10.0, 1.6 + 0.55 * len(fit))
+    ax = ax[0]
+    y = np.arange(len(fit))[::-1]
+    tol = fit["tolerance"].to_numpy(dtype=float)
+    field = fit["value"].to_numpy(dtype=float)
+    mid = (fit["simulated"].to_numpy(dtype=float) - field) / tol
+    low = (fit["low"].to_numpy(dtype=float) - field) / tol
+    high = (fit["high"].to_numpy(dtype=float) - field) / tol
+    ax.axvspan(-1, 1, color="0.9")
+    ax.axvline(0, color="0.5", lw=0.8)
+    within = fit["within"].to_numpy(dtype=bool)
+    ax.errorbar(mid, y, xerr=[mid - low, high - mid], fmt="none", ecolor="0.4", capsize=3)
+    ax.scatter(mid[within], y[within], color=PALETTE[0], zorder=3)
+    ax.scatter(mid[~within], y[~within], color=PALETTE[3], zorder=3)
+    handles = [Patch(color="0.9"), Line2D([], [], color=PALETTE[0], marker="o", ls="none"),
+               Line2D([], [], color=PALETTE[3], marker="o", ls="none")]
+    names = ["within tolerance", "fitted: within tolerance", "fitted: outside tolerance"]
+    if "default_simulated" in fit:
+        at_default = (fit["default_simulated"].to_numpy(dtype=float) - field) / tol
+        ax.scatter(at_default, y, facecolors="none", edgecolors="black", zorder=4)
+        handles.append(Line2D([], [], color="black", marker="o", ls="none", mfc="none",
+                              mec="black"))
+        names.append("current defaults")
+    ticks = []
+    for key, value, spread, model in zip(fit["target"], field, tol, fit["simulated"],
+                                         strict=True):
+        text, shown = target_words(str(key))
+        after = f" {shown}" if shown and not is_share(shown) else ""
+        ticks.append(f"{text}\nfield {_number(value, shown)} ± {_number(spread, shown, spread=True)}, "
+                     f"model {_number(float(model), shown)}{after}")
+    ax.set_yticks(y, ticks, fontsize=8)
+    ax.set_xlabel("model minus field figure (in tolerances)")
+    plain_axes(ax)
+    ax.set_title("Calibrated model against the field figures\n"
+                 "(dot: mean, bar: 95% range over fresh seeds)", fontsize=10)
+    fig.legend(handles, names, loc="outside lower center", ncols=len(names), fontsize=8,
+               frameon=False)
+    return fig
 
 
 def plot_fit(fit: pd.DataFrame, path: Path) -> None:
-    """Each target's miss in units of its tolerance: the grey band is 'within tolerance', the
-    dot the fitted model's mean and the bar its 95% range over fresh seeds."""
-    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.55 * len(fit)), constrained_layout=True)
-    y = np.arange(len(fit))[::-1]
-    tol = fit["tolerance"].to_numpy(dtype=float)
-    mid = (fit["simulated"].to_numpy(dtype=float) - fit["value"].to_numpy(dtype=float)) / tol
-    low = (fit["low"].to_numpy(dtype=float) - fit["value"].to_numpy(dtype=float)) / tol
-    high = (fit["high"].to_numpy(dtype=float) - fit["value"].to_numpy(dtype=float)) / tol
-    ax.axvspan(-1, 1, color="0.9", label="within tolerance")
-    ax.axvline(0, color="grey", lw=0.8)
-    colours = np.where(fit["within"].to_numpy(dtype=bool), "tab:blue", "tab:red")
-    ax.errorbar(mid, y, xerr=[mid - low, high - mid], fmt="none", ecolor="0.4", capsize=3)
-    ax.scatter(mid, y, c=colours, zorder=3, label="fitted values")
-    if "default_simulated" in fit:
-        at_default = (fit["default_simulated"].to_numpy(dtype=float)
-                      - fit["value"].to_numpy(dtype=float)) / tol
-        ax.scatter(at_default, y, facecolors="none", edgecolors="black", zorder=4,
-                   label="current defaults")
-    labels = [f"{t}  (field {v:.3g} ± {s:.2g}, model {m:.3g})" for t, v, s, m in
-              zip(fit["target"], fit["value"], fit["tolerance"], fit["simulated"], strict=True)]
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.set_xlabel("(model - field figure) / tolerance")
-    ax.set_title("Calibrated model against the field figures\n"
-                 "(dot: mean, bar: 95% range over fresh seeds)", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
-    plt.close(fig)
+    """``fit_figure``, saved."""
+    save(fit_figure(fit), path)
 
 
-def plot_posterior(posterior: pd.DataFrame, draws: pd.DataFrame, path: Path) -> None:
-    """Per parameter: all draws (the prior) and the accepted ones, with the fitted value and
-    the current default."""
+def posterior_figure(posterior: pd.DataFrame, draws: pd.DataFrame,
+                     distributions: Mapping[str, str] | None = None) -> Figure:
+    """Per parameter: the prior (all draws, an outline) and the accepted draws (filled), each
+    as a share of its own draws per bin so a few accepted draws are not dwarfed by many; the
+    fitted value and the current default. A log-uniform prior gets a log axis (its bins
+    equal on that axis)."""
+    distributions = distributions or {}
     names = list(posterior["parameter"])
-    cols = min(len(names), 3)
-    rows = math.ceil(len(names) / cols)
-    fig, grid = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.4 * rows),
-                             constrained_layout=True, squeeze=False)
-    axes = list(grid.flat)
-    for ax in axes[len(names):]:
-        ax.set_visible(False)
+    fig, axes = grid(len(names), 4.6, 3.5)
     accepted = draws["accepted"].to_numpy(dtype=bool)
-    for ax, row in zip(axes, posterior.itertuples(), strict=False):
-        values = draws[row.parameter].to_numpy(dtype=float)
-        bins = np.linspace(row.prior_low, row.prior_high, 21)
-        ax.hist(values, bins=bins, color="0.8", label="all draws (prior)")
-        ax.hist(values[accepted], bins=bins, color="tab:blue", label="accepted")
-        ax.axvline(row.fitted, color="tab:orange", lw=2, label=f"fitted {row.fitted:.3g}")
+    for ax, row in zip(axes, posterior.itertuples(), strict=True):
+        name = str(row.parameter)
+        logged = distributions.get(name) == "loguniform" and row.prior_low > 0
+        scale = scale_for(unit(name), [row.prior_low, row.prior_high])
+        values = draws[name].to_numpy(dtype=float) * scale.factor
+        low, high = row.prior_low * scale.factor, row.prior_high * scale.factor
+        bins = np.geomspace(low, high, 21) if logged else np.linspace(low, high, 21)
+        ax.hist(values, bins=bins, weights=np.full(len(values), 100 / max(len(values), 1)),
+                histtype="step", color="0.35", lw=1.2)
+        kept = values[accepted]
+        ax.hist(kept, bins=bins, weights=np.full(len(kept), 100 / max(len(kept), 1)),
+                color=PALETTE[0], alpha=0.6)
+        ax.axvline(row.fitted * scale.factor, color=PALETTE[1], lw=2)
+        said = f"fitted {number(row.fitted * scale.factor, SIGNIFICANT)}"
         if row.default is not None and np.isfinite(float(row.default)):
-            ax.axvline(float(row.default), color="black", ls="--", lw=1,
-                       label=f"default {float(row.default):.3g}")
-        ax.set_title(row.parameter, fontsize=10)
-        ax.legend(fontsize=7)
-    fig.suptitle("What the field figures say about each parameter")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
-    plt.close(fig)
+            ax.axvline(float(row.default) * scale.factor, color="black", ls="--", lw=1)
+            said += f", default {number(float(row.default) * scale.factor, SIGNIFICANT)}"
+        if logged:
+            log_axis(ax, "x")
+        ax.set_xlabel(factor_axis_label(name, [row.prior_low, row.prior_high]))
+        ax.set_ylabel("draws in the bin (%)")
+        ax.set_ylim(bottom=0.0)
+        plain_axes(ax)
+        ax.set_title(f"{factor_label(name)}\n{said}", fontsize=9)
+    handles = [Patch(facecolor="none", edgecolor="0.35"), Patch(color=PALETTE[0], alpha=0.6),
+               Line2D([], [], color=PALETTE[1], lw=2),
+               Line2D([], [], color="black", ls="--", lw=1)]
+    fig.legend(handles, ["all draws (the prior), % of all draws",
+                         "accepted draws, % of accepted draws", "fitted (median accepted)",
+                         "current default"],
+               loc="outside lower center", ncols=4, fontsize=8, frameon=False)
+    fig.suptitle(f"What the field figures say about each parameter "
+                 f"({int(accepted.sum()):,} of {len(accepted):,} draws accepted)")
+    return fig
+
+
+def plot_posterior(posterior: pd.DataFrame, draws: pd.DataFrame, path: Path,
+                   distributions: Mapping[str, str] | None = None) -> None:
+    """``posterior_figure``, saved."""
+    save(posterior_figure(posterior, draws, distributions), path)
