@@ -373,6 +373,9 @@ def test_discovery_report(tmp_path):
     out = tmp_path / "d"
     run_discovery(_file(tmp_path), out=out)
     page = write_report(out).read_text()
+    findings = page[page.index('id="findings"'):page.index('id="summary"')]
+    assert page.index('id="findings"') < page.index("<table")
+    assert re.search(r"satisfies the criterion in \d+\.\d% of futures", findings)
     assert "Where each policy fails" in page
     assert "Robustness" in page
     assert "PRIM boxes" in page
@@ -474,3 +477,88 @@ def test_wide_tables_fit_a_1280_pixel_screen(wide_batch_dir):
     assert len(widths) >= 6
     assert all(table <= box for box, table in widths), widths
     assert overflow <= 1280
+
+
+# -- the findings block -----------------------------------------------------------------------
+
+INTERVAL = re.compile(r"\(95 % interval −?[\d.,]+ to −?[\d.,]+\)")
+#: per kind: what the findings name (the compared scenarios or strategies), and whether the run
+#: has an interval to show
+FINDINGS = {
+    "run": (["<strong>transfer</strong>"], False),
+    "effect": (["<strong>transfer</strong>", "<strong>baseline</strong>"], True),
+    "batch": (["<strong>transfer</strong>", "<strong>baseline</strong>"], True),
+    "sweep": (["markup_annual", "transfer.coverage"], False),
+    "plan": (["<strong>enforce</strong>", "<strong>optimised</strong>"], True),
+    "calibration": (["markup_annual"], False),
+}
+
+
+def _findings(page: str) -> str:
+    return page[page.index('id="findings"'):page.index('id="summary"')]
+
+
+@pytest.mark.parametrize("kind", list(FINDINGS))
+def test_every_report_opens_with_findings_from_its_results(kind, request):
+    page = write_report(request.getfixturevalue(f"{kind}_dir")).read_text(encoding="utf-8")
+    assert page.index('<section id="findings"><h2>Findings</h2>') < page.index("<table")
+    findings = _findings(page)
+    names, has_interval = FINDINGS[kind]
+    for name in names:
+        assert name in findings, name
+    assert bool(INTERVAL.search(findings)) == has_interval
+    assert "Caveats for this run" in findings
+    # versions and the manifest's details are in the appendix, after everything else
+    assert page.index('id="appendix"') > page.index('id="parameters"')
+    if "packages" in json.loads((request.getfixturevalue(f"{kind}_dir") / "manifest.json")
+                                .read_text()):
+        assert page.index("Package versions") > page.index('id="appendix"')
+
+
+def test_the_findings_say_what_was_compared_and_how_sure(batch_dir, effect_dir, plan_dir):
+    batch = _findings(write_report(batch_dir).read_text(encoding="utf-8"))
+    compare = pd.read_csv(batch_dir / "compare.csv")
+    bonded = compare[compare["measure"] == "bonded_share_change_last_year"].iloc[0]
+    points = f"{abs(bonded['mean']) * 100:.1f} percentage points"
+    verb = "cut" if bonded["mean"] < 0 else "raised"
+    assert (f"<strong>transfer</strong> {verb} the share of households bonded (legal "
+            f"definition) by {points} (95 % interval ") in batch
+    assert "over the last 12 months" in batch
+    assert "Only 2 replicates" in batch                       # few replicates
+    assert '<a href="#definitions">Three definitions of bondage</a>' in batch
+    assert "Cost per bonded household-year averted: <strong>transfer</strong> Rs " in batch
+    effect = _findings(write_report(effect_dir).read_text(encoding="utf-8"))
+    summary = pd.read_csv(effect_dir / "effect_summary.csv").set_index("metric")
+    low, high = summary.loc["bonded_household_years_averted", ["low", "high"]]
+    assert ("the interval includes zero" in effect) == (low <= 0 <= high)
+    plan = _findings(write_report(plan_dir).read_text(encoding="utf-8"))
+    assert "14 of the 15 district figures are assumptions" in plan
+    assert "Cheapest per bonded household-year averted first: " in plan
+
+
+def test_a_deterrence_dominated_effect_is_flagged_in_the_findings(effect_dir, tmp_path):
+    folder = tmp_path / "deterred"
+    shutil.copytree(effect_dir, folder)
+    channels = pd.read_csv(folder / "effect_channels.csv")
+    channels["share"] = [0.8 if c == "deterrence" else 0.05 for c in channels["channel"]]
+    channels.to_csv(folder / "effect_channels.csv", index=False)
+    findings = _findings(write_report(folder).read_text(encoding="utf-8"))
+    assert "80% of this effect is deterrence" in findings
+    assert "prison_cost_months" in findings
+    plain = _findings(write_report(effect_dir).read_text(encoding="utf-8"))
+    assert "of this effect is deterrence" not in plain
+
+
+@pytest.mark.parametrize("kind", list(FINDINGS))
+def test_no_header_is_a_column_name_where_a_label_exists(kind, request):
+    from bondsim.outputs.shown import known
+
+    page = write_report(request.getfixturevalue(f"{kind}_dir")).read_text(encoding="utf-8")
+    heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", page)]
+    heads += [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[34][^>]*>(.*?)</h[34]>", page)]
+    assert heads
+    named = [w for h in heads for w in re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", h)]
+    assert [w for w in named if known(w)] == []
+    # and no share is shown to three decimals in a results table
+    results = page[page.index('id="results"'):page.index('id="caveats"')]
+    assert "67.667" not in results
