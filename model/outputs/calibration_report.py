@@ -86,8 +86,8 @@ def _findings(m: dict[str, Any], folder: Path) -> Findings:
                 text += (f" (90 % of accepted draws {significant(r['p05'])} to "
                          f"{significant(r['p95'])}")
                 if {"prior_low", "prior_high"} <= set(posterior.columns):
-                    text += (f"; prior {significant(r['prior_low'])} to "
-                             f"{significant(r['prior_high'])}")
+                    text += (f"; prior {setting(float(r['prior_low']))} to "
+                             f"{setting(float(r['prior_high']))}")
                     prior = float(r["prior_high"]) - float(r["prior_low"])
                     if prior > 0 and (float(r["p95"]) - float(r["p05"])) >= UNINFORMED * prior:
                         found.caveats.append(

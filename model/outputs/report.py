@@ -273,12 +273,9 @@ def _findings(described: JobReport, m: dict[str, Any], folder: Path) -> str:
 
 
 def _manifest_details(m: dict[str, Any]) -> str:
-    """The manifest's command, platform, input files (with their checksums) and prices."""
+    """The manifest's input files (with their checksums) and prices; not its command line
+    nor platform, which differ between identical runs on two machines."""
     items = []
-    if m.get("command"):
-        items.append(Markup("Command: <code>" + _e(" ".join(map(str, m["command"]))) + "</code>"))
-    if m.get("platform"):
-        items.append(f"Platform: {m['platform']}")
     for given in m.get("inputs") or []:
         if isinstance(given, dict):
             items.append(Markup(f"Input ({_e(str(given.get('role', '?')))}): <code>"
