@@ -148,7 +148,8 @@ def any_large(values: list[Any]) -> bool:
 ROW_NAMES = ("outcome", "measure", "metric", "target")
 #: numeric columns that are never in the row's unit: counts of runs, ranks, shares of a whole
 NOT_IN_ROW_UNIT = frozenset({"replicates", "rank", "share", "seed", "kilns", "kilns_in_frame",
-                             "surveys", "failed", "coverage", "coverage_se", "runs"})
+                             "surveys", "failed", "coverage", "coverage_se", "runs",
+                             "mean_refused"})
 
 
 def row_measure(frame: pd.DataFrame, index: Any) -> tuple[str, bool] | None:

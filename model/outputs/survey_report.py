@@ -17,8 +17,17 @@ from .shown import unit_of
 _e = html.escape
 
 
+def _scenario(m: dict[str, Any], folder: Path) -> str:
+    """The surveyed scenario's name (the manifest records the scenario, or older ones its
+    name)."""
+    said = m.get("scenario")
+    if isinstance(said, dict):
+        said = said.get("name")
+    return str(said or folder.name)
+
+
 def _summary_survey(m: dict[str, Any], folder: Path) -> tuple[str, str]:
-    name = str(m.get("scenario") or folder.name)
+    name = _scenario(m, folder)
     errors = m.get("measurement_error") or {}
     said = "; ".join(f"{_e(str(k))} = {_e(setting(v))}" for k, v in errors.items()
                      if not isinstance(v, dict))
@@ -36,7 +45,7 @@ LOW_COVERAGE = 0.9  # a 95% interval covering the truth less often than this: sa
 
 
 def _findings(m: dict[str, Any], folder: Path) -> Findings:
-    name = str(m.get("scenario") or folder.name)
+    name = _scenario(m, folder)
     runs = len(m.get("seeds") or [])
     compared = (f"A simulated survey of {_e(setting(m.get('kilns')))} kilns of "
                 f"<strong>{_e(name)}</strong> in month {_e(setting(m.get('survey_month')))}, "
