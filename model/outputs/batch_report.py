@@ -166,14 +166,16 @@ def _plots(m: dict[str, Any], folder: Path) -> list[Plot]:
     compare = read_csv(folder, "compare.csv")
     differences = window_of(m, [] if compare is None or "measure" not in compare.columns
                             else compare["measure"][:1]).describe()
-    items = [Plot("final_outcomes.png", f"At the end of the runs, {end}: each scenario's "
-                  f"median and the range of 95% of replicates."),
+    items = [Plot("final_outcomes.png", f"At the end of the runs, {end}: each scenario's paired "
+                  f"difference from the baseline with its 95% interval (each scenario's "
+                  f"level, when the batch has no baseline)."),
              Plot("compare.png", f"Each scenario's difference from the baseline, "
                   f"{differences}, paired by seed, with 95% intervals.")]
     for name in _scenarios(m, folder):
         items.append(Plot(f"trajectories-{name}.png", f"Scenario {name}: the main outcomes "
-                          f"month by month, median and 95% band across replicates; grey: "
-                          f"kilns closed."))
+                          f"by year since the start, median and 95% band across replicates, "
+                          f"the baseline for reference and the month its policy starts marked; "
+                          f"shaded: kilns closed."))
     return items
 
 
