@@ -124,3 +124,76 @@ def setting(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+# --- numbers with a unit, for readers (the report's findings and its tables) ---------------
+# Why these: a share read as "0.240" or a count averaged over runs read as "67.667 households"
+# asks the reader to convert; a policy audience reads percentages, percentage points and whole
+# (or nearly whole) counts. Each takes the number as the model stores it.
+
+MINUS = "−"  # a true minus sign: in prose a hyphen reads as a dash
+
+
+def _signed(text: str) -> str:
+    """A leading hyphen as a minus sign; no sign on a number that rounds to zero."""
+    if text.startswith("-"):
+        return text[1:] if not text.strip("-0.,%") else MINUS + text[1:]
+    return text
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def percentage(share: Any, decimals: int = 1) -> str:
+    """A share (0 to 1) as a percentage with ``decimals`` decimals: 0.24013 -> '24.0%'."""
+    if _missing(share):
+        return DASH
+    return _signed(f"{float(share) * 100:,.{decimals}f}%")
+
+
+def points(difference: Any, decimals: int = 1) -> str:
+    """A difference of two shares in percentage points, without the unit: -0.0412 -> '−4.1'."""
+    if _missing(difference):
+        return DASH
+    return _signed(f"{float(difference) * 100:,.{decimals}f}")
+
+
+def counted(value: Any) -> str:
+    """A count of people or events (possibly averaged over runs): whole with thousands
+    separators from 100 on (and integers), else one decimal: 67.667 -> '67.7', 1234.5 -> '1,234'."""
+    if _missing(value):
+        return DASH
+    x = float(value)
+    if abs(x) >= 100 or isinstance(value, int) or _is_numpy(value, "integer"):
+        return _signed(f"{x:,.0f}")
+    return _signed(f"{x:,.1f}")
+
+
+def significant(value: Any, digits: int = 3) -> str:
+    """Sensible significant figures with thousands separators, never an exponent: 0.0123 ->
+    '0.0123', 12.345 -> '12.3', 1234.5 -> '1,234' (whole numbers are never cut)."""
+    if _missing(value):
+        return DASH
+    x = float(value)
+    if math.isinf(x):
+        return "∞" if x > 0 else MINUS + "∞"
+    if x == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(x)))
+    if magnitude >= digits - 1:
+        return _signed(f"{x:,.0f}")
+    decimals = digits - 1 - magnitude
+    return _signed(f"{x:,.{decimals}f}")
+
+
+def money(amount: Any) -> str:
+    """Rupees in a sentence: 'Rs 1,852,209' (whole, thousands separated), a dash if missing."""
+    if _missing(amount):
+        return DASH
+    return _signed(f"Rs {float(amount):,.0f}".replace("Rs -", "-Rs "))

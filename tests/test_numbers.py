@@ -113,3 +113,41 @@ def test_the_formatter_loads_no_heavy_library():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=60)
     assert done.stdout.strip() == "[]"
+
+
+# -- numbers with a unit, for readers -------------------------------------------------------
+
+def test_shares_read_as_percentages_and_their_differences_as_points():
+    from bondsim.numbers import percentage, points
+
+    assert percentage(0.24013) == "24.0%"
+    assert percentage(0.8221) == "82.2%"
+    assert percentage(1.0) == "100.0%"
+    assert percentage(float("nan")) == "—"
+    assert points(-0.0412) == "−4.1"     # a true minus sign
+    assert points(0.0625) == "6.2"       # 6.25 rounds half to even
+    assert points(-0.0004) == "0.0"      # rounds to zero: no sign
+
+
+def test_counts_averaged_over_runs_are_whole_or_one_decimal():
+    from bondsim.numbers import counted
+
+    assert counted(67.667) == "67.7"      # not "67.667 households"
+    assert counted(1234.5) == "1,234"     # from 100 on: whole, thousands separated
+    assert counted(99.96) == "100.0"
+    assert counted(21) == "21"            # an integer stays whole
+    assert counted(21.0) == "21.0"        # a mean keeps its decimal
+    assert counted(-0.04) == "0.0"
+
+
+def test_other_numbers_keep_three_significant_figures_and_rupees_are_whole():
+    from bondsim.numbers import money, significant
+
+    assert significant(0.016875) == "0.0169"
+    assert significant(12.345) == "12.3"
+    assert significant(5.5815) == "5.58"
+    assert significant(1234.5) == "1,234"
+    assert significant(-0.5) == "−0.500"
+    assert significant(0) == "0"
+    assert money(1852209.4) == "Rs 1,852,209"
+    assert money(-5965500.6) == "−Rs 5,965,501"

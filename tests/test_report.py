@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import html
 import json
 import re
 import shutil
@@ -21,6 +22,7 @@ from bondsim.experiments.run import run_scenario
 from bondsim.experiments.scenario import load_scenario
 from bondsim.experiments.sweep import run_sweep
 from bondsim.outputs.report import FALLBACK_CAVEATS, MAX_ROWS, markdown_html, write_report
+from bondsim.outputs.shown import header
 from conftest import DISTRICTS
 
 BASELINE = """name = "baseline"
@@ -188,27 +190,30 @@ def calibration_dir(files, run_dir):
 EXPECTED = {
     "run": ["Main outcomes", "<th>outcome</th>", "<th class=\"num\">month 0</th>",
             "<th class=\"num\">mean, months 1-12</th>", "mean over the last 12 months",
-            "median_debt"],
+            "median debt of indebted households (Rs)", "Three definitions of bondage"],
     "effect": ["Effect and cost-effectiveness", "<th>metric</th>", "<th>unit</th>",
-               "95% interval", "cost_per_bonded_household_year_averted", "Each replicate"],
+               "95% interval", "Rs per bonded household-year averted", "Each replicate",
+               "Three definitions of bondage"],
     "batch": ["Outcomes at the end of the runs", "<th>scenario</th>", "<th>outcome</th>",
               "95% of replicates", "Against the baseline", "<th>measure</th>",
-              "bonded_<wbr>share_<wbr>last_<wbr>year", "public_<wbr>cost",
-              "bonded_<wbr>share_<wbr>change_<wbr>last_<wbr>year"],
-    "sweep": ["Ranking", "<h4>bonded_share</h4>", "<th class=\"num\">rank</th>",
+              "bonded (legal definition), last 12 months (% of households)",
+              "public cost (Rs)",
+              "change in bonded (legal definition), last 12 months (percentage points)",
+              "Three definitions of bondage"],
+    "sweep": ["Ranking", "<h4>bonded (legal definition)</h4>", "<th class=\"num\">rank</th>",
               "<th>factor</th>", "<th>range</th>", "mu star ± 95%", "Replicate noise",
-              "noise_share", "noise_in_means"],
+              "noise share", "noise in means"],
     "plan": ["Each strategy in total", "<th>strategy</th>", "<th>metric</th>",
              "District by district", "<th>district</th>",
              "bonded households freed last year",
-             "Allocations and spending", "spent_mean", "The allocation search at each budget",
-             "spent_expected", "The searched allocations", "District figures"],
+             "Allocations and spending", "spent mean", "The allocation search at each budget",
+             "spent expected", "The searched allocations", "District figures"],
     "calibration": ["Fitted parameters", "<th class=\"num\">fitted</th>", "<h3>Fit</h3>",
                     "<th class=\"num\">simulated</th>", "95% range", "<h3>Targets</h3>",
                     "<th>target</th>", "<th class=\"num\">tolerance</th>"],
 }
-SECTIONS = ["What was run", "Results", "Plots", "What the model leaves out",
-            "Parameters and their sources"]
+SECTIONS = ["Findings", "What was run", "Results", "Plots", "What the model leaves out",
+            "Parameters and their sources", "Appendix: versions and provenance"]
 
 
 def _outside_references(page: str) -> list[str]:
@@ -240,8 +245,10 @@ def test_report_of_each_kind_is_one_self_contained_page(kind, request):
     assert _outside_references(page) == []
     for tag in ("<script", "<link", "@import", "<iframe"):
         assert tag not in page.lower(), tag
-    # the sections, in order
-    heads = [page.index(f">{head}</h2>") for head in SECTIONS]
+    # the sections, in order; no Plots section without plots
+    assert (">Plots</h2>" in page) == bool(pngs)
+    heads = [page.index(f">{head}</h2>") for head in SECTIONS if f">{head}</h2>" in page]
+    assert len(heads) == len(SECTIONS) - (not pngs)
     assert heads == sorted(heads)
     # the caveats come from the ODD, the parameters are all there, assumptions marked
     assert "<li><strong>Demography (rule 10).</strong>" in page
@@ -263,7 +270,8 @@ def test_run_report_says_what_was_run_with_readable_numbers(run_dir):
     assert "0.5 (default 0.3)" in page  # the override, against the default
     table = page[page.index("Main outcomes"):page.index('id="plots"')]
     assert re.search(r'<td class="num">\d{2,3},\d{3}</td>', table)  # rupees: 97,857
-    assert re.search(r'<td class="num">0\.\d{3}</td>', table)        # shares: 0.240
+    assert re.search(r'<td class="num">\d{1,2}\.\d</td>', table)     # shares: 24.0 (%)
+    assert not re.search(r'<td class="num">0\.\d{3}</td>', table)    # never 0.240
 
 
 def test_batch_report_orders_plots_and_keeps_the_main_outcomes(batch_dir):
@@ -365,6 +373,9 @@ def test_discovery_report(tmp_path):
     out = tmp_path / "d"
     run_discovery(_file(tmp_path), out=out)
     page = write_report(out).read_text()
+    findings = page[page.index('id="findings"'):page.index('id="summary"')]
+    assert page.index('id="findings"') < page.index("<table")
+    assert re.search(r"satisfies the criterion in \d+\.\d% of futures", findings)
     assert "Where each policy fails" in page
     assert "Robustness" in page
     assert "PRIM boxes" in page
@@ -420,7 +431,7 @@ def _tables(html: str) -> list[str]:
 
 def test_a_batch_report_shows_every_scenario_and_every_outcome(wide_batch_dir):
     page = write_report(wide_batch_dir).read_text(encoding="utf-8")
-    results = page[page.index('id="results"'):page.index('id="plots"')]
+    results = page[page.index('id="results"'):page.index('id="caveats"')]
     assert "First " not in results
     assert "mean over the last 12 months" in results
     summary_part = results[:results.index("Against the baseline")]
@@ -437,8 +448,8 @@ def test_a_batch_report_shows_every_scenario_and_every_outcome(wide_batch_dir):
         # and every outcome or measure is somewhere, in a row or a column
         names = (pd.read_csv(wide_batch_dir / csv)["outcome"] if csv == "summary.csv"
                  else compare["measure"])
-        for name in set(names):
-            assert name.replace("_", "_<wbr>") in part, name
+        for name in set(names):  # by its label and unit
+            assert html.escape(header(name)) in part, name
     assert "production_days" not in results
 
 
@@ -466,3 +477,88 @@ def test_wide_tables_fit_a_1280_pixel_screen(wide_batch_dir):
     assert len(widths) >= 6
     assert all(table <= box for box, table in widths), widths
     assert overflow <= 1280
+
+
+# -- the findings block -----------------------------------------------------------------------
+
+INTERVAL = re.compile(r"\(95 % interval −?[\d.,]+ to −?[\d.,]+\)")
+#: per kind: what the findings name (the compared scenarios or strategies), and whether the run
+#: has an interval to show
+FINDINGS = {
+    "run": (["<strong>transfer</strong>"], False),
+    "effect": (["<strong>transfer</strong>", "<strong>baseline</strong>"], True),
+    "batch": (["<strong>transfer</strong>", "<strong>baseline</strong>"], True),
+    "sweep": (["markup_annual", "transfer.coverage"], False),
+    "plan": (["<strong>enforce</strong>", "<strong>optimised</strong>"], True),
+    "calibration": (["markup_annual"], False),
+}
+
+
+def _findings(page: str) -> str:
+    return page[page.index('id="findings"'):page.index('id="summary"')]
+
+
+@pytest.mark.parametrize("kind", list(FINDINGS))
+def test_every_report_opens_with_findings_from_its_results(kind, request):
+    page = write_report(request.getfixturevalue(f"{kind}_dir")).read_text(encoding="utf-8")
+    assert page.index('<section id="findings"><h2>Findings</h2>') < page.index("<table")
+    findings = _findings(page)
+    names, has_interval = FINDINGS[kind]
+    for name in names:
+        assert name in findings, name
+    assert bool(INTERVAL.search(findings)) == has_interval
+    assert "Caveats for this run" in findings
+    # versions and the manifest's details are in the appendix, after everything else
+    assert page.index('id="appendix"') > page.index('id="parameters"')
+    if "packages" in json.loads((request.getfixturevalue(f"{kind}_dir") / "manifest.json")
+                                .read_text()):
+        assert page.index("Package versions") > page.index('id="appendix"')
+
+
+def test_the_findings_say_what_was_compared_and_how_sure(batch_dir, effect_dir, plan_dir):
+    batch = _findings(write_report(batch_dir).read_text(encoding="utf-8"))
+    compare = pd.read_csv(batch_dir / "compare.csv")
+    bonded = compare[compare["measure"] == "bonded_share_change_last_year"].iloc[0]
+    points = f"{abs(bonded['mean']) * 100:.1f} percentage points"
+    verb = "cut" if bonded["mean"] < 0 else "raised"
+    assert (f"<strong>transfer</strong> {verb} the share of households bonded (legal "
+            f"definition) by {points} (95 % interval ") in batch
+    assert "over the last 12 months" in batch
+    assert "Only 2 replicates" in batch                       # few replicates
+    assert '<a href="#definitions">Three definitions of bondage</a>' in batch
+    assert "Cost per bonded household-year averted: <strong>transfer</strong> Rs " in batch
+    effect = _findings(write_report(effect_dir).read_text(encoding="utf-8"))
+    summary = pd.read_csv(effect_dir / "effect_summary.csv").set_index("metric")
+    low, high = summary.loc["bonded_household_years_averted", ["low", "high"]]
+    assert ("the interval includes zero" in effect) == (low <= 0 <= high)
+    plan = _findings(write_report(plan_dir).read_text(encoding="utf-8"))
+    assert "14 of the 15 district figures are assumptions" in plan
+    assert "Cheapest per bonded household-year averted first: " in plan
+
+
+def test_a_deterrence_dominated_effect_is_flagged_in_the_findings(effect_dir, tmp_path):
+    folder = tmp_path / "deterred"
+    shutil.copytree(effect_dir, folder)
+    channels = pd.read_csv(folder / "effect_channels.csv")
+    channels["share"] = [0.8 if c == "deterrence" else 0.05 for c in channels["channel"]]
+    channels.to_csv(folder / "effect_channels.csv", index=False)
+    findings = _findings(write_report(folder).read_text(encoding="utf-8"))
+    assert "80% of this effect is deterrence" in findings
+    assert "prison_cost_months" in findings
+    plain = _findings(write_report(effect_dir).read_text(encoding="utf-8"))
+    assert "of this effect is deterrence" not in plain
+
+
+@pytest.mark.parametrize("kind", list(FINDINGS))
+def test_no_header_is_a_column_name_where_a_label_exists(kind, request):
+    from bondsim.outputs.shown import known
+
+    page = write_report(request.getfixturevalue(f"{kind}_dir")).read_text(encoding="utf-8")
+    heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", page)]
+    heads += [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[34][^>]*>(.*?)</h[34]>", page)]
+    assert heads
+    named = [w for h in heads for w in re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", h)]
+    assert [w for w in named if known(w)] == []
+    # and no share is shown to three decimals in a results table
+    results = page[page.index('id="results"'):page.index('id="caveats"')]
+    assert "67.667" not in results

@@ -70,13 +70,18 @@ def test_a_missing_file_is_noted_only_when_the_table_is_required(tmp_path: Path)
 
 
 def test_a_mean_and_its_interval_are_written_alike():
-    frame = pd.DataFrame({"outcome": ["median_debt", "bonded_share", "bonded_share"],
-                          "mean": [97857.2, 0.5, 150.5], "low": [0.5, 0.4, 99.0],
-                          "high": [1.5, 0.6, 200.0]})
+    frame = pd.DataFrame({"outcome": ["median_debt", "bonded_share", "thing", "thing"],
+                          "mean": [97857.2, 0.5, 0.5, 150.5], "low": [0.5, 0.4, 0.4, 99.0],
+                          "high": [1.5, 0.6, 0.6, 200.0]})
     cells = display_cells(frame)
-    assert list(cells.iloc[0]) == ["median_debt", "97,857", "0", "2"]  # a rupee row: whole
-    assert list(cells.iloc[1]) == ["bonded_share", "0.500", "0.400", "0.600"]
-    assert list(cells.iloc[2]) == ["bonded_share", "150", "99", "200"]  # one large: all whole
+    # a known outcome: its label and unit, its numbers in that unit (rupees whole, shares in %)
+    assert list(cells.iloc[0]) == ["median debt of indebted households (Rs)", "97,857", "0",
+                                   "2"]
+    assert list(cells.iloc[1]) == ["bonded (legal definition) (% of households)", "50.0",
+                                   "40.0", "60.0"]
+    # anything else: three decimals, or all whole when one is large
+    assert list(cells.iloc[2]) == ["thing", "0.500", "0.400", "0.600"]
+    assert list(cells.iloc[3]) == ["thing", "150", "99", "200"]
 
 
 def test_a_value_is_marked_against_its_default():

@@ -7,6 +7,7 @@ import argparse
 import dataclasses
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -308,3 +309,8 @@ def test_the_report_reads_a_survey_folder(tmp_path):
     page = write_report(tmp_path / "s").read_text()
     assert "Estimates against the truth" in page
     assert "data:image/png;base64," in page
+    # the findings first: the scenario surveyed, true against estimated, in percentages
+    findings = page[page.index('id="findings"'):page.index('id="summary"')]
+    assert page.index('id="findings"') < page.index("<table")
+    assert "<strong>baseline</strong>" in findings
+    assert re.search(r"bonded \(legal definition\) surveying \d+ kilns: true \d+\.\d%", findings)

@@ -11,14 +11,27 @@ from typing import Any
 
 import pandas as pd
 
-from ..simulation.outcomes import outcome_stem
 from ..experiments.paired import METRIC_LIST
+from ..simulation.outcomes import outcome_stem
+from .definitions import definitions_section, outcomes
+from .findings import (
+    Findings,
+    cost_order,
+    definitions_caveat,
+    effect_sentence,
+    few_replicates,
+    over,
+    spans_zero,
+    zero_spanning,
+)
+from .labels import label
 from .report_html import folded, subheading
 from .report_tables import (
     MAIN_OUTCOMES,
     JobReport,
     Plot,
     and_list,
+    count,
     dash_note,
     frame_table,
     given,
@@ -29,6 +42,7 @@ from .report_tables import (
     wide,
     window_of,
 )
+from .shown import cell
 
 _e = html.escape
 
@@ -152,16 +166,111 @@ def _plots(m: dict[str, Any], folder: Path) -> list[Plot]:
     compare = read_csv(folder, "compare.csv")
     differences = window_of(m, [] if compare is None or "measure" not in compare.columns
                             else compare["measure"][:1]).describe()
-    items = [Plot("final_outcomes.png", f"At the end of the runs, {end}: each scenario's "
-                  f"median and the range of 95% of replicates."),
+    items = [Plot("final_outcomes.png", f"At the end of the runs, {end}: each scenario's paired "
+                  f"difference from the baseline with its 95% interval (each scenario's "
+                  f"level, when the batch has no baseline)."),
              Plot("compare.png", f"Each scenario's difference from the baseline, "
                   f"{differences}, paired by seed, with 95% intervals.")]
     for name in _scenarios(m, folder):
         items.append(Plot(f"trajectories-{name}.png", f"Scenario {name}: the main outcomes "
-                          f"month by month, median and 95% band across replicates; grey: "
-                          f"kilns closed."))
+                          f"by year since the start, median and 95% band across replicates, "
+                          f"the baseline for reference and the month its policy starts marked; "
+                          f"shaded: kilns closed."))
     return items
 
 
-REPORT = JobReport(kind="batch", summary=_summary_batch, results=(_tables_batch,),
-                   plots=_plots)
+#: the outcomes whose changes the findings name: the headline first
+FINDING_OUTCOMES = ("bonded_share", "child_labour_rate", "school_enrolment", "indebted_share")
+MOST = 5  # scenarios named for the headline; then the largest other changes
+OTHERS = 3
+
+
+def _baseline(m: dict[str, Any], folder: Path, compare: pd.DataFrame | None) -> str:
+    """The scenario the comparison was against: the one summarised but not compared."""
+    compared = set() if compare is None else set(compare["scenario"].astype(str))
+    rest = [s for s in _scenarios(m, folder) if s not in compared]
+    return rest[0] if rest else "baseline"
+
+
+def _findings(m: dict[str, Any], folder: Path) -> Findings:
+    exp = m.get("experiment") or {}
+    scenarios = _scenarios(m, folder)
+    compare = read_csv(folder, "compare.csv")
+    if compare is not None and not {"scenario", "measure", "mean", "low", "high"} <= set(
+            compare.columns):
+        compare = None
+    baseline = _baseline(m, folder, compare)
+    window = window_of(m, [] if compare is None else compare["measure"][:1])
+    own = "each scenario's own"
+    others = [s for s in scenarios if s != baseline]
+    compared = (f"{count(len(others), 'scenario')} ({_e(and_list(others))}) against the "
+                f"baseline <strong>{_e(baseline)}</strong>, each on the same "
+                f"{exp.get('replicates', '?')} replicate seeds; households: "
+                f"{given(exp.get('households'), own)}; months: {given(exp.get('months'), own)};"
+                f" outcomes at the end of the runs {_e(over(window))}.")
+    found = Findings(compared)
+    zero: list[str] = []
+    if compare is None:
+        found.caveats.append("No comparison in the folder (<code>compare.csv</code>): run "
+                             "<code>bondsim compare</code> for the effects against the "
+                             "baseline.")
+    else:
+        keys = compare["measure"].map(_key)
+        changes = compare[compare["measure"].astype(str).str.contains("_change")]
+        head = changes[keys[changes.index] == FINDING_OUTCOMES[0]]
+        rest = changes[keys[changes.index].isin(FINDING_OUTCOMES[1:])]
+        chosen = [*_largest(head, MOST), *_largest(rest, OTHERS)]
+        for r in chosen:
+            found.effects.append(effect_sentence(str(r["scenario"]), str(r["measure"]),
+                                                 r["mean"], r["low"], r["high"],
+                                                 f"the baseline ({baseline})",
+                                                 over(window)))
+            if spans_zero(r["low"], r["high"]):
+                zero.append(f"{r['scenario']}: {label(_key(r['measure']))}")
+        costs = compare[keys == "cost_per_bonded_household_year_averted"]
+        found.order = cost_order([(str(r["scenario"]), r["mean"], r["low"], r["high"])
+                                  for _, r in costs.iterrows()],
+                                 "bonded household-year averted")
+    found.caveats += [c for c in (few_replicates(exp.get("replicates")), zero_spanning(zero))
+                      if c]
+    failed = m.get("failed") or []
+    if failed:
+        found.caveats.append(f"{len(failed)} runs failed (see <code>runs/</code>); the "
+                             f"summaries leave them out.")
+    found.caveats.append(definitions_caveat(read_csv(folder, "summary.csv") is not None))
+    return found
+
+
+def _largest(rows: pd.DataFrame, most: int) -> list[pd.Series]:
+    """The ``most`` rows with the largest absolute mean (undefined last)."""
+    order = rows["mean"].abs().fillna(-1).sort_values(ascending=False, kind="stable").index
+    return [rows.loc[i] for i in order[:most]]
+
+
+def _definitions(m: dict[str, Any], folder: Path) -> list[str]:
+    """Each scenario's level under the three definitions, and each change from the
+    baseline."""
+    summary = read_csv(folder, "summary.csv")
+    if summary is None or not {"scenario", "outcome", "mean"} <= set(summary.columns):
+        return []
+    wanted = set(outcomes())
+    columns: dict[str, dict[str, str]] = {}
+    for _, r in summary[summary["outcome"].map(_key).isin(wanted)].iterrows():
+        columns.setdefault(f"{r['scenario']} (% of households)", {})[_key(r["outcome"])] = \
+            cell(r["mean"], "share of households")
+    compare = read_csv(folder, "compare.csv")
+    if compare is not None and {"scenario", "measure", "mean", "low", "high"} <= set(
+            compare.columns):
+        baseline = _baseline(m, folder, compare)
+        changes = compare[compare["measure"].astype(str).str.contains("_change")]
+        for _, r in changes[changes["measure"].map(_key).isin(wanted)].iterrows():
+            columns.setdefault(f"{r['scenario']} − {baseline} (percentage points, 95 % "
+                               f"interval below)", {})[_key(r["measure"])] = (
+                f"{cell(r['mean'], 'share of households', True)}\n"
+                f"{cell(r['low'], 'share of households', True)} to "
+                f"{cell(r['high'], 'share of households', True)}")
+    return [definitions_section(columns)] if columns else []
+
+
+REPORT = JobReport(kind="batch", summary=_summary_batch, results=(_tables_batch, _definitions),
+                   plots=_plots, findings=_findings)

@@ -1,5 +1,5 @@
-"""What the report of a calibration (``bondsim calibrate``, ``bondsim.experiments.calibration``) shows:
-the fitted parameters (``posterior.csv``), the fit against every target (``fit.csv``) and
+"""What the report of a calibration (``bondsim calibrate``, ``bondsim.experiments.calibration``)
+shows: the fitted parameters (``posterior.csv``), the fit against every target (``fit.csv``) and
 the targets; the fit and posterior plots. Its parameters are shown with the fitted values."""
 
 from __future__ import annotations
@@ -8,8 +8,18 @@ import html
 from pathlib import Path
 from typing import Any
 
-from ..numbers import setting
-from .report_tables import CsvTable, JobReport, Plot, against_default, and_list, count, named
+from ..numbers import setting, significant
+from .findings import Findings
+from .report_tables import (
+    CsvTable,
+    JobReport,
+    Plot,
+    against_default,
+    and_list,
+    count,
+    named,
+    read_csv,
+)
 
 _e = html.escape
 
@@ -54,8 +64,54 @@ def _fitted(m: dict[str, Any], shown: dict[str, str], defaults: dict[str, Any],
     return "the bondsim defaults, with the calibration's fitted values"
 
 
+FEW_ACCEPTED = 50  # accepted draws below this: the posterior rests on few draws
+UNINFORMED = 0.8  # a 90% range this much of the prior's: the figures say little of it
+
+
+def _findings(m: dict[str, Any], folder: Path) -> Findings:
+    spec = m.get("calibration") if isinstance(m.get("calibration"), dict) else {}
+    fitted = [p.get("name", "?") for p in spec.get("parameters") or [] if isinstance(p, dict)]
+    fitted = fitted or list(m.get("fitted") or {})
+    targets = spec.get("targets") or []
+    compared = (f"The model's output against {count(len(targets), 'field figure')}, fitting "
+                f"{count(len(fitted), 'parameter')} ({_e(and_list(fitted))})")
+    if isinstance(m.get("accepted"), int) and isinstance(m.get("draws"), int):
+        compared += f"; {m['accepted']:,} of {m['draws']:,} draws accepted"
+    found = Findings(compared + ".", effects_title="Fitted values and fit")
+    posterior = read_csv(folder, "posterior.csv")
+    if posterior is not None and {"parameter", "fitted"} <= set(posterior.columns):
+        for _, r in posterior.iterrows():
+            text = f"<code>{_e(str(r['parameter']))}</code> fitted at {significant(r['fitted'])}"
+            if {"p05", "p95"} <= set(posterior.columns):
+                text += (f" (90 % of accepted draws {significant(r['p05'])} to "
+                         f"{significant(r['p95'])}")
+                if {"prior_low", "prior_high"} <= set(posterior.columns):
+                    text += (f"; prior {setting(float(r['prior_low']))} to "
+                             f"{setting(float(r['prior_high']))}")
+                    prior = float(r["prior_high"]) - float(r["prior_low"])
+                    if prior > 0 and (float(r["p95"]) - float(r["p05"])) >= UNINFORMED * prior:
+                        found.caveats.append(
+                            f"The field figures say little about <code>"
+                            f"{_e(str(r['parameter']))}</code>: its accepted draws span most "
+                            f"of the prior range.")
+                text += ")"
+            found.effects.append(text + ".")
+    fit = read_csv(folder, "fit.csv")
+    if fit is not None and "within" in fit.columns and len(fit):
+        inside = int(fit["within"].astype(bool).sum())
+        found.effects.append(f"The fitted model, rerun on fresh seeds, is within tolerance of "
+                             f"{inside:,} of {len(fit):,} targets.")
+    if m.get("met_every_tolerance") is False:
+        found.caveats.append("Not enough draws met every target within its tolerance: the "
+                             "closest were accepted instead.")
+    if isinstance(m.get("accepted"), int) and m["accepted"] < FEW_ACCEPTED:
+        found.caveats.append(f"Only {m['accepted']:,} accepted draws: the fitted ranges rest "
+                             f"on few draws; draw more before relying on them.")
+    return found
+
+
 REPORT = JobReport(
-    kind="calibration", summary=_summary_calibration,
+    kind="calibration", summary=_summary_calibration, findings=_findings,
     results=(
         CsvTable("posterior.csv", "Fitted parameters",
                  "Each parameter's fitted value (the median of the accepted draws) and "

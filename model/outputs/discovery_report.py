@@ -1,7 +1,7 @@
-"""What the report of a scenario discovery (``bondsim discover``, ``bondsim.experiments.discover``) shows:
-where each policy fails in plain words (from the manifest), the policies' robustness
-(``robustness.csv``) and their PRIM boxes (``boxes.csv``); the robustness plot and each
-policy's peeling trajectory and box."""
+"""What the report of a scenario discovery (``bondsim discover``, ``bondsim.experiments.discover``)
+shows: where each policy fails in plain words (from the manifest), the policies' robustness
+(``robustness.csv``) and their PRIM boxes (``boxes.csv``); the robustness plot and each policy's
+peeling trajectory and box."""
 
 from __future__ import annotations
 
@@ -9,8 +9,19 @@ import html
 from pathlib import Path
 from typing import Any
 
+from ..numbers import percentage, significant
+from .findings import Findings, few_replicates
 from .report_html import bullets
-from .report_tables import CsvTable, JobReport, Plot, and_list, count, named, section_table
+from .report_tables import (
+    CsvTable,
+    JobReport,
+    Plot,
+    and_list,
+    count,
+    named,
+    read_csv,
+    section_table,
+)
 
 _e = html.escape
 
@@ -49,8 +60,41 @@ def _plots(m: dict[str, Any], folder: Path) -> list[Plot]:
     return items
 
 
+FEW_FUTURES = 100  # sampled futures below this: PRIM's boxes rest on few points
+
+
+def _findings(m: dict[str, Any], folder: Path) -> Findings:
+    spec = m.get("discovery") if isinstance(m.get("discovery"), dict) else {}
+    policies = [Path(str(p)).stem for p in spec.get("policies") or []]
+    futures = int(spec.get("futures") or 0)
+    compared = (f"{count(len(policies), 'policy')} ({_e(and_list(policies))}) across "
+                f"{count(futures, 'sampled future')}; a policy fails in a future when "
+                f"{_e(str(m.get('criterion', '?')))}.")
+    found = Findings(compared, effects_title="Robustness, most robust first")
+    robust = read_csv(folder, "robustness.csv")
+    if robust is not None and {"policy", "satisficing_share"} <= set(robust.columns):
+        for _, r in robust.iterrows():
+            text = (f"<strong>{_e(str(r['policy']))}</strong> satisfies the criterion in "
+                    f"{percentage(r['satisficing_share'])} of futures")
+            if "regret_p90" in robust.columns:
+                text += f" (90th percentile of regret {significant(r['regret_p90'])})"
+            found.effects.append(text + ".")
+    found.effects += [_e(str(s)) for s in m.get("summary") or []][:6]
+    if futures and futures < FEW_FUTURES:
+        found.caveats.append(f"Only {futures:,} futures: the boxes that say where a policy "
+                             f"fails rest on few points.")
+    if any("no informative region" in str(s) for s in m.get("summary") or []):
+        found.caveats.append("For some policies PRIM found no informative region: their "
+                             "failures are not concentrated in any range of the uncertain "
+                             "parameters.")
+    caveat = few_replicates(spec.get("replicates"))
+    if caveat:
+        found.caveats.append(caveat)
+    return found
+
+
 REPORT = JobReport(
-    kind="discovery", summary=_summary_discovery,
+    kind="discovery", summary=_summary_discovery, findings=_findings,
     results=(
         _where_each_fails,
         CsvTable("robustness.csv", "Robustness",

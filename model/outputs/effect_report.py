@@ -1,6 +1,6 @@
-"""What the report of an effect (``bondsim effect``, ``bondsim.experiments.effect``) shows: the paired
-effect and cost-effectiveness from ``effect_summary.csv``, where it comes from (the channels of
-``effect_channels.csv``, when the effect was decomposed) and each replicate from
+"""What the report of an effect (``bondsim effect``, ``bondsim.experiments.effect``) shows: the
+paired effect and cost-effectiveness from ``effect_summary.csv``, where it comes from (the
+channels of ``effect_channels.csv``, when the effect was decomposed) and each replicate from
 ``effect_by_seed.csv``."""
 
 from __future__ import annotations
@@ -9,6 +9,21 @@ import html
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from ..experiments.paired import deterrence_caveat
+from ..simulation.outcomes import outcome_stem
+from .definitions import definitions_section, metrics
+from .findings import (
+    Findings,
+    cost_order,
+    definitions_caveat,
+    effect_sentence,
+    few_replicates,
+    spans_zero,
+    zero_spanning,
+)
+from .labels import label
 from .report_tables import (
     CsvTable,
     JobReport,
@@ -20,6 +35,7 @@ from .report_tables import (
     section_table,
     window_of,
 )
+from .shown import cell
 
 _e = html.escape
 
@@ -73,5 +89,71 @@ def _each_replicate(m: dict[str, Any], folder: Path) -> list[str]:
         breakable=True))]
 
 
+#: the effects the findings name, in order (the end-of-run ones by their stem)
+HEADLINE = ("bonded_household_years_averted", "bonded_households_freed",
+            "child_work_years_averted", "school_years_gained", "household_months_short_averted",
+            "public_cost")
+
+
+def _row(summary: pd.DataFrame, stem: str) -> pd.Series | None:
+    found = summary[summary["metric"].map(lambda n: outcome_stem(str(n)) == stem)]
+    return None if found.empty else found.iloc[0]
+
+
+def _findings(m: dict[str, Any], folder: Path) -> Findings:
+    scenario, baseline = str(m.get("scenario", "?")), str(m.get("baseline", "?"))
+    opts = m.get("options") or {}
+    seeds = m.get("seeds") or []
+    window = window_of(m).describe()
+    compared = (f"<strong>{_e(scenario)}</strong> against the baseline "
+                f"<strong>{_e(baseline)}</strong>, on {len(seeds)} paired replicate"
+                f"{'' if len(seeds) == 1 else 's'} (households: "
+                f"{given(opts.get('households'), 'the scenario file’s')}; months: "
+                f"{given(opts.get('months'), 'the scenario file’s')}); end-of-run metrics "
+                f"{_e(window)}, the others summed over the whole run.")
+    found = Findings(compared, effects_title="Effects")
+    summary = read_csv(folder, "effect_summary.csv")
+    zero: list[str] = []
+    if summary is not None and {"metric", "mean", "low", "high"} <= set(summary.columns):
+        for stem in HEADLINE:
+            row = _row(summary, stem)
+            if row is None:
+                continue
+            found.effects.append(effect_sentence(scenario, str(row["metric"]), row["mean"],
+                                                 row["low"], row["high"], baseline))
+            if stem != "public_cost" and spans_zero(row["low"], row["high"]):
+                zero.append(label(str(row["metric"])))
+        cost = _row(summary, "cost_per_bonded_household_year_averted")
+        if cost is not None:
+            found.order = cost_order([(scenario, cost["mean"], cost["low"], cost["high"])],
+                                     "bonded household-year averted")
+    channels = read_csv(folder, "effect_channels.csv")
+    if channels is not None and {"channel", "share"} <= set(channels.columns):
+        said = deterrence_caveat(channels)
+        if said:  # the warning ``bondsim effect`` prints, as a sentence
+            said = said.removeprefix("caveat: ")
+            found.caveats.append(_e(said[0].upper() + said[1:]))
+    found.caveats += [c for c in (few_replicates(len(seeds) or None), zero_spanning(zero))
+                      if c]
+    found.caveats.append(definitions_caveat(summary is not None))
+    return found
+
+
+def _definitions(m: dict[str, Any], folder: Path) -> list[str]:
+    summary = read_csv(folder, "effect_summary.csv")
+    if summary is None or "metric" not in summary.columns:
+        return []
+    cells = {}
+    for name in metrics():
+        row = _row(summary, name)
+        if row is not None:
+            cells[name] = (f"{cell(row['mean'], 'household-years')}\n"
+                           f"{cell(row['low'], 'household-years')} to "
+                           f"{cell(row['high'], 'household-years')}")
+    return [definitions_section({"household-years averted (95 % interval below)": cells},
+                                by="metric")] if cells else []
+
+
 REPORT = JobReport(kind="effect", summary=_summary_effect,
-                   results=(SUMMARY, CHANNELS, _each_replicate))
+                   results=(SUMMARY, _definitions, CHANNELS, _each_replicate),
+                   findings=_findings)

@@ -1,7 +1,7 @@
-"""What the report of a plan (``bondsim plan``, ``bondsim.experiments.plan``) shows: each strategy in total
-(``totals.csv``), district by district (``districts.csv``), the allocations and spending, and
-the allocation search's curve and allocations; the Pareto, allocation and search plots. Its
-parameters are each district's figures, with their sources after the parameter table."""
+"""What the report of a plan (``bondsim plan``, ``bondsim.experiments.plan``) shows: each strategy
+in total (``totals.csv``), district by district (``districts.csv``), the allocations and
+spending, and the allocation search's curve and allocations; the Pareto, allocation and search
+plots. Its parameters are each district's figures, with their sources after the parameter table."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..numbers import number, setting
 from ..experiments.paired import metric
+from ..numbers import number, setting
+from .plan_findings import plan_findings
 from .report_html import section
 from .report_tables import (
     CsvTable,
@@ -168,4 +169,5 @@ REPORT = JobReport(
                 "intervention."),
            Plot("search_curve.png", "What the searched allocation achieves at each budget: "
                 "expected outcome across the parameter draws, worst and best draw as a band.")),
-    resolved_parameters=False, parameters=_plan_values, after_parameters=_district_figures)
+    resolved_parameters=False, parameters=_plan_values, after_parameters=_district_figures,
+    findings=plan_findings)

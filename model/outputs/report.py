@@ -6,14 +6,17 @@
 The folder is any output of bondsim: a run, an effect, a batch (with its comparison), a
 sweep, a plan, a calibration, a discovery or a survey; its ``manifest.json`` says which. Each
 kind of job describes its own report in a ``<kind>_report`` module next to it
-(``run_report``, ``batch_report``, ...: a :class:`~bondsim.outputs.report_tables.JobReport` naming its
-summary, its tables from which files and columns, and its plots); this module knows no job,
-only how to render a description as a page (templates in ``model/outputs/templates``). The page opens
-in a browser without a server and without the internet: no external style sheets, scripts,
-fonts or links; plots are embedded as base64 PNGs. In order: a plain-language summary of what
-was run (from the manifest), the job's headline tables, its plots, the model's caveats (section
-9 of ``docs/ODD.md``, read when the report is written) and every parameter with its value,
-unit, plausible range and source, assumptions marked.
+(``run_report``, ``batch_report``, ...: a
+:class:`~bondsim.outputs.report_tables.JobReport` naming its summary, its tables from which files and columns, and its plots); this module knows no job,
+only how to render a description as a page (templates in ``model/outputs/templates``). The
+page opens in a browser without a server and without the internet: no external style sheets, scripts,
+fonts or links; plots are embedded as base64 PNGs. In order: the findings (generated from the
+results by the job's ``findings``: what was compared, the largest effects with their intervals,
+the cost-effectiveness order and the caveats of this run), a plain-language summary of what
+was run (from the manifest), the job's headline tables, its plots (no section when there are
+none), the model's caveats (section 9 of ``docs/ODD.md``, read when the report is written),
+every parameter with its value, unit, plausible range and source, assumptions marked, and an
+appendix of versions and provenance (commit, packages, inputs).
 
 May import: ``report_tables``, ``report_html``, ``numbers``, ``mini_markdown``, the model's
 parameters, and a job's ``*_report`` module when its folder is reported (never the job
@@ -40,11 +43,11 @@ from markupsafe import Markup
 from ..errors import BondsimError
 from ..io import write_text
 from ..manifest import INSTALLED
-from .mini_markdown import markdown_html
 from ..numbers import setting
-from ..simulation.parameters import PARAM_INFO, Params
 from ..prices import shown_unit
-from .report_html import figure, note, paragraph, render, section
+from ..simulation.parameters import PARAM_INFO, Params
+from .mini_markdown import markdown_html
+from .report_html import bullets, figure, note, paragraph, render, section
 from .report_tables import MAX_ROWS, JobReport, against_default, basis, html_table
 
 __all__ = ["FALLBACK_CAVEATS", "MAX_ROWS", "build_report", "caveats_markdown", "kinds",
@@ -202,7 +205,7 @@ def _plots(described: JobReport, m: dict[str, Any], folder: Path) -> str:
             parts.append(_figure(pngs.pop(plot.file), plot.caption))
     for name, path in pngs.items():
         parts.append(_figure(path, f"{name} (a plot the report does not describe)"))
-    return "".join(parts) or note("No plots in the folder.")
+    return "".join(parts)  # none: the page has no Plots section
 
 
 # --- the page -----------------------------------------------------------------------------
@@ -263,23 +266,51 @@ def _packages(m: dict[str, Any]) -> str:
 
 
 
+def _findings(described: JobReport, m: dict[str, Any], folder: Path) -> str:
+    if described.findings is None:
+        return note("This kind of output has no findings of its own; see the results below.")
+    return described.findings(m, folder).html()
+
+
+def _manifest_details(m: dict[str, Any]) -> str:
+    """The manifest's input files (with their checksums) and prices; not its command line
+    nor platform, which differ between identical runs on two machines."""
+    items = []
+    for given in m.get("inputs") or []:
+        if isinstance(given, dict):
+            items.append(Markup(f"Input ({_e(str(given.get('role', '?')))}): <code>"
+                                f"{_e(str(given.get('path', '?')))}</code>, sha256 <code>"
+                                f"{_e(str(given.get('sha256', '?'))[:16])}</code>…"))
+    prices = m.get("prices")
+    if isinstance(prices, dict) and prices.get("base_year"):
+        items.append(f"Rupees at {prices['base_year']} prices (CPI table "
+                     f"{prices.get('cpi_table', '?')}).")
+    return bullets(items) if items else ""
+
+
 def build_report(folder: Path) -> str:
-    """The report of an output folder, as one HTML document."""
+    """The report of an output folder, as one HTML document: the findings first, then what
+    was run, the results, the plots (when there are any), the model's caveats, the parameters
+    and an appendix of versions and provenance."""
     folder = Path(folder)
     m = read_manifest(folder)
     kind = m["kind"]
     described = description(kind)
     name, summary = described.summary(m, folder)
     title = f"bondsim {kind}: {name}"
+    plots = _plots(described, m, folder)
     sections = [
-        ("summary", "What was run",
-         paragraph(f"{summary} {_provenance(m, folder)}")
-         + note(Markup(f"Folder: <code>{_e(str(folder.resolve()))}</code>")) + _packages(m)),
+        ("findings", "Findings", _findings(described, m, folder)),
+        ("summary", "What was run", paragraph(summary)),
         ("results", "Results", "".join(part for make in described.results
                                        for part in make(m, folder))),
-        ("plots", "Plots", _plots(described, m, folder)),
+        *([("plots", "Plots", plots)] if plots else []),
         ("caveats", "What the model leaves out", _caveats()),
         ("parameters", "Parameters and their sources", _parameters(described, m)),
+        ("appendix", "Appendix: versions and provenance",
+         paragraph(_provenance(m, folder))
+         + note(Markup(f"Folder: <code>{_e(str(folder.resolve()))}</code>"))
+         + _manifest_details(m) + _packages(m)),
     ]
     made = datetime.now(UTC).isoformat(timespec="seconds")
     return render("report.html", title=title, folder_name=folder.name, made=made,

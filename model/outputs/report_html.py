@@ -91,10 +91,10 @@ def subheading(title: str) -> str:
     return str(_parts().subheading(title))
 
 
-def section(title: str, intro: str | None, body: str) -> str:
+def section(title: str, intro: str | None, body: str, key: str | None = None) -> str:
     """A titled part of a section: heading, an introducing paragraph and a body, both HTML
-    (their values escaped by the caller)."""
-    return str(_parts().section(title, Markup(intro or ""), Markup(body)))
+    (their values escaped by the caller); ``key``: an anchor a link may point to."""
+    return str(_parts().section(title, Markup(intro or ""), Markup(body), key))
 
 
 def folded(title: str, body: str) -> str:

@@ -32,7 +32,9 @@ from markupsafe import Markup
 from ..errors import BondsimError
 from ..numbers import number, rupees, setting
 from ..simulation.outcomes import OUTCOMES, Window, outcome_stem
+from .labels import label
 from .report_html import Cell, Column, Row, note, section, table
+from .shown import cell, changed, header, known, measure, shown_unit, unit_of
 
 Manifest = dict[str, Any]
 
@@ -97,7 +99,10 @@ class JobReport:
       runs (one set, or one per scenario); a job whose runs vary them says so instead through
       ``parameters``, which is given the values shown (the defaults with the scenario's
       overrides), the defaults and the note so far, may change the values and returns the note;
-    - ``after_parameters``: more HTML after the parameter table (a plan's district figures).
+    - ``after_parameters``: more HTML after the parameter table (a plan's district figures);
+    - ``findings``: the block at the top of the page, generated from the results (what was
+      compared, the largest effects with their intervals, the cost-effectiveness order, the
+      caveats that apply), a :class:`~bondsim.outputs.findings.Findings`.
     """
 
     kind: str
@@ -107,6 +112,7 @@ class JobReport:
     resolved_parameters: bool = True
     parameters: Callable[[Manifest, dict[str, str], dict[str, Any], str], str] | None = None
     after_parameters: Callable[[Manifest], str] | None = None
+    findings: Callable[[Manifest, Path], Any] | None = None
 
 
 def against_default(value: Any, default: Any) -> str:
@@ -138,25 +144,85 @@ def any_large(values: list[Any]) -> bool:
                for v in values)
 
 
+#: the columns whose text names what a row is about (an outcome, a measure, a metric)
+ROW_NAMES = ("outcome", "measure", "metric", "target")
+#: numeric columns that are never in the row's unit: counts of runs, ranks, shares of a whole
+NOT_IN_ROW_UNIT = frozenset({"replicates", "rank", "share", "seed", "kilns", "kilns_in_frame",
+                             "surveys", "failed", "coverage", "coverage_se", "runs",
+                             "mean_refused"})
+
+
+def row_measure(frame: pd.DataFrame, index: Any) -> tuple[str, bool] | None:
+    """The known outcome or metric a row is about (and whether it is a change), if any."""
+    for column in ROW_NAMES:
+        if column in frame.columns:
+            name = frame.at[index, column]
+            if isinstance(name, str) and known(name.split(" (", 1)[0]):
+                return measure(name.split(" (", 1)[0])
+    return None
+
+
+def row_unit(frame: pd.DataFrame, index: Any) -> str | None:
+    """The unit a row's ``unit`` column gives (a channel's household-years), if any."""
+    if "unit" not in frame.columns:
+        return None
+    said = frame.at[index, "unit"]
+    return said if isinstance(said, str) and said and not said.startswith("(") else None
+
+
 def display_cells(frame: pd.DataFrame, rupee_columns: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Every cell as display text; rows labelled in rupees (and ``rupee_columns``) as rupees,
-    and a row's mean, median and interval with the same number of decimals."""
+    """Every cell as display text, in the unit a reader uses (``shown``): a column named for
+    an outcome or metric in its unit; the values of a row about one (its mean, interval, value)
+    in the row's unit, its name as the label and unit; shares as percentages with one decimal,
+    differences of shares in percentage points, counts whole or to one decimal, rupees whole.
+    Elsewhere: rupees whole (``rupee_columns``, rows labelled in rupees) and a row's mean,
+    median and interval written alike."""
     out = pd.DataFrame(index=frame.index)
     rupee_rows = [bool(v) for v in frame.apply(rupee_row, axis=1)] if len(frame) else []
     group = [c for c in INTERVAL_GROUP if c in frame.columns]
     large = [any_large(list(row)) for row in frame[group].itertuples(index=False)] if group \
         else [False] * len(frame)
+    rows = [row_measure(frame, i) for i in frame.index]
+    units = [row_unit(frame, i) for i in frame.index]
+    has_unit = "unit" in frame.columns
     for column in frame.columns:
         values = frame[column]
+        own = measure(str(column)) if known(str(column)) else None
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             alike = column in group
-            out[column] = [number(v, whole=column in rupee_columns or r or (alike and big))
-                           for v, r, big in zip(values.to_numpy(), rupee_rows, large,
-                                                strict=True)]
+            texts = []
+            for v, r, big, about, said in zip(values.to_numpy(), rupee_rows, large, rows,
+                                              units, strict=True):
+                named = own or (about if column not in NOT_IN_ROW_UNIT else None)
+                if named is not None and not isinstance(v, bool | np.bool_):
+                    texts.append(cell(v, unit_of(named[0]), named[1]))
+                elif said is not None and column in group and not isinstance(v, bool):
+                    texts.append(cell(v, said))
+                else:
+                    texts.append(number(v, whole=column in rupee_columns or r or
+                                        (alike and big)))
+            out[column] = texts
+        elif column in ROW_NAMES:
+            out[column] = [_row_name(v, has_unit) for v in values.to_numpy()]
+        elif column == "unit" and has_unit:
+            out[column] = [shown_unit(unit_of(about[0]), about[1]) if about else str(v)
+                           for v, about in zip(values.to_numpy(), rows, strict=True)]
         else:
             out[column] = ["—" if v is None or (isinstance(v, float) and math.isnan(v))
                            else str(v) for v in values.to_numpy()]
     return out
+
+
+def _row_name(value: Any, has_unit: bool) -> str:
+    """A row's outcome or metric as its label (and unit, unless a unit column says it)."""
+    if not isinstance(value, str) or not known(value.split(" (", 1)[0]):
+        return "—" if value is None or (isinstance(value, float) and math.isnan(value)) \
+            else str(value)
+    name = value.split(" (", 1)[0]
+    if not has_unit:
+        return header(name)
+    plain, difference = measure(name)
+    return changed(label(plain)) if difference else label(plain)
 
 
 def interval_columns(frame: pd.DataFrame, cells: pd.DataFrame, low: str = "low",
@@ -175,15 +241,19 @@ def interval_columns(frame: pd.DataFrame, cells: pd.DataFrame, low: str = "low",
 def html_table(cells: pd.DataFrame, numeric: set[str] | None = None,
                 row_classes: list[str] | None = None, source: str | None = None,
                 max_rows: int | None = MAX_ROWS, code_columns: tuple[str, ...] = (),
-                stacked: bool = False, breakable: bool = False) -> str:
+                stacked: bool = False, breakable: bool = False,
+                named_headers: bool = True) -> str:
     """An HTML table of display text (escaped), numbers right-aligned, cut at ``max_rows``;
     ``stacked``: line breaks in cells are kept; ``breakable``: column names and the first
-    column's labels may wrap after their underscores."""
+    column's labels may wrap after their underscores; ``named_headers``: a column named for an
+    outcome or metric is headed by its label and unit, any other with spaces for underscores
+    (off: the names are shown as given, e.g. scenario names)."""
     numeric = numeric or set()
     total = len(cells)
     shown = cells if max_rows is None or total <= max_rows else cells.iloc[:max_rows]
     name = wrappable if breakable else str
-    columns = [Column(name(str(c)), c in numeric) for c in shown.columns]
+    columns = [Column(name(header(str(c)) if named_headers else str(c)), c in numeric)
+               for c in shown.columns]
     rows = []
     for i, (_, row) in enumerate(shown.iterrows()):
         rows.append(Row([Cell(name(str(row[c])) if breakable and k == 0 else str(row[c]),
@@ -310,11 +380,25 @@ CELL_PX = 22      # a cell's padding
 LABEL_CHARS = 24  # the row labels' column: longer labels wrap after an underscore
 
 
-def _interval_cell(mean: float, low: float, high: float, money: bool) -> str:
-    """'mean' over 'low to high', written alike (the same decimals)."""
-    whole = money or any_large([mean, low, high])
-    a, b, c = (number(v, whole=whole) for v in (mean, low, high))
+def _interval_cell(mean: float, low: float, high: float, money: bool,
+                   named: tuple[str, bool] | None = None) -> str:
+    """'mean' over 'low to high', written alike: in the unit of the outcome or metric
+    ``named`` (its name and whether a change) when known, else the same decimals."""
+    if named is not None:
+        a, b, c = (cell(v, unit_of(named[0]), named[1]) for v in (mean, low, high))
+    else:
+        whole = money or any_large([mean, low, high])
+        a, b, c = (number(v, whole=whole) for v in (mean, low, high))
     return a if b == "—" and c == "—" else f"{a}\n{b} to {c}"
+
+
+def _named(*names: Any) -> tuple[str, bool] | None:
+    """The first of ``names`` that is a known outcome or metric, as ``measure`` gives it."""
+    for name in names:
+        text = str(name).split(" (", 1)[0]
+        if known(text):
+            return measure(text)
+    return None
 
 
 def _column_px(texts: list[str]) -> float:
@@ -344,17 +428,27 @@ def wide(long: pd.DataFrame, down: str, across: str, centre: str = "mean",
     rows = list(dict.fromkeys(long[down]))
     columns = list(dict.fromkeys(long[across]))
     cells = {(r[down], r[across]): _interval_cell(
-        float(r[centre]), float(r["low"]), float(r["high"]), rupee_row(r))
+        float(r[centre]), float(r["low"]), float(r["high"]), rupee_row(r),
+        _named(r[across], r[down]))
         for _, r in long.iterrows()}
     px = {c: _column_px([v for (_, col), v in cells.items() if col == c]) for c in columns}
-    label_px = min(max(len(str(r)) for r in rows), LABEL_CHARS) * CHAR_PX + CELL_PX
+    label_px = min(max(len(_shown_name(r)) for r in rows), LABEL_CHARS) * CHAR_PX + CELL_PX
     parts = []
     for chunk in _fit(columns, px, label_px):
-        frame = pd.DataFrame([{down: str(row), **{str(c): cells.get((row, c), "—")
-                                                 for c in chunk}} for row in rows])
-        parts.append(html_table(frame, {str(c) for c in chunk}, source=source or None,
-                                 max_rows=None, stacked=True, breakable=True))
+        frame = pd.DataFrame([{header(down): _shown_name(row),
+                               **{_shown_name(c): cells.get((row, c), "—") for c in chunk}}
+                              for row in rows])
+        parts.append(html_table(frame, {_shown_name(c) for c in chunk},
+                                source=source or None, max_rows=None, stacked=True,
+                                breakable=True, named_headers=False))
     return "".join(parts)
+
+
+def _shown_name(name: Any) -> str:
+    """A wide table's row or column name: an outcome or metric by its label and unit, any
+    other (a scenario) as named."""
+    text = str(name)
+    return header(text.split(" (", 1)[0]) if known(text.split(" (", 1)[0]) else text
 
 
 # --- parameters ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""What the report of a sweep (``bondsim sweep``, ``bondsim.experiments.sweep``) shows: each outcome's
-factors ranked by their sensitivity indices from ``indices.csv``, the replicate noise and any
-second-order indices; the ranking, Morris and convergence plots. The parameters it varies are
-shown as varied over their ranges."""
+"""What the report of a sweep (``bondsim sweep``, ``bondsim.experiments.sweep``) shows: each
+outcome's factors ranked by their sensitivity indices from ``indices.csv``, the replicate noise
+and any second-order indices; the ranking, Morris and convergence plots. The parameters it
+varies are shown as varied over their ranges."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from ..numbers import number, setting
+from ..numbers import number, setting, significant
+from .findings import Findings, definitions_caveat
+from .labels import label
 from .report_html import note, subheading
 from .report_tables import (
     CsvTable,
@@ -88,21 +90,21 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
             values = group[column].to_numpy()
             if pd.api.types.is_numeric_dtype(group[column]) and column != "distinct_from_noise":
                 values = values.astype(float)
-            label = column.replace("_", " ")
+            head = column.replace("_", " ")
             if column == "distinct_from_noise":
                 cells["distinct from noise"] = [number(bool(v)) for v in values]
                 continue
             if f"{column}_conf" in group.columns:
-                label = f"{label} ± 95%"
+                head = f"{head} ± 95%"
                 conf = group[f"{column}_conf"].to_numpy(dtype=float)
-                cells[label] = [f"{number(v)} ± {number(c)}" for v, c in
+                cells[head] = [f"{number(v)} ± {number(c)}" for v, c in
                                 zip(values, conf, strict=True)]
             else:
-                cells[label] = [number(v) for v in values]
-            numeric.add(label)
+                cells[head] = [number(v) for v in values]
+            numeric.add(head)
         warning = (note(Markup(f"<strong>Warning:</strong> {_e(too_small[str(outcome)])}."))
                    if str(outcome) in too_small else "")
-        parts.append(subheading(str(outcome)) + warning
+        parts.append(subheading(label(str(outcome))) + warning
                      + html_table(cells, numeric, source="indices.csv"))
     return "".join(parts)
 
@@ -141,8 +143,56 @@ def _varied(m: dict[str, Any], shown: dict[str, str], defaults: dict[str, Any],
     return said + "; the sweep's parameter factors are varied over the range shown"
 
 
+#: the index that ranks the factors, by method (the first found is used)
+RANKED_BY = ("ST", "mu_star", "delta", "median", "S1")
+
+
+def _findings(m: dict[str, Any], folder: Path) -> Findings:
+    spec = m.get("sweep") or {}
+    factors = [f.get("name", "?") for f in spec.get("factors") or []]
+    outcomes = [label(str(o)) for o in spec.get("outcomes") or []]
+    method = str(spec.get("method", "?"))
+    compared = (f"How much each of {len(factors)} factors ({_e(and_list(factors))}), varied "
+                f"over its range, moves {_e(and_list(outcomes))} (each the mean over the last "
+                f"{_e(str(spec.get('window', '?')))} months of a run), by {_e(method)}: "
+                f"{_e(setting(m.get('model_runs', '?')))} model runs, "
+                f"{_e(str(spec.get('replicates', '?')))} replicate(s) per sample point.")
+    found = Findings(compared, effects_title="Most influential factors")
+    indices = read_csv(folder, "indices.csv")
+    if indices is not None and {"outcome", "factor"} <= set(indices.columns):
+        index = next((c for c in RANKED_BY if c in indices.columns), None)
+        for outcome, group in indices.groupby("outcome", sort=False):
+            group = group.sort_values("rank", kind="stable") if "rank" in group else group
+            ranked = [f"<code>{_e(str(r['factor']))}</code>" + (
+                f" ({_e(index.replace('_', ' '))} {significant(r[index])}"
+                + (f" ± {significant(r[index + '_conf'])}" if f"{index}_conf" in group
+                   else "")
+                + ")" if index else "") for _, r in group.head(3).iterrows()]
+            found.effects.append(f"{_e(label(str(outcome)))}: most influenced by "
+                                 + "; then ".join(ranked) + ".")
+        from ..experiments.sensitivity import small_sample
+        for outcome, said in small_sample(indices).items():
+            found.caveats.append(f"{_e(label(outcome))}: {_e(said)}.")
+        if "distinct_from_noise" in indices.columns:
+            noisy = indices[~indices["distinct_from_noise"].astype(bool)]
+            if len(noisy):
+                found.caveats.append(
+                    f"{len(noisy)} factor rankings could be replicate noise alone "
+                    f"({_e(and_list(sorted(set(noisy['factor'].astype(str)))))}): their "
+                    f"ranks are not to be trusted.")
+    if int(spec.get("replicates") or 1) < 2:
+        found.caveats.append("One replicate per sample point: replicate noise cannot be told "
+                             "apart from the factors' effects (see <em>Replicate noise</em>).")
+    if "bonded_share" in (spec.get("outcomes") or []):
+        found.caveats.append(definitions_caveat(False))
+    if method == "morris":
+        found.caveats.append("Morris is a screening method: it ranks factors but does not "
+                             "apportion the variance; use Sobol on the few that matter.")
+    return found
+
+
 REPORT = JobReport(
-    kind="sweep", summary=_summary_sweep,
+    kind="sweep", summary=_summary_sweep, findings=_findings,
     results=(_ranking,
              CsvTable("noise.csv", "Replicate noise",
                       "The share of each outcome's variance across single runs that is "
