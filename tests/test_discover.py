@@ -196,7 +196,7 @@ window = 6
 [criterion]
 outcome = "bonded_share"
 kind = "absolute"
-threshold = 0.3
+threshold = 0.02
 
 [[uncertain]]
 name = "markup_annual"
@@ -227,8 +227,11 @@ def test_discovery_on_bondsim_end_to_end(tmp_path):
     assert len(result.summary) == 2
     assert len(result.values) == 16
     # inspections deter owners who fear prison: the futures where they fail are those where
-    # owners value a prison term least (without rule 10, 2 of 16 fail, at 2 months of profit
-    # against 12; with it, 3 of 16, at 1.3, 2.9 and 7.6 months against 11.5)
+    # owners value a prison term least. At 300 households a district's visits reach every
+    # kiln several times a year, and with migration and outside work on (issue 18) holding
+    # ends in 14 of 16 futures (bonded share 0.003 or less); the two where it does not
+    # (0.063 and 0.267 bonded) value prison at 1.3 and 2.9 months of profit, against 11.7
+    # on average in the rest: hence a criterion of 2 % bonded
     failed = result.failed["inspections_only"].to_numpy()
     prison = result.values["prison_cost_months"].to_numpy()
     assert 0 < failed.sum() < 16
@@ -247,7 +250,7 @@ def test_discovery_on_bondsim_end_to_end(tmp_path):
     ("low = 0.0\nhigh = 1.0", "low = 1.0\nhigh = 1.0", r"uncertain\.0'.*low < high"),
     ('outcome = "bonded_share"', 'outcome = "bonded_shar"',
      r"criterion\.outcome'.*did you mean 'bonded_share'"),
-    ('kind = "absolute"\nthreshold = 0.3', 'kind = "relative"',
+    ('kind = "absolute"\nthreshold = 0.02', 'kind = "relative"',
      r"criterion\.ratio'.*relative criterion needs"),
     ("futures = 16", "futures = 3", r"field 'futures': value 3"),
 ])
