@@ -136,3 +136,15 @@ def test_a_base_scenarios_bad_price_year_names_the_file(tmp_path):
                                            r"year; expected a fiscal year") as info:
         load_plan(_plan(tmp_path, 'base_scenario = "base.toml"'))
     assert str(base) in str(info.value)
+
+
+def test_search_fields_take_the_plans_price_year_and_no_other(tmp_path):
+    search = ('\n[search]\ninterventions = ["inspections"]\nbudgets = [500_000, 1_000_000]\n'
+              '[search.fields.inspections]\ncost_per_inspection = 4_000\n')
+    loaded = load_plan(_plan(tmp_path, "price_year = 2016", strategies=STRATEGY + search))
+    assert loaded.spec.search["budgets"] == pytest.approx([639_988.46, 1_279_976.92], abs=0.01)
+    fields = loaded.spec.search["fields"]["inspections"]
+    assert fields["cost_per_inspection"] == pytest.approx(5_119.91, abs=0.01)
+    own = search + "price_year = 2020\n"
+    with pytest.raises(BondsimError, match=r"search\.fields\.inspections'.*\['price_year'\]"):
+        load_plan(_plan(tmp_path, "price_year = 2016", strategies=STRATEGY + own))
