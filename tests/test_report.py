@@ -313,7 +313,7 @@ def test_sweep_and_plan_reports_show_what_was_varied(sweep_dir, plan_dir):
     assert "<td>share of households</td>" in terms
     assert "model default, sourced" in terms
     assert "model default, assumption" in terms
-    assert plan.count("Caution: some districts run on assumed local terms, not measured ones: "
+    assert plan.count("Caution: local terms assumed, not measured: "
                       "need per person and outside option share in North and South.") == 2
 
 

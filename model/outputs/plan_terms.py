@@ -84,7 +84,7 @@ def caution(m: dict[str, Any]) -> str:
     parts = [("all four terms" if len(terms) == len(TERMS) else _and(list(terms)))
              + f" in {_and(districts)}"
              for terms, districts in sorted(groups.items(), key=lambda g: -len(g[0]))]
-    return ("Caution: some districts run on assumed local terms, not measured ones: "
+    return ("Caution: local terms assumed, not measured: "
             + "; ".join(parts) + ". Their bonded shares, costs and effects rest on those "
             "assumptions until measured figures replace them (table 'District terms').")
 
