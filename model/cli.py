@@ -359,6 +359,15 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _budget_said(budget: dict[str, Any]) -> str:
+    """A plan's budget as written and, when its price year is not the base year, converted."""
+    said = f"Rs {budget['value']:,.0f}"
+    if budget["price_year"] != budget["base_year"]:
+        said += (f" of {budget['price_year']} (Rs {budget['in_base_year']:,.0f} of "
+                 f"{budget['base_year']})")
+    return said
+
+
 def _plan(args: argparse.Namespace) -> int:
     from . import api
     from .experiments.plan import load_plan
@@ -370,7 +379,8 @@ def _plan(args: argparse.Namespace) -> int:
     result = api.plan(args.plan, out=out, **options)
     spec = loaded.spec
     print(f"{spec.name}: {len(loaded.districts)} districts, {spec.horizon} months, budget "
-          f"Rs {spec.budget:,.0f}, {spec.replicates} replicates; totals (95% intervals):")
+          f"{_budget_said(loaded.budget_as_written)}, {spec.replicates} replicates; totals "
+          f"(95% intervals):")
     table = result.totals.pivot(index="strategy", columns="metric", values="mean")
     low = result.totals.pivot(index="strategy", columns="metric", values="low")
     high = result.totals.pivot(index="strategy", columns="metric", values="high")

@@ -305,7 +305,16 @@ def test_sweep_and_plan_reports_show_what_was_varied(sweep_dir, plan_dir):
     assert "North 0.9; South 0.8 (default 0.9)" in plan  # initial_indebted_share by district
     assert "South 0.4 (default 0.3)" in plan             # a district's own parameter
     assert "a survey: test" in plan
-    assert "budget Rs 1,000,000" in plan
+    assert "budget Rs 1,000,000 (over budget" in plan  # in 2020 rupees: said once
+    # each district's local terms, with units and basis; the test profiles give none, so the
+    # model's defaults, two of them assumptions, which the caution line names
+    terms = plan[plan.index("District terms"):plan.index("Each strategy in total")]
+    assert "<td>Rs per 1,000 bricks</td>" in terms
+    assert "<td>share of households</td>" in terms
+    assert "model default, sourced" in terms
+    assert "model default, assumption" in terms
+    assert plan.count("Caution: local terms assumed, not measured: "
+                      "need per person and outside option share in North and South.") == 2
 
 
 def test_calibration_report_cuts_long_tables_escapes_cells_and_puts_unknown_plots_last(

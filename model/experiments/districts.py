@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import BondsimError
-from ..prices import check_year, to_base
+from ..prices import BASE_YEAR, check_year, is_money, to_base
 from ..shipped import locate
 from .scenario import read_spec
 
@@ -161,8 +161,10 @@ def pick(profiles: dict[str, DistrictProfile], wanted: list[str], source: str,
 def district_scenario(profile: DistrictProfile, base: dict[str, Any], horizon: int,
                       interventions: list[dict[str, Any]]) -> dict[str, Any]:
     """The data of a scenario for one district: the base scenario's parameters, the profile's
-    population and figures, the background cash transfer, then ``interventions``."""
-    parameters = dict(base.get("parameters", {}))
+    population and figures, the background cash transfer, then ``interventions``. It is in
+    base-year rupees (no ``price_year``): the base scenario's rupee parameters are converted
+    from its ``price_year`` here, as the profile's terms are, since one scenario has one."""
+    parameters = base_parameters(base)
     parameters.update({
         "initial_indebted_share": profile.indebted_share.value,
         "cnic_share": profile.cnic_share.value,
@@ -187,6 +189,33 @@ def district_scenario(profile: DistrictProfile, base: dict[str, Any], horizon: i
         "parameters": parameters,
         "interventions": background + interventions,
     }
+
+
+def base_parameters(base: dict[str, Any]) -> dict[str, Any]:
+    """A base scenario's ``[parameters]`` with its rupee parameters in base-year rupees (the
+    file may give them in its ``price_year``'s prices); other entries as they are, for the
+    scenario's validation to judge."""
+    from ..simulation.parameters import PARAM_INFO
+
+    parameters = dict(base.get("parameters", {}))
+    year = base.get("price_year", BASE_YEAR)
+    if year == BASE_YEAR:
+        return parameters
+    check_year(year)  # ValueError: the plan's loader names the file (``check_base``)
+    return {k: to_base(v, year) if (k in PARAM_INFO and is_money(PARAM_INFO[k].unit)
+                                    and isinstance(v, int | float) and not isinstance(v, bool))
+            else v for k, v in parameters.items()}
+
+
+def check_base(base: dict[str, Any], source: str) -> None:
+    """A base scenario's ``price_year``, if it gives one, is a year of the CPI table."""
+    if "price_year" not in base:
+        return
+    try:
+        check_year(base["price_year"])
+    except ValueError as exc:
+        raise BondsimError(f"{source}: field 'price_year': value {base['price_year']!r} is not "
+                           f"a price year; expected {exc}") from None
 
 
 def _typed(name: str, value: float) -> float | int:

@@ -9,6 +9,7 @@ to which districts, and when::
     districts = ["Quetta", "Lasbela"]     # default: every district in the file
     horizon = 60                          # months
     budget = 40_000_000                   # Rs, the whole programme
+    price_year = 2016                     # fiscal year of the file's rupees (default: 2020)
     over_budget = "reject"                # or "scale": shrink every allocation to fit
     replicates = 5
 
@@ -21,13 +22,16 @@ to which districts, and when::
 
 Every strategy runs in every district on the same replicate seeds as the baseline (no plan
 spending; the district's existing cash-transfer programme runs in both), so the difference is
-the plan's effect. Allocations spend evenly over their window by default (``pacing``), and an
-inspection allocation can never exceed the district's inspection capacity (its
-``inspections_per_district`` is capped there). What each allocation spent is summed exactly
-from the interventions' books, never more than allocated (``allocations.csv``). The effect
-metrics are those of every job (``paired.py``): the counterfactual is the district without the
-plan's allocations, and ``public_cost`` is incremental, so it also counts what the plan changes
-in the existing programmes that run in both.
+the plan's effect. The file's rupee figures (the budget, allocations, search budgets) are in
+rupees of its ``price_year`` and are converted to base-year rupees when it is read
+(``plan_prices.py``); the manifest keeps the budget as written. Allocations spend evenly
+over their window by default (``pacing``), and an inspection allocation can never exceed
+the district's inspection capacity (its ``inspections_per_district`` is capped there). What
+each allocation spent is summed exactly from the interventions' books, never more than
+allocated (``allocations.csv``). The effect metrics are those of every job (``paired.py``):
+the counterfactual is the district without the plan's allocations, and ``public_cost`` is
+incremental, so it also counts what the plan changes in the existing programmes that run in
+both.
 """
 
 from __future__ import annotations
@@ -40,15 +44,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .._lazy import deferred
 from ..errors import BondsimError
 from ..interventions import REGISTRY
 from ..io import atomic_write, input_file, output_folder, read_toml, write_json
+from ..prices import BASE_YEAR, check_year
 from ..shipped import locate
 from ..simulation.outcomes import LAST_YEAR
-from .districts import DistrictProfile, district_scenario, load_districts, pick
+from .districts import DistrictProfile, check_base, district_scenario, load_districts, pick
 from .paired import (
     COST_PER,
     counterfactual,
@@ -57,6 +62,7 @@ from .paired import (
     metric_units,
     replicate_seeds,
 )
+from .plan_prices import plan_in_base_year, stated_budget
 from .plan_runs import BASELINE, PlanRun, execute, metrics_table, spending
 from .plan_runs import paired as paired  # re-exported: the plan's effect of one run
 from .plan_search import check_search, search_plan
@@ -104,11 +110,18 @@ class PlanSpec(BaseModel):
     base_scenario: str | None = None
     horizon: int = Field(60, ge=1, le=600)
     budget: float = Field(ge=0)
+    price_year: int = BASE_YEAR  # the fiscal year of the file's rupee figures (plan_prices.py)
     over_budget: Literal["reject", "scale"] = "reject"
     replicates: int = Field(5, ge=1, le=10_000)
     seed: int = Field(0, ge=0, lt=2**63)
     strategies: list[Strategy] = Field(min_length=1)
     search: dict[str, Any] | None = None  # validated by bondsim.experiments.plan_search
+
+    @field_validator("price_year")
+    @classmethod
+    def _year_in_table(cls, year: int) -> int:
+        """The prices of the file's rupee figures: a year the CPI table can convert."""
+        return check_year(year)
 
 
 @dataclass
@@ -121,6 +134,7 @@ class LoadedPlan:
     rows: list[dict[str, Any]]                 # strategy, district, type, label, allocated,
     #                                            capacity (bondsim.experiments.absorb)
     notes: list[str]                           # scaling and capping, for the manifest
+    budget_as_written: dict[str, Any]          # the budget in the file's prices and converted
 
     @functools.cached_property
     def allocated(self) -> pd.DataFrame:
@@ -135,13 +149,16 @@ class LoadedPlan:
 def load_plan(path: str | Path) -> LoadedPlan:
     """Read and validate a plan file: its districts, every allocation's fields, the budget."""
     path = locate(path, "experiment")
-    spec = read_spec(path, "plan", PlanSpec)
+    written = read_spec(path, "plan", PlanSpec)
+    spec = plan_in_base_year(written, path)  # every rupee from here on is a base-year rupee
     profiles = load_districts(input_file(path, spec.districts_file, "districts_file",
                                          "a district profile file"))
     districts = pick(profiles, spec.districts or list(profiles), str(path))
     base: dict[str, Any] = {}
     if spec.base_scenario:
-        base = read_toml(input_file(path, spec.base_scenario, "base_scenario"), "scenario")
+        base_path = input_file(path, spec.base_scenario, "base_scenario")
+        base = read_toml(base_path, "scenario")
+        check_base(base, str(base_path))
     names = [s.name for s in spec.strategies]
     reserved = [BASELINE] + (["optimised"] if spec.search is not None else [])
     if any(n in reserved for n in names) or len(set(names)) != len(names):
@@ -149,7 +166,8 @@ def load_plan(path: str | Path) -> LoadedPlan:
                            f"none of {reserved} (the plan's own no-spending run and the "
                            f"search's result)")
     interventions, rows, notes = _allocate(path, spec, districts)
-    loaded = LoadedPlan(spec, path, districts, base, interventions, rows, notes)
+    loaded = LoadedPlan(spec, path, districts, base, interventions, rows, notes,
+                        stated_budget(written))
     if spec.search is not None:  # check the search now, not after the strategies have run
         check_search(loaded)
     for strategy in names:  # every district scenario of every strategy is valid
@@ -214,12 +232,13 @@ def _allocate(path: Path, spec: PlanSpec, districts: list[DistrictProfile]
             for district in wanted:
                 plan.append((district, dict(fields)))
         total = sum(item["budget"] for _, item in plan)
-        if total > spec.budget + 1e-6:
+        if total > spec.budget * (1 + 1e-12) + 1e-6:  # converted rupees: rounding is no excess
             if spec.over_budget == "reject":
                 raise BondsimError(
                     f"{path}: strategy {strategy.name!r} (strategies.{i}) allocates "
                     f"Rs {total:,.0f}, Rs {total - spec.budget:,.0f} over the plan budget of "
-                    f"Rs {spec.budget:,.0f}; expected at most the budget, or set "
+                    f"Rs {spec.budget:,.0f} (rupees of {BASE_YEAR}, converted from the "
+                    f"file's price years); expected at most the budget, or set "
                     f"over_budget = \"scale\"")
             factor = spec.budget / total
             for _, item in plan:  # whole rupees, rounded down: the sum never exceeds the budget
@@ -339,6 +358,7 @@ def run_plan(plan: str | Path, *, out: str | Path, workers: int = 1, resume: boo
     write_json(out / "manifest.json", {
         **core("plan", parameters=parameters, seeds=seeds, inputs=inputs),
         "plan": loaded.spec.model_dump(), "plan_file": str(loaded.path),
+        "budget_as_written": loaded.budget_as_written,
         "districts": [d.model_dump() for d in loaded.districts], "notes": loaded.notes,
         "counterfactual": counterfactual("plan"),
         "runs": len(tasks), "workers": workers,

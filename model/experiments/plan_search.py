@@ -284,7 +284,9 @@ def load_search(loaded: LoadedPlan) -> SearchSpec:
                                      for line in lines)) from None
 
 
-RESERVED = ("type", "label", "budget", "start", "end", "pacing")  # the search sets these
+# the search sets these; and the plan's price_year dates its fields (a year of their own would
+# convert the search's budget, already in base-year rupees, a second time)
+RESERVED = ("type", "label", "budget", "start", "end", "pacing", "price_year")
 
 
 def check_search(loaded: LoadedPlan) -> SearchSpec:
@@ -299,7 +301,8 @@ def check_search(loaded: LoadedPlan) -> SearchSpec:
         taken = sorted(set(fields) & set(RESERVED))
         if taken:
             raise BondsimError(f"{where}: field 'search.fields.{kind}': {taken} are set by the "
-                               f"search itself; expected only the intervention's own fields")
+                               f"search itself (price_year: the plan's); expected only the "
+                               f"intervention's own fields")
     for kind in spec.interventions:  # the fixed fields must be valid for the type
         fields = {"type": kind, "budget": 1.0, "end": loaded.spec.horizon,
                   **spec.fields.get(kind, {})}

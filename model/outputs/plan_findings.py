@@ -1,6 +1,7 @@
 """The findings of a plan's report (``plan_report``): the strategies compared, what each
 averts with its interval, their cost-effectiveness order and the caveats of the plan (the
-district figures that are assumptions, few replicates, effects not told from zero).
+district figures that are assumptions, the districts running on assumed local terms, few
+replicates, effects not told from zero).
 
 Apart from ``plan_report`` so that the plan's tables and its findings can change separately.
 """
@@ -21,6 +22,7 @@ from .findings import (
     zero_spanning,
 )
 from .labels import label
+from .plan_terms import caution
 from .report_tables import and_list, basis, read_csv
 
 _e = html.escape
@@ -74,6 +76,9 @@ def plan_findings(m: dict[str, Any], folder: Path) -> Findings:
             f"{assumed} of the {figures} district figures are assumptions, not measurements "
             f"(shaded in the table <em>District figures</em> at the end): the strategies' "
             f"effects and their order rest on them.")
+    terms = caution(m)  # the local terms that move bondage most, named on their own
+    if terms:
+        found.caveats.append(_e(terms))
     found.caveats += [c for c in (few_replicates(spec.get("replicates")), zero_spanning(zero))
                       if c]
     found.caveats.append(definitions_caveat(False) + " The totals table gives the "

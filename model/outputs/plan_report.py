@@ -1,5 +1,6 @@
 """What the report of a plan (``bondsim plan``, ``bondsim.experiments.plan``) shows: each strategy
-in total (``totals.csv``), district by district (``districts.csv``), the allocations and
+in total (``totals.csv``), district by district (``districts.csv``), the local terms each
+district ran on with a caution when any is assumed (``plan_terms``), the allocations and
 spending, and the allocation search's curve and allocations; the Pareto, allocation and search
 plots. Its parameters are each district's figures, with their sources after the parameter table."""
 
@@ -14,6 +15,7 @@ import pandas as pd
 from ..experiments.paired import metric
 from ..numbers import number, setting
 from .plan_findings import plan_findings
+from .plan_terms import terms_section
 from .report_html import section
 from .report_tables import (
     CsvTable,
@@ -43,8 +45,7 @@ def _summary_plan(m: dict[str, Any], folder: Path) -> tuple[str, str]:
             f"({_e(and_list(strategies))}) each run in "
             f"{len(districts)} districts ({_e(where)}) against the district's baseline with no "
             f"plan spending, on {spec.get('replicates', '?')} paired replicates; horizon "
-            f"{spec.get('horizon', '?')} months, budget Rs "
-            f"{number(spec.get('budget'), whole=True)} "
+            f"{spec.get('horizon', '?')} months, budget {_e(_budget(m))} "
             f"(over budget: {_e(str(spec.get('over_budget', '?')))}), {m.get('runs', '?')} "
             f"runs.{counterfactual(m)}")
     search = m.get("search")
@@ -57,6 +58,21 @@ def _summary_plan(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     if notes:
         text += " Notes: " + "; ".join(_e(n) for n in notes) + "."
     return str(spec.get("name", folder.name)), text
+
+
+def _budget(m: dict[str, Any]) -> str:
+    """The budget as the plan file states it and, if that is another year's rupees, in
+    base-year rupees (what the allocations and costs are counted in)."""
+    spec = m.get("plan") or {}
+    written = m.get("budget_as_written")
+    if not isinstance(written, dict):  # a manifest from before plans had a price year
+        return f"Rs {number(spec.get('budget'), whole=True)}"
+    said = f"Rs {number(written.get('value'), whole=True)}"
+    year, base = written.get("price_year"), written.get("base_year")
+    if year != base:
+        said += (f" in {year} prices, Rs {number(written.get('in_base_year'), whole=True)} in "
+                 f"{base} prices (the model's, in which allocations and costs are counted)")
+    return said
 
 
 def _households(district: dict[str, Any]) -> int:
@@ -145,6 +161,7 @@ def _district_by_district(m: dict[str, Any], folder: Path) -> list[str]:
 REPORT = JobReport(
     kind="plan", summary=_summary_plan,
     results=(
+        terms_section,
         CsvTable("totals.csv", "Each strategy in total",
                  "Summed over the districts within each replicate, then the mean and 95% "
                  "interval across replicates."),
