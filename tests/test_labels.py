@@ -47,7 +47,9 @@ def test_every_parameter_and_intervention_field_has_a_readers_label():
 
     texts = [info.label for info in PARAM_INFO.values()]
     for name, text in zip(PARAM_INFO, texts, strict=True):
-        assert text and "_" not in text and text == text.strip(), name
+        assert text, name
+        assert "_" not in text, name
+        assert text == text.strip(), name
         assert label(name) == text or name in OUTCOME_LABELS, name  # an outcome's name wins
     assert len(set(texts)) == len(texts), "two parameters a reader could not tell apart"
     fields = field_labels()

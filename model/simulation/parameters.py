@@ -712,8 +712,8 @@ def params_table_markdown() -> str:
         "section 2): a figure the source gives in another year's prices is converted with "
         "Pakistan's CPI, and the default shows it as given, with its year.",
         "",
-        "| parameter | default | unit | plausible range | source | meaning |",
-        "|---|---|---|---|---|---|",
+        "| parameter | label | default | unit | plausible range | source | meaning |",
+        "|---|---|---|---|---|---|---|",
     ]
     defaults = Params()
     for name, info in PARAM_INFO.items():
@@ -721,7 +721,8 @@ def params_table_markdown() -> str:
         rng = "—" if info.plausible is None else f"{info.plausible[0]:g} – {info.plausible[1]:g}"
         source = f"*{info.source}*" if info.source == ASSUMPTION else linked(info.source)
         shown = _fmt(default) + as_given(info.figure, info.price_year)
-        lines.append(f"| `{name}` | {shown} | {shown_unit(info.unit)} | {rng} | {source} | "
+        lines.append(f"| `{name}` | {info.label} | {shown} | {shown_unit(info.unit)} | {rng} | "
+                     f"{source} | "
                      f"{info.doc} |")
     return "\n".join(lines) + "\n"
 
