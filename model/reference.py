@@ -42,7 +42,8 @@ def _default(field: Any) -> str:
 def interventions_markdown() -> str:
     """One table per intervention type: its fields, defaults, units, bounds, sources and
     meaning."""
-    head = ["| field | default | unit | bounds | source | meaning |", "|---|---|---|---|---|---|"]
+    head = ["| field | label | default | unit | bounds | source | meaning |",
+            "|---|---|---|---|---|---|---|"]
     lines = ["", "## Interventions", "",
              "Fields of each entry in a scenario's `[[interventions]]` list. Every "
              "intervention also takes the common fields below. Mechanisms: "
@@ -67,7 +68,9 @@ def _summary(cls: type) -> str:
 def _field_row(name: str, field: Any) -> str:
     unit, source = field_info(field)
     shown = f"*{source}*" if source == ASSUMPTION else (linked(source) or "—")
-    return (f"| `{name}` | {_default(field)} | {shown_unit(unit) or '—'} | {_bounds(field)} | "
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    return (f"| `{name}` | {extra.get('label', '—')} | {_default(field)} | "
+            f"{shown_unit(unit) or '—'} | {_bounds(field)} | "
             f"{shown} | "
             f"{field.description or ''} |")
 

@@ -163,22 +163,30 @@ def test_slider_captions_carry_value_and_unit():
         "markup_annual": "Markup on debt: 30% per year",
         "advance_limit_months": "Advance limit: 8 months of the adults' expected gross pay",
         "prison_cost_months": "Prison term's cost to an owner: 24 months of the kiln's profit",
-        "cash_transfer_coverage": "Cash transfer from month 13: 50% of eligible households "
-                                  "enrolled",
-        "inspections_per_district": "Inspections from month 13: 40 kiln visits a month in each "
-                                    "district"}
+        "cash_transfer_coverage": "Cash transfer from month 13: 50% of eligible households",
+        "inspections_per_district": "Inspections from month 13: 40 kiln visits/district/month"}
     assert SLIDERS[3].caption(0.0) == "Cash transfer from month 13: none"
 
 
-def test_lever_units_are_the_intervention_specs_own():
+def test_slider_names_and_units_are_the_declarations_own():
+    """Nothing written by hand: each slider reads its parameter's or intervention field's
+    label and unit, so a change there reaches the page."""
     from bondsim.interventions.cash_transfer import CashTransferSpec
     from bondsim.interventions.inspections import InspectionsSpec
-    from bondsim.outputs.app import LEVER_UNITS
+    from bondsim.outputs.app import SLIDERS
+    from bondsim.simulation.parameters import PARAM_INFO
 
-    coverage = CashTransferSpec.model_fields["coverage"].description
-    visits = InspectionsSpec.model_fields["inspections_per_district"].description
-    assert coverage == "share " + LEVER_UNITS["cash_transfer_coverage"]
-    assert visits == LEVER_UNITS["inspections_per_district"]
+    by_field = {s.field: s for s in SLIDERS}
+    info = PARAM_INFO["prison_cost_months"]
+    assert by_field["prison_cost_months"].caption(3) == \
+        f"{info.label.capitalize()}: 3 {info.unit}"
+    coverage = CashTransferSpec.model_fields["coverage"].json_schema_extra
+    visits = InspectionsSpec.model_fields["inspections_per_district"].json_schema_extra
+    assert isinstance(coverage, dict)
+    assert isinstance(visits, dict)
+    assert by_field["cash_transfer_coverage"].caption(0.2).endswith(
+        "20% " + str(coverage["unit"]).removeprefix("share "))
+    assert by_field["inspections_per_district"].caption(7).endswith(f"7 {visits['unit']}")
 
 
 # -- the page in a browser ----------------------------------------------------------------------
@@ -330,8 +338,8 @@ def test_page_runs_the_model_in_a_browser(server, tmp_path: Path):
 
         # a lever moved: its caption shows the value and unit, the runs start again at month 0
         _nudge(page, "Cash transfer from month 13", 2)
-        expect(page.get_by_text("Cash transfer from month 13: 10% of eligible households "
-                                "enrolled", exact=True)).to_be_visible()
+        expect(page.get_by_text("Cash transfer from month 13: 10% of eligible households",
+                                exact=True)).to_be_visible()
         _month(page, "Month 0 (the start)")
         page.get_by_role("button", name="To the end").click()
         _month(page, "Month 120 (year 10)")
@@ -357,7 +365,7 @@ def test_side_by_side_view_shows_two_settings_on_one_seed(server, tmp_path: Path
         sliders = page.get_by_role("slider", name=re.compile(r"^Inspections from month 13: "))
         expect(sliders).to_have_count(2)
         _nudge(page, "Inspections from month 13", 3, which=1)
-        added = "Inspections from month 13: 3 kiln visits a month in each district"
+        added = "Inspections from month 13: 3 kiln visits/district/month"
         expect(page.get_by_text(added, exact=True)).to_have_count(1)
         descriptions = page.get_by_text(re.compile(r"^baseline, seed 20151124, 1,000 households"))
         expect(descriptions).to_have_count(2)

@@ -492,13 +492,15 @@ def test_emergency_loans_are_costed_at_month_end_and_repaid_evenly():
     np.testing.assert_allclose(scheme._instalment, lent.hh.loan_debt / 4)
 
 
-def test_a_fields_unit_and_source_are_kept_in_its_schema():
-    """``bondsim params`` and docs/parameters.md read an intervention field's unit and source
-    from its JSON-schema extra, as ``about`` writes it."""
+def test_a_fields_unit_source_and_label_are_kept_in_its_schema():
+    """``bondsim params``, docs/parameters.md and the plots read an intervention field's unit,
+    source and label from its JSON-schema extra, as ``about`` writes it."""
     from bondsim.interventions.base import about
     from bondsim.interventions.minimum_piece_rate import MinimumPieceRateSpec
 
-    assert about("Rs") == {"unit": "Rs", "source": ""}
-    assert about("share", "assumption") == {"unit": "share", "source": "assumption"}
+    assert about("Rs", label="fine") == {"unit": "Rs", "source": "", "label": "fine"}
+    assert about("share", "assumption", label="reach") == {
+        "unit": "share", "source": "assumption", "label": "reach"}
     extra = MinimumPieceRateSpec.model_fields["cost_per_inspection"].json_schema_extra
-    assert extra == {"unit": "Rs", "source": "assumption", "price_year": 2020}
+    assert extra == {"unit": "Rs", "source": "assumption", "label": "cost per inspection",
+                     "price_year": 2020}

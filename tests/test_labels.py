@@ -38,6 +38,45 @@ def test_every_effect_metric_is_labelled():
         assert unit(metric.stem) == metric.unit
 
 
+def test_every_parameter_and_intervention_field_has_a_readers_label():
+    """Declared with the parameter (``par``) and the field (``about``): none is snake_case,
+    none is blank, and no two parameters (or two fields of one type) read alike."""
+    from bondsim.experiments.lever_labels import field_labels
+    from bondsim.interventions import REGISTRY
+    from bondsim.simulation.parameters import PARAM_INFO
+
+    texts = [info.label for info in PARAM_INFO.values()]
+    for name, text in zip(PARAM_INFO, texts, strict=True):
+        assert text, name
+        assert "_" not in text, name
+        assert text == text.strip(), name
+        assert label(name) == text or name in OUTCOME_LABELS, name  # an outcome's name wins
+    assert len(set(texts)) == len(texts), "two parameters a reader could not tell apart"
+    fields = field_labels()
+    for kind, cls in REGISTRY.items():
+        names = [f for f in cls.spec_class.model_fields if f != "type"]
+        assert all((kind, f) in fields for f in names), kind  # every field is labelled
+        mine = [fields[(kind, f)][0] for f in names]
+        assert all(t and "_" not in t for t in mine), (kind, mine)
+        assert len(set(mine)) == len(mine), kind
+
+
+@pytest.mark.parametrize(("name", "text", "unit_text"), [
+    ("prison_cost_months", "prison term's cost to an owner", "months of the kiln's profit"),
+    ("inspections.inspections_per_district", "inspections: kiln visits per district",
+     "kiln visits/district/month"),
+    ("cash_transfer.coverage", "cash transfer: eligible households enrolled",
+     "share of eligible households"),
+    ("added_cnic.registrations_per_month", "added cnic: families registered",
+     "families/month"),  # renamed, but only one type has this field
+    ("police.start", "police: first month", "month"),  # every type agrees
+    ("police.fine", "police: fine", ""),  # a fine of which type? not guessed
+    ("inspections.budget", "inspections: budget", "Rs (2020 prices)"),
+])
+def test_parameters_and_levers_read_as_declared(name, text, unit_text):
+    assert (label(name), unit(name)) == (text, unit_text)
+
+
 @pytest.mark.parametrize(("name", "expected"), [
     ("bonded_share", "bonded (legal definition)"),
     ("bonded_share_last_year", "bonded (legal definition), last 12 months"),

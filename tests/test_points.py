@@ -30,7 +30,8 @@ def toy() -> Iterator[type[Intervention]]:
     class HonestLedgerSpec(InterventionSpec):
         type: Literal["honest_ledger"]
         struck_out: float = Field(1.0, ge=0, le=1, description="share of inflation struck out",
-                                  json_schema_extra=about("share", "assumption"))
+                                  json_schema_extra=about("share", "assumption",
+                                                          label="inflation struck out"))
 
     class HonestLedger(Intervention):
         spec_class = HonestLedgerSpec

@@ -128,7 +128,8 @@ def test_converted_defaults_keep_the_figure_and_its_year():
     assert (_extra(cash)["figure"], _extra(cash)["price_year"]) == (13500.0, 2025)
     assert cash.default == pytest.approx(6631.61, abs=0.01)
     docs = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
-    assert "| `amount_per_quarter` | 6631.61 (13500 in 2025 prices) | Rs (2020 prices)/" in docs
+    assert ("| `amount_per_quarter` | transfer per household | 6631.61 (13500 in 2025 prices) "
+            "| Rs (2020 prices)/") in docs
 
 
 def test_the_rehabilitation_grant_is_in_pakistani_rupees():

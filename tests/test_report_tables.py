@@ -51,6 +51,17 @@ def test_the_report_loads_no_job_module_nor_the_model():
     assert done.stdout.strip() == "[]"
 
 
+def test_a_channels_share_of_the_effect_reads_in_percent_and_statistics_by_name():
+    from bondsim.outputs.report_tables import display_cells
+    from bondsim.outputs.shown import header
+
+    cells = display_cells(pd.DataFrame({"channel": ["deterrence", "cash"],
+                                        "share": [0.4321, float("nan")]}))
+    assert list(cells["share"]) == ["43%", "—"]
+    assert header("p05") == "5th percentile"
+    assert header("mu_star") == "μ* (mean absolute elementary effect)"
+
+
 def test_a_declared_table_reads_its_file_and_formats_its_columns(tmp_path: Path):
     pd.DataFrame({"district": ["Quetta"], "allocated": [1234567.4], "share": [0.24013],
                   "low": [0.2], "high": [0.3]}).to_csv(tmp_path / "a.csv", index=False)

@@ -37,25 +37,28 @@ class AdvanceCapSpec(InterventionSpec):
         description="most a family may owe its owner",
         json_schema_extra=about("Rs", "the Punjab 2016 Act's cap [@nation-2016-act]; a sum "
                                 "fixed by law is not indexed: read at face value in 2019-20 "
-                                "prices (assumption: not revised by then)", price_year=2020))
+                                "prices (assumption: not revised by then)", price_year=2020,
+                                label="cap on a family's debt"))
     audits_per_kiln_year: float = Field(
         2.0, ge=0, le=12,
         description="audits of each kiln's register of advances a year",
-        json_schema_extra=about("audits/kiln/year", "assumption"))
+        json_schema_extra=about("audits/kiln/year", "assumption", label="audits of each kiln"))
     detection: float = Field(
         0.2, ge=0, le=1,
         description="chance an audit finds advances past the cap kept off the books",
-        json_schema_extra=about("per audit", "assumption"))
+        json_schema_extra=about("per audit", "assumption", label="audit finds off-book advances"))
     fine: float = Field(
         50000.0, ge=0,
         description="per owner found lending past the cap",
         json_schema_extra=about("Rs", "assumption: the Punjab 2016 Act's penalties "
                                 "[@nation-2016-act]; a sum fixed by law is not indexed: read "
-                                "at face value in 2019-20 prices", price_year=2020))
+                                "at face value in 2019-20 prices", price_year=2020,
+                                label="fine for lending past the cap"))
     cost_per_kiln_month: float = Field(
         1000.0, ge=0,
         description="to register and monitor a kiln a month",
-        json_schema_extra=about("Rs/kiln/month", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/kiln/month", "assumption", price_year=2020,
+                                label="cost to monitor a kiln"))
 
 
 class AdvanceCap(Intervention):

@@ -45,31 +45,34 @@ class AwarenessSpec(InterventionSpec):
         description="share of all households the campaign reaches a month, drawn at random",
         json_schema_extra=about("share of households/month", "assumption: the ILO project's "
                                 "evaluation recommends outreach through media, parliamentarians "
-                                "and religious scholars [@ilo-2010-evaluation]"))
+                                "and religious scholars [@ilo-2010-evaluation]",
+                                label="households reached"))
     cost_per_household: float = Field(
         200.0, ge=0,
         description="per household reached",
-        json_schema_extra=about("Rs/household", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/household", "assumption", price_year=2020,
+                                label="cost per household reached"))
     decay: float = Field(
         0.05, ge=0, le=1,
         description="share of its knowledge a household loses each month it is not reached again",
-        json_schema_extra=about("per month", "assumption"))
+        json_schema_extra=about("per month", "assumption", label="knowledge lost"))
     contest_share: float = Field(
         0.5, ge=0, le=1,
         description="share of the owner's book inflation on its own advances that a fully "
                     "informed household gets struck out",
         json_schema_extra=about("share", "assumption: entries are inflated and accounts not "
-                                "shown [@aljazeera-2019]"))
+                                "shown [@aljazeera-2019]", label="book inflation struck off"))
     complaint_multiplier: float = Field(
         3.0, ge=1,
         description="a fully informed bonded household complains this many times as often between "
                     "visits (complaint-targeted inspections follow)",
-        json_schema_extra=about("multiple", "assumption"))
+        json_schema_extra=about("multiple", "assumption", label="complaints by informed families"))
     report_multiplier: float = Field(
         2.0, ge=1,
         description="a visit finds a fully informed bonded household this many times as often (it "
                     "speaks up; inspections.detection_bonded)",
-        json_schema_extra=about("multiple", "assumption"))
+        json_schema_extra=about("multiple", "assumption",
+                                label="informed families found by visits"))
 
 
 class Awareness(Intervention):

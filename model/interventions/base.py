@@ -34,13 +34,15 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, type[Intervention]] = {}
 
 
-def about(unit: str, source: str = "", *, price_year: int | None = None,
+def about(unit: str, source: str = "", *, label: str, price_year: int | None = None,
           figure: float | None = None) -> dict[str, Any]:
-    """A field's unit and source, kept beside its default and bounds (in its JSON schema
-    extra) so that ``bondsim params`` and ``docs/parameters.md`` can show them. A source cites
-    ``docs/references.md`` by key (``[@key]``) or starts with *assumption*; switches and
-    choices have none. A rupee field also has the price year of its figure (``rupees``)."""
-    extra: dict[str, Any] = {"unit": unit, "source": source}
+    """A field's unit, source and label, kept beside its default and bounds (in its JSON
+    schema extra) so that ``bondsim params``, ``docs/parameters.md`` and the plots of a sweep
+    that varies it can show them. A source cites ``docs/references.md`` by key (``[@key]``) or
+    starts with *assumption*; switches and choices have none. The label is the field's name
+    for a reader, a few words (the intervention's type is said beside it). A rupee field also
+    has the price year of its figure (``rupees``)."""
+    extra: dict[str, Any] = {"unit": unit, "source": source, "label": label}
     if price_year is not None:
         extra["price_year"] = check_year(price_year)
     if figure is not None:
@@ -48,12 +50,14 @@ def about(unit: str, source: str = "", *, price_year: int | None = None,
     return extra
 
 
-def rupees(figure: float, price_year: int, unit: str, source: str = "") -> dict[str, Any]:
+def rupees(figure: float, price_year: int, unit: str, source: str = "", *,
+           label: str) -> dict[str, Any]:
     """A rupee field's default and metadata, for ``Field(..., **rupees(...))``: the default is
     ``figure`` (rupees of ``price_year``, the year of the source's prices) in base-year
     rupees; the metadata keeps the figure and its year."""
     return {"default": to_base(figure, check_year(price_year)),
-            "json_schema_extra": about(unit, source, price_year=price_year, figure=figure)}
+            "json_schema_extra": about(unit, source, label=label, price_year=price_year,
+                                       figure=figure)}
 
 
 def money_fields(spec_class: type[BaseModel]) -> list[str]:
@@ -74,29 +78,30 @@ class InterventionSpec(BaseModel):
     label: str | None = Field(
         None,
         description="name in outputs (default: the type)",
-        json_schema_extra=about("text"))
+        json_schema_extra=about("text", label="name in outputs"))
     start: int = Field(
         1, ge=1,
         description="first month it acts",
-        json_schema_extra=about("month"))
+        json_schema_extra=about("month", label="first month"))
     end: int | None = Field(
         None, ge=1,
         description="last month it acts (default: the horizon)",
-        json_schema_extra=about("month"))
+        json_schema_extra=about("month", label="last month"))
     budget: float | None = Field(
         None, ge=0,
         description="most it may spend over the run",
-        json_schema_extra=about("Rs", price_year=BASE_YEAR))
+        json_schema_extra=about("Rs", price_year=BASE_YEAR, label="budget"))
     pacing: Literal["as_needed", "even"] = Field(
         "as_needed",
         description="as_needed: spend until the budget runs out; even: spread the budget evenly "
                     "over start..end (needs budget and end)",
-        json_schema_extra=about("choice"))
+        json_schema_extra=about("choice", label="pacing of spending"))
     price_year: int = Field(
         BASE_YEAR,
         description=f"fiscal year whose prices the entry's rupee figures are in; they are "
                     f"converted to {BASE_YEAR} rupees when read",
-        json_schema_extra=about("fiscal year", "CPI table [@pbs-cpi]"))
+        json_schema_extra=about("fiscal year", "CPI table [@pbs-cpi]",
+                                label="price year of its figures"))
 
     @field_validator("price_year")
     @classmethod

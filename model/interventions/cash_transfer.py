@@ -28,23 +28,25 @@ class CashTransferSpec(InterventionSpec):
         ge=0,
         description="paid to each enrolled household a quarter",
         **rupees(13500.0, 2025, "Rs/household/quarter", "BISP Kafaalat from January 2025 "
-                 "[@arynews-2024-bisp]: prices of 2024-25"))
+                 "[@arynews-2024-bisp]: prices of 2024-25", label="transfer per household"))
     coverage: float = Field(
         0.5, ge=0, le=1,
         description="share of eligible households enrolled",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share of eligible households", "assumption",
+                                label="eligible households enrolled"))
     exclusion_error: float = Field(
         0.2, ge=0, le=1,
         description="share of those meant to be enrolled left out",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share", "assumption", label="households wrongly left out"))
     cnic_required: bool = Field(
         True,
         description="only CNIC holders are eligible",
-        json_schema_extra=about("yes/no", "assumption: the programme enrols by identity card"))
+        json_schema_extra=about("yes/no", "assumption: the programme enrols by identity card",
+                                label="identity card (CNIC) required"))
     admin_cost_share: float = Field(
         0.05, ge=0, le=1,
         description="admin cost per rupee paid",
-        json_schema_extra=about("per rupee paid", "assumption"))
+        json_schema_extra=about("per rupee paid", "assumption", label="administration cost"))
 
 class CashTransfer(Intervention):
     spec_class = CashTransferSpec

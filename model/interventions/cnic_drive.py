@@ -25,11 +25,13 @@ class CnicDriveSpec(InterventionSpec):
         200, ge=0,
         description="families registered a month",
         json_schema_extra=about("families/month", "assumption: EBLIK-4D targeted 12,000 CNICs "
-                                "in four districts over about 8 years [@punjab-eblik-4d]"))
+                                "in four districts over about 8 years [@punjab-eblik-4d]",
+                                label="families registered"))
     cost_per_registration: float = Field(
         500.0, ge=0,
         description="per family registered",
-        json_schema_extra=about("Rs/family", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/family", "assumption", price_year=2020,
+                                label="cost per registration"))
 
 
 class CnicDrive(Intervention):

@@ -30,7 +30,7 @@ class CourtPetitionsSpec(InterventionSpec):
     districts: list[str] | None = Field(
         None,
         description="district names where lawyers file petitions (default: all)",
-        json_schema_extra=about("district names"))
+        json_schema_extra=about("district names", label="districts"))
     petitions_per_kiln_year: float = Field(
         0.05, ge=0,
         description="habeas corpus petitions filed a year per kiln in the district",
@@ -38,20 +38,22 @@ class CourtPetitionsSpec(InterventionSpec):
                                 "1990 to May 2019 [@bllf-releases], about 2,900 persons or "
                                 "880 families (45% children, 25% women, 30% men) a year, over "
                                 "about 20,000 kilns [@aljazeera-2019]: 0.044 releases per "
-                                "kiln-year, divided by the success rate"))
+                                "kiln-year, divided by the success rate", label="petitions filed"))
     success_rate: float = Field(
         0.9, ge=0, le=1,
         description="share of petitions heard for a still-bonded family that end in a release",
         json_schema_extra=about("share", "assumption: most of BLLF's releases came through "
-                                "habeas corpus [@bllf-releases]"))
+                                "habeas corpus [@bllf-releases]",
+                                label="petitions ending in a release"))
     cost_per_petition: float = Field(
         25000.0, ge=0,
         description="lawyer, court and recovery of the family, per petition filed",
-        json_schema_extra=about("Rs/petition", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/petition", "assumption", price_year=2020,
+                                label="cost per petition"))
     delay_months: int = Field(
         1, ge=0,
         description="from filing to the court's order",
-        json_schema_extra=about("months", "assumption"))
+        json_schema_extra=about("months", "assumption", label="delay to the court's order"))
 
 
 class CourtPetitions(Intervention):

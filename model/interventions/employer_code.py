@@ -47,46 +47,53 @@ class EmployerCodeSpec(InterventionSpec):
                     "before the peer effect",
         json_schema_extra=about("per kiln-month", "assumption: the ILO project's evaluation "
                                 "recommends voluntary adoption of the code through the employers' "
-                                "federation [@ilo-2010-evaluation]"))
+                                "federation [@ilo-2010-evaluation]",
+                                label="owners recruited to the code"))
     peer_effect: float = Field(
         0.05, ge=0, le=1,
         description="added to that chance per unit of the district's share of kilns keeping the "
                     "code (Bass diffusion)",
-        json_schema_extra=about("per kiln-month per unit share", "assumption"))
+        json_schema_extra=about("per kiln-month per unit share", "assumption",
+                                label="peer effect on recruitment"))
     max_share: float = Field(
         0.6, ge=0, le=1,
         description="most of a district's kilns that keep the code (members of the association)",
         json_schema_extra=about("share", "assumption: about 6,300 of over 10,000 Punjab kilns "
-                                "registered [@tns-brick-upon-brick] ⚠"))
+                                "registered [@tns-brick-upon-brick] ⚠",
+                                label="most kilns keeping the code"))
     inflation_reduction: float = Field(
         0.5, ge=0, le=1,
         description="share by which book inflation falls at a kiln keeping the code (written "
                     "contracts, open register of advances)",
         json_schema_extra=about("share", "assumption: the 2016 Act requires written contracts "
                                 "and a register of advances [@nation-2016-act]; entries are "
-                                "inflated and accounts not shown [@aljazeera-2019]"))
+                                "inflated and accounts not shown [@aljazeera-2019]",
+                                label="fall in book inflation"))
     retaliation_factor: float = Field(
         0.5, ge=0, le=1,
         description="multiplies the chance that an owner keeping the code sells families in "
                     "retaliation after a case (inspections.retaliation)",
-        json_schema_extra=about("multiple", "assumption"))
+        json_schema_extra=about("multiple", "assumption",
+                                label="retaliation at a kiln keeping the code"))
     lapse_rate: float = Field(
         0.05, ge=0, le=1,
         description="monthly chance that an owner not visited that month drops the code",
-        json_schema_extra=about("per kiln-month", "assumption"))
+        json_schema_extra=about("per kiln-month", "assumption", label="owners dropping the code"))
     follow_up: bool = Field(
         True,
         description="fund a follow-up visit to every kiln keeping the code each month (as far as "
                     "the budget allows); visited owners do not lapse",
-        json_schema_extra=about("yes/no"))
+        json_schema_extra=about("yes/no", label="monthly follow-up visits"))
     cost_per_adoption: float = Field(
         25000.0, ge=0,
         description="to recruit a kiln (meetings, printed contracts and register)",
-        json_schema_extra=about("Rs/kiln", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/kiln", "assumption", price_year=2020,
+                                label="cost to recruit a kiln"))
     cost_per_follow_up: float = Field(
         2000.0, ge=0,
         description="per kiln keeping the code a month for a follow-up visit",
-        json_schema_extra=about("Rs/kiln/month", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/kiln/month", "assumption", price_year=2020,
+                                label="cost per follow-up visit"))
 
 
 class EmployerCode(Intervention):

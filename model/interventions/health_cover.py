@@ -29,19 +29,20 @@ class HealthCoverSpec(InterventionSpec):
     coverage: float = Field(
         0.6, ge=0, le=1,
         description="share of eligible families covered",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share", "assumption", label="eligible families covered"))
     share_paid: float = Field(
         0.7, ge=0, le=1,
         description="share of an illness's cost the cover pays",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share", "assumption", label="illness cost paid"))
     premium: float = Field(
         300.0, ge=0,
         description="public money per covered family",
-        json_schema_extra=about("Rs/family/month", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/family/month", "assumption", price_year=2020,
+                                label="premium per family"))
     cnic_required: bool = Field(
         True,
         description="only CNIC holders can enrol",
-        json_schema_extra=about("yes/no", "assumption"))
+        json_schema_extra=about("yes/no", "assumption", label="identity card (CNIC) required"))
 
 
 class HealthCover(Intervention):

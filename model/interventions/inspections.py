@@ -52,36 +52,40 @@ class InspectionsSpec(InterventionSpec):
     inspections_per_district: int = Field(
         10, ge=0,
         description="kiln visits a month in each district",
-        json_schema_extra=about("visits/district/month", "Punjab police: 15,813 inspections, "
-                                "2016 to April 2018 [@nation-2018-police]"))
+        json_schema_extra=about("kiln visits/district/month", "Punjab police: 15,813 inspections, "
+                                "2016 to April 2018 [@nation-2018-police]",
+                                label="kiln visits per district"))
     targeting: Literal["random", "risk_based", "complaint"] = Field(
         "random",
         description="how kilns are chosen: random, risk_based (visible child labour), complaint "
                     "(bonded families x complaint_rate)",
-        json_schema_extra=about("choice"))
+        json_schema_extra=about("choice", label="targeting"))
     complaint_rate: float = Field(
         0.02, ge=0, le=1,
         description="monthly chance a bonded family complains",
-        json_schema_extra=about("per bonded household-month", "assumption"))
+        json_schema_extra=about("per bonded household-month", "assumption",
+                                label="complaints by bonded families"))
     detection_bonded: float = Field(
         0.0035, ge=0, le=1,
         description="chance a visit finds a given bonded family (owing an owner who holds it, "
                     "the law's sense); set so that cases per inspection are about 0.08 (0.085 "
                     "in the Punjab 2016-18 replay)",
         json_schema_extra=about("per family and visit", "[derived] 1,301 cases in 15,813 "
-                                "inspections [@nation-2018-police]"))
+                                "inspections [@nation-2018-police]",
+                                label="visit finds a bonded family"))
     detection_child: float = Field(
         0.0125, ge=0, le=1,
         description="chance a visit finds a family's working children; set so that child labour "
                     "is found at about 13.5% of kilns visited (about 12 families a kiln with "
                     "working children at baseline)",
         json_schema_extra=about("per family and visit", "[derived] child labour at 14 of 104 "
-                                "kilns checked [@urdupoint-2021-june]"))
+                                "kilns checked [@urdupoint-2021-june]",
+                                label="visit finds working children"))
     follow_through: float = Field(
         0.7, ge=0, le=1,
         description="share of bonded families found who are actually released (District Vigilance "
                     "Committees raise it)",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share", "assumption", label="families found who are released"))
     fine: float = Field(
         50000.0, ge=0,
         description="per case",
@@ -89,48 +93,52 @@ class InspectionsSpec(InterventionSpec):
                                 "ordinance [@nation-2016-arrests] (⚠ reports conflict); a "
                                 "sum fixed by law is not indexed: read at face value in "
                                 "2019-20 prices (assumption: not revised by then)",
-                                price_year=2020))
+                                price_year=2020, label="fine per bonded-labour case"))
     conviction_rate: float = Field(
         0.1, ge=0, le=1,
         description="share of cases ending in a conviction (the owner is imprisoned and the court "
                     "frees every bonded family at the kiln, BLSA 1992 s.6); owners learn it",
         json_schema_extra=about("share", "assumption: Punjab alone reports convictions "
-                                "[@us-tip-reports]"))
+                                "[@us-tip-reports]", label="cases ending in a conviction"))
     fine_child_labour: float = Field(
         50000.0, ge=0,
         description="per child-labour case",
         json_schema_extra=about("Rs", "Rs 50,000-500,000 under the Punjab 2016 ordinance "
                                 "[@nation-2016-arrests] (⚠); a sum fixed by law is not "
                                 "indexed: read at face value in 2019-20 prices (assumption: "
-                                "not revised by then)", price_year=2020))
+                                "not revised by then)", price_year=2020,
+                                label="fine per child-labour case"))
     seal_months: float = Field(
         0.25, ge=0,
         description="months a kiln is sealed after a child-labour case (no moulding; at a month or "
                     "more its free families move away)",
         json_schema_extra=about("months", "sealed 7 days under the Punjab 2016 ordinance "
-                                "[@nation-2016-arrests] (⚠)"))
+                                "[@nation-2016-arrests] (⚠)",
+                                label="kiln sealed after a child-labour case"))
     detection_books: float = Field(
         0.02, ge=0, le=1,
         description="chance a visit finds falsified books at a kiln that over-records advances",
-        json_schema_extra=about("per visit", "assumption"))
+        json_schema_extra=about("per visit", "assumption", label="visit finds falsified books"))
     retaliation: float = Field(
         0.1, ge=0, le=1,
         description="chance an owner with a case sells each family still in debt to another kiln",
         json_schema_extra=about("per family and case", "assumption: 10 of 22 families sold "
-                                "after a wage demand [@tns-law-on-bonded-labour]"))
+                                "after a wage demand [@tns-law-on-bonded-labour]",
+                                label="families sold in retaliation"))
     retaliation_premium: float = Field(
         0.15, ge=0,
         description="premium added to a family's debt when sold in retaliation",
         json_schema_extra=about("share of debt", "assumption: the peshgi was raised by Rs "
-                                "25,000 [@tns-law-on-bonded-labour]"))
+                                "25,000 [@tns-law-on-bonded-labour]",
+                                label="premium on a debt sold in retaliation"))
     cost_per_inspection: float = Field(
         5000.0, ge=0,
         description="per visit",
-        json_schema_extra=about("Rs", "assumption", price_year=2020))
+        json_schema_extra=about("Rs", "assumption", price_year=2020, label="cost per visit"))
     cost_per_release: float = Field(
         10000.0, ge=0,
         description="to process a release (court, transport)",
-        json_schema_extra=about("Rs", "assumption", price_year=2020))
+        json_schema_extra=about("Rs", "assumption", price_year=2020, label="cost per release"))
 
 
 class Inspections(Intervention):

@@ -46,38 +46,39 @@ class InterestFreeLoansSpec(InterventionSpec):
     coverage: float = Field(
         0.5, ge=0, le=1,
         description="share of families who may borrow",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share", "assumption", label="families who may borrow"))
     loans_per_month: int = Field(
         50, ge=0,
         description="new loans a month in the model's population",
-        json_schema_extra=about("loans/month", "assumption"))
+        json_schema_extra=about("loans/month", "assumption", label="new loans"))
     max_loan: float = Field(
         100000.0, ge=0,
         description="lent at most to one family",
         json_schema_extra=about("Rs", "assumption: typical debts are Rs 150-200k [@curry-2020]",
-                                price_year=2020))
+                                price_year=2020, label="largest loan"))
     instalment_months: int = Field(
         36, ge=1,
         description="months to repay at an even pace",
-        json_schema_extra=about("months", "assumption"))
+        json_schema_extra=about("months", "assumption", label="repayment period"))
     purpose: Literal["buyout", "emergency", "both"] = Field(
         "buyout",
         description="buy families out of peshgi, lend for emergencies before the owner does (rule "
                     "4), or both",
-        json_schema_extra=about("choice"))
+        json_schema_extra=about("choice", label="purpose (buyout, emergency, both)"))
     max_emergency: float = Field(
         30000.0, ge=0,
         description="of emergency credit a family may owe the scheme",
         json_schema_extra=about("Rs", "assumption: no survey of illness costs found; the "
-                                "model's illness costs are Rs 10-60k", price_year=2020))
+                                "model's illness costs are Rs 10-60k", price_year=2020,
+                                label="most emergency credit owed"))
     bonded_first: bool = Field(
         True,
         description="lend to bonded families before other indebted ones",
-        json_schema_extra=about("yes/no"))
+        json_schema_extra=about("yes/no", label="bonded families first"))
     admin_cost_per_loan: float = Field(
         2000.0, ge=0,
         description="to appraise and follow a loan",
-        json_schema_extra=about("Rs/loan", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/loan", "assumption", price_year=2020, label="cost per loan"))
 
 
 class InterestFreeLoans(Intervention):

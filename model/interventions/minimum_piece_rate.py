@@ -32,27 +32,30 @@ class MinimumPieceRateSpec(InterventionSpec):
         10, ge=0,
         description="wage inspections a month",
         json_schema_extra=about("inspections/district/month", "[derived] about 0.7 inspections "
-                                "a kiln a year in a push [@nation-2018-police]"))
+                                "a kiln a year in a push [@nation-2018-police]",
+                                label="wage inspections per district"))
     fine: float = Field(
         ge=0,
         description="per owner found underpaying",
         **rupees(2200.0, 2021, "Rs", "[derived] Faisalabad: Rs 185,000 of fines over 168 "
                  "inspections [@urdupoint-2021-fines], with half the underpaying kilns found "
                  "(detection): fines imposed in 2021, prices of 2020-21 (the month is not "
-                 "given; an amount set case by case, not a sum fixed by law)"))
+                 "given; an amount set case by case, not a sum fixed by law)",
+                 label="fine for underpayment"))
     detection: float = Field(
         0.5, ge=0, le=1,
         description="chance an inspection finds open underpayment",
         json_schema_extra=about("per inspection", "assumption: notices to 84 kilns in a month "
-                                "[@urdupoint-2019-notices]"))
+                                "[@urdupoint-2019-notices]", label="inspection finds underpayment"))
     fake_detection: float = Field(
         0.1, ge=0, le=1,
         description="chance an inspection sees through faked compliance",
-        json_schema_extra=about("per inspection", "assumption"))
+        json_schema_extra=about("per inspection", "assumption",
+                                label="inspection sees through faked pay"))
     cost_per_inspection: float = Field(
         5000.0, ge=0,
         description="per inspection",
-        json_schema_extra=about("Rs", "assumption", price_year=2020))
+        json_schema_extra=about("Rs", "assumption", price_year=2020, label="cost per inspection"))
 
 class MinimumPieceRate(Intervention):
     spec_class = MinimumPieceRateSpec

@@ -34,12 +34,14 @@ class RehabilitationSpec(InterventionSpec):
     coverage: float = Field(
         0.8, ge=0, le=1,
         description="share of released families offered the package",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share", "assumption",
+                                label="families offered the package"))
     delay_months: int = Field(
         3, ge=0,
         description="from release to the package",
         json_schema_extra=about("months", "assumption: India's immediate cash arrived after "
-                                "about 2 years [@indiaspend-delayed-rehabilitation]"))
+                                "about 2 years [@indiaspend-delayed-rehabilitation]",
+                                label="delay from release to the package"))
     cash_grant: float = Field(
         ge=0,
         description="paid into the family's savings",
@@ -47,29 +49,34 @@ class RehabilitationSpec(InterventionSpec):
                  "immediate assistance of 30,000 Indian rupees in the 2021 scheme "
                  "[@india-rehabilitation-scheme] at about 2.15 Pakistani rupees to the Indian "
                  "rupee (2021: about Rs 160 and 74 Indian rupees to the US dollar, an "
-                 "assumption), Rs 64,500 in 2020-21 prices"))
+                 "assumption), Rs 64,500 in 2020-21 prices", label="cash grant"))
     skills_success: float = Field(
         0.5, ge=0, le=1,
         description="share of trainees who gain an outside income",
         json_schema_extra=about("share", "assumption: 85% of women beneficiaries later "
-                                "self-employed [@ilo-peblip]"))
+                                "self-employed [@ilo-peblip]",
+                                label="trainees gaining an outside income"))
     outside_income: float = Field(
         4000.0, ge=0,
         description="earned outside the kiln after training",
-        json_schema_extra=about("Rs/month", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/month", "assumption", price_year=2020,
+                                label="income after training"))
     training_cost: float = Field(
         20000.0, ge=0,
         description="per family trained",
-        json_schema_extra=about("Rs/family", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/family", "assumption", price_year=2020,
+                                label="cost of training a family"))
     housing_cost: float = Field(
         0.0, ge=0,
         description="per family for a home in a colony off the kilns (0: no housing)",
         json_schema_extra=about("Rs/family", "assumption: PEBLIP built a colony for released "
-                                "families [@ilo-peblip]", price_year=2020))
+                                "families [@ilo-peblip]", price_year=2020,
+                                label="cost of a home off the kilns"))
     education_support: float = Field(
         0.0, ge=0,
         description="per child in school for rehabilitated families",
-        json_schema_extra=about("Rs/child/month", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/child/month", "assumption", price_year=2020,
+                                label="education support per child"))
 
 
 class Rehabilitation(Intervention):

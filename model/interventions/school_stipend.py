@@ -30,20 +30,21 @@ class SchoolStipendSpec(InterventionSpec):
         description="per child in school",
         **rupees(1000.0, 2017, "Rs/child/month", "Khidmat card [@dawn-stipends]; prices of "
                  "2016-17 an assumption: the page is undated, the stipends followed the 2016 "
-                 "ordinance [@tns-2016-ordinance]"))
+                 "ordinance [@tns-2016-ordinance]", label="stipend per child in school"))
     coverage: float = Field(
         0.8, ge=0, le=1,
         description="share of families enrolled in the scheme",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share", "assumption", label="families enrolled"))
     delivery: float = Field(
         0.9, ge=0, le=1,
         description="chance a month's payment reaches the family",
         json_schema_extra=about("per payment", "assumption for a working scheme: only about 10% "
-                                "of parents got the Khidmat stipend [@dawn-stipends] ⚠"))
+                                "of parents got the Khidmat stipend [@dawn-stipends] ⚠",
+                                label="payments reaching the family"))
     admin_cost_share: float = Field(
         0.05, ge=0, le=1,
         description="admin cost per rupee paid",
-        json_schema_extra=about("per rupee paid", "assumption"))
+        json_schema_extra=about("per rupee paid", "assumption", label="administration cost"))
 
 
 class SchoolStipend(Intervention):

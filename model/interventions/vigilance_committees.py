@@ -38,34 +38,37 @@ class VigilanceCommitteesSpec(InterventionSpec):
     districts: list[str] | None = Field(
         None,
         description="district names where committees are active (default: all)",
-        json_schema_extra=about("district names"))
+        json_schema_extra=about("district names", label="districts"))
     complaint_boost: float = Field(
         3.0, ge=1,
         description="complaints multiplied by this where active",
-        json_schema_extra=about("multiple", "assumption"))
+        json_schema_extra=about("multiple", "assumption", label="complaints multiplied"))
     follow_through_gain: float = Field(
         0.25, ge=0, le=1,
         description="added to the release follow-through",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share", "assumption", label="added release follow-through"))
     complaint_rate: float = Field(
         0.001, ge=0, le=1,
         description="monthly chance a bonded family in an active district complains to the "
                     "committee",
         json_schema_extra=about("per bonded household-month", "assumption: committees hear "
                                 "few complaints (Hafizabad: none) [@nation-2018-hafizabad]; "
-                                "gives releases of the order of the inspection push's"))
+                                "gives releases of the order of the inspection push's",
+                                label="complaints to the committee"))
     hearing_release: float = Field(
         0.5, ge=0, le=1,
         description="share of complaints heard that end in a release",
-        json_schema_extra=about("share", "assumption"))
+        json_schema_extra=about("share", "assumption", label="hearings ending in a release"))
     cost_per_hearing: float = Field(
         10000.0, ge=0,
         description="to hear a complaint and process any release",
-        json_schema_extra=about("Rs/hearing", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/hearing", "assumption", price_year=2020,
+                                label="cost per hearing"))
     cost_per_committee_month: float = Field(
         100000.0, ge=0,
         description="to run a committee a month",
-        json_schema_extra=about("Rs/committee/month", "assumption", price_year=2020))
+        json_schema_extra=about("Rs/committee/month", "assumption", price_year=2020,
+                                label="cost to run a committee"))
 
 
 class VigilanceCommittees(Intervention):

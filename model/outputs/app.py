@@ -37,7 +37,7 @@ from bondsim.outputs.app_runs import (
     month_words,
     scenario_names,
 )
-from bondsim.outputs.labels import unit
+from bondsim.outputs.labels import label, scale_for, unit
 
 TITLE = "bondsim: debt bondage at brick kilns"
 PLAY_INTERVAL_S = 0.15  # between months while playing: a 10-year run plays in about 20 s
@@ -61,29 +61,53 @@ class Slider:
     shows: Callable[[float], str]
 
     def caption(self, value: float) -> str:
-        """'Inspections from month 13: 5 kiln visits a month in each district'."""
+        """'Inspections from month 13: 5 kiln visits/district/month'."""
         return f"{self.name}: {self.shows(value)}"
 
 
-#: the added interventions' units in words: their fields' descriptions in the intervention specs
-#: (outputs may not import interventions; tests/test_app.py checks the two agree)
-LEVER_UNITS = {"cash_transfer_coverage": "of eligible households enrolled",
-               "inspections_per_district": "kiln visits a month in each district"}
+def _name(field: str) -> str:
+    """A slider's name: the parameter's label, or the added intervention's type and month."""
+    if "." in field:
+        return f"{field.split('.')[0].replace('_', ' ').capitalize()} from month {LEVER_START}"
+    return label(field).capitalize()
 
-# names are the page's own; the parameters' units come from the parameter table (labels.unit)
+
+def _value(field: str, none: str, rate: bool) -> Callable[[float], str]:
+    """How a slider's value reads: in the unit of the parameter or intervention field (the
+    label table's, ``labels.unit``), shares and ``rate``s (a markup per year) as percentages;
+    0 of a lever adds nothing."""
+    scale = scale_for(unit(field))
+    percent = rate or scale.factor == 100.0
+
+    def shows(v: float) -> str:
+        if "." in field and v <= 0:
+            return none
+        number = f"{v * 100:.0f}%" if percent else f"{v:g}"
+        rest = scale.unit.removeprefix("%") if scale.factor == 100.0 else f" {scale.unit}"
+        return f"{number}{rest}"
+    return shows
+
+
+#: (setting field, name in the label table); levers as ``<intervention type>.<field>``
+LABELLED = {"markup_annual": "markup_annual", "advance_limit_months": "advance_limit_months",
+            "prison_cost_months": "prison_cost_months",
+            "cash_transfer_coverage": "cash_transfer.coverage",
+            "inspections_per_district": "inspections.inspections_per_district"}
+
+
+def _slider(field: str, low: float, high: float, step: float, none: str = "none",
+            rate: bool = False) -> Slider:
+    return Slider(field, _name(LABELLED[field]), low, high, step,
+                  _value(LABELLED[field], none, rate))
+
+
+# names and units from the label table (parameters' and intervention fields' declarations)
 SLIDERS: tuple[Slider, ...] = (
-    Slider("markup_annual", "Markup on debt", 0.0, 1.0, 0.05,
-           lambda v: f"{v:.0%} {unit('markup_annual')}"),
-    Slider("advance_limit_months", "Advance limit", 2.0, 16.0, 0.5,
-           lambda v: f"{v:g} {unit('advance_limit_months')}"),
-    Slider("prison_cost_months", "Prison term's cost to an owner", 0.0, 60.0, 1.0,
-           lambda v: f"{v:g} {unit('prison_cost_months')}"),
-    Slider("cash_transfer_coverage", f"Cash transfer from month {LEVER_START}", 0.0, 1.0, 0.05,
-           lambda v: "none" if v <= 0 else
-           f"{v:.0%} {LEVER_UNITS['cash_transfer_coverage']}"),
-    Slider("inspections_per_district", f"Inspections from month {LEVER_START}", 0, 50, 1,
-           lambda v: "none added" if v <= 0 else
-           f"{int(v)} {LEVER_UNITS['inspections_per_district']}"),
+    _slider("markup_annual", 0.0, 1.0, 0.05, rate=True),
+    _slider("advance_limit_months", 2.0, 16.0, 0.5),
+    _slider("prison_cost_months", 0.0, 60.0, 1.0),
+    _slider("cash_transfer_coverage", 0.0, 1.0, 0.05),
+    _slider("inspections_per_district", 0, 50, 1, none="none added"),
 )
 
 

@@ -11,7 +11,8 @@ the interactive page.
 Why: plots used to write column names with the underscores swapped for spaces ("moves
 transfer", "held by owner share") and matplotlib's "1e8" offsets; each picture chose its own
 words. Labels and units now come from the outcome table (``outcome_labels.py``), the effect
-metrics (``paired.METRIC_LIST``) and the parameters (``PARAM_INFO``); this module only decides
+metrics (``paired.METRIC_LIST``), the parameters (``PARAM_INFO``) and the intervention fields
+a sweep varies (levers, ``<label>.<field>``, ``lever_labels.py``); this module only decides
 how to show them: shares as percentages (their differences in percentage points), large rupee
 amounts in thousands or millions, never an offset.
 """
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..experiments.lever_labels import lever_label
 from ..experiments.paired import METRIC_LIST
 from ..prices import BASE_YEAR, is_money, shown_unit
 from ..simulation.outcome_labels import OUTCOME_LABELS
@@ -52,22 +54,34 @@ def _window_words(name: str) -> str:
 
 
 def label(name: str) -> str:
-    """A reader's name for an outcome, a window-named outcome, an effect metric or a parameter.
-    Anything else keeps its name with spaces for underscores, so nothing fails for want of a
-    label (a test checks that every outcome and metric has one)."""
+    """A reader's name for an outcome, a window-named outcome, an effect metric, a parameter
+    or a lever (``inspections.inspections_per_district``: 'inspections: kiln visits per
+    district'). Anything else keeps its name with spaces for underscores, so nothing fails for
+    want of a label (tests check that every outcome, metric, parameter and field has one)."""
+    if "." in name:
+        owner, _, field = name.partition(".")
+        found = lever_label(name)
+        return f"{owner.replace('_', ' ')}: {found[0] if found else field.replace('_', ' ')}"
     stem = outcome_stem(name)
     words = _window_words(name) if stem != name else ""
     if stem in OUTCOME_LABELS:
         text = OUTCOME_LABELS[stem][0]
     elif stem in _METRICS:
         text = _METRICS[stem].label
+    elif name in PARAM_INFO:
+        text = PARAM_INFO[name].label
     else:
         text = stem.replace("_", " ")
     return f"{text}, {words}" if words else text
 
 
 def unit(name: str) -> str:
-    """The unit of an outcome, effect metric or parameter ('' when none is known)."""
+    """The unit of an outcome, effect metric, parameter or lever ('' when none is known);
+    rupees of a parameter or lever with their price year, as ``docs/parameters.md`` shows
+    them."""
+    if "." in name:
+        found = lever_label(name)
+        return shown_unit(found[1]) if found else ""
     stem = outcome_stem(name)
     if stem in OUTCOME_LABELS:
         return OUTCOME_LABELS[stem][1]

@@ -25,6 +25,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from matplotlib.transforms import Bbox, offset_copy
 
 from ..io import atomic_write
+from ..prices import BASE_YEAR
 from .labels import label, scale_for, unit
 
 #: colours that stay apart on screen and in print; a plot never needs more distinct ones
@@ -38,20 +39,21 @@ def words(name: str) -> str:
     return str(name).replace("_", " ").strip()
 
 
-def factor_label(name: str) -> str:
-    """A sweep factor by name: a parameter's label, or a lever ``<label>.<field>`` as
-    '<label>: <field>' in words."""
-    if "." in name:
-        owner, field = name.split(".", 1)
-        return f"{words(owner)}: {words(field)}"
-    return label(name)
+def factor_label(name: str, with_unit: bool = True, sep: str = " ") -> str:
+    """A sweep factor as a reader names it: a parameter's label, or a lever
+    ``<label>.<field>`` as '<label>: <field's label> (unit)' (``labels.label``). A lever says
+    its unit, since a planner sets its value (visits a month or a year, rupees or a share);
+    rupees without their price year, which the report's tables give. ``sep`` goes before the
+    unit (a new line where width is short); ``with_unit=False`` for a name beside a point."""
+    shown = unit(name).replace(f" ({BASE_YEAR} prices)", "") if "." in name else ""
+    return f"{label(name)}{sep}({shown})" if shown and with_unit else label(name)
 
 
 def factor_axis_label(name: str, values: Iterable[float] | np.ndarray | None = None) -> str:
-    """'label (unit)' for an axis that carries a factor's values (a parameter's unit comes
-    from its declaration; a lever's unit is not known here and is left out)."""
-    shown = scale_for(unit(name), values).unit if "." not in name else ""
-    return f"{factor_label(name)} ({shown})" if shown else factor_label(name)
+    """'label (unit)' for an axis that carries a factor's values, the unit scaled as the
+    values are (parameters and levers alike)."""
+    shown = scale_for(unit(name), values).unit
+    return f"{label(name)} ({shown})" if shown else label(name)
 
 
 def plain_axes(ax: Axes) -> None:

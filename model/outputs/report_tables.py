@@ -188,6 +188,10 @@ def display_cells(frame: pd.DataFrame, rupee_columns: tuple[str, ...] = ()) -> p
     for column in frame.columns:
         values = frame[column]
         own = measure(str(column)) if known(str(column)) else None
+        if column == "share" and "channel" in frame.columns \
+                and pd.api.types.is_float_dtype(values):  # a channel's share of the effect: %
+            out[column] = ["—" if math.isnan(v) else f"{v:.0%}" for v in values.to_numpy()]
+            continue
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             alike = column in group
             texts = []

@@ -54,7 +54,9 @@ def ranking_figure(indices: pd.DataFrame, method: str) -> Figure:
     """Ranked horizontal bars per outcome, most influential at the top."""
     outcomes = list(dict.fromkeys(indices["outcome"]))
     factors = indices["factor"].nunique()
-    fig, axes = grid(len(outcomes), 5.4, 1.2 + 0.32 * factors)
+    levers = indices["factor"].str.contains(".", regex=False).any()  # named with their units
+    fig, axes = grid(len(outcomes), 6.0 if levers else 5.4, 1.2 + (0.42 if levers else 0.32)
+                     * factors)
     clipped = False
     for ax, outcome in zip(axes, outcomes, strict=True):
         t = indices[indices["outcome"] == outcome].sort_values("rank", ascending=False)
@@ -82,7 +84,7 @@ def ranking_figure(indices: pd.DataFrame, method: str) -> Figure:
                     xerr=[value - t["minimum"].to_numpy(dtype=float),
                           t["maximum"].to_numpy(dtype=float) - value])
             ax.set_xlabel("median KS distance\n(0: no influence, 1: the most possible)")
-        ax.set_yticks(y, [factor_label(f) for f in t["factor"]], fontsize=8)
+        ax.set_yticks(y, [factor_label(f, sep="\n") for f in t["factor"]], fontsize=8)
         ax.set_xlim(left=0.0)
         plain_axes(ax)
         ax.set_title(label(outcome), fontsize=10)
@@ -135,7 +137,7 @@ def morris_figure(indices: pd.DataFrame) -> Figure:
                                          "where there is room; every factor in ranking.png"])))
     for ax, lead in leaders:
         place_labels(ax, list(lead["_mu"]), list(lead["_sigma"]),
-                     [factor_label(f) for f in lead["factor"]])
+                     [factor_label(f, with_unit=False) for f in lead["factor"]])
     return fig
 
 
@@ -188,7 +190,7 @@ def convergence_figure(table: pd.DataFrame, method: str) -> Figure:
             colour = colours[str(name)] if mine else "0.7"
             ax.plot(g["size"], np.clip(value, 0.0, None), marker="o", ms=3 if mine else 2,
                     color=colour, lw=1.4 if mine else 0.7, zorder=3 if mine else 2,
-                    label=factor_label(str(name)) if mine else None)
+                    label=factor_label(str(name), with_unit=False) if mine else None)
             clipped |= bool(np.any(value < 0))
             if conf is not None and mine:
                 half = g[conf].to_numpy(dtype=float) * factor
@@ -210,7 +212,7 @@ def convergence_figure(table: pd.DataFrame, method: str) -> Figure:
                        "pawn": "median KS distance (0 to 1)"}[method])
         ax.yaxis.get_major_formatter().set_useOffset(False)  # type: ignore[attr-defined]
         ax.set_title(label(outcome), fontsize=10)
-        legend_below(ax)
+        legend_below(ax, ncols=2)  # factors' names are long: two columns stay in the panel
     bands = "" if conf is None else " (bands: 95% intervals)"
     head = {"sobol": "ST", "morris": "μ*", "pawn": "the median KS distance"}[method]
     _title(fig, f"Convergence of {head} with the sample size{bands}; each outcome's "

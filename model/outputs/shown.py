@@ -63,10 +63,20 @@ def shown_unit(unit_text: str, difference: bool = False) -> str:
     return unit_text
 
 
+#: columns of statistics that are no outcome or metric, as a reader names them
+GENERIC = {"p05": "5th percentile", "p50": "median", "p95": "95th percentile",
+           "mu_star": "μ* (mean absolute elementary effect)",
+           "mu_star_conf": "μ*, half-width of its 95% interval",
+           "sigma": "σ (spread of the elementary effects)"}
+
+
 def header(name: Any) -> str:
     """A column's name as a reader reads it: the label and unit of a known outcome or metric
-    (a change: in percentage points), else the name with spaces for underscores."""
+    (a change: in percentage points), a statistic by its name (``GENERIC``), else the name
+    with spaces for underscores."""
     text = str(name)
+    if text in GENERIC:
+        return GENERIC[text]
     if not known(text):
         return text.replace("_", " ")
     plain, difference = measure(text)

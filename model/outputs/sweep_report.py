@@ -35,8 +35,8 @@ _e = html.escape
 METHODS = {
     "sobol": "Sobol variance decomposition (first-order S1: a factor's effect alone; total "
              "ST: with all its interactions)",
-    "morris": "Morris elementary effects (mu*: mean absolute effect of moving a factor across "
-              "its range; sigma: how much that effect varies, a sign of interactions or "
+    "morris": "Morris elementary effects (μ*: the mean absolute effect of moving a factor "
+              "across its range; σ: how much that effect varies, a sign of interactions or "
               "non-linearity)",
     "pawn": "PAWN, a moment-independent index (distance between the outcome's distribution "
             "with a factor fixed and without)",
@@ -204,9 +204,12 @@ REPORT = JobReport(
                       "95% interval).", required=False)),
     plots=(Plot("ranking.png", "The factors ranked by influence, per outcome, with 95% "
                 "intervals."),
-           Plot("morris.png", "Morris: mean absolute effect (mu*) against its spread (sigma); "
-                "far right is influential, high above the diagonal acts through interactions "
-                "or non-linearly."),
+           Plot("morris.png", "Morris: μ* (the mean absolute effect of moving a factor across "
+                "its range) against σ (how much that effect varies); far right is "
+                "influential, high above the diagonal acts through interactions or "
+                "non-linearly."),
            Plot("convergence.png", "Each factor's index against the sample size with its 95% "
-                "interval: flat lines with narrow bands mean the sample was large enough.")),
+                "interval: flat lines with narrow bands mean the sample was large enough. "
+                "A sweep run at one sample size shows one point per factor, which says "
+                "nothing about convergence; run it at several (sizes) to see it.")),
     resolved_parameters=False, parameters=_varied)
