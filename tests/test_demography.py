@@ -285,3 +285,25 @@ def test_a_new_household_is_a_migrant_and_home_for_the_monsoon_as_its_parent_is(
     demography.found_households(m, np.array([0, 1]), np.array([4, 5]), np.array([False, False]))
     assert hh.migrant.tolist() == [True, False, False, False, True, False]
     assert hh.away.tolist() == [True, False, False, False, True, False]
+
+
+def test_every_wedding_of_the_month_falls_due_and_only_heirs_learn_their_parents_bondage():
+    """Rule 10's step: the weddings due next month are exactly the month's marriages (girls
+    out, brides in), and only a household where a boy came of age records whether it was
+    bonded (fact 5); a bonded household where nobody came of age records nothing."""
+    model = BondsimModel(Params(marry_out_share=1.0), households=400, kilns=12, seed=4)
+    hh = model.hh
+    hh.parent_bonded[:] = 0
+    hh.bonded[:] = True
+    before = hh.founded_month.copy()
+    counts = demography.step(model)
+    wed, due = model.weddings_due
+    assert wed.size == due.size
+    assert counts["marriages_out"] + counts["brides_in"] > 0  # the check is not empty
+    assert int(due.sum()) == counts["marriages_out"] + counts["brides_in"]
+    assert np.all(due > 0)
+    # households not founded this month that now record a bonded parent: those where a boy
+    # came of age, at most one per child who did (new couples record theirs when they split)
+    untouched = hh.founded_month == before
+    recorded = int(np.count_nonzero(untouched & (hh.parent_bonded == 1)))
+    assert 0 < recorded <= counts["came_of_age"] < int(untouched.sum()) // 10
