@@ -67,3 +67,11 @@ def test_headers_and_cells_come_from_the_label_table():
     assert cell(67.667, "households") == "67.7"
     assert cell(97857.2, "Rs") == "97,857"
     assert cell(5.5815, "months of pay") == "5.58"
+
+
+def test_a_cost_interval_reaching_below_zero_is_not_read_as_a_saving():
+    text = cost_order([("a", 4773.0, -5965501.0, 90000.0)], "unit")
+    assert "−" not in text
+    assert "-Rs" not in text
+    assert "no interval: some runs averted nothing" in text
+    assert text.startswith("Cost per unit: <strong>a</strong> Rs 4,773 (no interval")

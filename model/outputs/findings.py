@@ -176,7 +176,16 @@ def cost_order(costs: Sequence[tuple[str, Any, Any, Any]], per: str) -> str:
     if not defined and not undefined:
         return ""
     unit_text = "Rs"
-    parts = [f"<strong>{_e(w)}</strong> {_e(money(c))} {interval(lo, hi, unit_text)}"
+
+    def ratio_interval(lo: Any, hi: Any) -> str:
+        # a cost per unit averted has no meaning where a run averted nothing or less than
+        # nothing: a negative end would read as a saving, so say why there is no interval
+        if finite(lo) and float(lo) <= 0:
+            return ("(no interval: some runs averted nothing, so the cost per unit may be "
+                    "unbounded)")
+        return interval(lo, hi, unit_text)
+
+    parts = [f"<strong>{_e(w)}</strong> {_e(money(c))} {ratio_interval(lo, hi)}"
              for w, c, lo, hi in defined]
     if len(defined) > 1:
         text = f"Cheapest per {_e(per)} first: " + "; then ".join(parts) + "."
@@ -187,9 +196,6 @@ def cost_order(costs: Sequence[tuple[str, Any, Any, Any]], per: str) -> str:
     if undefined:
         text += (f" No cost per {_e(per)} for {_e(', '.join(undefined))}: nothing was averted "
                  f"(or nothing spent) on average.")
-    if any(finite(lo) and float(lo) <= 0 for _, _, lo, _ in defined):
-        text += (" Where an interval reaches zero or below, the averted amount itself is "
-                 "uncertain, so the ratio is unstable.")
     return text.strip()
 
 
