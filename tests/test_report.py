@@ -281,7 +281,8 @@ def test_batch_report_orders_plots_and_keeps_the_main_outcomes(batch_dir):
               "trajectories-transfer.png")]
     assert order == sorted(order)
     results = page[page.index('id="results"'):page.index('id="plots"')]
-    assert "bonded_share" in results
+    assert "bonded (legal definition), last 12 months" in results  # by its label
+    assert "released_bonded_share" not in results  # nor by its name, where it has a dash
     assert "production_days" not in results
     assert "calendar_month" not in results  # not an outcome
     assert "Every other outcome (" in results  # nothing cut: the rest follow the main ones

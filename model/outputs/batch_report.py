@@ -132,7 +132,7 @@ def _batch_summary(summary: pd.DataFrame) -> str:
     notes = []
     if "note" in summary.columns:
         said = summary[summary["mean"].isna()].dropna(subset=["note"])
-        notes = [f"{r.outcome} of {r.scenario}: {r.note}" for r in said.itertuples()
+        notes = [f"{label(r.outcome)} of {r.scenario}: {r.note}" for r in said.itertuples()
                  if str(r.note).strip()]
     rest = summary[~keys.isin(MAIN_OUTCOMES)]
     body = wide(main, "scenario", "outcome", source="summary.csv")
@@ -223,7 +223,8 @@ def _findings(m: dict[str, Any], folder: Path) -> Findings:
         for r in chosen:
             found.effects.append(effect_sentence(str(r["scenario"]), str(r["measure"]),
                                                  r["mean"], r["low"], r["high"],
-                                                 f"the baseline ({baseline})",
+                                                 "the baseline" if baseline == "baseline"
+                                                 else f"the baseline ({baseline})",
                                                  over(window)))
             if spans_zero(r["low"], r["high"]):
                 zero.append(f"{r['scenario']}: {label(_key(r['measure']))}")

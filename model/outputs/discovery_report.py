@@ -9,8 +9,11 @@ import html
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ..numbers import percentage, significant
 from .findings import Findings, few_replicates
+from .labels import label
 from .report_html import bullets
 from .report_tables import (
     CsvTable,
@@ -18,10 +21,12 @@ from .report_tables import (
     Plot,
     and_list,
     count,
+    html_table,
     named,
     read_csv,
     section_table,
 )
+from .shown import cell, known, shown_unit, spoken, unit_of
 
 _e = html.escape
 
@@ -32,13 +37,31 @@ def _summary_discovery(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     policies = [Path(str(p)).stem for p in spec.get("policies") or []]
     uncertain = [u.get("name", "?") for u in spec.get("uncertain") or [] if isinstance(u, dict)]
     text = (f"Scenario discovery, {named(str(name), str(spec.get('description') or ''))}: "
-            f"{count(len(policies), 'policy')} ({_e(and_list(policies))}) run in "
+            f"{count(len(policies), 'policy', 'policies')} ({_e(and_list(policies))}) run in "
             f"{count(int(spec.get('futures') or 0), 'sampled future')} x "
             f"{count(int(spec.get('replicates') or 0), 'replicate')}, the futures drawn over "
             f"{count(len(uncertain), 'uncertain parameter')} ({_e(and_list(uncertain))}). A "
-            f"policy fails in a future when {_e(str(m.get('criterion', '?')))}. PRIM finds "
+            f"policy fails in a future when {criterion_words(m)}. PRIM finds "
             f"where each policy's failures concentrate.")
     return str(name), text
+
+
+def criterion_words(m: dict[str, Any]) -> str:
+    """When a policy fails, as a reader says it: the outcome by its label and the threshold in
+    its unit ('bonded (legal definition) above 50.0%'), not the job's own wording
+    ('bonded_share above 0.5', kept in the manifest)."""
+    spec = m.get("discovery") if isinstance(m.get("discovery"), dict) else {}
+    c = spec.get("criterion")
+    if not isinstance(c, dict) or not c.get("outcome"):
+        return _e(str(m.get("criterion", "?")))
+    outcome, worse = str(c["outcome"]), "below" if c.get("direction") == "below" else "above"
+    if c.get("kind") == "relative" and c.get("ratio") is not None:
+        bound = f"{float(c['ratio']):g} times the baseline's in the same future"
+    elif c.get("threshold") is not None:
+        bound = spoken(float(c["threshold"]), unit_of(outcome))
+    else:
+        return _e(str(m.get("criterion", "?")))
+    return _e(f"{label(outcome)} is {worse} {bound}")
 
 
 def _where_each_fails(m: dict[str, Any], folder: Path) -> list[str]:
@@ -60,6 +83,50 @@ def _plots(m: dict[str, Any], folder: Path) -> list[Plot]:
     return items
 
 
+STATS = {"mean": "mean", "p10": "10th percentile", "p90": "90th percentile", "max": "largest"}
+
+
+def _robustness(m: dict[str, Any], folder: Path) -> list[str]:
+    """``robustness.csv`` as a reader reads it: the satisficing share in %, regret in the
+    criterion outcome's unit as a difference, each outcome's statistics by its label and unit
+    (the file's columns are ``bonded_share_mean``, ``regret_p90``, ...)."""
+    table = read_csv(folder, "robustness.csv")
+    if table is None:
+        return []
+    spec = m.get("discovery") if isinstance(m.get("discovery"), dict) else {}
+    criterion = (spec.get("criterion") or {}).get("outcome") if isinstance(
+        spec.get("criterion"), dict) else None
+    regret_unit = unit_of(criterion) if criterion and known(criterion) else ""
+    cells, numeric = {}, set()
+    for column in table.columns:
+        values = table[column].to_numpy()
+        stem, _, stat = str(column).rpartition("_")
+        if column in ("policy", "rank"):
+            name, texts = column, [str(v) for v in values]
+        elif column == "satisficing_share":
+            name, texts = "futures where it satisfies the criterion (%)", [
+                cell(v, "share of futures") for v in values]
+        elif stem == "regret" and stat in STATS:
+            said = shown_unit(regret_unit, True) if regret_unit else ""
+            name = f"regret, {STATS[stat]}" + (f" ({said})" if said else "")
+            texts = [cell(v, regret_unit, True) for v in values]
+        elif stat in STATS and known(stem):
+            said = shown_unit(unit_of(stem))
+            name = f"{label(stem)}, {STATS[stat]}" + (f" ({said})" if said else "")
+            texts = [cell(v, unit_of(stem)) for v in values]
+        else:
+            name, texts = str(column).replace("_", " "), [significant(v) for v in values]
+        cells[name] = texts
+        if column != "policy":
+            numeric.add(name)
+    return [section_table(
+        "Robustness", "Each policy across the futures (best first): the share where it "
+        "satisfies the criterion, its regret against the best policy in each future, and each "
+        "outcome's mean, 10th and 90th percentile across the futures.",
+        html_table(pd.DataFrame(cells), numeric, source="robustness.csv",
+                   named_headers=False))]
+
+
 FEW_FUTURES = 100  # sampled futures below this: PRIM's boxes rest on few points
 
 
@@ -67,9 +134,10 @@ def _findings(m: dict[str, Any], folder: Path) -> Findings:
     spec = m.get("discovery") if isinstance(m.get("discovery"), dict) else {}
     policies = [Path(str(p)).stem for p in spec.get("policies") or []]
     futures = int(spec.get("futures") or 0)
-    compared = (f"{count(len(policies), 'policy')} ({_e(and_list(policies))}) across "
+    compared = (f"{count(len(policies), 'policy', 'policies')} ({_e(and_list(policies))}) "
+                f"across "
                 f"{count(futures, 'sampled future')}; a policy fails in a future when "
-                f"{_e(str(m.get('criterion', '?')))}.")
+                f"{criterion_words(m)}.")
     found = Findings(compared, effects_title="Robustness, most robust first")
     robust = read_csv(folder, "robustness.csv")
     if robust is not None and {"policy", "satisficing_share"} <= set(robust.columns):
@@ -97,10 +165,7 @@ REPORT = JobReport(
     kind="discovery", summary=_summary_discovery, findings=_findings,
     results=(
         _where_each_fails,
-        CsvTable("robustness.csv", "Robustness",
-                 "Each policy across the futures: the share where it satisfies the criterion, "
-                 "its regret against the best policy in each future, and each outcome's mean, "
-                 "10th and 90th percentile (best first)."),
+        _robustness,
         CsvTable("boxes.csv", "PRIM boxes",
                  "Each policy's box: the limits of every parameter, which side the box "
                  "restricts, each side's quasi-p value, the box's coverage, density and mass, "

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..experiments.paired import metric
 from ..numbers import number, setting
+from .labels import label
 from .plan_findings import plan_findings
 from .plan_terms import terms_section
 from .report_html import section
@@ -24,6 +25,7 @@ from .report_tables import (
     and_list,
     any_large,
     basis,
+    count,
     counterfactual,
     html_table,
     is_rupee_label,
@@ -31,6 +33,7 @@ from .report_tables import (
     read_csv,
     section_table,
 )
+from .shown import known
 
 _e = html.escape
 
@@ -41,17 +44,19 @@ def _summary_plan(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     strategies = [s.get("name", "?") for s in spec.get("strategies") or []]
     where = and_list([f"{d.get('name', '?')} ({_households(d):,} households)" for d in districts])
     title = named(spec.get("name", "?"), spec.get("description", ""))
-    text = (f"A plan for pilot districts, {title}: {len(strategies)} strategies "
+    text = (f"A plan for pilot districts, {title}: "
+            f"{count(len(strategies), 'strategy', 'strategies')} "
             f"({_e(and_list(strategies))}) each run in "
-            f"{len(districts)} districts ({_e(where)}) against the district's baseline with no "
+            f"{count(len(districts), 'district')} ({_e(where)}) against the district's baseline with no "
             f"plan spending, on {spec.get('replicates', '?')} paired replicates; horizon "
             f"{spec.get('horizon', '?')} months, budget {_e(_budget(m))} "
             f"(over budget: {_e(str(spec.get('over_budget', '?')))}), {m.get('runs', '?')} "
             f"runs.{counterfactual(m)}")
     search = m.get("search")
     if search:
+        objective = str(search.get("objective"))
         text += (f" An allocation search ('optimised') maximised "
-                 f"<code>{_e(str(search.get('objective')))}</code> "
+                 f"{_e(label(objective)) if known(objective) else _e(objective)} "
                  f"({_e(str(search.get('robust')))} over {search.get('draws')} draws of the "
                  f"uncertain parameters).")
     notes = m.get("notes") or []
@@ -144,9 +149,12 @@ def _district_figures(m: dict[str, Any]) -> str:
                                    "partly" if basis(source) != "sourced" else "")
     if not rows:
         return ""
-    return section("District figures", "Each district's profile as the plan used it, with "
-                   "sources; assumptions shaded.",
-                   html_table(pd.DataFrame(rows), {"value"}, classes, max_rows=None))
+    # each figure by its field in the profile file (``indebted_share`` there is the share
+    # indebted at the start, not the outcome of that name)
+    return section("District figures", "Each district's profile as the plan used it, each "
+                   "figure by its name in the profile file, with sources; assumptions shaded.",
+                   html_table(pd.DataFrame(rows), {"value"}, classes, max_rows=None,
+                              code_columns=("figure",)))
 
 
 def _district_by_district(m: dict[str, Any], folder: Path) -> list[str]:

@@ -152,13 +152,36 @@ NOT_IN_ROW_UNIT = frozenset({"replicates", "rank", "share", "seed", "kilns", "ki
                              "mean_refused"})
 
 
+#: text columns whose values are outcome or metric names (shown by their labels), and text
+#: columns that define a metric in words and may name others (each name replaced by its label)
+LABELLED = frozenset({"objective", "criterion"})
+WORDED = frozenset({"meaning", "definition"})
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def row_name(value: str) -> str:
+    """The outcome or metric a row's name is about: without a ' (...)' tail, and the outcome
+    of a calibration target named ``scenario:outcome`` (``baseline:indebted_share``)."""
+    name = value.split(" (", 1)[0]
+    if ":" in name:
+        return next((part for part in name.split(":") if known(part)), name)
+    return name
+
+
+def worded(text: str) -> str:
+    """A definition with every outcome or metric it names given by its label
+    ('public_cost / bonded_household_years_averted' -> 'public cost / bonded household-years
+    averted'): the CSV keeps the names, a reader gets the words."""
+    return _SNAKE.sub(lambda m: label(m.group(0)) if known(m.group(0)) else m.group(0), text)
+
+
 def row_measure(frame: pd.DataFrame, index: Any) -> tuple[str, bool] | None:
     """The known outcome or metric a row is about (and whether it is a change), if any."""
     for column in ROW_NAMES:
         if column in frame.columns:
             name = frame.at[index, column]
-            if isinstance(name, str) and known(name.split(" (", 1)[0]):
-                return measure(name.split(" (", 1)[0])
+            if isinstance(name, str) and known(row_name(name)):
+                return measure(row_name(name))
     return None
 
 
@@ -211,22 +234,35 @@ def display_cells(frame: pd.DataFrame, rupee_columns: tuple[str, ...] = ()) -> p
         elif column == "unit" and has_unit:
             out[column] = [shown_unit(unit_of(about[0]), about[1]) if about else str(v)
                            for v, about in zip(values.to_numpy(), rows, strict=True)]
+        elif column in LABELLED:
+            out[column] = [label(v) if isinstance(v, str) and known(v) else _text(v)
+                           for v in values.to_numpy()]
+        elif column in WORDED:
+            out[column] = [worded(v) if isinstance(v, str) else _text(v)
+                           for v in values.to_numpy()]
         else:
-            out[column] = ["—" if v is None or (isinstance(v, float) and math.isnan(v))
-                           else str(v) for v in values.to_numpy()]
+            out[column] = [_text(v) for v in values.to_numpy()]
     return out
+
+
+def _text(value: Any) -> str:
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else str(value)
 
 
 def _row_name(value: Any, has_unit: bool) -> str:
     """A row's outcome or metric as its label (and unit, unless a unit column says it)."""
-    if not isinstance(value, str) or not known(value.split(" (", 1)[0]):
-        return "—" if value is None or (isinstance(value, float) and math.isnan(value)) \
-            else str(value)
-    name = value.split(" (", 1)[0]
+    if not isinstance(value, str) or not known(row_name(value)):
+        return _text(value)
+    name = row_name(value)
+    # a calibration target names its scenario first: 'baseline: indebted to an owner (...)'
+    where = ", ".join(p for p in value.split(" (", 1)[0].split(":") if p != name)
     if not has_unit:
-        return header(name)
-    plain, difference = measure(name)
-    return changed(label(plain)) if difference else label(plain)
+        shown = header(name)
+    else:
+        plain, difference = measure(name)
+        shown = changed(label(plain)) if difference else label(plain)
+    return f"{where}: {shown}" if where else shown
 
 
 def interval_columns(frame: pd.DataFrame, cells: pd.DataFrame, low: str = "low",
@@ -339,8 +375,9 @@ def interventions_text(items: list[dict[str, Any]]) -> str:
     return and_list(described)
 
 
-def count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 policy', '2 policies' (``plural`` where adding an s is wrong)."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def given(value: Any, otherwise: str) -> str:

@@ -21,6 +21,7 @@ from .report_tables import (
     JobReport,
     Plot,
     and_list,
+    count,
     given,
     html_table,
     missing,
@@ -55,7 +56,8 @@ def _summary_sweep(m: dict[str, Any], folder: Path) -> tuple[str, str]:
             f"{named(spec.get('name', '?'), spec.get('description', ''))}, of the scenario "
             f"{named(scen.get('name', '?'), scen.get('description', ''))}, by "
             f"{_e(METHODS.get(method, method))}. {len(factors)} factors varied "
-            f"({_e(and_list(factors))}); outcomes {_e(and_list(spec.get('outcomes') or []))}, "
+            f"({_e(and_list(factors))}); outcomes "
+            f"{_e(and_list([label(str(o)) for o in spec.get('outcomes') or []]))}, "
             f"each the mean over the last {window} months of a run. "
             f"{spec.get('samples', '?')} samples, {m.get('points', '?')} sample points x "
             f"{spec.get('replicates', '?')} replicates, {setting(m.get('model_runs', '?'))} "
@@ -147,6 +149,17 @@ def _varied(m: dict[str, Any], shown: dict[str, str], defaults: dict[str, Any],
 RANKED_BY = ("ST", "mu_star", "delta", "median", "S1")
 
 
+METHOD_NAMES = {"sobol": "Sobol", "morris": "Morris", "pawn": "PAWN"}
+
+
+def replicates_per_point(said: Any) -> str:
+    """'1 replicate', '2 replicates' (a manifest without the number: '? replicates')."""
+    try:
+        return count(int(said), "replicate")
+    except (TypeError, ValueError):
+        return "? replicates"
+
+
 def _findings(m: dict[str, Any], folder: Path) -> Findings:
     spec = m.get("sweep") or {}
     factors = [f.get("name", "?") for f in spec.get("factors") or []]
@@ -154,9 +167,10 @@ def _findings(m: dict[str, Any], folder: Path) -> Findings:
     method = str(spec.get("method", "?"))
     compared = (f"How much each of {len(factors)} factors ({_e(and_list(factors))}), varied "
                 f"over its range, moves {_e(and_list(outcomes))} (each the mean over the last "
-                f"{_e(str(spec.get('window', '?')))} months of a run), by {_e(method)}: "
+                f"{_e(str(spec.get('window', '?')))} months of a run), by "
+                f"{_e(METHOD_NAMES.get(method, method))}: "
                 f"{_e(setting(m.get('model_runs', '?')))} model runs, "
-                f"{_e(str(spec.get('replicates', '?')))} replicate(s) per sample point.")
+                f"{_e(replicates_per_point(spec.get('replicates')))} per sample point.")
     found = Findings(compared, effects_title="Most influential factors")
     indices = read_csv(folder, "indices.csv")
     if indices is not None and {"outcome", "factor"} <= set(indices.columns):
