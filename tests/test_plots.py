@@ -208,6 +208,29 @@ def test_final_outcomes_are_paired_differences_in_percentage_points(table):
     plots.plt.close(fig)
 
 
+def test_interval_figures_keep_long_scenario_names_and_every_label_on_the_picture():
+    """The shipped batch's names down each panel's side: the last column stayed on the
+    picture only with room for them (its axis label and ticks were cut off at 15 inches)."""
+    from figure_checks import visible_texts
+
+    from bondsim.outputs.plot_kit import text_box
+
+    names = ["release_without_rehabilitation", "release_with_rehabilitation",
+             "cash_transfer", "school_stipend", "interest_free_loans", "combined_package"]
+    rows = pd.DataFrame({"scenario": names, "mean": -0.1, "low": -0.25, "high": 0.05})
+    fig = plots.intervals_figure([(f"{name}_last_year", rows) for name in FINAL_OUTCOMES],
+                                 "Difference from baseline", "mean", baseline="baseline")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox.padded(1.0)
+    texts = visible_texts(fig)
+    assert {t.get_text() for t in texts} >= set(names)
+    cut = [t.get_text() for t in texts if not (page.contains(*text_box(t, renderer).p0)
+                                               and page.contains(*text_box(t, renderer).p1))]
+    assert not cut, f"texts cut off at the figure's edge: {cut}"
+    plots.plt.close(fig)
+
+
 def test_final_outcomes_without_a_baseline_say_they_show_levels(table):
     renamed = table.assign(scenario=table["scenario"].map({"baseline": "status_quo",
                                                            "cash_transfer": "cash"}))

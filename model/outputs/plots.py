@@ -225,8 +225,12 @@ def intervals_figure(panels: Sequence[tuple[str, pd.DataFrame]], title: str, cen
     ncols = min(3, len(panels))
     nrows = -(-len(panels) // ncols)
     most = max(len(rows) for _, rows in panels)
+    # each panel names its scenarios down its side: room for the longest name, else the
+    # layout squeezes the last column off the picture ('release_without_rehabilitation')
+    longest = max(len(str(s)) for _, rows in panels for s in rows["scenario"])
+    width = 3.4 + 0.075 * max(longest, 16)
     fig, axes = plt.subplots(nrows, ncols, squeeze=False, layout="constrained",
-                             figsize=(4.6 * ncols + 1.2, (0.4 * most + 1.6) * nrows + 0.8))
+                             figsize=(width * ncols + 0.4, (0.4 * most + 1.6) * nrows + 0.8))
     difference = baseline is not None
     for ax, (name, rows) in zip(axes.flat, panels, strict=False):
         values = rows[[centre, "low", "high"]].to_numpy(dtype=float)
