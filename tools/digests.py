@@ -58,11 +58,13 @@ VOLATILE = {"created", "command", "git", "packages", "platform", "elapsed_second
             "duration_seconds", "started", "finished"}
 
 
-def small_copy(root: Path) -> None:
-    """The shipped scenarios, district profiles and experiments under ``root``, with sizes cut."""
+def small_copy(root: Path, sizes: dict[str, dict[str, object]] | None = None,
+               kiln_divisor: int = 10) -> None:
+    """The shipped scenarios, district profiles and experiments under ``root``, with sizes cut
+    (``sizes``: :data:`SMALL` unless given; districts keep one kiln in ``kiln_divisor``)."""
     for data in ("scenarios", "experiments"):
         shutil.copytree(ROOT / data, root / data, ignore=shutil.ignore_patterns("__*"))
-    for name, values in SMALL.items():
+    for name, values in (SMALL if sizes is None else sizes).items():
         path = root / "experiments" / name
         text = path.read_text()
         for key, value in values.items():
@@ -73,7 +75,7 @@ def small_copy(root: Path) -> None:
     for path in (root / "scenarios" / "districts").glob("*.toml"):
         # a tenth of the kilns (at least two) and five families a kiln
         text = re.sub(r"(?m)^(kilns = \{ value = )(\d+)",
-                      lambda m: f"{m.group(1)}{max(2, int(m.group(2)) // 10)}",
+                      lambda m: f"{m.group(1)}{max(2, int(m.group(2)) // kiln_divisor)}",
                       path.read_text())
         text = re.sub(r"(?m)^(families_per_kiln = \{ value = )(\d+)", r"\g<1>5", text)
         path.write_text(text)
