@@ -11,7 +11,7 @@ command line, writes each report, screenshots the top of every report in headles
 1280 pixels and copies one PNG of each plot kind. Images are shrunk (plots to 1000 pixels wide,
 pages to 640) and reduced to 256 colours so the committed gallery stays small
 (``LIMIT_BYTES``). It writes ``docs/gallery/`` and ``docs/gallery.md``, each image with a
-caption and the command that made it. About 15 minutes on 2 busy cores, the plan's allocation
+caption and the command that made it. 10 to 14 minutes on 2 busy cores, the plan's allocation
 search most of it; ``--reuse`` redraws the reports and pictures of kept outputs in a minute.
 """
 
@@ -233,8 +233,8 @@ def markdown(plots: list[Shot]) -> str:
         "One picture of each plot kind and the top of each report kind, as the shipped",
         "scenarios and experiments draw them: plots as written (shrunk to 1,000 pixels wide),",
         "reports as headless Chromium shows them 1,280 pixels wide (shrunk to half).",
-        "Regenerate with `.venv/bin/python tools/gallery.py` (14 minutes measured on 2 busy",
-        "cores, 12 of them the plan's allocation search; `--keep DIR` keeps the outputs and",
+        "Regenerate with `.venv/bin/python tools/gallery.py` (10 to 14 minutes measured on 2",
+        "busy cores, most of it the plan's allocation search; `--keep DIR` keeps the outputs and",
         "`--reuse DIR` redraws the reports and pictures from them in under a minute).",
         "`tests/test_gallery.py` checks that every image here exists, and opens a report of",
         "every kind in a browser to check what a reader needs (labels, every scenario named,",
