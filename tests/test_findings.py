@@ -75,3 +75,19 @@ def test_a_cost_interval_reaching_below_zero_is_not_read_as_a_saving():
     assert "-Rs" not in text
     assert "no interval: some runs averted nothing" in text
     assert text.startswith("Cost per unit: <strong>a</strong> Rs 4,773 (no interval")
+
+
+def test_sweep_tables_name_factors_and_give_morris_effects_in_the_outcomes_unit():
+    import pandas as pd
+
+    from bondsim.outputs.sweep_report import _sweep_ranking, factor_name
+
+    assert factor_name("prison_cost_months").endswith("(prison_cost_months)")
+    assert factor_name("no_such_factor") == "no_such_factor"
+    indices = pd.DataFrame({"outcome": ["bonded_share"], "factor": ["prison_cost_months"],
+                            "rank": [1], "mu_star": [0.0213], "mu_star_conf": [0.005],
+                            "sigma": [0.01]})
+    text = _sweep_ranking(indices, {})
+    assert "μ* (percentage points) ± 95%" in text
+    assert "2.130 ± 0.500" in text  # a share's effect x 100: percentage points
+    assert "(prison_cost_months)" in text

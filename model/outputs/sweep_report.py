@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..numbers import number, setting, significant
 from .findings import Findings, definitions_caveat
-from .labels import label
+from .labels import is_share, label, unit
 from .report_html import note, subheading
 from .report_tables import (
     CsvTable,
@@ -85,7 +85,8 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
         group = group.sort_values("rank", kind="stable") if "rank" in group else group
         cells = pd.DataFrame({"rank": [number(v) for v in group.get("rank", range(1, 1 +
                                                                                  len(group)))],
-                              "factor": group["factor"].astype(str).to_numpy()})
+                              "factor": [factor_name(f) for f in group["factor"].astype(str)]})
+        outcome_unit = unit(str(outcome))
         cells["range"] = [_factor_range(factors.get(f)) for f in group["factor"]]
         numeric = {"rank"}
         for column in base:
@@ -96,13 +97,20 @@ def _sweep_ranking(indices: pd.DataFrame, factors: dict[str, dict[str, Any]]) ->
             if column == "distinct_from_noise":
                 cells["distinct from noise"] = [number(bool(v)) for v in values]
                 continue
+            scale = 1.0
+            if column in IN_OUTCOME_UNITS:  # Morris effects are in the outcome's unit
+                head = MORRIS_NAMES[column]
+                if is_share(outcome_unit):
+                    scale, head = 100.0, f"{head} (percentage points)"
+                elif outcome_unit:
+                    head = f"{head} ({outcome_unit})"
             if f"{column}_conf" in group.columns:
                 head = f"{head} ± 95%"
                 conf = group[f"{column}_conf"].to_numpy(dtype=float)
-                cells[head] = [f"{number(v)} ± {number(c)}" for v, c in
+                cells[head] = [f"{number(v * scale)} ± {number(c * scale)}" for v, c in
                                 zip(values, conf, strict=True)]
             else:
-                cells[head] = [number(v) for v in values]
+                cells[head] = [number(v * scale) for v in values]
             numeric.add(head)
         warning = (note(Markup(f"<strong>Warning:</strong> {_e(too_small[str(outcome)])}."))
                    if str(outcome) in too_small else "")
@@ -147,6 +155,16 @@ def _varied(m: dict[str, Any], shown: dict[str, str], defaults: dict[str, Any],
 
 #: the index that ranks the factors, by method (the first found is used)
 RANKED_BY = ("ST", "mu_star", "delta", "median", "S1")
+#: Morris statistics: elementary effects, in the unit of the outcome they move
+IN_OUTCOME_UNITS = ("mu", "mu_star", "sigma")
+MORRIS_NAMES = {"mu": "μ", "mu_star": "μ*", "sigma": "σ"}
+
+
+def factor_name(factor: str) -> str:
+    """A factor as a reader names it, with the name a sweep file uses: 'prison term's cost
+    to an owner (prison_cost_months)'."""
+    said = label(factor)
+    return factor if said == factor.replace("_", " ") else f"{said} ({factor})"
 
 
 METHOD_NAMES = {"sobol": "Sobol", "morris": "Morris", "pawn": "PAWN"}
@@ -177,11 +195,17 @@ def _findings(m: dict[str, Any], folder: Path) -> Findings:
         index = next((c for c in RANKED_BY if c in indices.columns), None)
         for outcome, group in indices.groupby("outcome", sort=False):
             group = group.sort_values("rank", kind="stable") if "rank" in group else group
-            ranked = [f"<code>{_e(str(r['factor']))}</code>" + (
-                f" ({_e(index.replace('_', ' '))} {significant(r[index])}"
-                + (f" ± {significant(r[index + '_conf'])}" if f"{index}_conf" in group
+            scale, after, said = 1.0, "", unit(str(outcome))
+            if index in IN_OUTCOME_UNITS and is_share(said):
+                scale, after = 100.0, " percentage points"
+            elif index in IN_OUTCOME_UNITS and said:
+                after = f" {said}"
+            name = MORRIS_NAMES.get(index, index.replace("_", " ")) if index else ""
+            ranked = [f"{_e(factor_name(str(r['factor'])))}" + (
+                f" ({_e(name)} {significant(r[index] * scale)}"
+                + (f" ± {significant(r[index + '_conf'] * scale)}" if f"{index}_conf" in group
                    else "")
-                + ")" if index else "") for _, r in group.head(3).iterrows()]
+                + f"{after})" if index else "") for _, r in group.head(3).iterrows()]
             found.effects.append(f"{_e(label(str(outcome)))}: most influenced by "
                                  + "; then ".join(ranked) + ".")
         from ..experiments.sensitivity import small_sample
