@@ -24,6 +24,17 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+def require_chromium(purpose: str) -> None:
+    """Skip a browser test where Debian's chromium is missing, except in CI
+    (``BONDSIM_REQUIRE_BROWSER``), where a missing browser is a failure."""
+    if CHROMIUM.exists():
+        return
+    why = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) {purpose}"
+    if os.environ.get("BONDSIM_REQUIRE_BROWSER"):
+        pytest.fail(why)
+    pytest.skip(why)
 # this machine's closed network refuses chromium's background connections without these
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -205,12 +216,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     """The documented command, ``solara run bondsim.outputs.app`` with telemetry off, on
     localhost (as documented: by another name solara warns about cookies) and a free port;
     yields its URL and its stdout and stderr files."""
-    if not CHROMIUM.exists():
-        why = (f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) "
-               f"to run the browser test of the page")
-        if os.environ.get("BONDSIM_REQUIRE_BROWSER"):  # CI: a missing browser is a failure
-            pytest.fail(why)
-        pytest.skip(why)
+    require_chromium("to run the browser test of the page")
     where = tmp_path_factory.mktemp("app_solara")
     out_log, err_log = where / "stdout.log", where / "stderr.log"
     port = _free_port()

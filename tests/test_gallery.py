@@ -16,13 +16,12 @@ Browser as in ``test_app.py``: Debian's chromium, skipped where it is missing, e
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_app import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from test_app import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, require_chromium
 from test_report import BASELINE, PLAN, SWEEP, TRANSFER
 
 from bondsim.cli import main
@@ -134,12 +133,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    if not CHROMIUM.exists():
-        why = (f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) "
-               f"to look at the reports in a browser")
-        if os.environ.get("BONDSIM_REQUIRE_BROWSER"):  # CI: a missing browser is a failure
-            pytest.fail(why)
-        pytest.skip(why)
+    require_chromium("to look at the reports in a browser")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
