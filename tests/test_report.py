@@ -201,7 +201,7 @@ EXPECTED = {
               "change in bonded (legal definition), last 12 months (percentage points)",
               "Three definitions of bondage"],
     "sweep": ["Ranking", "<h4>bonded (legal definition)</h4>", "<th class=\"num\">rank</th>",
-              "<th>factor</th>", "<th>range</th>", "mu star ± 95%", "Replicate noise",
+              "<th>factor</th>", "<th>range</th>", "μ* (percentage points) ± 95%", "Replicate noise",
               "noise share", "noise in means"],
     "plan": ["Each strategy in total", "<th>strategy</th>", "<th>metric</th>",
              "District by district", "<th>district</th>",
