@@ -108,6 +108,14 @@ def test_release_target_is_the_share_of_the_districts_held_families_freed():
     got = owners.release_target(np.array([1.0, 0.0, 3.0]), np.array([10.0, 0.0, 6.0]),
                                 np.array([0, 1, 2, 0]))
     np.testing.assert_allclose(got, [0.1, 0.0, 0.5, 0.1])
+    # one family held and freed: all of the district's held families
+    np.testing.assert_allclose(owners.release_target(np.array([1.0]), np.array([1.0]),
+                                                     np.array([0])), [1.0])
+
+
+def test_a_certain_find_finds_every_kiln_with_a_family_and_none_without():
+    np.testing.assert_allclose(owners.chance_found(1.0, np.array([0.0, 1.0, 3.0])),
+                               [0.0, 1.0, 1.0])
 
 
 def _holding_model(**changes) -> tuple[BondsimModel, np.ndarray]:
