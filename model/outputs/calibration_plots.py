@@ -14,9 +14,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..numbers import SIGNIFICANT, number
-from .labels import is_share, label, scale_for, unit
-from .plot_kit import PALETTE, factor_axis_label, factor_label, grid, log_axis, plain_axes, \
-    save, words
+from .labels import axis_label, is_share, label, scale_for, unit
+from .plot_kit import PALETTE, factor_label, grid, log_axis, plain_axes, save, words
 
 
 def target_words(key: str) -> tuple[str, str]:
@@ -115,7 +114,7 @@ def posterior_figure(posterior: pd.DataFrame, draws: pd.DataFrame,
             said += f", default {number(float(row.default) * scale.factor, SIGNIFICANT)}"
         if logged:
             log_axis(ax, "x")
-        ax.set_xlabel(factor_axis_label(name, [row.prior_low, row.prior_high]))
+        ax.set_xlabel(axis_label(name, [row.prior_low, row.prior_high]))
         ax.set_ylabel("draws in the bin (%)")
         ax.set_ylim(bottom=0.0)
         plain_axes(ax)

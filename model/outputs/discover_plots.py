@@ -13,9 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .labels import PRICES_NOTE, is_rupees, label, scale_for, unit
-from .plot_kit import PALETTE, clip_at_zero, factor_axis_label, grid, legend_below, log_axis, \
-    plain_axes, save, words
+from .labels import PRICES_NOTE, axis_label, is_rupees, label, scale_for, unit
+from .plot_kit import PALETTE, clip_at_zero, grid, legend_below, log_axis, plain_axes, save, words
 
 if TYPE_CHECKING:
     from ..experiments.boxes import Box
@@ -78,8 +77,8 @@ def box_figure(box: Box, x: pd.DataFrame, failed: np.ndarray,
     for name, which in ((a, "x"), (b, "y")):
         if distributions.get(name) == "loguniform" and float(x[name].min()) > 0:
             log_axis(ax, which)
-    ax.set_xlabel(factor_axis_label(a, x[a].to_numpy(dtype=float)))
-    ax.set_ylabel(factor_axis_label(b, x[b].to_numpy(dtype=float)))
+    ax.set_xlabel(axis_label(a, x[a].to_numpy(dtype=float)))
+    ax.set_ylabel(axis_label(b, x[b].to_numpy(dtype=float)))
     plain_axes(ax)
     legend_below(ax)
     head = "where it fails" if box.informative else "no informative region"

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..numbers import percentage, significant
 from .findings import Findings, few_replicates
-from .labels import label
+from .labels import label, scale_for
 from .report_html import bullets
 from .report_tables import (
     CsvTable,
@@ -26,7 +26,7 @@ from .report_tables import (
     read_csv,
     section_table,
 )
-from .shown import cell, known, shown_unit, spoken, unit_of
+from .shown import cell, known, spoken, unit_of
 
 _e = html.escape
 
@@ -107,11 +107,11 @@ def _robustness(m: dict[str, Any], folder: Path) -> list[str]:
             name, texts = "futures where it satisfies the criterion (%)", [
                 cell(v, "share of futures") for v in values]
         elif stem == "regret" and stat in STATS:
-            said = shown_unit(regret_unit, True) if regret_unit else ""
+            said = scale_for(regret_unit, difference=True).unit if regret_unit else ""
             name = f"regret, {STATS[stat]}" + (f" ({said})" if said else "")
             texts = [cell(v, regret_unit, True) for v in values]
         elif stat in STATS and known(stem):
-            said = shown_unit(unit_of(stem))
+            said = scale_for(unit_of(stem)).unit
             name = f"{label(stem)}, {STATS[stat]}" + (f" ({said})" if said else "")
             texts = [cell(v, unit_of(stem)) for v in values]
         else:

@@ -13,15 +13,14 @@ its own findings (it knows its files) from the sentence builders here.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..numbers import DASH, counted, money, points, significant
-from .labels import is_rupees, is_share, label
+from ..numbers import money
+from .labels import is_share, label
 from .report_html import bullets, paragraph, subheading
-from .shown import is_count, measure, unit_of
+from .shown import bare, finite, measure, spoken, unit_of
 
 _e = html.escape
 
@@ -63,42 +62,11 @@ def bullets_html(items: Sequence[str]) -> str:
 
 # --- numbers ------------------------------------------------------------------------------
 
-def finite(*values: Any) -> bool:
-    try:
-        return all(v is not None and math.isfinite(float(v)) for v in values)
-    except (TypeError, ValueError):
-        return False
-
-
-def bare(value: Any, unit_text: str, difference: bool = False) -> str:
-    """A number without its unit, in the style of its unit (for an interval's ends)."""
-    if not finite(value):
-        return DASH
-    if is_share(unit_text):
-        return points(value)
-    if is_rupees(unit_text):
-        return money(value)
-    return counted(value) if is_count(unit_text) else significant(value)
-
-
-def with_unit(value: Any, unit_text: str, difference: bool = False) -> str:
-    """A number with its unit for a sentence: '82.2%', '4.1 percentage points',
-    'Rs 1,852,209', '21.3 household-years'."""
-    text = bare(value, unit_text, difference)
-    if text == DASH:
-        return text
-    if is_share(unit_text):
-        return f"{text} percentage points" if difference else f"{text}%"
-    if is_rupees(unit_text):
-        return text + unit_text[2:]  # 'Rs 1,234' + ' per household-year'
-    return f"{text} {unit_text}".strip()
-
-
 def interval(low: Any, high: Any, unit_text: str, difference: bool = False) -> str:
     """'(95 % interval a to b)', or why there is none."""
     if not finite(low, high):
         return "(no interval: it needs two replicates or more)"
-    a, b = bare(low, unit_text, difference), bare(high, unit_text, difference)
+    a, b = bare(low, unit_text), bare(high, unit_text)
     return f"(95 % interval {a} to {b})"
 
 
@@ -146,12 +114,12 @@ def effect_sentence(subject: str, name: str, mean: Any, low: Any, high: Any,
             else (low, high)
         verb = "cut" if cut else "raised"
         text = (f"{who} {verb} {_e(share_phrase(name))} by "
-                f"{with_unit(sign * float(mean), unit_text, True)} "
+                f"{spoken(sign * float(mean), unit_text, True)} "
                 f"{interval(lo, hi, unit_text, True)} against {_e(against)}{when}")
     else:
         words = label(plain) if not difference else f"change in {label(plain)}"
         text = (f"{who}, against {_e(against)}: {_e(words)}, "
-                f"{_e(with_unit(mean, unit_text, difference))} "
+                f"{_e(spoken(mean, unit_text, difference))} "
                 f"{interval(low, high, unit_text, difference)}{when}")
     if spans_zero(low, high):
         text += "; the interval includes zero, so the runs cannot tell this from no effect"
@@ -163,8 +131,8 @@ def level_sentence(name: str, start: Any, end: Any, window: str) -> str:
     definition) went from 82.0% in month 0 to 80.1%, mean over the last 12 months.'"""
     unit_text = unit_of(name)
     what = share_phrase(name) if is_share(unit_text) else label(name)
-    return (f"{_e(what[0].upper() + what[1:])}: {_e(with_unit(start, unit_text))} in month 0, "
-            f"{_e(with_unit(end, unit_text))} {_e(window)}.")
+    return (f"{_e(what[0].upper() + what[1:])}: {_e(spoken(start, unit_text))} in month 0, "
+            f"{_e(spoken(end, unit_text))} {_e(window)}.")
 
 
 def cost_order(costs: Sequence[tuple[str, Any, Any, Any]], per: str) -> str:

@@ -19,7 +19,6 @@ amounts in thousands or millions, never an offset.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,28 +28,17 @@ from ..experiments.lever_labels import lever_label
 from ..experiments.paired import METRIC_LIST
 from ..prices import BASE_YEAR, is_money, shown_unit
 from ..simulation.outcome_labels import OUTCOME_LABELS
-from ..simulation.outcomes import outcome_stem
+from ..simulation.outcomes import outcome_stem, window_suffix
 from ..simulation.parameters import PARAM_INFO
 
 _METRICS = {m.stem: m for m in METRIC_LIST}
-_WINDOW = re.compile(r"_(last_year|last_month|last_(\d+)_years|last_(\d+)_months|month_(\d+))$")
 
 
 def _window_words(name: str) -> str:
-    """The window a column name carries, in words (``_last_year`` -> 'last 12 months')."""
-    match = _WINDOW.search(name)
-    if match is None:
-        return ""
-    whole, years, months, month = match.groups()
-    if whole == "last_year":
-        return "last 12 months"
-    if whole == "last_month":
-        return "last month"
-    if years:
-        return f"last {years} years"
-    if months:
-        return f"last {months} months"
-    return f"month {month}"
+    """The window a column name carries, in words (``_last_year`` -> 'last 12 months',
+    ``_last_2_years`` -> 'last 2 years', ``_month_96`` -> 'month 96')."""
+    suffix = window_suffix(name)
+    return "last 12 months" if suffix == "last_year" else suffix.replace("_", " ")
 
 
 def label(name: str) -> str:
@@ -63,7 +51,7 @@ def label(name: str) -> str:
         found = lever_label(name)
         return f"{owner.replace('_', ' ')}: {found[0] if found else field.replace('_', ' ')}"
     stem = outcome_stem(name)
-    words = _window_words(name) if stem != name else ""
+    words = _window_words(name)
     if stem in OUTCOME_LABELS:
         text = OUTCOME_LABELS[stem][0]
     elif stem in _METRICS:

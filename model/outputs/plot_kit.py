@@ -26,7 +26,7 @@ from matplotlib.transforms import Bbox, offset_copy
 
 from ..io import atomic_write
 from ..prices import BASE_YEAR
-from .labels import label, scale_for, unit
+from .labels import label, unit
 
 #: colours that stay apart on screen and in print; a plot never needs more distinct ones
 #: (the rest of its series are grey; none of these is)
@@ -47,13 +47,6 @@ def factor_label(name: str, with_unit: bool = True, sep: str = " ") -> str:
     unit (a new line where width is short); ``with_unit=False`` for a name beside a point."""
     shown = unit(name).replace(f" ({BASE_YEAR} prices)", "") if "." in name else ""
     return f"{label(name)}{sep}({shown})" if shown and with_unit else label(name)
-
-
-def factor_axis_label(name: str, values: Iterable[float] | np.ndarray | None = None) -> str:
-    """'label (unit)' for an axis that carries a factor's values, the unit scaled as the
-    values are (parameters and levers alike)."""
-    shown = scale_for(unit(name), values).unit
-    return f"{label(name)} ({shown})" if shown else label(name)
 
 
 def plain_axes(ax: Axes) -> None:
@@ -174,10 +167,12 @@ def place_labels(ax: Axes, x: Sequence[float], y: Sequence[float], texts: Sequen
 # --- saving --------------------------------------------------------------------------------
 
 
-def save(fig: Figure, path: Path) -> None:
-    """Write the figure as PNG atomically and free it."""
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
-    plt.close(fig)
+def save(fig: Figure, path: Path, dpi: int = 110) -> None:
+    """Write the figure as PNG atomically and free it, even if writing fails."""
+    try:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+    finally:
+        plt.close(fig)
 
 
 def log_axis(ax: Axes, which: str = "x") -> None:

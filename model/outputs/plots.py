@@ -30,7 +30,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MultipleLocator
 from matplotlib.transforms import offset_copy
 
-from ..io import atomic_write
+from . import plot_kit
 from .labels import PRICES_NOTE, is_rupees, label, scale_for, unit
 
 
@@ -67,6 +67,8 @@ COLOURS = tuple(plt.get_cmap("tab10")(i) for i in (0, 1, 2, 3, 4, 5, 6, 8, 9))
 BASELINE_COLOUR = "0.45"
 CLOSED_COLOUR = "0.86"
 START_COLOUR = "0.1"
+#: the run, batch and compare figures' resolution (the analysis figures keep plot_kit's)
+DPI = 100
 LEGEND_DROP = 36  # points between the bottom of a panel and its legend: below the x label
 
 
@@ -156,7 +158,7 @@ def trajectories_figure(runs: pd.DataFrame | Sequence[pd.DataFrame], title: str,
     fig, axes = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 4.6 * nrows + 1.0),
                              layout="constrained", squeeze=False)
     spans = _spans(month, closed_months(frames[0])) if "production_days" in have else []
-    base = [b for b in baseline.runs] if baseline is not None else []
+    base = list(baseline.runs) if baseline is not None else []
     rupees = False
     for ax, panel in zip(axes.flat, panels, strict=False):
         shown_unit = unit(panel.columns[0])
@@ -264,8 +266,6 @@ def plot_intervals(panels: Sequence[tuple[str, pd.DataFrame]], path: Path, title
 
 
 def save(fig: Figure, path: Path) -> None:
-    """Write ``fig`` as PNG, atomically, and free it."""
-    try:
-        atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    """Write ``fig`` as PNG at this module's resolution, atomically, and free it (the jobs
+    that draw these figures call this; ``plot_kit.save`` does the writing)."""
+    plot_kit.save(fig, path, dpi=DPI)

@@ -32,9 +32,9 @@ from markupsafe import Markup
 from ..errors import BondsimError
 from ..numbers import number, rupees, setting
 from ..simulation.outcomes import OUTCOMES, Window, outcome_stem
-from .labels import label
+from .labels import label, scale_for
 from .report_html import Cell, Column, Row, note, section, table
-from .shown import cell, changed, header, known, measure, shown_unit, unit_of
+from .shown import cell, changed, header, known, measure, unit_of
 
 Manifest = dict[str, Any]
 
@@ -232,7 +232,8 @@ def display_cells(frame: pd.DataFrame, rupee_columns: tuple[str, ...] = ()) -> p
         elif column in ROW_NAMES:
             out[column] = [_row_name(v, has_unit) for v in values.to_numpy()]
         elif column == "unit" and has_unit:
-            out[column] = [shown_unit(unit_of(about[0]), about[1]) if about else str(v)
+            out[column] = [scale_for(unit_of(about[0]), difference=about[1]).unit if about
+                           else str(v)
                            for v, about in zip(values.to_numpy(), rows, strict=True)]
         elif column in LABELLED:
             out[column] = [label(v) if isinstance(v, str) and known(v) else _text(v)

@@ -22,10 +22,10 @@ import re
 from typing import Any
 
 from ..experiments.paired import BY_STEM
-from ..numbers import DASH, counted, money, percentage, points, significant
+from ..numbers import DASH, counted, money, points, significant
 from ..simulation.outcome_labels import OUTCOME_LABELS
 from ..simulation.outcomes import outcome_stem
-from .labels import is_rupees, is_share, label, unit
+from .labels import is_rupees, is_share, label, scale_for, unit
 
 #: the nouns of units that count people, families or events (shown whole or to one decimal)
 COUNT_NOUNS = frozenset({"households", "children", "household-years", "child-years",
@@ -55,14 +55,6 @@ def is_count(unit_text: str) -> bool:
     return unit_text.split("/", 1)[0].split(" ", 1)[0] in COUNT_NOUNS
 
 
-def shown_unit(unit_text: str, difference: bool = False) -> str:
-    """The unit a header or sentence names: % of whom, percentage points, or the unit."""
-    if is_share(unit_text):
-        return "percentage points" if difference else "% of " + unit_text.removeprefix(
-            "share of ")
-    return unit_text
-
-
 #: columns of statistics that are no outcome or metric, as a reader names them
 GENERIC = {"p05": "5th percentile", "p50": "median", "p95": "95th percentile",
            "mu_star": "μ* (mean absolute elementary effect)",
@@ -83,7 +75,7 @@ def header(name: Any) -> str:
     words = label(plain)
     if difference:
         words = changed(words)
-    said = shown_unit(unit(plain), difference)
+    said = scale_for(unit(plain), difference=difference).unit
     return f"{words} ({said})" if said else words
 
 
@@ -105,12 +97,34 @@ def cell(value: Any, unit_text: str, difference: bool = False) -> str:
     return significant(value)
 
 
-def spoken(value: Any, unit_text: str, difference: bool = False) -> str:
-    """A number with its unit, for a sentence: '82.2%', '4.1 percentage points',
-    'Rs 1,852,209', '21.3 household-years', '0.824 months of pay'."""
+def finite(*values: Any) -> bool:
+    """Are all ``values`` finite numbers (not None, NaN, infinite or text)?"""
+    try:
+        return all(v is not None and math.isfinite(float(v)) for v in values)
+    except (TypeError, ValueError):
+        return False
+
+
+def bare(value: Any, unit_text: str) -> str:
+    """A number without its unit, in the style of its unit (an interval's ends)."""
+    if not finite(value):
+        return DASH
     if is_share(unit_text):
-        return points(value) + " percentage points" if difference else percentage(value)
+        return points(value)
     if is_rupees(unit_text):
         return money(value)
-    text = counted(value) if is_count(unit_text) else significant(value)
+    return counted(value) if is_count(unit_text) else significant(value)
+
+
+def spoken(value: Any, unit_text: str, difference: bool = False) -> str:
+    """A number with its unit, for a sentence: '82.2%', '4.1 percentage points',
+    'Rs 1,852,209', 'Rs 4,773 per household-year', '21.3 household-years', '0.824 months
+    of pay'; a missing value a dash."""
+    text = bare(value, unit_text)
+    if text == DASH:
+        return text
+    if is_share(unit_text):
+        return f"{text} percentage points" if difference else f"{text}%"
+    if is_rupees(unit_text):
+        return text + unit_text[2:]  # 'Rs 1,234' + ' per household-year'
     return f"{text} {unit_text}".strip()

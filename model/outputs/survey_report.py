@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from ..numbers import counted, percentage, setting
-from .findings import Findings, few_replicates, with_unit
+from .findings import Findings, few_replicates
 from .labels import label
 from .report_tables import CsvTable, JobReport, Plot, count, read_csv
-from .shown import unit_of
+from .shown import spoken, unit_of
 
 _e = html.escape
 
@@ -60,12 +60,12 @@ def _findings(m: dict[str, Any], folder: Path) -> Findings:
             unit_text = unit_of(outcome) or "share of households"
             kilns = f" surveying {counted(r['kilns'])} kilns" if "kilns" in summary.columns \
                 else ""
-            text = (f"{_e(label(outcome))}{kilns}: true {_e(with_unit(r['true_mean'], unit_text))}"
-                    f", estimated {_e(with_unit(r['estimate_mean'], unit_text))} on average "
-                    f"(bias {_e(with_unit(r['bias'], unit_text, True))}); the 95 % interval "
+            text = (f"{_e(label(outcome))}{kilns}: true {_e(spoken(r['true_mean'], unit_text))}"
+                    f", estimated {_e(spoken(r['estimate_mean'], unit_text))} on average "
+                    f"(bias {_e(spoken(r['bias'], unit_text, True))}); the 95 % interval "
                     f"covered the truth in {percentage(r['coverage'])} of surveys")
             if "mean_half_width" in summary.columns:
-                text += (f", ± {_e(with_unit(r['mean_half_width'], unit_text, True))} on "
+                text += (f", ± {_e(spoken(r['mean_half_width'], unit_text, True))} on "
                          f"average")
             found.effects.append(text + ".")
             if float(r["coverage"]) < LOW_COVERAGE:

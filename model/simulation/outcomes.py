@@ -450,6 +450,12 @@ def outcome_stem(name: str) -> str:
     return _SUFFIX.sub("", name)
 
 
+def window_suffix(name: str) -> str:
+    """The window a column is named for (``bonded_share_last_year`` -> ``last_year``), or ''."""
+    match = _SUFFIX.search(name)
+    return match.group(1) if match else ""
+
+
 @dataclass(frozen=True)
 class Window:
     """Which months "the end of a run" means in every summary, effect and comparison.
