@@ -68,8 +68,8 @@ def fit_figure(fit: pd.DataFrame) -> Figure:
                                          strict=True):
         text, shown = target_words(str(key))
         after = f" {shown}" if shown and not is_share(shown) else ""
-        ticks.append(f"{text}\nfield {_number(value, shown)} ± {_number(spread, shown, spread=True)}, "
-                     f"model {_number(float(model), shown)}{after}")
+        field = f"{_number(value, shown)} ± {_number(spread, shown, spread=True)}"
+        ticks.append(f"{text}\nfield {field}, model {_number(float(model), shown)}{after}")
     ax.set_yticks(y, ticks, fontsize=8)
     ax.set_xlabel("model minus field figure (in tolerances)")
     plain_axes(ax)

@@ -47,8 +47,9 @@ def _summary_plan(m: dict[str, Any], folder: Path) -> tuple[str, str]:
     text = (f"A plan for pilot districts, {title}: "
             f"{count(len(strategies), 'strategy', 'strategies')} "
             f"({_e(and_list(strategies))}) each run in "
-            f"{count(len(districts), 'district')} ({_e(where)}) against the district's baseline with no "
-            f"plan spending, on {spec.get('replicates', '?')} paired replicates; horizon "
+            f"{count(len(districts), 'district')} ({_e(where)}) against the district's "
+            f"baseline with no plan spending, on {spec.get('replicates', '?')} paired "
+            f"replicates; horizon "
             f"{spec.get('horizon', '?')} months, budget {_e(_budget(m))} "
             f"(over budget: {_e(str(spec.get('over_budget', '?')))}), {m.get('runs', '?')} "
             f"runs.{counterfactual(m)}")
@@ -140,10 +141,10 @@ def _district_figures(m: dict[str, Any]) -> str:
         for field, item in district.items():
             items = item.items() if field == "parameters" and isinstance(item, dict) else \
                 [(field, item)]
-            for label, entry in items:
+            for figure, entry in items:
                 if isinstance(entry, dict) and "value" in entry:
                     source = str(entry.get("source", ""))
-                    rows.append({"district": district.get("name", "?"), "figure": label,
+                    rows.append({"district": district.get("name", "?"), "figure": figure,
                                  "value": setting(entry["value"]), "source": source})
                     classes.append("assumption" if basis(source) == "assumption" else
                                    "partly" if basis(source) != "sourced" else "")

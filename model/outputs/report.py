@@ -7,10 +7,11 @@ The folder is any output of bondsim: a run, an effect, a batch (with its compari
 sweep, a plan, a calibration, a discovery or a survey; its ``manifest.json`` says which. Each
 kind of job describes its own report in a ``<kind>_report`` module next to it
 (``run_report``, ``batch_report``, ...: a
-:class:`~bondsim.outputs.report_tables.JobReport` naming its summary, its tables from which files and columns, and its plots); this module knows no job,
-only how to render a description as a page (templates in ``model/outputs/templates``). The
-page opens in a browser without a server and without the internet: no external style sheets, scripts,
-fonts or links; plots are embedded as base64 PNGs. In order: the findings (generated from the
+:class:`~bondsim.outputs.report_tables.JobReport` naming its summary, its tables from which
+files and columns, and its plots); this module knows no job, only how to render a
+description as a page (templates in ``model/outputs/templates``). The page opens in a browser
+without a server and without the internet: no external style sheets, scripts, fonts or links;
+plots are embedded as base64 PNGs. In order: the findings (generated from the
 results by the job's ``findings``: what was compared, the largest effects with their intervals,
 the cost-effectiveness order and the caveats of this run), a plain-language summary of what
 was run (from the manifest), the job's headline tables, its plots (no section when there are

@@ -17,8 +17,16 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, NullLocator, StrMethodFormatter
 
 from .labels import PRICES_NOTE, is_rupees, label, scale_for, unit
-from .plot_kit import PALETTE, clip_at_zero, factor_label, grid, legend_below, place_labels, \
-    plain_axes, save
+from .plot_kit import (
+    PALETTE,
+    clip_at_zero,
+    factor_label,
+    grid,
+    legend_below,
+    place_labels,
+    plain_axes,
+    save,
+)
 
 LABELLED = 6  # factors named in the Morris scatter; the rest are in the ranking plot
 COLOURED = 4  # factors drawn in colour in a convergence panel; the others grey
