@@ -101,9 +101,10 @@ def act(m: BondsimModel, month: int, which: int = 0) -> float:
     return intervention.cost(m)
 
 
-def draws(seed: int, name: str) -> np.random.Generator:
-    """A fresh copy of an intervention's own random stream, to replay its draws by hand."""
-    return Streams(seed)[f"intervention:{name}"]
+def draws(seed: int, name: str, process: str | None = None) -> np.random.Generator:
+    """A fresh copy of an intervention's own random stream (or of the stream of one of its
+    processes, ``Intervention.uniforms``), to replay its draws by hand."""
+    return Streams(seed)[f"intervention:{name}" + (f":{process}" if process else "")]
 
 
 def owner_advance(m: BondsimModel, need: float) -> np.ndarray:

@@ -145,22 +145,25 @@ def test_cost_is_the_scenarios_intervention_cost():
         run.timeseries["intervention_cost"].sum())
 
 
-@pytest.mark.xfail(reason="whether owners stop holding under a push tips seed by seed, and the "
-                          "tipping swamps what credit and cash add: at 3,000 households, 60 "
-                          "months, the package beats enforcement alone by +98 household-years "
-                          "on average over 20 seeds (sd 142, 14 of 20 positive); at 10,000 "
-                          "households, 120 months, by -1,277 over 5 seeds (sd 16,390, 1 of 5 "
-                          "positive; measured with migration and outside work on). With "
-                          "owners' terms held fixed it wins on every seed (the next test)",
-                   strict=False)
 def test_fact9_credit_with_enforcement_beats_enforcement_alone():
-    """Fact 9 (domain.md 3): credit or cash combined with enforcement lowers the bonded share
-    more than enforcement alone, on paired seeds."""
+    """Fact 9 (domain.md 3): in the scenario ranking, credit and cash combined with
+    enforcement avert more bonded household-years than enforcement alone, on paired seeds:
+    the mean over 8 seeds with its 95% interval above zero. Owners decide (deterrence on):
+    whether a push makes them stop holding still varies year by year with the few convictions
+    they hear of, so a seed may go the other way. Measured at 3,000 households, 60 months:
+    +186 household-years (standard error 48), 7 of 8 seeds positive; at 10,000 households, 120
+    months, +3,398 over 5 seeds (sd 3,183), all positive. Before the enforcement's draws were
+    common to both arms and conviction beliefs counted cases, this failed: -1,277 over 5 seeds
+    at 10,000 households, 1 of 5 positive."""
+    from scipy import stats
+
     enforcement = SCENARIOS / "release_without_rehabilitation.toml"
     combined = SCENARIOS / "combined_package.toml"
-    result = paired_effect(combined, enforcement, replicates=3, households=3000, months=60)
-    averted = result.by_seed["bonded_household_years_averted"]
-    assert (averted > 0).all(), averted.tolist()
+    result = paired_effect(combined, enforcement, replicates=8, households=3000, months=60)
+    averted = result.by_seed["bonded_household_years_averted"].to_numpy()
+    half = stats.t.ppf(0.975, averted.size - 1) * averted.std(ddof=1) / np.sqrt(averted.size)
+    assert averted.mean() - half > 0, averted.tolist()
+    assert (averted > 0).mean() >= 0.75, averted.tolist()
 
 
 def test_fact9_credit_adds_to_enforcement_through_its_own_channels():

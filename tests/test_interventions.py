@@ -209,7 +209,7 @@ def test_inspection_that_finds_everyone_releases_and_books_everything():
 
 
 def test_nothing_found_when_detection_is_zero():
-    spec = _inspections(detection_bonded=0.0, detection_child=0.0)
+    spec = _inspections(detection_bonded=0.0, detection_child=0.0, detection_books=0.0)
     m = model_with(spec)
     m.step()
     assert m.outcomes["households_released"] == 0
@@ -431,7 +431,7 @@ def test_retaliation_sells_remaining_indebted_families_with_a_premium():
     case_kiln = int(m.hh.kiln[np.flatnonzero(m.hh.bonded)[0]])
     at_kiln = np.flatnonzero((m.hh.kiln == case_kiln) & (m.hh.debt > 0))
     debts = m.hh.debt[at_kiln].copy()
-    inspections.retaliate(m, rng, np.array([case_kiln]))
+    inspections.retaliate(m, np.array([case_kiln]), rng.random(m.hh.n), rng.random(m.hh.n))
     moved = m.hh.kiln[at_kiln] != case_kiln
     # every family was up for sale; those whose random destination was their own kiln stay
     assert moved.mean() > 0.7

@@ -193,7 +193,9 @@ def _retaliation(factor):
     m.ow.code_adopted[case_kiln] = True
     m.interventions[1].apply(m)
     at_risk = np.flatnonzero((m.hh.kiln == case_kiln) & (m.hh.debt > 0) & ~m.hh.released)
-    m.interventions[0].retaliate(m, np.random.default_rng(0), np.array([case_kiln]))
+    rng = np.random.default_rng(0)
+    m.interventions[0].retaliate(m, np.array([case_kiln]), rng.random(m.hh.n),
+                                 rng.random(m.hh.n))
     moved = at_risk[m.hh.kiln[at_risk] != case_kiln]
     return at_risk, moved, m
 
@@ -203,8 +205,9 @@ def test_code_owners_sell_fewer_families_in_retaliation():
     assert moved.size == 0
     assert m.events["families_sold_in_retaliation"] == 0
     at_risk, moved, m = _retaliation(0.5)
-    # each family is up for sale with chance 1 x 0.5: the same draws as retaliate's
-    up = at_risk[np.random.default_rng(0).random(at_risk.size) < 0.5]
+    # each family is up for sale with chance 1 x 0.5: the same draws as retaliate's (one
+    # per household)
+    up = at_risk[np.random.default_rng(0).random(m.hh.n)[at_risk] < 0.5]
     assert 0 < moved.size <= up.size < at_risk.size
     assert set(moved.tolist()) <= set(up.tolist())
     assert abs(m.ledger.residual(float(m.hh.debt.sum()))) < 1e-6

@@ -92,12 +92,8 @@ def test_each_case_is_convicted_on_its_own_draw():
     m = tiny(spec, households=40, kilns=40, seed=5)
     m.hh.bonded[:] = True
     act(m, 1)
-    rng = draws(5, "inspections")
-    rng.choice(40, size=40, replace=False)  # the visits
-    rng.random(40)  # found or not: all are found
-    rng.random(40)  # falsified books at each visited kiln (none keeps them)
-    rng.random(40)  # released or not: follow-through 0
-    expected = int(np.count_nonzero(rng.random(40) < 0.5))
+    # all are found; one draw per kiln from the conviction stream
+    expected = int(np.count_nonzero(draws(5, "inspections", "conviction").random(40) < 0.5))
     assert m.events["cases_registered"] == 40
     assert 0 < m.interventions[0].convictions == expected < 40
 
@@ -200,21 +196,48 @@ def test_a_family_owing_under_a_rupee_is_still_indebted_and_can_be_sold():
     assert m.hh.kiln[1] != 0
 
 
-def test_no_retaliation_draws_nothing_from_the_programmes_stream():
-    # retaliation 0 must leave the stream as if the rule did not exist: the next month's
-    # visits are the same as those of a programme without the rule
-    spec = _inspections(inspections_per_district=1, detection_bonded=1.0, follow_through=0.0)
+def test_the_visit_stream_draws_only_the_visits():
+    # what a visit finds, who is released, convicted or sold draws from streams of their
+    # own: the programme's stream holds the visits alone, so next month's visits do not
+    # depend on how many families this month's found
+    spec = _inspections(inspections_per_district=1, detection_bonded=1.0, follow_through=0.0,
+                        retaliation=0.5, conviction_rate=0.5)
     m = tiny(spec, households=4, kilns=2, seed=7)
     m.hh.bonded[:] = True
     m.hh.debt[:] = 1000.0
     act(m, 1)
+    assert m.events["cases_registered"] == 1
     rng = draws(7, "inspections")
     rng.choice(2, size=1, replace=False)  # the visit
-    rng.random(4)  # found or not
-    rng.random(1)  # falsified books at the visited kiln (it keeps none)
-    rng.random(2)  # released or not: the two families at the visited kiln
-    rng.random(1)  # convicted or not: the one case
     assert m.streams["intervention:inspections"].random() == rng.random()
+
+
+def test_paired_programmes_visit_and_convict_the_same_kilns_whatever_they_find():
+    # common random numbers: a programme that finds every bonded family and one that finds
+    # half of them, on the same seed, visit the same kilns month by month, and a kiln with a
+    # case in both is convicted in both or in neither
+    def run(detection: float):
+        spec = _inspections(inspections_per_district=3, detection_bonded=detection,
+                            follow_through=0.5, retaliation=0.3, conviction_rate=0.3)
+        m = tiny(spec, households=60, kilns=12, seed=11)
+        visits, convicted = [], []
+        for month in range(1, 13):
+            at = m.hh.at_kiln  # released families may have left the kilns
+            m.hh.bonded[:] = at
+            m.hh.debt[at] = 1000.0
+            before = m.ow.convictions.copy()
+            act(m, month)
+            visits.append(np.flatnonzero(m._seen[owners.POLICE]).tolist())
+            convicted.append(np.flatnonzero(m.ow.convictions > before).tolist())
+        return visits, convicted, m.events
+    visits_all, convicted_all, _ = run(1.0)
+    visits_half, convicted_half, _ = run(0.5)
+    assert visits_all == visits_half
+    # with detection 1 every visited kiln has a case, so the kilns convicted at detection 0.5
+    # are those convicted at detection 1 that had a case there too
+    assert sum(map(len, convicted_half)) > 0
+    for every, half in zip(convicted_all, convicted_half, strict=True):
+        assert set(half) <= set(every)
 
 
 # -- pay adds to what the family has ---------------------------------------------------------------

@@ -23,13 +23,16 @@ BASE = Params(brick_price=9000.0, nonlabour_cost_share=0.6, notified_piece_rate=
               markup_annual=0.24, exit_rate_debt_free=0.02, belief_memory=0.9,
               own_visit_weight=0.5, prior_police_visits=0.24, prior_wage_visits=0.24,
               prior_audits=0.0, prior_conviction=0.1, prison_cost_months=24.0,
-              fake_pay_cost_share=0.1)
+              prison_cost_spread=0.0, conviction_prior_cases=10.0, fake_pay_cost_share=0.1)
 
 
 def owner_state(k: int):
-    """``k`` owners of one district whose terms are BASE's (notified rate, brick price)."""
-    return init_owners(k, 1, 10 * k, Params(), np.random.default_rng(0),
-                       district_values(BASE, ["d"]))
+    """``k`` owners of one district whose terms are BASE's (notified rate, brick price, what
+    prison costs them)."""
+    ow = init_owners(k, 1, 10 * k, Params(), np.random.default_rng(0),
+                     district_values(BASE, ["d"]))
+    ow.prison_months[:] = BASE.prison_cost_months
+    return ow
 
 
 def facts(k: int, **values) -> KilnFacts:
@@ -67,11 +70,37 @@ def test_beliefs_fade_back_to_the_prior_and_settle_at_prior_plus_the_visit_rate(
     assert owners.learn(np.array([0.02]), 0.02 + 0.625, 0.9)[0] == pytest.approx(0.0825)
 
 
-def test_conviction_belief_follows_the_district_record_and_fades_without_news():
-    # district 0: 4 cases, 1 conviction; district 1: no case (no news: the prior 0.1)
-    got = owners.conviction_target(np.array([4.0, 0.0]), np.array([1.0, 0.0]),
-                                   np.array([0, 1, 1]), prior=0.1)
-    np.testing.assert_allclose(got, [0.25, 0.1, 0.1])
+def test_conviction_belief_counts_cases_and_fades_back_to_the_prior_without_news():
+    ow = owner_state(3)
+    ow.district[:] = [0, 1, 1]
+    # district 0: 4 cases, 1 conviction; district 1: no case. The prior counts as 10 cases
+    # at 0.1: (10 x 0.1 + 1) / (10 + 4) = 1/7; no news keeps the prior
+    owners.learn_conviction(ow, np.array([4.0, 0.0]), np.array([1.0, 0.0]), BASE)
+    np.testing.assert_allclose(ow.belief_conviction, [1 / 7, 0.1, 0.1])
+    # a month later, one case and its conviction in district 1: (1 + 1) / (10 + 1); district
+    # 0 remembers 0.9 of its cases: (1 + 0.9) / (10 + 3.6)
+    owners.learn_conviction(ow, np.array([0.0, 1.0]), np.array([0.0, 1.0]), BASE)
+    np.testing.assert_allclose(ow.belief_conviction, [1.9 / 13.6, 2 / 11, 2 / 11])
+    # a single conviction moves the belief by 1/11 of the way to 1, not by 1 - memory: the
+    # mean of monthly shares would have made it 0.9 x 0.1 + 0.1 x 1 = 0.19
+    assert ow.belief_conviction[1] < 0.19
+    # without news the counts fade at belief_memory and the belief returns to the prior
+    for _ in range(200):
+        owners.learn_conviction(ow, np.zeros(2), np.zeros(2), BASE)
+    np.testing.assert_allclose(ow.belief_conviction, 0.1, atol=1e-6)
+
+
+def test_owners_fear_prison_at_the_median_with_a_stated_spread():
+    rng = np.random.default_rng(4)
+    alike = owners.prison_months(rng, 5, dataclasses.replace(BASE, prison_cost_spread=0.0))
+    np.testing.assert_allclose(alike, 24.0)
+    spread = owners.prison_months(rng, 20000, dataclasses.replace(BASE, prison_cost_spread=0.5))
+    assert np.median(spread) == pytest.approx(24.0, rel=0.03)
+    assert np.std(np.log(spread)) == pytest.approx(0.5, rel=0.03)
+    # an owner who fears prison twice as much weighs a case's prison part twice as much
+    cost = owners.case_cost(Penalty(0.1, 0.0, 0.0, True), np.array([0.1, 0.1]),
+                            np.array([1000.0, 1000.0]), np.array([12.0, 24.0]))
+    np.testing.assert_allclose(cost, [1200.0, 2400.0])
 
 
 def test_owners_learn_from_the_visits_they_see_and_forget_them():
@@ -85,8 +114,9 @@ def test_owners_learn_from_the_visits_they_see_and_forget_them():
     # the others saw a quarter of the district visited: 0.9 x 0.02 + 0.1 x 0.145 = 0.0325
     np.testing.assert_allclose(ow.belief_police[1:], 0.0325)
     np.testing.assert_allclose(ow.belief_wage, 0.02)  # no wage inspection seen
-    # one case, one conviction in the district: 0.9 x 0.1 + 0.1 x 1 = 0.19 for every owner
-    np.testing.assert_allclose(ow.belief_conviction, 0.19)
+    # one case, one conviction in the district, against a prior worth 10 cases at 0.1:
+    # (1 + 1) / (10 + 1) for every owner
+    np.testing.assert_allclose(ow.belief_conviction, 2 / 11)
     for _ in range(60):
         model.step()
     np.testing.assert_allclose(ow.belief_police, 0.02, atol=1e-3)
@@ -166,10 +196,10 @@ def test_case_cost_by_hand():
     # fine 50,000 + 0.25 months sealed x 100,000 + 0.1 x 24 months x 100,000 = 315,000;
     # a kiln making a loss loses nothing by sealing or prison: the fine alone
     got = owners.case_cost(Penalty(0.1, 50000.0, 0.25, True), np.array([0.1, 0.1]), profit,
-                           BASE)
+                           BASE.prison_cost_months)
     np.testing.assert_allclose(got, [315000.0, 50000.0])
     no_prison = owners.case_cost(Penalty(0.1, 50000.0, 0.0, False), np.array([1.0, 1.0]),
-                                 profit, BASE)
+                                 profit, BASE.prison_cost_months)
     np.testing.assert_allclose(no_prison, [50000.0, 50000.0])
 
 

@@ -184,6 +184,15 @@ class Intervention:
     def name(self) -> str:
         return self.spec.label or self.spec.type
 
+    def uniforms(self, model: BondsimModel, process: str, n: int) -> np.ndarray:
+        """``n`` uniform numbers for one of this intervention's random processes, from a
+        stream of its own (``intervention:<name>:<process>``). Draw one per household or per
+        kiln every month and index it, never as many as this month's events: paired
+        scenarios then give the same family or kiln the same number (common random numbers),
+        and a policy that changes how many families are found does not reshuffle who is
+        visited, convicted or sold in every later month."""
+        return model.streams[f"intervention:{self.name}:{process}"].random(n)
+
     def active(self, month: int) -> bool:
         end = self.spec.end
         return month >= self.spec.start and (end is None or month <= end)

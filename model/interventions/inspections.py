@@ -211,10 +211,11 @@ class Inspections(Intervention):
         kilns = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
         return kilns[:most]
 
-    def retaliate(self, model: BondsimModel, rng: np.random.Generator,
-                  cases: np.ndarray) -> None:
+    def retaliate(self, model: BondsimModel, cases: np.ndarray, u_sold: np.ndarray,
+                  u_where: np.ndarray) -> None:
         """Owners with a case sell some of their remaining indebted families to other kilns
-        in the district, with a premium on their debt (where a place is free)."""
+        in the district, with a premium on their debt (where a place is free). ``u_sold``
+        and ``u_where``: one uniform number per household, whether it is sold and where to."""
         if self.spec.retaliation <= 0 or cases.size == 0:
             return
         hh, ow = model.hh, model.ow
@@ -224,11 +225,11 @@ class Inspections(Intervention):
         chance: float | np.ndarray = self.spec.retaliation
         for handler in model.at("retaliation"):  # e.g. owners keeping a code of conduct
             chance = handler(model, at_risk, chance)
-        sold = at_risk[rng.random(at_risk.size) < chance]
+        sold = at_risk[u_sold[at_risk] < chance]
         if sold.size == 0:
             return
         from ..simulation import mobility
-        dest = mobility.pick_destinations(hh.district[sold], rng.random(sold.size),
+        dest = mobility.pick_destinations(hh.district[sold], u_where[sold],
                                           model.district_first, model.district_kilns)
         ok = mobility.accept(hh.kiln[sold], dest, ow.capacity - ow.occupants)
         model.sell_debts(sold[ok], dest[ok], self.spec.retaliation_premium)
@@ -248,16 +249,24 @@ class Inspections(Intervention):
         rng = model.streams[f"intervention:{self.name}"]
         most = affordable(allowance, s.cost_per_inspection, ow.k)
         kilns = self.choose(model, rng, most)
+        # every other draw: one number per household or kiln and month, each process from a
+        # stream of its own (common random numbers across paired scenarios)
+        u = self.uniforms(model, "detection", hh.n)  # found or not
+        u_follow = self.uniforms(model, "follow_through", hh.n)
+        u_books = self.uniforms(model, "books", ow.k)
+        u_convict = self.uniforms(model, "conviction", ow.k)
+        u_sold = self.uniforms(model, "retaliation", hh.n)
+        u_sold_where = self.uniforms(model, "retaliation_destination", hh.n)
+        u_moved_where = self.uniforms(model, "dispersal_destination", hh.n)
         visited = np.zeros(ow.k, dtype=bool)
         visited[kilns] = True
         at_visited = visited[hh.kiln] & hh.at_kiln  # families off the kilns are at no kiln
-        u = rng.random(hh.n)  # one draw per household and month: found or not
         found_bonded = at_visited & hh.bonded & (u < self.detection(model))
         working = (hh.work_5_9 > 0) | (hh.work_10_14 > 0)
         found_child = at_visited & working & (u < s.detection_child)
         # falsified books, one draw per visited kiln that over-records
         books = kilns[(ow.book_inflation[kilns] > 0.0)
-                      & (rng.random(kilns.size) < s.detection_books)]
+                      & (u_books[kilns] < s.detection_books)]
         # a bonded-labour case where bonded families or falsified books are found, a
         # child-labour case where working children are; of the bonded families found, a share
         # is released (more where a vigilance committee follows up), as far as money allows
@@ -268,10 +277,10 @@ class Inspections(Intervention):
         for handler in model.at("follow_through"):  # e.g. active vigilance committees
             follow = handler(model, found, follow)
         follow = np.minimum(follow, 1.0)
-        released = found[rng.random(found.size) < follow]
+        released = found[u_follow[found] < follow]
         # a conviction imprisons the owner, and the court frees every bonded family at the
         # kiln (BLSA 1992 s.6), not only those found
-        convicted = cases[rng.random(cases.size) < s.conviction_rate]
+        convicted = cases[u_convict[cases] < s.conviction_rate]
         freed = found[:0]
         if convicted.size:
             at_convicted = np.zeros(ow.k, dtype=bool)
@@ -296,8 +305,8 @@ class Inspections(Intervention):
         ow.convictions[convicted] += 1
         ow.sealed_months[child_cases] += s.seal_months
         if s.seal_months >= 1.0 and child_cases.size:
-            self.disperse(model, rng, child_cases)
-        self.retaliate(model, rng, cases)
+            self.disperse(model, child_cases, u_moved_where)
+        self.retaliate(model, cases, u_sold, u_sold_where)
         self.convictions += convicted.size
         # what owners see: the visits, and the cases and convictions in their district
         model.saw_visits(POLICE, kilns)
@@ -311,11 +320,11 @@ class Inspections(Intervention):
         ev["fines"] += float(fines.sum())
         return kilns.size * s.cost_per_inspection + processed * s.cost_per_release
 
-    def disperse(self, model: BondsimModel, rng: np.random.Generator,
-                 sealed: np.ndarray) -> None:
+    def disperse(self, model: BondsimModel, sealed: np.ndarray, u_where: np.ndarray) -> None:
         """A kiln sealed for a month or more loses its free families (debt-free, or owing an
         owner who does not hold them): they move to other kilns of the district where a place
-        is free. Families held stay and wait, borrowing as in a closure."""
+        is free. Families held stay and wait, borrowing as in a closure. ``u_where``: one
+        uniform number per household, where it goes."""
         hh, ow = model.hh, model.ow
         at_sealed = np.zeros(ow.k, dtype=bool)
         at_sealed[sealed] = True
@@ -324,7 +333,7 @@ class Inspections(Intervention):
         if movers.size == 0:
             return
         from ..simulation import mobility
-        dest = mobility.pick_destinations(hh.district[movers], rng.random(movers.size),
+        dest = mobility.pick_destinations(hh.district[movers], u_where[movers],
                                           model.district_first, model.district_kilns)
         ok = mobility.accept(hh.kiln[movers], dest, ow.capacity - ow.occupants) & ~at_sealed[dest]
         model.let_go(movers[ok], dest[ok])

@@ -172,6 +172,9 @@ class KilnOwner(_RowAgent):
     belief_release = _column("belief_release", float,
                              "Believed chance a month that a committee or court frees a family "
                              "it holds.")
+    prison_months = _column("prison_months", float,
+                            "What a prison term would cost it, months of its kiln's profit "
+                            "(drawn at start).")
     child_ban = _column("child_ban", bool, "Refuses children's work this month.")
     cash = _column("cash", float, "Cumulative cash position, Rs.")
     profit = _column("profit", float, "Operating profit last month, Rs.")

@@ -142,7 +142,8 @@ class BondsimModel(mesa.Model):
         init = self.streams["init"]
         # the district's own terms (``local_terms.py``), one value per district
         self.local = local_terms.district_values(p, self.district_names, district_parameters)
-        self.ow = population.init_owners(kilns, nd, households, p, init, self.local)
+        self.ow = population.init_owners(kilns, nd, households, p, init, self.local,
+                                         self.streams["owner_ties"])
         self._days_open = p.working_days_per_month * (1.0 - p.rain_loss_share)
         self._open_months = season.open_months_per_year(p)
         self.hh = population.init_households(households, self.ow, p, init, self._days_open,
@@ -622,12 +623,10 @@ class BondsimModel(mesa.Model):
                 seen = owners.seen_visits(visited, ow.district, self.district_kilns,
                                           p.own_visit_weight)
             belief[:] = owners.learn(belief, prior[kind] + seen, p.belief_memory)
-        if learning:
-            target = owners.conviction_target(self._cases_seen, self._convictions_seen,
-                                              ow.district, p.prior_conviction)
-        else:
-            target = p.prior_conviction
-        ow.belief_conviction[:] = owners.learn(ow.belief_conviction, target, p.belief_memory)
+        if not learning:
+            self._cases_seen[:] = 0.0
+            self._convictions_seen[:] = 0.0
+        owners.learn_conviction(ow, self._cases_seen, self._convictions_seen, p)
         freed = 0.0
         if learning and self._freed_seen.any():
             hh = self.hh

@@ -15,11 +15,13 @@ Owners learn the chance of a visit from what they see, their own visits and thei
 and forget: each month their belief moves a share ``1 - belief_memory`` of the way towards the
 background chance plus what they saw (a calibrated learner: under a steady campaign it settles
 at the background chance plus the campaign's visits per kiln-month). They learn the chance that
-a case ends in a conviction from the cases and convictions in their district the same way, and
-the chance that a family they hold is freed by a committee's hearing or a court (a release that
-needs no visit) from the share of their district's held families those routes freed.
+a case ends in a conviction by counting the cases and convictions in their district they
+remember (their prior worth ``conviction_prior_cases`` cases), and the chance that a family
+they hold is freed by a committee's hearing or a court (a release that needs no visit) from
+the share of their district's held families those routes freed.
 Sources: domain.md 1.10 (the penalties and the enforcement record) and 3 (fact 13: bondage
-pays); the decision rule, the learning rule and the valuations are *assumptions*.
+pays); the decision rule, the learning rule and the valuations (and how owners differ in what
+prison would cost them, ``prison_cost_spread``) are *assumptions*.
 """
 
 from __future__ import annotations
@@ -95,12 +97,34 @@ def learn(belief: np.ndarray, target: np.ndarray | float, memory: float) -> np.n
     return np.clip(memory * belief + (1.0 - memory) * target, 0.0, 1.0)
 
 
-def conviction_target(cases: np.ndarray, convictions: np.ndarray, district: np.ndarray,
-                      prior: float) -> np.ndarray:
-    """Per owner, the conviction share its district showed this month (convictions per case),
-    or the background ``prior`` where there was no case (no news: the belief fades back)."""
-    shown = np.divide(convictions, cases, out=np.full(cases.shape, prior), where=cases > 0)
-    return shown[district]
+def learn_conviction(ow: OwnerState, cases: np.ndarray, convictions: np.ndarray,
+                     params: Params) -> None:
+    """Each owner's belief that a case ends in a conviction, a month later: convictions per
+    case over the cases of its district it remembers, its prior counting as
+    ``conviction_prior_cases`` cases. Remembered counts fade at ``belief_memory`` a month, so
+    without news the belief returns to the prior. Counting cases, not months, weighs a month
+    of one case and one conviction as one case, not as a conviction rate of 1 (the mean of
+    monthly shares would swing every owner of a district at once on a single conviction).
+    ``cases`` and ``convictions``: this month's, per district (zeros when owners learn
+    nothing)."""
+    p = params
+    ow.cases_remembered *= p.belief_memory
+    ow.cases_remembered += cases[ow.district]
+    ow.convictions_remembered *= p.belief_memory
+    ow.convictions_remembered += convictions[ow.district]
+    w = p.conviction_prior_cases
+    ow.belief_conviction[:] = ((w * p.prior_conviction + ow.convictions_remembered)
+                               / (w + ow.cases_remembered))
+
+
+def prison_months(rng: np.random.Generator, kilns: int, params: Params) -> np.ndarray:
+    """What a conviction's prison term costs each owner, in months of its kiln's profit:
+    ``prison_cost_months`` times a log-normal factor with median 1 and log-sd
+    ``prison_cost_spread``. Owners differ in their ties (to the association, police and
+    politicians) and so in what a conviction would really cost them; with owners alike a
+    district's owners would all stop holding at the same belief."""
+    z = rng.standard_normal(kilns)
+    return params.prison_cost_months * np.exp(params.prison_cost_spread * z)
 
 
 # -- the decision -------------------------------------------------------------------------------
@@ -140,14 +164,14 @@ def chance_found(find: float, families: np.ndarray) -> np.ndarray:
 
 
 def case_cost(penalty: Penalty, conviction: np.ndarray, profit_month: np.ndarray,
-              params: Params) -> np.ndarray:
+              prison: np.ndarray | float) -> np.ndarray:
     """What one case costs an owner, Rs: the fine, the months a sealed kiln loses, and, where
     a case may end in prison, the believed chance of a conviction times the prison term valued
-    at the kiln's profit (``prison_cost_months``)."""
+    at the kiln's profit (``prison``: months of profit, the owner's ``prison_months``)."""
     profit = np.maximum(profit_month, 0.0)
     cost = penalty.fine + penalty.seal_months * profit
     if penalty.prison:
-        cost = cost + conviction * params.prison_cost_months * profit
+        cost = cost + conviction * prison * profit
     return cost
 
 
@@ -200,7 +224,7 @@ def expected_penalties(ow: OwnerState, facts: KilnFacts, penalties: dict[str, Pe
         else:
             found = np.full(ow.k, min(pen.find, 1.0))
         out[practice] = visit[kind] * found * case_cost(pen, ow.belief_conviction, profit,
-                                                        params)
+                                                        ow.prison_months)
     # a family found bonded is released and its debt extinguished (BLSA 1992 s.6); so is one
     # a committee or a court frees, at the chance the owner believes that happens a month
     pen = penalties["holding"]

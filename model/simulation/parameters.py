@@ -507,12 +507,26 @@ class Params:
         "Chance that a case ends in a conviction that owners believe in without news; they "
         "learn it from the cases and convictions in their district.", valid=PROB,
         label="owners' prior belief in conviction")
+    conviction_prior_cases: float = par(
+        10.0, "cases", (2.0, 50.0), ASSUMPTION,
+        "What owners' prior belief in conviction counts for, in cases: they weigh it against "
+        "the cases and convictions in their district they remember (forgotten at "
+        "belief_memory), so one conviction where cases are few moves the belief little.",
+        valid=(1e-9, None), label="weight of owners' prior belief in conviction")
     prison_cost_months: float = par(
         24.0, "months of the kiln's profit", (0.0, 60.0),
         "assumption: 2-5 years' imprisonment under the BLSA 1992 (⚠ not verified), valued at "
         "the profit an owner forgoes",
         "What a conviction's prison term costs an owner, in months of its kiln's profit.",
         label="prison term's cost to an owner")
+    prison_cost_spread: float = par(
+        0.5, "log-sd", (0.0, 1.0),
+        "assumption: owners' ties to the kiln owners' association, the police and politicians "
+        "differ, and officials let some perpetrate bonded labour with impunity "
+        "[@us-tip-reports]",
+        "Spread among owners of what a prison term costs them: each owner's cost is "
+        "prison_cost_months times a log-normal factor with median 1 and this log-sd (0: every "
+        "owner alike).", valid=(0.0, 3.0), label="spread of owners' fear of prison")
     law_fine_bonded_labour: float = par(
         50000.0, "Rs per case", (0.0, 500000.0),
         "a fine of at least Rs 50,000 under the BLSA 1992 (⚠ not verified) "

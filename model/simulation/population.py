@@ -13,6 +13,7 @@ import numpy as np
 from .debt import inflates_books
 from .gender import init_gender
 from .local_terms import district_values
+from .owners import prison_months
 from .parameters import Params
 from .season import bricks_per_day
 from .state import NOT_YET, HouseholdState, OwnerState
@@ -25,10 +26,13 @@ def kiln_districts(kilns: int, districts: int) -> np.ndarray:
 
 def init_owners(kilns: int, districts: int, households: int, params: Params,
                 rng: np.random.Generator,
-                local: dict[str, np.ndarray] | None = None) -> OwnerState:
+                local: dict[str, np.ndarray] | None = None,
+                ties_rng: np.random.Generator | None = None) -> OwnerState:
     """Kiln owners with their preferred practices, and their district's notified rate and
     brick price (``local``, one value per district, ``local_terms.district_values``; default:
-    the parameters)."""
+    the parameters). What a prison term costs each owner (``owners.prison_months``) is drawn
+    from ``ties_rng`` (the model passes its ``owner_ties`` stream), or else from ``rng`` after
+    every other draw, so it never changes the other columns."""
     district = kiln_districts(kilns, districts)
     local = local or district_values(params, [str(d) for d in range(districts)])
     per_kiln = households / kilns
@@ -40,6 +44,7 @@ def init_owners(kilns: int, districts: int, households: int, params: Params,
     deduction = rng.uniform(params.deduction_share_low, params.deduction_share_high, kilns)
     coercive = rng.random(kilns) < params.coercive_owner_share
     zeros = np.zeros(kilns)
+    prison = prison_months(ties_rng or rng, kilns, params)
     return OwnerState(
         district=district,
         capacity=capacity,
@@ -62,6 +67,9 @@ def init_owners(kilns: int, districts: int, households: int, params: Params,
         belief_audit=np.full(kilns, params.prior_audits / 12.0),
         belief_conviction=np.full(kilns, params.prior_conviction),
         belief_release=zeros.copy(),
+        cases_remembered=zeros.copy(),
+        convictions_remembered=zeros.copy(),
+        prison_months=prison,
         child_ban=np.zeros(kilns, dtype=bool),
         sealed_months=zeros.copy(),
         advances_ewm=zeros.copy(),

@@ -120,6 +120,9 @@ class OwnerState:
     belief_conviction: np.ndarray  # float64, believed chance a case ends in a conviction
     belief_release: np.ndarray     # float64, believed chance a month that a committee or a
     #                                court frees a family it holds
+    cases_remembered: np.ndarray   # float64, its district's cases it remembers (faded counts)
+    convictions_remembered: np.ndarray  # float64, and of them, convictions
+    prison_months: np.ndarray      # float64, what a prison term costs it, months of profit
     child_ban: np.ndarray          # bool, refuses children's work in the coming month
     sealed_months: np.ndarray      # float64, months the kiln stays sealed (no moulding)
     advances_ewm: np.ndarray       # float64, Rs, exponentially weighted sum of monthly advances
