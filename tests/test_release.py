@@ -303,11 +303,14 @@ def test_court_petitions_are_filed_at_their_rate_and_heard_after_the_delay():
     m = _tiny(spec, households=6, kilns=2)
     m.hh.bonded[:] = True
     m.hh.debt[:] = 10000.0
-    rng = draws(0, "court_petitions")
-    count = int(rng.poisson(np.array([1.0]))[0])
-    filed = np.sort(rng.choice(np.arange(6), size=min(count, 6), replace=False))
-    assert filed.tolist() == [1, 2, 4]  # seed 0: three petitions
+    count = int(draws(0, "court_petitions").poisson(np.array([1.0]))[0])
+    # for the bonded families with the lowest of this month's numbers, one per household
+    order = draws(0, "court_petitions", "petitioned").random(6)
+    filed = np.sort(np.argsort(order)[:count])
+    assert count == 3  # seed 0: three petitions
+    assert filed.tolist() == [1, 2, 4]
     assert act(m, 1) == pytest.approx(500.0 * filed.size)
+    assert m.interventions[0]._pending[0][0].tolist() == filed.tolist()
     assert not m.hh.released.any()  # the court has not heard them yet
     m.hh.bonded[:] = True  # (act leaves bonded flags alone; rule 7 would keep them)
     act(m, 2)

@@ -74,16 +74,21 @@ class CourtPetitions(Intervention):
     def file(self, model: BondsimModel, rng: np.random.Generator,
              allowance: float) -> np.ndarray:
         """This month's petitions, district by district (households, ascending within each
-        district), as many as the money pays for."""
+        district), as many as the money pays for. The families petitioned for are a random
+        sample of the district's bonded families: those with the lowest of this month's
+        numbers, one per household (``Intervention.uniforms``), so paired scenarios petition
+        for the same family where it is bonded in both."""
         s, hh = self.spec, model.hh
         active = self.active_districts(model)
         counts = rng.poisson(s.petitions_per_kiln_year * model.district_kilns / 12.0)
+        order = self.uniforms(model, "petitioned", hh.n)
         chosen = []
         for d in np.flatnonzero(active):
             bonded = np.flatnonzero(hh.bonded & (hh.district == d))
             take = min(int(counts[d]), bonded.size)
             if take:
-                chosen.append(np.sort(rng.choice(bonded, size=take, replace=False)))
+                first = np.argpartition(order[bonded], take - 1)[:take]
+                chosen.append(np.sort(bonded[first]))
         filed = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
         return filed[:affordable(allowance, s.cost_per_petition, filed.size)]
 
@@ -102,7 +107,7 @@ class CourtPetitions(Intervention):
     def act(self, model: BondsimModel, allowance: float) -> float:
         rng = model.streams[f"intervention:{self.name}"]
         filed = self.file(model, rng, allowance)
-        granted = rng.random(filed.size) < self.spec.success_rate
+        granted = self.uniforms(model, "granted", model.hh.n)[filed] < self.spec.success_rate
         self._pending.append((filed, model.steps + self.spec.delay_months, granted))
         self.filed += filed.size
         self.hear(model)  # with no delay, this month's petitions are heard at once
