@@ -222,6 +222,26 @@ def test_gains_by_hand():
     assert g["off_book"][0] == pytest.approx(40000.0)
 
 
+def test_each_owner_weighs_its_own_brick_price_and_its_own_fear_of_prison():
+    # two kilns alike but for their district's brick price (Rs 9,000 and 12,000 per 1,000)
+    # and what prison would cost their owners (24 and 12 months of profit)
+    ow = owner_state(2)
+    ow.brick_price[:] = [9000.0, 12000.0]
+    ow.prison_months[:] = [24.0, 12.0]
+    ow.base_paid_ratio[:] = 0.6
+    ow.belief_police[:] = 0.1
+    ow.belief_conviction[:] = 0.5
+    f = facts(2, bricks_month=[100000.0] * 2, child_bricks_month=[10000.0] * 2,
+              indebted_families=[2.0] * 2, debt=[0.0] * 2)
+    # margins: 9 x 0.4 = 3.6 and 12 x 0.4 = 4.8 Rs a brick, less 0.6 paid
+    np.testing.assert_allclose(owners.gains(ow, f, BASE)["child_labour"], [30000.0, 42000.0])
+    pens = {**owners.background_penalties(BASE), "holding": Penalty(0.5, 0.0, 0.0, True)}
+    got = owners.expected_penalties(ow, f, pens, BASE)["holding"]
+    # 0.1 x (1 - 0.5^2) x 0.5 x months x profit: 100,000 bricks x 3.0 and x 4.2
+    np.testing.assert_allclose(got, [0.1 * 0.75 * 0.5 * 24 * 300000.0,
+                                     0.1 * 0.75 * 0.5 * 12 * 420000.0])
+
+
 def test_children_earn_an_owner_nothing_when_it_pays_them_above_its_margin():
     ow = owner_state(1)
     ow.base_paid_ratio[:] = 5.0  # Rs 5 a brick against a margin of Rs 3.6
