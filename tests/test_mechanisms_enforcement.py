@@ -61,7 +61,7 @@ def test_without_a_conviction_only_the_families_found_and_followed_through_are_f
 
 def test_a_child_labour_case_fines_and_seals_the_kiln_which_then_moulds_nothing():
     spec = _inspections(inspections_per_district=2, detection_bonded=0.0, detection_child=1.0,
-                        fine_child_labour=5000.0, seal_months=0.5)
+                        fine_child_labour=5000.0, seal_months=0.5, seal_share=1.0)
     m = tiny(spec, households=4, kilns=2)  # households 0, 1 at kiln 0
     m.hh.children_10_14[0] = 1
     m.hh.work_10_14[0] = 1
@@ -74,9 +74,42 @@ def test_a_child_labour_case_fines_and_seals_the_kiln_which_then_moulds_nothing(
     np.testing.assert_allclose(m._days_worked(20.0), [10.0, 10.0, 20.0, 20.0])
 
 
+def _child_labour_everywhere(seal_share: float):
+    """Forty kilns, each with one family whose child of 10-14 works, all visited and all
+    found: forty child-labour cases a month, each sealing its kiln with ``seal_share``."""
+    spec = _inspections(inspections_per_district=40, detection_bonded=0.0, detection_child=1.0,
+                        fine_child_labour=100.0, seal_months=0.5, seal_share=seal_share)
+    m = tiny(spec, households=40, kilns=40)
+    m.hh.children_10_14[:] = m.hh.work_10_14[:] = 1
+    return m
+
+
+@pytest.mark.parametrize(("seal_share", "sealed"), [(0.0, 0), (1.0, 40)])
+def test_the_authority_seals_none_or_every_kiln_with_a_child_labour_case(seal_share, sealed):
+    m = _child_labour_everywhere(seal_share)
+    act(m, 1)
+    # every case is fined and counted, whether or not its kiln is sealed
+    assert m.events["child_labour_cases"] == 40
+    assert m.ow.fines_paid.tolist() == [100.0] * 40
+    assert m.events["kilns_sealed"] == sealed
+    assert m.ow.sealed_months.tolist() == [0.5 if sealed else 0.0] * 40
+
+
+def test_a_share_of_child_labour_cases_seals_kilns_drawn_from_the_cases():
+    m = _child_labour_everywhere(0.4)
+    act(m, 1)
+    shut = np.flatnonzero(m.ow.sealed_months > 0.0)
+    # only kilns with a case are sealed, each for seal_months; about 0.4 x 40 = 16 of them (a
+    # binomial count: sd about 3, so 6 to 26 is beyond 3 sd either way)
+    assert m.events["kilns_sealed"] == shut.size
+    assert 6 <= shut.size <= 26
+    assert (m.ow.sealed_months[shut] == 0.5).all()
+    assert (m.ow.fines_paid[shut] == 100.0).all()
+
+
 def test_a_kiln_sealed_for_a_month_loses_its_free_families_and_keeps_those_it_holds():
     spec = _inspections(inspections_per_district=2, detection_bonded=0.0, detection_child=1.0,
-                        seal_months=1.0)
+                        seal_months=1.0, seal_share=1.0)
     m = tiny(spec, households=40, kilns=2)  # households 0-19 at kiln 0
     m.ow.capacity[:] = 40
     m.hh.children_10_14[0] = m.hh.work_10_14[0] = 1  # child work at kiln 0 only
@@ -416,11 +449,12 @@ def test_wage_inspections_find_each_kiln_on_its_own_draw():
 # -- issue 17 mutation run J: what the survivors showed untested -----------------------------------
 def test_a_campaign_sets_the_penalties_owners_weigh_for_its_practices():
     spec = _inspections(detection_child=0.3, fine_child_labour=7000.0, seal_months=2.0,
-                        detection_books=0.4, fine=900.0)
+                        seal_share=0.6, detection_books=0.4, fine=900.0)
     m = tiny(spec, households=2, kilns=1)
     act(m, 1)
-    # the campaign's entries replace the law's background ones under the practices' names
-    assert m.penalties["child_labour"] == owners.Penalty(0.3, 7000.0, 2.0, True)
+    # the campaign's entries replace the law's background ones under the practices' names;
+    # owners weigh the seal at the share of cases the campaign seals
+    assert m.penalties["child_labour"] == owners.Penalty(0.3, 7000.0, 2.0, True, 0.6)
     assert m.penalties["book_inflation"] == owners.Penalty(0.4, 900.0, 0.0, False)
     assert set(m.penalties) == set(owners.PRACTICES)
 
@@ -435,7 +469,8 @@ def test_only_kilns_that_inflate_their_books_are_caught_falsifying_them():
 
 
 def test_a_kiln_sealed_for_a_month_keeps_a_family_owing_half_a_rupee_it_holds():
-    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0)
+    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0,
+                        seal_share=1.0)
     m = tiny(spec, households=40, kilns=2)  # households 0-19 at kiln 0
     m.ow.capacity[:] = 40
     m.hh.children_10_14[0] = m.hh.work_10_14[0] = 1
@@ -445,7 +480,8 @@ def test_a_kiln_sealed_for_a_month_keeps_a_family_owing_half_a_rupee_it_holds():
 
 
 def test_free_families_leaving_a_sealed_kiln_leave_their_debts_behind():
-    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0)
+    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0,
+                        seal_share=1.0)
     m = tiny(spec, households=40, kilns=2)
     m.ow.capacity[:] = 40
     m.ow.coercive[0] = False  # kiln 0 lets its indebted families go
@@ -462,7 +498,8 @@ def test_free_families_leaving_a_sealed_kiln_leave_their_debts_behind():
 
 
 def test_free_families_of_a_sealed_kiln_stay_when_no_other_kiln_has_a_place():
-    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0)
+    spec = _inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0,
+                        seal_share=1.0)
     m = tiny(spec, households=40, kilns=2)  # 20 families at each kiln
     m.ow.capacity[:] = 20  # kiln 1 is full
     m.hh.children_10_14[0] = m.hh.work_10_14[0] = 1

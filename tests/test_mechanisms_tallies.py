@@ -34,7 +34,7 @@ def _raid_model():
     3 has a child of 5-9 at work."""
     spec = _inspections(inspections_per_district=4, detection_bonded=1.0, detection_child=1.0,
                         follow_through=1.0, fine=500.0, retaliation=1.0,
-                        retaliation_premium=0.0, conviction_rate=1.0)
+                        retaliation_premium=0.0, conviction_rate=1.0, seal_share=1.0)
     m = tiny(spec, households=8, kilns=4, districts=("A",), seed=5)
     m.ow.capacity[:] = 20
     m.hh.bonded[[0, 2]] = True

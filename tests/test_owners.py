@@ -252,12 +252,13 @@ def test_children_earn_an_owner_nothing_when_it_pays_them_above_its_margin():
 def test_background_penalties_are_the_laws_parameters():
     p = dataclasses.replace(BASE, find_bonded_family=0.01, law_fine_bonded_labour=1.0,
                             find_child_family=0.02, law_fine_child_labour=2.0,
-                            law_seal_months_child_labour=0.5, find_false_books=0.03,
+                            law_seal_months_child_labour=0.5,
+                            law_seal_share_child_labour=0.3, find_false_books=0.03,
                             find_underpayment=0.4, law_fine_underpayment=3.0,
                             find_faked_pay=0.05, find_off_book=0.06, law_fine_debt_cap=4.0)
     assert owners.background_penalties(p) == {
         "holding": Penalty(0.01, 1.0, 0.0, True),
-        "child_labour": Penalty(0.02, 2.0, 0.5, True),
+        "child_labour": Penalty(0.02, 2.0, 0.5, True, 0.3),
         "book_inflation": Penalty(0.03, 1.0, 0.0, False),
         "underpay": Penalty(0.4, 3.0, 0.0, False),
         "fake_pay": Penalty(0.05, 3.0, 0.0, False),
@@ -290,6 +291,25 @@ def test_expected_penalties_by_hand():
     assert got["underpay"][0] == pytest.approx(0.2 * 0.5 * 2000)
     assert got["fake_pay"][0] == pytest.approx(0.2 * 0.1 * 2000)
     assert got["off_book"][0] == pytest.approx(0.5 * 0.2 * 50000)
+
+
+def test_owners_weigh_a_seal_at_the_share_of_cases_sealed_by_hand():
+    ow = owner_state(1)
+    ow.base_paid_ratio[:] = 0.6
+    ow.belief_police[:] = 0.1
+    ow.belief_conviction[:] = 0.0  # no prison: the fine and the seal alone
+    f = facts(1, bricks_month=[100000.0], child_families=[1.0])
+    profit = 100000.0 * (3.6 - 0.6)  # Rs 300,000 a month
+    cost = {share: owners.expected_penalties(
+        ow, f, {**owners.background_penalties(BASE),
+                "child_labour": Penalty(0.2, 20000.0, 2.0, True, share)}, BASE)["child_labour"][0]
+        for share in (0.0, 0.4, 1.0)}
+    # 0.1 visits x 0.2 found x (Rs 20,000 + share x 2 months x Rs 300,000)
+    assert cost[0.0] == pytest.approx(0.1 * 0.2 * 20000.0)
+    assert cost[0.4] == pytest.approx(0.1 * 0.2 * (20000.0 + 0.4 * 2.0 * profit))  # Rs 10,000
+    assert cost[1.0] == pytest.approx(0.1 * 0.2 * (20000.0 + 2.0 * profit))
+    # a seal in 40 % of cases weighs as 40 % of the months, not as the law's full term
+    assert cost[0.4] - cost[0.0] == pytest.approx(0.4 * (cost[1.0] - cost[0.0]))
 
 
 def test_a_believed_committee_or_court_release_adds_its_share_of_the_debts_to_holdings_cost():

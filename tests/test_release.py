@@ -179,7 +179,7 @@ def _one_off_with_a_working_child():
     """Two kilns of two families; family 0 (kiln 0) has a child of 10-14 at work and lives in
     town, its last kiln still 0; family 1 (kiln 0) has a child of 10-14 at work at the kiln."""
     m = _tiny(_inspections(inspections_per_district=2, detection_child=1.0, seal_months=1.0,
-                          fine_child_labour=0.0), households=4, kilns=2)
+                           seal_share=1.0, fine_child_labour=0.0), households=4, kilns=2)
     m.ow.capacity[:] = 10
     m.hh.children_10_14[[0, 1]] = m.hh.work_10_14[[0, 1]] = 1
     m.leave_kilns(np.array([0]), TOWN)

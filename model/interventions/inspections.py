@@ -15,15 +15,17 @@ code of conduct); a share ``follow_through`` of the families found (more where a
 Vigilance Committee is active) are released and their debts extinguished (BLSA 1992 s.6). Every
 release, found and followed through or freed by a conviction, goes through ``model.release``,
 which also lets each released family choose where to go. Working children found stop and make
-a child-labour case: a fine, and the kiln sealed for ``seal_months`` (a kiln sealed a month or
-more loses its free families). Inspectors see only families living at a kiln: a released family
+a child-labour case: a fine, and, in a share ``seal_share`` of cases (the authority's act, not
+every case), the kiln sealed for ``seal_months`` (a kiln sealed a month or more loses its free
+families). Inspectors see only families living at a kiln: a released family
 in town, at home or in a colony is at no kiln. Nothing here makes owners comply: they see the
 visits, cases and convictions, and rule 9 (``owners.py``) weighs each practice's gain against
 the penalties this campaign sets.
 Sources: domain.md 1.10 (Punjab police 2016-18: about 0.08 cases and 0.17 bonded persons found
 per inspection, about 0.7 inspections per kiln a year in a push; Faisalabad 2021: child labour
 at 14 of 104 kilns checked; fines Rs 50,000-500,000 and sealing under the 2016 ordinance ⚠),
-1.7 (punitive sales); detection of books, conviction, retaliation and costs: assumption.
+1.9 (201 kilns sealed) with the cases of the same fortnight (nation-2016-qadri), 1.7
+(punitive sales); detection of books, conviction, retaliation and costs: assumption.
 
 Other interventions change what inspections find at five points this one offers
 (``points.py``): ``complaint_rate`` (per kiln, before it is capped at 1),
@@ -110,11 +112,20 @@ class InspectionsSpec(InterventionSpec):
                                 label="fine per child-labour case"))
     seal_months: float = Field(
         0.25, ge=0,
-        description="months a kiln is sealed after a child-labour case (no moulding; at a month or "
-                    "more its free families move away)",
+        description="months a kiln is sealed when a child-labour case seals it (no moulding; at "
+                    "a month or more its free families move away)",
         json_schema_extra=about("months", "sealed 7 days under the Punjab 2016 ordinance "
                                 "[@nation-2016-arrests] (⚠)",
                                 label="kiln sealed after a child-labour case"))
+    seal_share: float = Field(
+        0.40, ge=0, le=1,
+        description="share of child-labour cases in which the kiln is sealed (the authority's "
+                    "act); owners weigh seal_share x seal_months a case; plausible 0.2-1.0",
+        json_schema_extra=about("share of child-labour cases", "[derived] 201 kilns sealed "
+                                "against 498 child-labour cases (FIRs) in the 2016 "
+                                "ordinance's first fortnight [@nation-2016-qadri]; range "
+                                "assumption: half that share to every case",
+                                label="child-labour cases that seal the kiln"))
     detection_books: float = Field(
         0.02, ge=0, le=1,
         description="chance a visit finds falsified books at a kiln that over-records advances",
@@ -240,7 +251,7 @@ class Inspections(Intervention):
         s = self.spec
         model.penalties["holding"] = Penalty(s.detection_bonded, s.fine, 0.0, True)
         model.penalties["child_labour"] = Penalty(s.detection_child, s.fine_child_labour,
-                                                  s.seal_months, True)
+                                                  s.seal_months, True, s.seal_share)
         model.penalties["book_inflation"] = Penalty(s.detection_books, s.fine)
 
     def act(self, model: BondsimModel, allowance: float) -> float:
@@ -258,6 +269,7 @@ class Inspections(Intervention):
         u_sold = self.uniforms(model, "retaliation", hh.n)
         u_sold_where = self.uniforms(model, "retaliation_destination", hh.n)
         u_moved_where = self.uniforms(model, "dispersal_destination", hh.n)
+        u_seal = self.uniforms(model, "seal", ow.k)
         visited = np.zeros(ow.k, dtype=bool)
         visited[kilns] = True
         at_visited = visited[hh.kiln] & hh.at_kiln  # families off the kilns are at no kiln
@@ -303,9 +315,11 @@ class Inspections(Intervention):
         np.add.at(ow.fines_paid, charged, fines)
         np.subtract.at(ow.cash, charged, fines)
         ow.convictions[convicted] += 1
-        ow.sealed_months[child_cases] += s.seal_months
-        if s.seal_months >= 1.0 and child_cases.size:
-            self.disperse(model, child_cases, u_moved_where)
+        # the authority seals a share of the kilns with a child-labour case
+        sealed = child_cases[u_seal[child_cases] < s.seal_share]
+        ow.sealed_months[sealed] += s.seal_months
+        if s.seal_months >= 1.0 and sealed.size:
+            self.disperse(model, sealed, u_moved_where)
         self.retaliate(model, cases, u_sold, u_sold_where)
         self.convictions += convicted.size
         # what owners see: the visits, and the cases and convictions in their district
@@ -316,7 +330,7 @@ class Inspections(Intervention):
         ev["cases_registered"] += cases.size
         ev["child_labour_cases"] += child_cases.size
         ev["convictions"] += convicted.size
-        ev["kilns_sealed"] += child_cases.size if s.seal_months > 0 else 0
+        ev["kilns_sealed"] += sealed.size if s.seal_months > 0 else 0
         ev["fines"] += float(fines.sum())
         return kilns.size * s.cost_per_inspection + processed * s.cost_per_release
 

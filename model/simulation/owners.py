@@ -50,13 +50,16 @@ class Penalty:
     ``find`` is the chance one visit finds the practice: per family for holding and child
     labour (a visit finds each bonded family, or each family with working children, on its
     own), per kiln for the others. ``fine`` (Rs) is levied on every case; ``seal_months`` is
-    how long a case seals the kiln; ``prison`` says whether a case may end in a conviction
-    and a prison term."""
+    how long a sealing closes the kiln and ``seal_share`` the share of cases in which the
+    authority seals it (owners weigh what the state does, ``seal_share`` x ``seal_months``
+    expected months a case, not the law's letter); ``prison`` says whether a case may end in
+    a conviction and a prison term."""
 
     find: float
     fine: float
     seal_months: float = 0.0
     prison: bool = False
+    seal_share: float = 1.0
 
 
 def background_penalties(params: Params) -> dict[str, Penalty]:
@@ -66,7 +69,8 @@ def background_penalties(params: Params) -> dict[str, Penalty]:
     return {
         "holding": Penalty(p.find_bonded_family, p.law_fine_bonded_labour, 0.0, True),
         "child_labour": Penalty(p.find_child_family, p.law_fine_child_labour,
-                                p.law_seal_months_child_labour, True),
+                                p.law_seal_months_child_labour, True,
+                                p.law_seal_share_child_labour),
         "book_inflation": Penalty(p.find_false_books, p.law_fine_bonded_labour),
         "underpay": Penalty(p.find_underpayment, p.law_fine_underpayment),
         "fake_pay": Penalty(p.find_faked_pay, p.law_fine_underpayment),
@@ -165,11 +169,12 @@ def chance_found(find: float, families: np.ndarray) -> np.ndarray:
 
 def case_cost(penalty: Penalty, conviction: np.ndarray, profit_month: np.ndarray,
               prison: np.ndarray | float) -> np.ndarray:
-    """What one case costs an owner, Rs: the fine, the months a sealed kiln loses, and, where
-    a case may end in prison, the believed chance of a conviction times the prison term valued
-    at the kiln's profit (``prison``: months of profit, the owner's ``prison_months``)."""
+    """What one case costs an owner, Rs: the fine, the months a sealed kiln loses (the
+    expected months, since only a share of cases is sealed), and, where a case may end in
+    prison, the believed chance of a conviction times the prison term valued at the kiln's
+    profit (``prison``: months of profit, the owner's ``prison_months``)."""
     profit = np.maximum(profit_month, 0.0)
-    cost = penalty.fine + penalty.seal_months * profit
+    cost = penalty.fine + penalty.seal_share * penalty.seal_months * profit
     if penalty.prison:
         cost = cost + conviction * prison * profit
     return cost
