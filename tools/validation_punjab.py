@@ -27,9 +27,11 @@ LAST_YEAR = (21, 32)
 RECORD = {  # per inspection, with its source in domain.md
     "bonded-labour cases": (0.082, "1,301 cases in 15,813 inspections (1.10)"),
     "families released": (None, "2,739 persons found (0.17 a visit; families not reported)"),
-    "child-labour cases": (0.061, "870 arrests in 14,259 child-labour inspections (1.10)"),
+    "child-labour cases": (0.061, "870 arrests in 14,259 child-labour inspections (1.10); "
+                           "the push's detection_child is derived from it"),
     "children found working": (0.082, "255 children in 3,113 kilns, April 2018 (1.10)"),
-    "kilns sealed": (0.033, "201 kilns sealed of 6,090 inspected, 2016 (1.9)"),
+    "kilns sealed": (None, "not reported for the push; seal_share 0.40 from 201 sealed for "
+                     "498 cases, January 2016"),
     "fines, Rs": (None, "not reported"),
     "convictions": (None, "not reported (Punjab alone reports convictions, TIP)"),
 }
