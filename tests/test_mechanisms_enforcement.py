@@ -506,3 +506,17 @@ def test_free_families_of_a_sealed_kiln_stay_when_no_other_kiln_has_a_place():
     act(m, 1)
     assert (m.hh.kiln[:20] == 0).all()
     assert m.ow.occupants.tolist() == [20, 20]
+
+
+def test_the_punjab_push_seals_a_share_of_its_child_labour_cases_every_month():
+    # the replay's scenario, small: no month seals more kilns than it has child-labour cases,
+    # and over the push some cases seal their kiln and some do not (seal_share 0.4)
+    from pathlib import Path
+
+    from bondsim.experiments.run import simulate
+
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "punjab_2016_push.toml"
+    ts = simulate(scenario, seed=1, households=4000).timeseries()
+    assert (ts["kilns_sealed"] <= ts["child_labour_cases"]).all()
+    cases, sealed = ts["child_labour_cases"].sum(), ts["kilns_sealed"].sum()
+    assert 0 < sealed < cases
