@@ -63,7 +63,7 @@ def test_page_model_takes_the_levers_and_stops_at_the_horizon():
 
     setting = Setting(scenario="cash_transfer", markup_annual=0.5, advance_limit_months=6.0,
                       prison_cost_months=10.0, cash_transfer_coverage=0.4,
-                      inspections_per_district=5)
+                      inspections_per_kiln_year=1.5)
     model = InteractiveModel(**setting.keywords(), households=300, seed="7")
     assert (model.seed, model.hh.n) == (7, 300)
     assert (model.params.markup_annual, model.params.advance_limit_months,
@@ -71,7 +71,8 @@ def test_page_model_takes_the_levers_and_stops_at_the_horizon():
     assert [i.name for i in model.interventions] == [
         "cash_transfer", "added_cash_transfer", "added_inspections"]
     assert model.interventions[1].spec.coverage == 0.4
-    assert model.interventions[2].spec.inspections_per_district == 5
+    assert model.interventions[2].spec.inspections_per_kiln_year == 1.5
+    assert model.interventions[2].spec.inspections_per_district is None  # a rate, not a count
     assert model.policy_starts == (13,)
     bare = InteractiveModel(**setting.keywords(), households=300, seed="7", policy=False)
     assert bare.interventions == []
@@ -99,7 +100,7 @@ def test_the_reference_is_the_same_run_without_the_policy():
 
     from bondsim.outputs.app_runs import COLUMNS, Runs, Setting
 
-    policy = Setting(scenario="cash_transfer", inspections_per_district=5)
+    policy = Setting(scenario="cash_transfer", inspections_per_kiln_year=1.5)
     runs = Runs(Setting(), policy, seed=3, households=300)
     assert runs.left.reference["bonded_share"].shape == (121,)  # the whole horizon, up front
     runs.step(24)
@@ -169,13 +170,13 @@ def test_slider_captions_carry_value_and_unit():
     from bondsim.outputs.app import SLIDERS
 
     shown = {s.field: s.caption(v) for s, v in zip(
-        SLIDERS, (0.3, 8.0, 24.0, 0.5, 40), strict=True)}
+        SLIDERS, (0.3, 8.0, 24.0, 0.5, 0.7), strict=True)}
     assert shown == {
         "markup_annual": "Markup on debt: 30% per year",
         "advance_limit_months": "Advance limit: 8 months of the adults' expected gross pay",
         "prison_cost_months": "Prison term's cost to an owner: 24 months of the kiln's profit",
         "cash_transfer_coverage": "Cash transfer from month 13: 50% of eligible households",
-        "inspections_per_district": "Inspections from month 13: 40 kiln visits/district/month"}
+        "inspections_per_kiln_year": "Inspections from month 13: 0.7 visits/kiln/year"}
     assert SLIDERS[3].caption(0.0) == "Cash transfer from month 13: none"
 
 
@@ -192,12 +193,12 @@ def test_slider_names_and_units_are_the_declarations_own():
     assert by_field["prison_cost_months"].caption(3) == \
         f"{info.label.capitalize()}: 3 {info.unit}"
     coverage = CashTransferSpec.model_fields["coverage"].json_schema_extra
-    visits = InspectionsSpec.model_fields["inspections_per_district"].json_schema_extra
+    visits = InspectionsSpec.model_fields["inspections_per_kiln_year"].json_schema_extra
     assert isinstance(coverage, dict)
     assert isinstance(visits, dict)
     assert by_field["cash_transfer_coverage"].caption(0.2).endswith(
         "20% " + str(coverage["unit"]).removeprefix("share "))
-    assert by_field["inspections_per_district"].caption(7).endswith(f"7 {visits['unit']}")
+    assert by_field["inspections_per_kiln_year"].caption(1.2).endswith(f"1.2 {visits['unit']}")
 
 
 # -- the page in a browser ----------------------------------------------------------------------
@@ -367,11 +368,11 @@ def test_side_by_side_view_shows_two_settings_on_one_seed(server, tmp_path: Path
         page.get_by_text("Two settings side by side").click()
         expect(page.get_by_text("Left: compared with").first).to_be_visible()
         _charts_drawn(page, 2)
-        # the right side (the second form in the sidebar) gets 3 inspections a month
+        # the right side (the second form in the sidebar) gets 0.3 inspections a kiln-year
         sliders = page.get_by_role("slider", name=re.compile(r"^Inspections from month 13: "))
         expect(sliders).to_have_count(2)
         _nudge(page, "Inspections from month 13", 3, which=1)
-        added = "Inspections from month 13: 3 kiln visits/district/month"
+        added = "Inspections from month 13: 0.3 visits/kiln/year"
         expect(page.get_by_text(added, exact=True)).to_have_count(1)
         descriptions = page.get_by_text(re.compile(r"^baseline, seed 20151124, 1,000 households"))
         expect(descriptions).to_have_count(2)

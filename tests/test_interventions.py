@@ -209,7 +209,8 @@ def test_inspection_that_finds_everyone_releases_and_books_everything():
 
 
 def test_nothing_found_when_detection_is_zero():
-    spec = _inspections(detection_bonded=0.0, detection_child=0.0, detection_books=0.0)
+    spec = _inspections(inspections_per_district=10, detection_bonded=0.0, detection_child=0.0,
+                        detection_books=0.0)
     m = model_with(spec)
     m.step()
     assert m.outcomes["households_released"] == 0

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..interventions import REGISTRY
 from ..interventions.base import InterventionSpec
+from ..interventions.visits import visits_over
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,12 @@ def _affordable_units(s: Any, most: float, unit_cost: float) -> float:
 
 def releases(s: Any, d: District, last: int | None = None) -> float:
     """Families an inspection allocation can release up to month ``last``: visits (the
-    monthly visits at most the kilns, for the months it acts, as far as its budget pays for
-    them) x families per kiln x the indebted share (each counted as bonded) x the chance a
-    visit finds a bonded family (raised by an awareness campaign's report multiplier) x the
-    follow-through (raised by a vigilance committee)."""
-    visits = _affordable_units(s, min(s.inspections_per_district, d.kilns)
-                               * months(s, d.horizon, last), s.cost_per_inspection)
+    monthly visits, rate x kilns / 12 or the count, at most the kilns, for the months it
+    acts, as far as its budget pays for them) x families per kiln x the indebted share (each
+    counted as bonded) x the chance a visit finds a bonded family (raised by an awareness
+    campaign's report multiplier) x the follow-through (raised by a vigilance committee)."""
+    visits = _affordable_units(s, visits_over(s, d.kilns, months(s, d.horizon, last)),
+                               s.cost_per_inspection)
     report = max([a.report_multiplier for a in d.of_type("awareness")], default=1.0)
     gain = max([v.follow_through_gain for v in d.of_type("vigilance_committees")],
                default=0.0)
@@ -175,9 +176,10 @@ def _children(d: District) -> float:
 
 def inspections(s: Any, d: District) -> float:
     """Visits x cost per visit + releases x cost per release: visits are
-    min(inspections_per_district, kilns) a month for the months it acts; releases the 95th
-    percentile (``likely_most``) of those expected in ``releases``."""
-    visits = min(s.inspections_per_district, d.kilns) * months(s, d.horizon)
+    inspections_per_kiln_year x kilns / 12 (or inspections_per_district) a month, at most the
+    kilns, for the months it acts (``visits.visits_over``); releases the 95th percentile
+    (``likely_most``) of those expected in ``releases``."""
+    visits = visits_over(s, d.kilns, months(s, d.horizon))
     return visits * s.cost_per_inspection + likely_most(releases(s, d)) * s.cost_per_release
 
 
@@ -261,9 +263,9 @@ def court_petitions(s: Any, d: District) -> float:
 
 
 def minimum_piece_rate(s: Any, d: District) -> float:
-    """min(wage inspections a month, kilns) x months x cost per inspection."""
-    return min(s.inspections_per_district, d.kilns) * months(s, d.horizon) * (
-        s.cost_per_inspection)
+    """Wage inspections over the months it acts (``visits.visits_over``: rate x kilns / 12
+    or the count a month, at most the kilns) x cost per inspection."""
+    return visits_over(s, d.kilns, months(s, d.horizon)) * s.cost_per_inspection
 
 
 def employer_code(s: Any, d: District) -> float:

@@ -17,8 +17,9 @@ distributions freely.
 In a sweep of bondsim, a factor's name says what it sets: a model parameter by its name
 (``relapse_...``, ``markup_annual``; see ``bondsim params``), or a lever of one of the
 scenario's interventions as ``<label>.<field>`` (the label defaults to the type, e.g.
-``inspections.inspections_per_district``). ``Target`` resolves a name against a scenario and
-``apply`` writes sampled values into the scenario's data, rounding integer fields.
+``inspections.inspections_per_kiln_year``). ``Target`` resolves a name against a scenario and
+``apply`` writes sampled values into the scenario's data, rounding integer fields (a field with
+an alternative, such as the inspections' rate and count, replaces the other).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +106,17 @@ class Target:
                 else f"intervention {self.factor.split('.', 1)[0]}, field {self.key}")
 
 
+def _number(annotation: Any) -> type | None:
+    """int or float for a field of that type, or optional of it (a field with an
+    alternative, e.g. ``inspections_per_kiln_year``); None for any other."""
+    if annotation in (int, float):
+        return annotation
+    kinds = set(typing.get_args(annotation)) - {type(None)}
+    if len(kinds) == 1 and (only := kinds.pop()) in (int, float):
+        return only
+    return None
+
+
 def resolve(name: str, scenario: dict[str, Any]) -> Target:
     """The target of factor ``name`` in a scenario's data (the parsed TOML), or a clear error
     listing what could be meant."""
@@ -125,9 +138,10 @@ def resolve(name: str, scenario: dict[str, Any]) -> Target:
             continue
         label = item.get("label") or item["type"]
         for field, info in kind.spec_class.model_fields.items():
-            if info.annotation in (int, float):
+            number = _number(info.annotation)
+            if number is not None:
                 levers[f"{label}.{field}"] = Target(f"{label}.{field}", "lever", field, i,
-                                                    integer=info.annotation is int)
+                                                    integer=number is int)
             elif field in ("end", "budget"):
                 levers[f"{label}.{field}"] = Target(f"{label}.{field}", "lever", field, i,
                                                     integer=field == "end")
@@ -145,6 +159,8 @@ def apply(data: dict[str, Any], targets: list[Target], values: dict[str, float],
           levers: bool = True) -> dict[str, Any]:
     """A copy of scenario ``data`` with the factors' values written in (integers rounded).
     ``levers=False`` writes only the parameters: the baseline world of the same point."""
+    from ..interventions.visits import ALTERNATIVES
+
     out = copy.deepcopy(data)
     for target in targets:
         value: float | int = values[target.factor]
@@ -153,7 +169,11 @@ def apply(data: dict[str, Any], targets: list[Target], values: dict[str, float],
         if target.kind == "parameter":
             out.setdefault("parameters", {})[target.key] = value
         elif levers:
-            out["interventions"][target.index][target.key] = value
+            item = out["interventions"][target.index]
+            item[target.key] = value
+            other = ALTERNATIVES.get(target.key)
+            if other is not None:  # the lever replaces the file's other way to say it
+                item.pop(other, None)
     return out
 
 

@@ -26,7 +26,9 @@ the plan's effect. The file's rupee figures (the budget, allocations, search bud
 rupees of its ``price_year`` and are converted to base-year rupees when it is read
 (``plan_prices.py``); the manifest keeps the budget as written. Allocations spend evenly
 over their window by default (``pacing``), and an inspection allocation can never exceed
-the district's inspection capacity (its ``inspections_per_district`` is capped there). What
+the district's inspection capacity, visits a month (its ``inspections_per_kiln_year`` is
+capped at capacity x 12 / kilns, an ``inspections_per_district`` at the capacity; an
+allocation with neither visits at capacity). What
 each allocation spent is summed exactly from the interventions' books, never more than
 allocated (``allocations.csv``). The effect metrics are those of every job (``paired.py``):
 the counterfactual is the district without the plan's allocations, and ``public_cost`` is
@@ -49,6 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .._lazy import deferred
 from ..errors import BondsimError
 from ..interventions import REGISTRY
+from ..interventions.visits import capped
 from ..io import atomic_write, input_file, output_folder, read_toml, write_json
 from ..prices import BASE_YEAR, check_year
 from ..shipped import locate
@@ -247,13 +250,13 @@ def _allocate(path: Path, spec: PlanSpec, districts: list[DistrictProfile]
                          f"fit the budget of Rs {spec.budget:,.0f}")
         for district, item in plan:
             if item["type"] == "inspections":
-                capacity = by_name[district].inspections_per_month.value
-                wanted_visits = item.get("inspections_per_district", capacity)
-                if wanted_visits > capacity:
+                profile = by_name[district]
+                capacity = profile.inspections_per_month.value
+                item, asked = capped(item, capacity, profile.kilns.value)
+                if asked:
                     notes.append(f"strategy {strategy.name!r}, {district}: inspections capped "
                                  f"at the district's capacity of {capacity} a month "
-                                 f"(asked {wanted_visits})")
-                item["inspections_per_district"] = min(wanted_visits, capacity)
+                                 f"(asked {asked})")
             out.setdefault(strategy.name, {}).setdefault(district, []).append(item)
             rows.append({"strategy": strategy.name, "district": district,
                          "type": item["type"], "label": item["label"],

@@ -51,6 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .._lazy import deferred
 from ..errors import BondsimError
 from ..interventions import REGISTRY
+from ..interventions.visits import capped
 from .executor import process_pool, run_all
 from .factors import apply, resolve
 from .paired import replicate_seeds
@@ -128,7 +129,8 @@ class Context:
     baselines: tuple[tuple[tuple[dict[str, Any], ...], ...], ...]  # [draw][district][rep]
     seeds: tuple[int, ...]
     templates: dict[str, dict[str, Any]]              # per intervention type
-    capacity: dict[str, int]
+    capacity: dict[str, int]                          # inspections a month, per district
+    kilns: dict[str, int]
     horizon: int
     objective: str
 
@@ -150,10 +152,9 @@ def interventions_for(ctx: Context, budgets: np.ndarray, d: int) -> list[dict[st
             continue
         item = {"type": kind, "label": f"{OPTIMISED}-{kind}", "budget": float(budgets[d, t]),
                 "start": 1, "end": ctx.horizon, "pacing": "even", **ctx.templates.get(kind, {})}
-        if kind == "inspections":
-            item["inspections_per_district"] = min(item.get("inspections_per_district",
-                                                            ctx.capacity[ctx.districts[d]]),
-                                                   ctx.capacity[ctx.districts[d]])
+        if kind == "inspections":  # at most the district's capacity; at it by default
+            name = ctx.districts[d]
+            item, _ = capped(item, ctx.capacity[name], ctx.kilns[name])
         items.append(item)
     return items
 
@@ -354,6 +355,7 @@ def context(loaded: LoadedPlan, spec: SearchSpec, out: Path | None, *, workers: 
                    worlds=tuple(tuple(w) for w in worlds), baselines=baselines,
                    seeds=tuple(seeds), templates=spec.fields,
                    capacity={d.name: d.inspections_per_month.value for d in loaded.districts},
+                   kilns={d.name: d.kilns.value for d in loaded.districts},
                    horizon=loaded.spec.horizon, objective=spec.objective)
 
 

@@ -1,10 +1,12 @@
 """Labour inspections under the Bonded Labour System (Abolition) Act 1992 and the Punjab
 child-labour law of 2016.
 
-Each month inspectors visit up to ``inspections_per_district`` kilns in every district, chosen
-at random, by risk (kilns with more children at work, which inspectors can see) or by
-complaints (kilns with more bonded families, at the complaint rate; District Vigilance
-Committees and awareness campaigns raise it). At a visited kiln each bonded family is found
+Each month inspectors visit ``inspections_per_kiln_year`` x its kilns / 12 kilns in every
+district (whole visits, the fraction carried to the next month, ``visits.py``; or the
+absolute ``inspections_per_district`` a month), chosen at random, by risk (kilns with more
+children at work, which inspectors can see) or by complaints (kilns with more bonded
+families, at the complaint rate; District Vigilance Committees and awareness campaigns raise
+it). At a visited kiln each bonded family is found
 with probability ``detection_bonded`` (more if it knows its rights), each family with working
 children with ``detection_child``, and falsified books with ``detection_books``. Bonded
 families or false books found make a bonded-labour case: a fine from the owner's cash, a
@@ -43,19 +45,27 @@ import numpy as np
 from pydantic import Field
 
 from ..simulation.owners import POLICE, Penalty
-from .base import Intervention, InterventionSpec, about, affordable
+from .base import Intervention, about, affordable
+from .visits import PUSH_RATE, RATE_SOURCE, VisitCounter, VisitSpec
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
 
 
-class InspectionsSpec(InterventionSpec):
+class InspectionsSpec(VisitSpec):
     type: Literal["inspections"]
-    inspections_per_district: int = Field(
-        10, ge=0,
-        description="kiln visits a month in each district",
-        json_schema_extra=about("kiln visits/district/month", "Punjab police: 15,813 inspections, "
-                                "2016 to April 2018 [@nation-2018-police]",
+    inspections_per_kiln_year: float | None = Field(
+        PUSH_RATE, ge=0,
+        description="kiln visits a year per kiln in each district (whole visits a month, the "
+                    "fraction carried); give this or inspections_per_district",
+        json_schema_extra=about("visits/kiln/year", RATE_SOURCE,
+                                label="visits per kiln a year"))
+    inspections_per_district: int | None = Field(
+        None, ge=0,
+        description="the absolute alternative: kiln visits a month in each district, whatever "
+                    "its kilns (default: none, the rate applies)",
+        json_schema_extra=about("kiln visits/district/month", "Punjab police: 15,813 "
+                                "inspections, 2016 to April 2018 [@nation-2018-police]",
                                 label="kiln visits per district"))
     targeting: Literal["random", "risk_based", "complaint"] = Field(
         "random",
@@ -159,6 +169,7 @@ class Inspections(Intervention):
     def __init__(self, spec: InspectionsSpec) -> None:
         super().__init__(spec)
         self.convictions = 0
+        self.visits = VisitCounter()
 
     def weights(self, model: BondsimModel) -> np.ndarray | None:
         """Per-kiln weights for choosing visits (None: uniform)."""
@@ -208,9 +219,10 @@ class Inspections(Intervention):
         """Kilns visited this month, district by district, at most ``most`` in all."""
         weights = self.weights(model)
         chosen = []
-        for first, count in zip(model.district_first, model.district_kilns, strict=True):
-            count = int(count)
-            take = min(self.spec.inspections_per_district, count)
+        due = self.visits.take(self.spec, model.district_kilns)
+        for first, count, take in zip(model.district_first, model.district_kilns, due,
+                                      strict=True):
+            count, take = int(count), int(take)
             p = None
             if weights is not None:
                 w = weights[first:first + count]

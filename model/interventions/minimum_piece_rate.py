@@ -1,13 +1,15 @@
 """Enforcement of the notified minimum piece rate by wage inspections.
 
-Each month labour inspectors visit a number of kilns in each district, drawn at random. At a
-visited kiln that underpays openly they find it with probability ``detection``; at one that
-fakes compliance (pays the rate on the books and deducts the difference) with the smaller
-``fake_detection``. An owner found is fined ``fine`` from its cash. Nothing here makes an owner
-pay more: owners see the visits (their own and their district's), learn the chance of one, and
-pay the notified rate only when underpaying is expected to cost them more in fines than it
-earns them (rule 9, ``owners.py``). With no fine, or no visits, nobody pays more. The public
-cost is the inspections'. Sources: domain.md 1.3 (paid 0.5-0.93 of the notified rate; Faisalabad
+Each month labour inspectors visit ``inspections_per_kiln_year`` x its kilns / 12 kilns in
+each district (whole visits, the fraction carried, ``visits.py``; or the absolute
+``inspections_per_district``), drawn at random. At a visited kiln that underpays openly they
+find it with probability ``detection``; at one that fakes compliance (pays the rate on the
+books and deducts the difference) with the smaller ``fake_detection``. An owner found is
+fined ``fine`` from its cash. Nothing here makes an owner pay more: owners see the visits
+(their own and their district's), learn the chance of one, and pay the notified rate only
+when underpaying is expected to cost them more in fines than it earns them (rule 9,
+``owners.py``). With no fine, or no visits, nobody pays more. The public cost is the
+inspections'. Sources: domain.md 1.3 (paid 0.5-0.93 of the notified rate; Faisalabad
 fines for underpayment, 2019-21) and 1.10 (the enforcement record). Cost: assumption.
 """
 
@@ -19,18 +21,26 @@ import numpy as np
 from pydantic import Field
 
 from ..simulation.owners import PAY_FAKE, PAY_OPEN, WAGE, Penalty
-from .base import Intervention, InterventionSpec, about, affordable, rupees
+from .base import Intervention, about, affordable, rupees
+from .visits import PUSH_RATE, RATE_SOURCE, VisitCounter, VisitSpec
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
 
 
 
-class MinimumPieceRateSpec(InterventionSpec):
+class MinimumPieceRateSpec(VisitSpec):
     type: Literal["minimum_piece_rate"]
-    inspections_per_district: int = Field(
-        10, ge=0,
-        description="wage inspections a month",
+    inspections_per_kiln_year: float | None = Field(
+        PUSH_RATE, ge=0,
+        description="wage inspections a year per kiln in each district (whole inspections a "
+                    "month, the fraction carried); give this or inspections_per_district",
+        json_schema_extra=about("inspections/kiln/year", RATE_SOURCE,
+                                label="wage inspections per kiln a year"))
+    inspections_per_district: int | None = Field(
+        None, ge=0,
+        description="the absolute alternative: wage inspections a month in each district, "
+                    "whatever its kilns (default: none, the rate applies)",
         json_schema_extra=about("inspections/district/month", "[derived] about 0.7 inspections "
                                 "a kiln a year in a push [@nation-2018-police]",
                                 label="wage inspections per district"))
@@ -61,13 +71,18 @@ class MinimumPieceRate(Intervention):
     spec_class = MinimumPieceRateSpec
     spec: MinimumPieceRateSpec
 
+    def __init__(self, spec: MinimumPieceRateSpec) -> None:
+        super().__init__(spec)
+        self.visits = VisitCounter()
+
     def inspected(self, model: BondsimModel, budget_inspections: int) -> np.ndarray:
-        """Kilns inspected this month: up to the capacity in each district, at random."""
+        """Kilns inspected this month: the visits due in each district, at random."""
         rng = model.streams[f"intervention:{self.name}"]
         chosen = []
-        for first, count in zip(model.district_first, model.district_kilns, strict=True):
-            take = min(self.spec.inspections_per_district, int(count))
-            chosen.append(first + rng.choice(int(count), size=take, replace=False))
+        due = self.visits.take(self.spec, model.district_kilns)
+        for first, count, take in zip(model.district_first, model.district_kilns, due,
+                                      strict=True):
+            chosen.append(first + rng.choice(int(count), size=int(take), replace=False))
         return np.concatenate(chosen)[:budget_inspections]  # a model has at least one district
 
     def act(self, model: BondsimModel, allowance: float) -> float:

@@ -61,7 +61,7 @@ class Slider:
     shows: Callable[[float], str]
 
     def caption(self, value: float) -> str:
-        """'Inspections from month 13: 5 kiln visits/district/month'."""
+        """'Inspections from month 13: 0.7 visits/kiln/year'."""
         return f"{self.name}: {self.shows(value)}"
 
 
@@ -92,7 +92,7 @@ def _value(field: str, none: str, rate: bool) -> Callable[[float], str]:
 LABELLED = {"markup_annual": "markup_annual", "advance_limit_months": "advance_limit_months",
             "prison_cost_months": "prison_cost_months",
             "cash_transfer_coverage": "cash_transfer.coverage",
-            "inspections_per_district": "inspections.inspections_per_district"}
+            "inspections_per_kiln_year": "inspections.inspections_per_kiln_year"}
 
 
 def _slider(field: str, low: float, high: float, step: float, none: str = "none",
@@ -107,7 +107,7 @@ SLIDERS: tuple[Slider, ...] = (
     _slider("advance_limit_months", 2.0, 16.0, 0.5),
     _slider("prison_cost_months", 0.0, 60.0, 1.0),
     _slider("cash_transfer_coverage", 0.0, 1.0, 0.05),
-    _slider("inspections_per_district", 0, 50, 1, none="none added"),
+    _slider("inspections_per_kiln_year", 0.0, 5.0, 0.1, none="none added"),
 )
 
 
@@ -117,15 +117,14 @@ def households_caption(households: int) -> str:
 
 def describe(side: SideRun) -> str:
     """One line naming a run: scenario, seed, size, the file's policies and what was added.
-    Added inspections also read per kiln, since a count per district means more visits a
-    kiln on the page's smaller population than on a scenario's own."""
+    Added inspections also read as visits a month, what their rate per kiln makes of the
+    page's kilns."""
     model, setting = side.model, side.setting
     added = [s.caption(getattr(setting, s.field)) for s in SLIDERS[3:]
              if getattr(setting, s.field) > 0]
-    if setting.inspections_per_district > 0:
-        per_kiln = (12 * setting.inspections_per_district * len(model.district_names)
-                    / model.ow.k)
-        added[-1] += f" (about {per_kiln:.1f} visits a kiln a year)"
+    if setting.inspections_per_kiln_year > 0:
+        per_month = setting.inspections_per_kiln_year * model.ow.k / 12
+        added[-1] += f" (about {per_month:.1f} visits a month to {model.ow.k:,} kilns)"
     filed = sorted({i.name for i in model.interventions} - {"added_cash_transfer",
                                                              "added_inspections"})
     return (f"{model.scenario_name}, seed {model.seed}, {model.hh.n:,} households in "

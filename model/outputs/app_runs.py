@@ -67,12 +67,12 @@ class Setting:
     advance_limit_months: float = DEFAULTS.advance_limit_months
     prison_cost_months: float = DEFAULTS.prison_cost_months
     cash_transfer_coverage: float = 0.0
-    inspections_per_district: int = 0
+    inspections_per_kiln_year: float = 0.0
 
     def without_policy(self) -> Setting:
         """The same scenario and assumptions with no added lever (the file's interventions
         are dropped by ``build_scenario(policy=False)``)."""
-        return replace(self, cash_transfer_coverage=0.0, inspections_per_district=0)
+        return replace(self, cash_transfer_coverage=0.0, inspections_per_kiln_year=0.0)
 
     def keywords(self) -> dict[str, Any]:
         """The setting as ``InteractiveModel`` keyword arguments."""
@@ -82,7 +82,7 @@ class Setting:
 
 def build_scenario(name: str, *, markup_annual: float, advance_limit_months: float,
                    prison_cost_months: float, cash_transfer_coverage: float,
-                   inspections_per_district: int, lever_start: int = LEVER_START,
+                   inspections_per_kiln_year: float, lever_start: int = LEVER_START,
                    policy: bool = True) -> Scenario:
     """The scenario file ``name`` with the page's levers applied, validated like a file.
 
@@ -99,10 +99,10 @@ def build_scenario(name: str, *, markup_annual: float, advance_limit_months: flo
     if cash_transfer_coverage > 0:
         added.append({"type": "cash_transfer", "label": "added_cash_transfer",
                       "start": lever_start, "coverage": float(cash_transfer_coverage)})
-    if inspections_per_district > 0:
-        added.append({"type": "inspections", "label": "added_inspections",
+    if inspections_per_kiln_year > 0:  # a rate, so the page's smaller population is not
+        added.append({"type": "inspections", "label": "added_inspections",  # over-inspected
                       "start": lever_start,
-                      "inspections_per_district": int(inspections_per_district)})
+                      "inspections_per_kiln_year": float(inspections_per_kiln_year)})
     data["interventions"] = [*data.get("interventions", []), *added] if policy else []
     return scenario_from_dict(data, source=str(path), path=path)
 
@@ -131,8 +131,8 @@ class InteractiveModel(BondsimModel):
             ``docs/parameters.md``); they replace the file's values.
         cash_transfer_coverage: share of eligible families a BISP-style transfer (Rs 13,500 a
             quarter) enrols from month 13, on top of the file's interventions; 0 adds none.
-        inspections_per_district: labour inspections a month in each district from month 13
-            (random targeting), on top of the file's interventions; 0 adds none.
+        inspections_per_kiln_year: labour inspections a year per kiln from month 13 (random
+            targeting), on top of the file's interventions; 0 adds none.
         policy: False for the same run with no intervention at all (the page's reference).
     """
 
@@ -142,12 +142,12 @@ class InteractiveModel(BondsimModel):
                  advance_limit_months: float = DEFAULTS.advance_limit_months,
                  prison_cost_months: float = DEFAULTS.prison_cost_months,
                  cash_transfer_coverage: float = 0.0,
-                 inspections_per_district: int = 0, policy: bool = True) -> None:
+                 inspections_per_kiln_year: float = 0.0, policy: bool = True) -> None:
         scenario = build_scenario(
             scenario_name, markup_annual=markup_annual,
             advance_limit_months=advance_limit_months, prison_cost_months=prison_cost_months,
             cash_transfer_coverage=cash_transfer_coverage,
-            inspections_per_district=inspections_per_district, policy=policy)
+            inspections_per_kiln_year=inspections_per_kiln_year, policy=policy)
         notes = list(scenario.warnings)
         chosen = parse_seed(seed)
         if chosen is None and str(seed or "").strip():
@@ -162,7 +162,7 @@ class InteractiveModel(BondsimModel):
         #: the months at which this run's interventions start, for the page's markers
         self.policy_starts = tuple(sorted({int(i.start) for i in scenario.spec.interventions}))
         self.levers = {"cash_transfer_coverage": float(cash_transfer_coverage),
-                       "inspections_per_district": int(inspections_per_district)}
+                       "inspections_per_kiln_year": float(inspections_per_kiln_year)}
 
     def step(self) -> None:
         """One month; stops the page's Play at the scenario's horizon."""

@@ -43,8 +43,8 @@ def _window_words(name: str) -> str:
 
 def label(name: str) -> str:
     """A reader's name for an outcome, a window-named outcome, an effect metric, a parameter
-    or a lever (``inspections.inspections_per_district``: 'inspections: kiln visits per
-    district'). Anything else keeps its name with spaces for underscores, so nothing fails for
+    or a lever (``inspections.inspections_per_kiln_year``: 'inspections: kiln visits per
+    kiln a year'). Anything else keeps its name with spaces for underscores, so nothing fails for
     want of a label (tests check that every outcome, metric, parameter and field has one)."""
     if "." in name:
         owner, _, field = name.partition(".")
