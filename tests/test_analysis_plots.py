@@ -23,7 +23,7 @@ from bondsim.outputs.plot_kit import place_labels, text_box
 FACTORS = ["prison_cost_months", "prior_conviction", "belief_memory", "markup_annual",
            "book_inflation_mean", "illness_rate", "illness_cost_median",
            "advance_limit_months", "transfer_rate", "paid_ratio_low", "surplus_spend_share",
-           "inspections.inspections_per_district", "inspections.follow_through",
+           "inspections.inspections_per_kiln_year", "inspections.follow_through",
            "rehabilitation.coverage", "rehabilitation.outside_income", "cash_transfer.coverage"]
 OUTCOMES = ["bonded_share", "child_labour_rate", "bonded_household_years_averted",
             "child_work_years_averted", "public_cost"]

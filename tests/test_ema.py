@@ -55,6 +55,10 @@ def test_ranges_may_be_given_and_integer_fields_are_integer_parameters():
     lever = model.levers["inspections__inspections_per_district"]
     assert type(lever).__name__ == "IntegerParameter"
     assert (lever.lower_bound, lever.upper_bound) == (0, 30)
+    rate = bondsim_model("inspections_only", levers={"inspections.inspections_per_kiln_year":
+                                                     (0.0, 1.5)}, **SMALL)
+    assert type(rate.levers["inspections__inspections_per_kiln_year"]).__name__ == \
+        "RealParameter"
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

@@ -65,6 +65,8 @@ def test_every_parameter_and_intervention_field_has_a_readers_label():
     ("prison_cost_months", "prison term's cost to an owner", "months of the kiln's profit"),
     ("inspections.inspections_per_district", "inspections: kiln visits per district",
      "kiln visits/district/month"),
+    ("inspections.inspections_per_kiln_year", "inspections: visits per kiln a year",
+     "visits/kiln/year"),
     ("cash_transfer.coverage", "cash transfer: eligible households enrolled",
      "share of eligible households"),
     ("added_cnic.registrations_per_month", "added cnic: families registered",

@@ -170,9 +170,9 @@ low = 0.0
 high = 1.0
 
 [[factors]]
-name = "inspections.inspections_per_district"
-low = 0
-high = 40
+name = "inspections.inspections_per_kiln_year"
+low = 0.0
+high = 1.68
 
 [[factors]]
 name = "cash_transfer.coverage"
@@ -228,7 +228,7 @@ def test_sweep_on_bondsim_end_to_end(small_sweep):
     table = pd.read_csv(out / "indices.csv")
     for _, group in table.groupby("outcome"):
         assert sorted(group["factor"]) == sorted(["markup_annual", "cash_transfer.coverage",
-                                                  "inspections.inspections_per_district"])
+                                                  "inspections.inspections_per_kiln_year"])
         assert group["rank"].min() == 1
     # cash transfers cost money in proportion to coverage: coverage alone explains most of the
     # public cost (first-order index; with 8 samples the total indices are noise-wide, and
@@ -348,7 +348,7 @@ def test_explicit_baseline_gets_the_scenarios_population(tmp_path):
     loaded = load_sweep(path)
     assert loaded.baseline_file == BASELINE
     assert loaded.model.baseline["population"] == loaded.model.data["population"]
-    out = loaded.model({"markup_annual": 0.3, "inspections.inspections_per_district": 0,
+    out = loaded.model({"markup_annual": 0.3, "inspections.inspections_per_kiln_year": 0.0,
                         "cash_transfer.coverage": 0.0}, 7)
     assert set(out) >= {"bonded_share", "bonded_household_years_averted", "public_cost"}
 
