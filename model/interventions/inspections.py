@@ -216,7 +216,8 @@ class Inspections(Intervention):
         return chance
 
     def choose(self, model: BondsimModel, rng: np.random.Generator, most: int) -> np.ndarray:
-        """Kilns visited this month, district by district, at most ``most`` in all."""
+        """Kilns visited this month, district by district, at most ``most`` in all. With a
+        rate, each call is a month: it takes the month's visits from the accumulator."""
         weights = self.weights(model)
         chosen = []
         due = self.visits.take(self.spec, model.district_kilns)
