@@ -243,7 +243,9 @@ def test_sweep_on_bondsim_end_to_end(small_sweep):
     assert manifest["baseline"] == "the scenario without its interventions"
     assert manifest["counterfactual"].startswith("the scenario without its interventions, with "
                                                  "the same parameter factors")
-    assert manifest["factors"][1]["integer"] is True
+    assert [(f["name"], f["integer"]) for f in manifest["factors"]] == [
+        ("markup_annual", False), ("inspections.inspections_per_kiln_year", False),
+        ("cash_transfer.coverage", False)]
 
 
 @pytest.mark.slow
