@@ -151,7 +151,7 @@ def test_fact9_credit_with_enforcement_beats_enforcement_alone():
     the mean over 8 seeds with its 95% interval above zero. Owners decide (deterrence on):
     whether a push makes them stop holding still varies year by year with the few convictions
     they hear of, so a seed may go the other way. Measured at 3,000 households, 60 months:
-    +729 household-years (standard error 93), 8 of 8 seeds positive, with inspections at the
+    +648 household-years (standard error 118), 8 of 8 seeds positive, with inspections at the
     files' 0.713 a kiln-year (+186, standard error 48, 7 of 8, when a count of 17 a month made
     them 2.37 a kiln-year at 86 kilns); at 10,000 households, 120
     months, +3,398 over 5 seeds (sd 3,183), all positive. Before the enforcement's draws were
@@ -172,7 +172,7 @@ def test_fact9_credit_adds_to_enforcement_through_its_own_channels():
     """Fact 9 (Basu & Chau 2004, Genicot 2002): credit and cash with enforcement lower bondage
     more than enforcement alone. With owners' deterrence switched off in both arms (each
     owner keeps the terms it would choose unwatched), what is left are releases, credit and
-    cash: the package must beat enforcement alone on every seed. Measured: +445 to +643
+    cash: the package must beat enforcement alone on every seed. Measured: +451 to +612
     household-years over 10 seeds at 3,000 households, 60 months (inspections at the files'
     0.713 a kiln-year). Deterrence can amplify or cancel this seed by seed (the test above),
     which `bondsim effect` reports as a caveat."""
@@ -237,25 +237,25 @@ def test_enforcement_alone_leaves_families_without_other_income_borrowing_again(
     baseline on the same seeds, among families not released:
 
     - not deeper: at the lean season's end (August, month 60) they are not more indebted than
-      at baseline (at most 2.5 points more a seed; measured 1.2 to 2.1 points less);
+      at baseline (at most 2.5 points more a seed; measured 0.3 to 2.9 points less);
     - families with no income while the kiln idles (fact 9's families without an
       alternative) borrow again: the relief enforcement gives them before the monsoon
-      (September to June: 3.3 and 2.5 points fewer in debt, mean over the seeds; 4.3 and 3.4
-      over seeds 74-76) is mostly gone by August: at most 0.6 of it is left (measured 0.37
-      and 0.31; 0.25 and 0.19 over seeds 74-76). Relief that lasted would leave about 1;
+      (September to June: 3.5 and 2.7 points fewer in debt, mean over the seeds; 4.1 and 3.3
+      over seeds 74-76) is mostly gone by August: at most 0.6 of it is left (measured 0.30
+      and 0.51; 0.29 and 0.18 over seeds 74-76). Relief that lasted would leave about 1;
     - fact 9's gradient: families with an income of their own in the lean season (a migrant
       earning at home, an outside work option) keep more of it by August than families
-      without (measured 1.1 and 1.1 points less in debt in August, mean over the seeds; 2.2
-      and 2.2 over seeds 74-76).
+      without (measured 0.8 and 0.4 points less in debt in August, mean over the seeds; 1.6
+      and 2.4 over seeds 74-76).
 
     Why not "as indebted as before" (the test's earlier form, within 2 points in August):
     deterred owners stop holding, a family leaving an owner who does not hold it leaves its
-    debt behind (rule 8), and over the brick year the families not released are 2.2 to 4.0
+    debt behind (rule 8), and over the brick year the families not released are 1.6 to 3.4
     points less indebted than at baseline, even with nobody migrating or working outside
     (months 49-60, seeds 71-73). The earlier form passed only by reading August, when every family
     without income has borrowed again; with rules 1b and 2b on by default (issue 18) the
-    families who have an income keep part of the relief through the monsoon (August: 1.2 to
-    2.1 points less in all), which is fact 9's own premise, not a fault. Figures measured with
+    families who have an income keep part of the relief through the monsoon (August: 0.3 to
+    2.9 points less in all), which is fact 9's own premise, not a fault. Figures measured with
     inspections at the files' 0.713 visits a kiln-year (about 6.8 a month at 4,000
     households' 114 kilns)."""
     from bondsim.experiments.run import simulate

@@ -38,15 +38,15 @@ def _monthly(spec, months: int = 12, households: int = 400, kilns: int | None = 
 
 
 def test_the_fraction_is_carried_so_a_year_makes_the_rate_by_hand():
-    # 0.7 a kiln-year x 10 kilns / 12 = 0.5833 a month; owed after each month: 0.58 (0
-    # visits), 1.17 (1, 0.17 left), 0.75, 1.33 (1), 0.92, 1.50 (1), 1.08 (1), 0.67, 1.25 (1),
-    # 0.83, 1.42 (1), 1.00 (1): 7 visits in the year, 0.7 x 10, none left over
+    # 0.7 a kiln-year x 10 kilns / 12 = 0.5833 a month, from half a visit owed; owed each
+    # month: 1.08 (1 visit, 0.08 left), 0.67, 1.25 (1), 0.83, 1.42 (1), 1.00 (1), 0.58, 1.17
+    # (1), 0.75, 1.33 (1), 0.92, 1.50 (1): 7 visits in the year, 0.7 x 10, and the half left
     spec = InspectionsSpec(type="inspections", inspections_per_kiln_year=0.7, **BLIND)
     counter = VisitCounter()
-    by_hand = [0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 1]
+    by_hand = [1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1]
     assert [int(counter.take(spec, np.array([10]))[0]) for _ in range(12)] == by_hand
     assert counter.owed is not None
-    assert counter.owed[0] == pytest.approx(0.0, abs=1e-9)
+    assert counter.owed[0] == pytest.approx(0.5, abs=1e-9)
     assert _monthly(spec) == by_hand  # the model makes exactly these visits
     assert visits_over(spec, 10, 12) == 7  # and budgeting counts them
 
@@ -60,17 +60,28 @@ def test_visits_cost_what_is_made_and_a_budget_stops_them():
         m.step()
         visits.append(int(m.outcomes["inspections"]))
         costs.append(m.outcomes["intervention_cost"])
-    # months 2 and 4 are paid (Rs 200); month 6's visit finds Rs 50 left: none made
-    assert visits == [0, 1, 0, 1] + [0] * 8
-    assert costs == [0.0, 100.0, 0.0, 100.0] + [0.0] * 8
+    # months 1 and 3 are paid (Rs 200); month 5's visit finds Rs 50 left: none made
+    assert visits == [1, 0, 1] + [0] * 9
+    assert costs == [100.0, 0.0, 100.0] + [0.0] * 9
 
 
 def test_the_same_rate_visits_twice_as_often_in_twice_the_population():
     spec = InspectionsSpec(type="inspections", inspections_per_kiln_year=0.713, **BLIND)
     small = sum(_monthly(spec, households=1_400, kilns=None))   # 40 kilns: 2.38 a month
     large = sum(_monthly(spec, households=2_800, kilns=None))   # 80 kilns: 4.75 a month
-    assert (small, large) == (28, 57)  # floor(0.713 x 40) and floor(0.713 x 80)
+    assert (small, large) == (29, 57)  # 0.713 x 40 = 28.52 and 0.713 x 80 = 57.04, rounded
     assert large / small == pytest.approx(2.0, abs=0.05)
+
+
+def test_the_shipped_rate_makes_the_shipped_count_of_visits_for_73_months():
+    # 0.713 x 286 / 12 = 16.9932 a month: from half a visit, 0.0068 less each month than 17,
+    # so 17 a month until the half is used up, then one month of 16
+    spec = InspectionsSpec(type="inspections", inspections_per_kiln_year=0.713)
+    counter = VisitCounter()
+    made = [int(counter.take(spec, np.array([286]))[0]) for _ in range(108)]
+    assert made[:73] == [17] * 73
+    assert made[73] == 16
+    assert sum(made) == visits_over(spec, 286, 108) == 1_835  # 1,835.26 due, rounded
 
 
 def test_a_count_stays_absolute_whatever_the_population():
@@ -89,11 +100,12 @@ def test_each_district_has_its_own_accumulator_and_never_more_visits_than_kilns(
     assert [counter.take(spec, np.array([10, 2])).tolist() for _ in range(3)] == [[10, 2]] * 3
     slow = InspectionsSpec(type="inspections", inspections_per_kiln_year=1.2, **BLIND)
     counter = VisitCounter()
-    # 0.1 and 0.6 a month. The second district owes 0.6, 1.2 (1 visit), 0.8, 1.4 (1), 1.0
-    # (1), then again: 6 visits in 10 months; the first makes its one visit in the tenth
+    # 0.1 and 0.6 a month from half a visit. The second district owes 1.1 (1 visit), 0.7,
+    # 1.3 (1), 0.9, 1.5 (1), then again: 6 visits in 10 months; the first makes its one visit
+    # in the fifth month, when it owes 1.0
     months = np.array([counter.take(slow, np.array([1, 6])) for _ in range(10)])
-    assert months[:, 1].tolist() == [0, 1, 0, 1, 1] * 2
-    assert months[:, 0].tolist() == [0] * 9 + [1]
+    assert months[:, 1].tolist() == [1, 0, 1, 0, 1] * 2
+    assert months[:, 0].tolist() == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0]
 
 
 def test_the_wage_programme_counts_visits_the_same_way():
