@@ -317,9 +317,10 @@ def channel_contributions(base: Any, policy: Any, without: Mapping[str, Any],
 
 
 #: the assumptions a deterrence effect hinges on (rule 9), named wherever one is reported
-DETERRENCE_ASSUMPTIONS = ("what prison costs an owner (prison_cost_months), the conviction rate "
-                          "owners believe (prior_conviction) and how fast they forget "
-                          "(belief_memory)")
+DETERRENCE_ASSUMPTIONS = ("what prison costs an owner (prison_cost_months) and how owners differ "
+                          "in it (prison_cost_spread), the conviction rate owners believe "
+                          "(prior_conviction) and how much it counts against the cases they see "
+                          "(conviction_prior_cases), and how fast they forget (belief_memory)")
 
 
 def deterrence_caveat(channels: pd.DataFrame, threshold: float = 0.5) -> str | None:

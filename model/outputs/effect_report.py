@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..experiments.paired import deterrence_caveat
+from ..experiments.paired import DETERRENCE_ASSUMPTIONS, deterrence_caveat
 from ..simulation.outcomes import outcome_stem
 from .definitions import definitions_section, metrics
 from .findings import (
@@ -71,9 +71,8 @@ CHANNELS = CsvTable(
     "A channel the policy never used contributes 0 without a run. 'interaction' is what no "
     "single channel accounts for (shares need not add to 1). The cost is the policy's full "
     "cost; it is not split among channels. Deterrence is owners' own choice (rule 9), but how "
-    "strongly they respond hinges on assumptions: what prison costs an owner "
-    "(prison_cost_months), the conviction rate owners believe (prior_conviction) and how fast "
-    "they forget (belief_memory); check a large deterrence share in a sweep over them.",
+    f"strongly they respond hinges on assumptions: {DETERRENCE_ASSUMPTIONS}; check a large "
+    "deterrence share in a sweep over them.",
     required=False)  # a folder written with --no-decompose (or before it existed) has none
 
 
