@@ -97,6 +97,11 @@ def test_owners_fear_prison_at_the_median_with_a_stated_spread():
     spread = owners.prison_months(rng, 20000, dataclasses.replace(BASE, prison_cost_spread=0.5))
     assert np.median(spread) == pytest.approx(24.0, rel=0.03)
     assert np.std(np.log(spread)) == pytest.approx(0.5, rel=0.03)
+    # by hand: the factor is exp(spread x z) for each owner's standard normal z
+    z = np.random.default_rng(5).standard_normal(3)
+    got = owners.prison_months(np.random.default_rng(5), 3,
+                               dataclasses.replace(BASE, prison_cost_spread=0.5))
+    np.testing.assert_allclose(got, 24.0 * np.exp(0.5 * z))
     # an owner who fears prison twice as much weighs a case's prison part twice as much
     cost = owners.case_cost(Penalty(0.1, 0.0, 0.0, True), np.array([0.1, 0.1]),
                             np.array([1000.0, 1000.0]), np.array([12.0, 24.0]))

@@ -333,6 +333,24 @@ def test_a_petition_for_a_family_no_longer_bonded_frees_nobody():
     assert not m.hh.released.any()
 
 
+def test_court_petitions_are_filed_only_in_their_districts_for_the_lowest_numbers():
+    # 40 petitions a kiln-year at 2 kilns a district: Poisson(6.7) petitions a month in B for
+    # its 6 bonded families, none in A
+    spec = _court(petitions_per_kiln_year=40.0, success_rate=1.0, cost_per_petition=0.0,
+                  delay_months=5, districts=["B"])
+    m = _tiny(spec, households=12, kilns=4, districts=("A", "B"))
+    m.hh.bonded[:] = True
+    act(m, 1)
+    filed = m.interventions[0]._pending[0][0]
+    in_b = np.flatnonzero(m.hh.district == 1)
+    assert filed.size > 0
+    assert set(filed.tolist()) <= set(in_b.tolist())
+    # the families petitioned for are those of B with the lowest of this month's numbers
+    order = draws(0, "court_petitions", "petitioned").random(12)
+    lowest = np.sort(in_b[np.argsort(order[in_b])[:filed.size]])
+    assert filed.tolist() == lowest.tolist()
+
+
 def test_court_success_rate_zero_releases_nobody():
     spec = _court(petitions_per_kiln_year=600.0, success_rate=0.0, delay_months=0)
     m = _tiny(spec, households=6, kilns=2)

@@ -87,7 +87,7 @@ class CourtPetitions(Intervention):
             bonded = np.flatnonzero(hh.bonded & (hh.district == d))
             take = min(int(counts[d]), bonded.size)
             if take:
-                first = np.argpartition(order[bonded], take - 1)[:take]
+                first = np.argsort(order[bonded], kind="stable")[:take]
                 chosen.append(np.sort(bonded[first]))
         filed = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
         return filed[:affordable(allowance, s.cost_per_petition, filed.size)]
