@@ -153,10 +153,10 @@ def test_fact9_credit_with_enforcement_beats_enforcement_alone():
     they hear of, so a seed may go the other way. Measured at 3,000 households, 60 months:
     +648 household-years (standard error 118), 8 of 8 seeds positive, with inspections at the
     files' 0.713 a kiln-year (+186, standard error 48, 7 of 8, when a count of 17 a month made
-    them 2.37 a kiln-year at 86 kilns); at 10,000 households, 120
-    months, +3,398 over 5 seeds (sd 3,183), all positive. Before the enforcement's draws were
-    common to both arms and conviction beliefs counted cases, this failed: -1,277 over 5 seeds
-    at 10,000 households, 1 of 5 positive."""
+    them 2.37 a kiln-year at 86 kilns); at 10,000 households, 120 months, +4,560 over 5 seeds
+    (sd 2,052), all positive. Before the enforcement's draws were common to both arms and
+    conviction beliefs counted cases, this failed: -1,277 over 5 seeds at 10,000 households,
+    1 of 5 positive; with cases counted but draws not common, +613 (sd 7,998), 3 of 5."""
     from scipy import stats
 
     enforcement = SCENARIOS / "release_without_rehabilitation.toml"
