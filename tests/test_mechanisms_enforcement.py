@@ -18,6 +18,7 @@ from bondsim.interventions.advance_cap import AdvanceCapSpec
 from bondsim.interventions.minimum_piece_rate import MinimumPieceRateSpec
 from bondsim.interventions.vigilance_committees import VigilanceCommitteesSpec
 from bondsim.simulation import owners
+from bondsim.simulation.owners import Penalty
 
 
 def _vigilance(**fields):
@@ -520,3 +521,17 @@ def test_the_punjab_push_seals_a_share_of_its_child_labour_cases_every_month():
     assert (ts["kilns_sealed"] <= ts["child_labour_cases"]).all()
     cases, sealed = ts["child_labour_cases"].sum(), ts["kilns_sealed"].sum()
     assert 0 < sealed < cases
+
+
+def test_an_inspection_campaign_sets_the_penalties_owners_weigh():
+    # holding: found per family at detection_bonded, the fine, no seal, a case may end in
+    # prison; child labour: its own detection and fine, sealed for seal_months in a share
+    # seal_share of cases; false books: a fine, no prison
+    spec = _inspections(detection_bonded=0.01, fine=7.0, detection_child=0.02,
+                        fine_child_labour=8.0, seal_months=0.5, seal_share=0.3,
+                        detection_books=0.04)
+    m = tiny(spec, households=4, kilns=2)
+    m.interventions[0].on_penalties(m)
+    assert m.penalties["holding"] == Penalty(0.01, 7.0, 0.0, True)
+    assert m.penalties["child_labour"] == Penalty(0.02, 8.0, 0.5, True, 0.3)
+    assert m.penalties["book_inflation"] == Penalty(0.04, 7.0)

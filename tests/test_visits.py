@@ -51,6 +51,16 @@ def test_the_fraction_is_carried_so_a_year_makes_the_rate_by_hand():
     assert visits_over(spec, 10, 12) == 7  # and budgeting counts them
 
 
+def test_half_a_visit_a_month_makes_one_in_the_first_month_and_budgeting_counts_it():
+    # 0.6 a kiln-year x 10 kilns / 12 = 0.5 a month, from half a visit owed: the first month
+    # owes exactly 1 visit, and the count to date alternates 1, 1, 2, 2, 3, ...
+    spec = InspectionsSpec(type="inspections", inspections_per_kiln_year=0.6, **BLIND)
+    counter = VisitCounter()
+    made = np.cumsum([int(counter.take(spec, np.array([10]))[0]) for _ in range(6)])
+    assert made.tolist() == [1, 1, 2, 2, 3, 3]
+    assert [visits_over(spec, 10, m) for m in range(1, 7)] == made.tolist()
+
+
 def test_visits_cost_what_is_made_and_a_budget_stops_them():
     spec = InspectionsSpec(type="inspections", inspections_per_kiln_year=0.7,
                            cost_per_inspection=100.0, budget=250.0, **BLIND)
@@ -166,7 +176,11 @@ def test_capacity_caps_a_rate_a_count_or_neither():
         "inspections_per_kiln_year"] == 3.0
     high, asked = capped({**item, "inspections_per_kiln_year": 9.0}, 2, 4)
     assert high["inspections_per_kiln_year"] == 6.0
-    assert asked.startswith("9 visits a kiln-year")
+    assert asked == "9 visits a kiln-year, 3.0 a month"  # 9 x 4 / 12
+    # at the capacity exactly nothing was cut, in either unit
+    assert capped({**item, "inspections_per_kiln_year": 6.0}, 2, 4)[1] == ""
+    assert capped({**item, "inspections_per_district": 2}, 2, 4)[1] == ""
+    assert capped({**item, "inspections_per_district": 1}, 2, 4)[1] == ""
     assert capped({**item, "inspections_per_district": 5}, 2, 4) == (
         {**item, "inspections_per_district": 2}, "5 a month")
     # visits at capacity made from the capped rate: 2 every month, no shortfall from rounding
@@ -190,3 +204,4 @@ def test_a_plans_rate_is_capped_at_the_districts_capacity(tmp_path: Path):
     assert rates == {"North": 5.0, "South": 4.0}
     assert any("South: inspections capped at the district's capacity of 1 a month (asked 5 "
                "visits a kiln-year" in note for note in loaded.notes)
+
