@@ -492,6 +492,11 @@ def _print_na(table: Any, label: str) -> None:
     if no_interval.any():
         said = ", ".join(dict.fromkeys(table.loc[no_interval, label]))
         print(f"n/a interval ({said}): fewer than two replicates have a value")
+    no_top = (table["high"] == "n/a") & (table["low"] != "n/a") & ~no_mean
+    if no_top.any():
+        said = ", ".join(dict.fromkeys(table.loc[no_top, label]))
+        print(f"n/a upper end ({said}): the interval of what was averted reaches zero, so the "
+              f"cost per unit may be unbounded")
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -11,11 +11,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from bondsim.errors import BondsimError
 from bondsim.experiments.effect import paired_effect
 from bondsim.experiments.paired import (
     counterfactual,
+    metric_interval,
     metric_units,
     paired_metrics,
     per_unit,
@@ -50,12 +52,38 @@ def test_cost_per_unit_averted_below_one_unit_and_when_nothing_is_averted():
 def test_a_summary_counts_the_replicates_each_metric_has():
     units = metric_units(Window())
     by_seed = pd.DataFrame({name: [1.0, 2.0, 3.0] for name in units})
-    by_seed.loc[0, "cost_per_bonded_household_year_averted"] = np.nan  # nothing averted
+    by_seed.loc[0, "school_years_gained"] = np.nan  # a table stored before issue 18
     summary = summarise(by_seed).set_index("metric")
     assert summary["replicates"].to_dict() == {
-        name: 2 if name == "cost_per_bonded_household_year_averted" else 3 for name in units}
-    assert summary.loc["cost_per_bonded_household_year_averted", "mean"] == 2.5
+        name: 2 if name == "school_years_gained" else 3 for name in units}
+    assert summary.loc["school_years_gained", "mean"] == 2.5
     assert summary["unit"].to_dict() == units
+
+
+def test_a_cost_per_unit_averted_is_the_ratio_of_the_means_with_every_replicate():
+    # Rs 100 each; averted -10, 20 and 50 (mean 20): Rs 5 a unit. The mean of the two
+    # defined ratios (10 and 2, Rs 6) would drop the replicate that made things worse
+    by_seed = pd.DataFrame({"public_cost": [100.0, 100.0, 100.0],
+                            "bonded_household_years_averted": [-10.0, 20.0, 50.0]})
+    by_seed["cost_per_bonded_household_year_averted"] = [
+        per_unit(c, a) for c, a in zip(by_seed["public_cost"],
+                                       by_seed["bonded_household_years_averted"], strict=True)]
+    mean, low, high = metric_interval(by_seed, "cost_per_bonded_household_year_averted")
+    assert mean == pytest.approx(5.0)
+    # the averted's interval: 20 +- t(0.975, 2) x 30 / sqrt(3) reaches below zero, so the
+    # cost per unit has no upper end; its lower end is the cost over the interval's top
+    top = 20.0 + stats.t.ppf(0.975, 2) * 30.0 / np.sqrt(3.0)
+    assert low == pytest.approx(100.0 / top)
+    assert math.isnan(high)
+    # averted 30, 40, 50: the interval 40 +- t x 10 / sqrt(3) stays above zero
+    by_seed["bonded_household_years_averted"] = [30.0, 40.0, 50.0]
+    half = stats.t.ppf(0.975, 2) * 10.0 / np.sqrt(3.0)
+    got = metric_interval(by_seed, "cost_per_bonded_household_year_averted")
+    np.testing.assert_allclose(got, [2.5, 100.0 / (40.0 + half), 100.0 / (40.0 - half)])
+    # nothing averted on average: no cost per unit
+    by_seed["bonded_household_years_averted"] = [-10.0, 5.0, 0.0]
+    assert all(map(math.isnan, metric_interval(by_seed,
+                                               "cost_per_bonded_household_year_averted")))
 
 
 def _scenario(name: str, **parameters) -> object:

@@ -22,7 +22,7 @@ from ..errors import BondsimError
 from ..io import atomic_write
 from ..outputs.plots import Baseline, intervals_figure, plot_trajectories, save
 from ..simulation.outcomes import LAST_YEAR, RUPEES, Window, is_outcome, window_table
-from .paired import interval, metric_units, paired_metrics
+from .paired import interval, metric_interval, metric_units, paired_metrics
 from .scenario import Scenario, load_scenario
 
 KEYS = ("scenario", "replicate", "seed", "month")
@@ -83,7 +83,7 @@ def _effect_rows(table: pd.DataFrame, baseline: str, scenario: str,
     frame = pd.DataFrame(per)
     rows = []
     for name, unit in metric_units(window).items():
-        mean, low, high = interval(frame[name].to_numpy(dtype=float))
+        mean, low, high = metric_interval(frame, name)
         rows.append({"scenario": scenario, "measure": name, "unit": unit, "mean": mean,
                      "low": low, "high": high, "replicates": len(replicates)})
     return rows

@@ -110,10 +110,12 @@ METRIC_LIST: tuple[Metric, ...] = (
            "over months 1..H, undiscounted, Rs at the model's constant prices"),
     Metric("cost_per_bonded_household_year_averted", "Rs per household-year",
            "Rs per bonded household-year averted",
-           "public_cost / bonded_household_years_averted; NaN when nothing was averted"),
+           "public_cost / bonded_household_years_averted; NaN when nothing was averted. Over "
+           "replicates: the mean cost over the mean averted (a ratio of means)"),
     Metric("cost_per_child_work_year_averted", "Rs per child-year",
            "Rs per child-year of work averted",
-           "public_cost / child_work_years_averted; NaN when nothing was averted"),
+           "public_cost / child_work_years_averted; NaN when nothing was averted. Over "
+           "replicates: the mean cost over the mean averted (a ratio of means)"),
 )
 BY_STEM = {m.stem: m for m in METRIC_LIST}
 COST_PER = {"cost_per_bonded_household_year_averted": "bonded_household_years_averted",
@@ -173,6 +175,35 @@ def interval(values: np.ndarray) -> tuple[float, float, float]:
         return mean, float("nan"), float("nan")
     half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
     return mean, mean - half, mean + half
+
+
+def cost_per_unit_interval(cost: np.ndarray, averted: np.ndarray,
+                           ) -> tuple[float, float, float]:
+    """Cost per unit averted over replicates, and its 95% interval: the mean cost over the
+    mean averted (a ratio of means, so a replicate that averted nothing or less still counts,
+    as it does in the effect; a mean of each replicate's ratio would drop it and read the
+    policy as cheaper), NaN where the mean averted is not positive. The interval is the mean
+    cost over the ends of the averted's interval (the cost varies little between seeds); where
+    that interval reaches zero the upper end is NaN: the cost per unit may be unbounded."""
+    averted = np.asarray(averted, dtype=float)
+    cost = np.asarray(cost, dtype=float)
+    paid = float(np.nanmean(cost)) if np.isfinite(cost).any() else float("nan")
+    mean, low, high = interval(averted)
+    if not mean > 0:
+        return float("nan"), float("nan"), float("nan")
+    upper = paid / low if low > 0 else float("nan")
+    lower = paid / high if high > 0 else float("nan")
+    return paid / mean, lower, upper
+
+
+def metric_interval(frame: pd.DataFrame, name: str) -> tuple[float, float, float]:
+    """Mean and 95% interval over replicates of one effect metric (``paired_metrics``'
+    columns): a cost per unit averted as a ratio of means (``cost_per_unit_interval``), every
+    other metric as the mean of its replicates (``interval``)."""
+    if name in COST_PER:
+        return cost_per_unit_interval(frame["public_cost"].to_numpy(dtype=float),
+                                      frame[COST_PER[name]].to_numpy(dtype=float))
+    return interval(frame[name].to_numpy(dtype=float))
 
 
 def years_averted(base: np.ndarray, policy: np.ndarray, count: int) -> float:
@@ -253,13 +284,14 @@ def _window_means(run: Mapping[str, np.ndarray], window: Window) -> dict[str, fl
 
 
 def summarise(by_seed: pd.DataFrame, window: Window = LAST_YEAR) -> pd.DataFrame:
-    """Mean and 95% interval (Student t) of each metric over replicates."""
+    """Mean and 95% interval (Student t) of each metric over replicates; a cost per unit
+    averted is the ratio of the means (``metric_interval``)."""
     rows = []
     for name, unit in metric_units(window).items():
-        values = by_seed[name].to_numpy(dtype=float)
-        mean, low, high = interval(values)
+        counted = by_seed[COST_PER.get(name, name)].to_numpy(dtype=float)
+        mean, low, high = metric_interval(by_seed, name)
         rows.append({"metric": name, "unit": unit, "mean": mean, "low": low, "high": high,
-                     "replicates": int(np.isfinite(values).sum())})
+                     "replicates": int(np.isfinite(counted).sum())})
     return pd.DataFrame(rows)
 
 
