@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 import pytest
+from scipy import stats
 
 from bondsim.experiments.plan import METRICS, summarise
 
@@ -58,13 +59,16 @@ def test_totals_sum_districts_then_price_from_the_sums():
     # replicate 0: 6 household-years for Rs 400; replicate 1: 0.5 for Rs 200
     assert zeta.loc["bonded_household_years_averted", "mean"] == pytest.approx(3.25)
     assert zeta.loc["public_cost", "mean"] == pytest.approx(300.0)
-    # Rs 400 / 6 = 66.67 and Rs 200 / 0.5 = 400 (not a sum of the districts' ratios)
+    # the mean cost over the mean averted: Rs 300 / 3.25 (not a sum of the districts' ratios,
+    # nor the mean of the replicates' Rs 66.67 and Rs 400)
     assert zeta.loc["cost_per_bonded_household_year_averted", "mean"] == pytest.approx(
-        (400.0 / 6.0 + 400.0) / 2)
-    # child work: 1 year for Rs 400 in replicate 0, none in replicate 1 (undefined, left out)
+        300.0 / 3.25)
+    # child work: 1 year for Rs 400 in replicate 0, none in replicate 1 (it counts): Rs 300 /
+    # 0.5; the interval of what was averted, 0.5 +- t(0.975, 1) x 0.5, reaches below zero, so
+    # there is a lower end (the cost over its top) and no upper one
     child = zeta.loc["cost_per_child_work_year_averted"]
-    assert child["mean"] == pytest.approx(400.0)
-    assert math.isnan(child["low"])
+    assert child["mean"] == pytest.approx(600.0)
+    assert child["low"] == pytest.approx(300.0 / (0.5 + stats.t.ppf(0.975, 1) * 0.5))
     assert math.isnan(child["high"])
     alpha = totals[totals["strategy"] == "alpha"].set_index("metric")
     assert math.isnan(alpha.loc["cost_per_bonded_household_year_averted", "mean"])

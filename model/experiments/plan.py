@@ -60,8 +60,8 @@ from .districts import DistrictProfile, check_base, district_scenario, load_dist
 from .paired import (
     COST_PER,
     counterfactual,
-    interval,
     metric_definitions,
+    metric_interval,
     metric_units,
     replicate_seeds,
 )
@@ -292,11 +292,12 @@ def plan_tasks(loaded: LoadedPlan, seeds: list[int]) -> list[PlanRun]:
 
 def summarise(by_run: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per strategy and district, and per strategy in total (districts summed within a
-    replicate, then the interval across replicates)."""
+    replicate, then the interval across replicates; a cost per unit averted as the ratio of
+    the means, ``paired.metric_interval``)."""
     rows = []
     for (strategy, district), g in by_run.groupby(["strategy", "district"], sort=False):
         for name, unit in METRICS.items():
-            mean, low, high = interval(g[name].to_numpy(dtype=float))
+            mean, low, high = metric_interval(g, name)
             rows.append({"strategy": strategy, "district": district, "metric": name,
                          "mean": mean, "low": low, "high": high, "meaning": unit})
     totals = by_run.groupby(["strategy", "replicate"], sort=False)[
@@ -308,7 +309,7 @@ def summarise(by_run: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     trows = []
     for strategy, g in totals.groupby("strategy", sort=False):
         for name, unit in METRICS.items():
-            mean, low, high = interval(g[name].to_numpy(dtype=float))
+            mean, low, high = metric_interval(g, name)
             trows.append({"strategy": strategy, "metric": name, "mean": mean, "low": low,
                           "high": high, "meaning": unit})
     return pd.DataFrame(rows), pd.DataFrame(trows)
