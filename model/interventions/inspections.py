@@ -46,7 +46,7 @@ from pydantic import Field
 
 from ..simulation.owners import POLICE, Penalty
 from .base import Intervention, about, affordable
-from .visits import PUSH_RATE, RATE_SOURCE, VisitCounter, VisitSpec
+from .visits import PUSH_RATE, RATE_SOURCE, VisitCounter, VisitSpec, choose_kilns
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
@@ -218,22 +218,9 @@ class Inspections(Intervention):
     def choose(self, model: BondsimModel, rng: np.random.Generator, most: int) -> np.ndarray:
         """Kilns visited this month, district by district, at most ``most`` in all. With a
         rate, each call is a month: it takes the month's visits from the accumulator."""
-        weights = self.weights(model)
-        chosen = []
         due = self.visits.take(self.spec, model.district_kilns)
-        for first, count, take in zip(model.district_first, model.district_kilns, due,
-                                      strict=True):
-            count, take = int(count), int(take)
-            p = None
-            if weights is not None:
-                w = weights[first:first + count]
-                nonzero = int(np.count_nonzero(w))
-                take = min(take, nonzero)
-                p = w / w.sum() if nonzero else None
-            if take:
-                chosen.append(first + rng.choice(count, size=take, replace=False, p=p))
-        kilns = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
-        return kilns[:most]
+        return choose_kilns(rng, model.district_first, model.district_kilns, due,
+                            self.weights(model))[:most]
 
     def retaliate(self, model: BondsimModel, cases: np.ndarray, u_sold: np.ndarray,
                   u_where: np.ndarray) -> None:

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from ..simulation.owners import PAY_FAKE, PAY_OPEN, WAGE, Penalty
 from .base import Intervention, about, affordable, rupees
-from .visits import PUSH_RATE, RATE_SOURCE, VisitCounter, VisitSpec
+from .visits import PUSH_RATE, RATE_SOURCE, VisitCounter, VisitSpec, choose_kilns
 
 if TYPE_CHECKING:
     from ..simulation.model import BondsimModel
@@ -77,13 +77,9 @@ class MinimumPieceRate(Intervention):
 
     def inspected(self, model: BondsimModel, budget_inspections: int) -> np.ndarray:
         """Kilns inspected this month: the visits due in each district, at random."""
-        rng = model.streams[f"intervention:{self.name}"]
-        chosen = []
         due = self.visits.take(self.spec, model.district_kilns)
-        for first, count, take in zip(model.district_first, model.district_kilns, due,
-                                      strict=True):
-            chosen.append(first + rng.choice(int(count), size=int(take), replace=False))
-        return np.concatenate(chosen)[:budget_inspections]  # a model has at least one district
+        return choose_kilns(model.streams[f"intervention:{self.name}"], model.district_first,
+                            model.district_kilns, due)[:budget_inspections]
 
     def act(self, model: BondsimModel, allowance: float) -> float:
         s, ow = self.spec, model.ow

@@ -85,6 +85,27 @@ def capped(item: dict[str, Any], capacity: float, kilns: int) -> tuple[dict[str,
                  if asked is not None and asked > top else "")
 
 
+def choose_kilns(rng: np.random.Generator, district_first: np.ndarray,
+                 district_kilns: np.ndarray, due: np.ndarray,
+                 weights: np.ndarray | None = None) -> np.ndarray:
+    """The kilns visited this month: in each district its ``due`` visits, drawn without
+    replacement, uniformly or in proportion to ``weights`` (one per kiln; only kilns of
+    positive weight can be drawn, so a district may get fewer). A district with no visit
+    draws nothing from ``rng``."""
+    chosen = []
+    for first, count, take in zip(district_first, district_kilns, due, strict=True):
+        count, take = int(count), int(take)
+        p = None
+        if weights is not None:
+            w = weights[first:first + count]
+            nonzero = int(np.count_nonzero(w))
+            take = min(take, nonzero)
+            p = w / w.sum() if nonzero else None
+        if take:
+            chosen.append(first + rng.choice(count, size=take, replace=False, p=p))
+    return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
+
+
 class VisitCounter:
     """Each district's whole visits this month from a spec's effort, carrying the fraction."""
 
