@@ -147,8 +147,9 @@ def cost_order(costs: Sequence[tuple[str, Any, Any, Any]], per: str) -> str:
 
     def ratio_interval(lo: Any, hi: Any) -> str:
         # a cost per unit averted has no meaning where a run averted nothing or less than
-        # nothing: a negative end would read as a saving, so say why there is no interval
-        if (finite(lo) and float(lo) <= 0) or (finite(lo) and not finite(hi)):
+        # nothing: a negative end (a folder summarised before costs were ratios of means) would
+        # read as a saving, and an open upper end is unbounded, so say why there is no interval
+        if finite(lo) and (float(lo) <= 0 or not finite(hi)):
             return ("(no interval: some runs averted nothing, so the cost per unit may be "
                     "unbounded)")
         return interval(lo, hi, unit_text)
